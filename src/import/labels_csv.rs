@@ -1,0 +1,142 @@
+//! Labels CSV: `pair_id,labeler,verdict,tags` (tags `;`-separated; new labelers and tags are
+//! created). Every change is recorded in the audit log like a change made in the GUI. A label
+//! that contradicts what the labeler already said is a conflict, never an overwrite; tags are
+//! only ever added.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::csv_table::read_csv;
+use super::{ImportError, ImportReport, Problem, file_label, refuse_unless_skipping};
+use crate::domain::Truth;
+use crate::store::{LabelChange, NewTag, Origin, Store, StoreError, validate_tag_name};
+
+struct LabelRow {
+    line: u64,
+    pair_id: String,
+    labeler: String,
+    verdict: Option<Truth>,
+    tags: Vec<String>,
+}
+
+pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Result<ImportReport, ImportError> {
+    let (table, mut problems) = read_csv(csv_file, &["pair_id", "labeler"])?;
+    let (col_pair, col_labeler) = (table.column("pair_id"), table.column("labeler"));
+    let (col_verdict, col_tags) = (table.column("verdict"), table.column("tags"));
+    if col_verdict.is_none() && col_tags.is_none() {
+        return Err(ImportError::file(csv_file, "line 1: needs a verdict column, a tags column, or both"));
+    }
+    let mut rows = Vec::new();
+    let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    for row in &table.rows {
+        let parsed = (|| -> Result<LabelRow, String> {
+            let pair_id = row.get(col_pair).to_owned();
+            if pair_id.is_empty() {
+                return Err("pair_id is empty".into());
+            }
+            let labeler = row.get(col_labeler).to_owned();
+            if labeler.is_empty() {
+                return Err("labeler is empty".into());
+            }
+            let verdict = match row.get(col_verdict).trim().to_ascii_lowercase().as_str() {
+                "" => None,
+                "same" => Some(Truth::Same),
+                "different" => Some(Truth::Different),
+                other => return Err(format!("verdict {other:?} is not same or different")),
+            };
+            let tags: Vec<String> =
+                row.get(col_tags).split(';').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect();
+            for tag in &tags {
+                validate_tag_name(tag).map_err(|e| format!("tags: {e}"))?;
+            }
+            if verdict.is_none() && tags.is_empty() {
+                return Err("neither a verdict nor a tag".into());
+            }
+            Ok(LabelRow { line: row.line, pair_id, labeler, verdict, tags })
+        })();
+        match parsed {
+            Ok(parsed) => {
+                let key = (parsed.pair_id.clone(), parsed.labeler.clone());
+                if let Some(first) = seen.insert(key, row.line) {
+                    problems.push(Problem::at(
+                        csv_file,
+                        Some(row.line),
+                        format!(
+                            "a second label by {:?} on pair {:?} (the first is on line {first})",
+                            parsed.labeler, parsed.pair_id
+                        ),
+                    ));
+                } else {
+                    rows.push(parsed);
+                }
+            }
+            Err(msg) => problems.push(Problem::at(csv_file, Some(row.line), msg)),
+        }
+    }
+    refuse_unless_skipping(csv_file, &problems, skip_bad)?;
+
+    let origin_label = file_label(csv_file);
+    let origin = Origin::Import(&origin_label);
+    store
+        .write(|tx| {
+            let mut report = ImportReport::new("labels");
+            let mut labelers = HashMap::new();
+            let mut tags = HashMap::new();
+            for row in &rows {
+                let problem = |msg: String| Problem::at(csv_file, Some(row.line), msg);
+                let Some(pair) = tx.find_pair_by_external_id(&row.pair_id)? else {
+                    problems.push(problem(format!("unknown pair_id {:?} (import the pairs first)", row.pair_id)));
+                    continue;
+                };
+                if !labelers.contains_key(&row.labeler) {
+                    let (labeler, created) = tx.labeler_or_create(&row.labeler)?;
+                    if created {
+                        report.created.push(format!("labeler {:?}", labeler.name));
+                    }
+                    labelers.insert(row.labeler.clone(), labeler.id);
+                }
+                let labeler = labelers[&row.labeler];
+                let before = tx.verdict(pair.id, labeler)?;
+                if let (Some(before), Some(now)) = (before, row.verdict)
+                    && before != now
+                {
+                    problems.push(problem(format!(
+                        "{} already said {} on pair {:?}; this file says {} (not overwritten)",
+                        row.labeler,
+                        before.as_str(),
+                        row.pair_id,
+                        now.as_str()
+                    )));
+                    continue;
+                }
+                let mut changed = false;
+                if row.verdict.is_some() {
+                    changed |= tx.set_verdict(pair.id, labeler, row.verdict, origin)? == LabelChange::Changed;
+                }
+                for name in &row.tags {
+                    let key = name.to_lowercase();
+                    if !tags.contains_key(&key) {
+                        let (tag, created) = tx.tag_or_create(&NewTag { name, description: "", colour: "" })?;
+                        if created {
+                            report.created.push(format!("tag {:?}", tag.name));
+                        }
+                        tags.insert(key.clone(), tag.id);
+                    }
+                    changed |= tx.set_pair_tag(pair.id, labeler, tags[&key], true, origin)? == LabelChange::Changed;
+                }
+                if changed {
+                    report.added += 1;
+                } else {
+                    report.unchanged += 1;
+                }
+            }
+            refuse_unless_skipping(csv_file, &problems, skip_bad)?;
+            problems.sort_by_key(|p| p.line);
+            report.skipped = std::mem::take(&mut problems);
+            Ok::<_, ImportError>(report)
+        })
+        .map_err(|e| match e {
+            ImportError::Store(StoreError::Invalid(msg)) => ImportError::file(csv_file, msg),
+            other => other,
+        })
+}

@@ -1,0 +1,70 @@
+//! Importers: LFW `pairs.txt`, pairs/labels/scores CSV, and identity folders.
+//!
+//! Every importer works the same way: parse the whole input first, collecting a [`Problem`]
+//! (file, line, what is wrong) for every bad row; then either refuse the whole import with the
+//! list of problems, or, with `skip_bad`, write the good rows in ONE transaction and report
+//! every skipped row. Importing the same file twice adds nothing the second time.
+
+mod csv_table;
+mod folders;
+mod image_files;
+mod labels_csv;
+mod lfw;
+mod pair_upsert;
+mod pairs_csv;
+mod report;
+mod scores_csv;
+
+use std::path::{Path, PathBuf};
+
+pub use folders::{FolderOptions, import_folders};
+pub use labels_csv::import_labels;
+pub use lfw::import_lfw;
+pub use pairs_csv::import_pairs;
+pub use report::{ImportReport, Problem};
+pub use scores_csv::import_scores;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The input as a whole cannot be used (unreadable, empty, missing columns).
+    #[error("{}: {message}", file.display())]
+    File { file: PathBuf, message: String },
+    /// Some rows are bad and `skip_bad` was not given: nothing was written.
+    #[error(
+        "{}: {} bad row{}; nothing was imported (fix them, or pass --skip-bad to import the good rows)",
+        file.display(), problems.len(), if problems.len() == 1 { "" } else { "s" }
+    )]
+    Refused { file: PathBuf, problems: Vec<Problem> },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ImportError {
+    pub(crate) fn file(file: &Path, message: impl Into<String>) -> Self {
+        ImportError::File { file: file.to_owned(), message: message.into() }
+    }
+
+    /// The row-level problems behind a refusal (empty for other errors).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ImportError::Refused { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}
+
+/// Turns collected row problems into a refusal, unless the caller accepts skipping them.
+fn refuse_unless_skipping(file: &Path, problems: &[Problem], skip_bad: bool) -> Result<(), ImportError> {
+    if problems.is_empty() || skip_bad {
+        Ok(())
+    } else {
+        Err(ImportError::Refused { file: file.to_owned(), problems: problems.to_vec() })
+    }
+}
+
+/// The display name of an input file, as recorded in the audit log's origin.
+fn file_label(file: &Path) -> String {
+    file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| file.display().to_string())
+}

@@ -1,0 +1,125 @@
+//! Pairs CSV: `image_a,image_b` required; `pair_id`, `truth`, `split` optional; every other
+//! column is kept as metadata.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use super::csv_table::read_csv;
+use super::image_files::{clean_relative_path, image_problem, images_root, prepare_images};
+use super::pair_upsert::{PairOutcome, upsert_pair};
+use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
+use crate::domain::{Split, Truth};
+use crate::store::{NewPair, Store};
+
+struct PairRow {
+    line: u64,
+    pair_id: String,
+    a: String,
+    b: String,
+    truth: Option<Truth>,
+    split: Option<Split>,
+    metadata: serde_json::Value,
+}
+
+const KNOWN: [&str; 5] = ["image_a", "image_b", "pair_id", "truth", "split"];
+
+pub fn import_pairs(
+    store: &mut Store,
+    csv_file: &Path,
+    images_dir: &Path,
+    skip_bad: bool,
+) -> Result<ImportReport, ImportError> {
+    let (table, mut problems) = read_csv(csv_file, &["image_a", "image_b"])?;
+    let (col_a, col_b) = (table.column("image_a"), table.column("image_b"));
+    let (col_id, col_truth, col_split) = (table.column("pair_id"), table.column("truth"), table.column("split"));
+    let extra: Vec<(usize, String)> = table
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !KNOWN.contains(&h.as_str()))
+        .map(|(i, h)| (i, if h.is_empty() { format!("column_{}", i + 1) } else { h.clone() }))
+        .collect();
+
+    let mut rows = Vec::new();
+    let mut ids_seen: HashMap<String, u64> = HashMap::new();
+    let mut pairs_seen: HashMap<(String, String), u64> = HashMap::new();
+    for row in &table.rows {
+        let problem = |msg: String| Problem::at(csv_file, Some(row.line), msg);
+        let parsed = (|| -> Result<PairRow, String> {
+            let a = clean_relative_path(row.get(col_a)).map_err(|e| format!("image_a: {e}"))?;
+            let b = clean_relative_path(row.get(col_b)).map_err(|e| format!("image_b: {e}"))?;
+            if a == b {
+                return Err(format!("image_a and image_b are the same file ({a})"));
+            }
+            let truth = Truth::parse_lenient(row.get(col_truth)).map_err(|e| format!("truth: {e}"))?;
+            let split = Split::parse(row.get(col_split)).map_err(|e| format!("split: {e}"))?;
+            // Without an id of the user's own, "image_a|image_b" names the pair, so that the
+            // labels and scores CSVs can still refer to it.
+            let pair_id =
+                Some(row.get(col_id).to_owned()).filter(|s| !s.is_empty()).unwrap_or_else(|| format!("{a}|{b}"));
+            let metadata = extra
+                .iter()
+                .filter(|(i, _)| !row.fields[*i].is_empty())
+                .map(|(i, name)| (name.clone(), serde_json::Value::String(row.fields[*i].clone())))
+                .collect::<serde_json::Map<_, _>>();
+            Ok(PairRow { line: row.line, pair_id, a, b, truth, split, metadata: metadata.into() })
+        })();
+        let parsed = match parsed {
+            Ok(parsed) => parsed,
+            Err(msg) => {
+                problems.push(problem(msg));
+                continue;
+            }
+        };
+        if let Some(first) = ids_seen.insert(parsed.pair_id.clone(), row.line) {
+            problems.push(problem(format!("pair_id {:?} is already used on line {first}", parsed.pair_id)));
+            continue;
+        }
+        let key = if parsed.a < parsed.b {
+            (parsed.a.clone(), parsed.b.clone())
+        } else {
+            (parsed.b.clone(), parsed.a.clone())
+        };
+        if let Some(first) = pairs_seen.insert(key, row.line) {
+            problems.push(problem(format!("the same two images already form a pair on line {first}")));
+            continue;
+        }
+        rows.push(parsed);
+    }
+    refuse_unless_skipping(csv_file, &problems, skip_bad)?;
+
+    let root = images_root(images_dir)?;
+    let rels: BTreeSet<String> = rows.iter().flat_map(|r| [r.a.clone(), r.b.clone()]).collect();
+    let prepared = prepare_images(store, &root, &rels)?;
+    let source = format!("csv:{}", super::file_label(csv_file));
+
+    store.write(|tx| {
+        let (ids, images_added) = prepared.register(tx)?;
+        let mut report = ImportReport::new("pairs");
+        report.images_added = images_added;
+        for row in &rows {
+            if let Some(problem) = image_problem(csv_file, row.line, &prepared, &[&row.a, &row.b]) {
+                problems.push(problem);
+                continue;
+            }
+            let new = NewPair {
+                external_id: Some(&row.pair_id),
+                image_a: ids[&row.a],
+                image_b: ids[&row.b],
+                truth: row.truth,
+                split: row.split,
+                source: &source,
+                metadata: &row.metadata,
+            };
+            match upsert_pair(tx, &new)? {
+                Ok(PairOutcome::Added) => report.added += 1,
+                Ok(PairOutcome::Unchanged) => report.unchanged += 1,
+                Err(conflict) => problems.push(Problem::at(csv_file, Some(row.line), conflict)),
+            }
+        }
+        refuse_unless_skipping(csv_file, &problems, skip_bad)?;
+        problems.sort_by_key(|p| p.line);
+        report.skipped = std::mem::take(&mut problems);
+        Ok(report)
+    })
+}

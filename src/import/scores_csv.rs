@@ -1,0 +1,68 @@
+//! Scores CSV: `pair_id,score` from a model evaluated outside pairscope (higher = more likely
+//! the same person). A changed score is counted as updated, so re-importing a corrected file
+//! is visible in the report.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::csv_table::read_csv;
+use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
+use crate::store::{ModelKind, ScoreChange, Store};
+
+pub fn import_scores(
+    store: &mut Store,
+    csv_file: &Path,
+    model: &str,
+    skip_bad: bool,
+) -> Result<ImportReport, ImportError> {
+    let (table, mut problems) = read_csv(csv_file, &["pair_id", "score"])?;
+    let (col_pair, col_score) = (table.column("pair_id"), table.column("score"));
+    let mut rows = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for row in &table.rows {
+        let problem = |msg: String| Problem::at(csv_file, Some(row.line), msg);
+        let pair_id = row.get(col_pair);
+        let raw = row.get(col_score);
+        if pair_id.is_empty() {
+            problems.push(problem("pair_id is empty".into()));
+            continue;
+        }
+        let score = match raw.parse::<f64>() {
+            Ok(s) if s.is_finite() => s,
+            _ => {
+                problems.push(problem(format!("score {raw:?} is not a finite number")));
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert(pair_id.to_owned(), row.line) {
+            problems.push(problem(format!("pair_id {pair_id:?} already has a score on line {first}")));
+            continue;
+        }
+        rows.push((row.line, pair_id.to_owned(), score));
+    }
+    refuse_unless_skipping(csv_file, &problems, skip_bad)?;
+
+    store.write(|tx| {
+        let mut report = ImportReport::new("scores");
+        let (model_id, created) = tx
+            .model_or_create(model, ModelKind::Imported, None)
+            .map_err(|e| ImportError::file(csv_file, e.to_string()))?;
+        if created {
+            report.created.push(format!("model {model:?}"));
+        }
+        for (line, pair_id, score) in &rows {
+            let Some(pair) = tx.find_pair_by_external_id(pair_id)? else {
+                problems.push(Problem::at(csv_file, Some(*line), format!("unknown pair_id {pair_id:?}")));
+                continue;
+            };
+            match tx.set_score(pair.id, model_id, *score)? {
+                ScoreChange::Added => report.added += 1,
+                ScoreChange::Unchanged => report.unchanged += 1,
+                ScoreChange::Updated { .. } => report.updated += 1,
+            }
+        }
+        refuse_unless_skipping(csv_file, &problems, skip_bad)?;
+        report.skipped = std::mem::take(&mut problems);
+        Ok(report)
+    })
+}

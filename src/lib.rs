@@ -1,0 +1,13 @@
+//! pairscope: find where a face-verification model fails, and why.
+//!
+//! The library holds everything; the binary is a thin CLI/GUI front. See DEVELOPERS.md for
+//! the architecture: `analysis` is pure and depends on nothing of ours, `store` is the only
+//! code that touches SQLite, and `ui` and `cli` sit on top of everything.
+
+pub mod analysis;
+pub mod cli;
+pub mod domain;
+pub mod import;
+pub mod rng;
+pub mod store;
+pub mod ui;

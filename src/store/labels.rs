@@ -1,0 +1,242 @@
+//! Verdicts and per-labeler tags, each change mirrored into the append-only `label_events`.
+
+use rusqlite::OptionalExtension;
+use serde_json::json;
+
+use super::{LabelerId, NOW, PairId, Result, TagId, Tx};
+use crate::domain::Truth;
+
+/// Through what a change came in; recorded with every event.
+#[derive(Clone, Copy, Debug)]
+pub enum Origin<'a> {
+    Gui,
+    Cli,
+    Import(&'a str),
+    Merge(&'a str),
+}
+
+impl Origin<'_> {
+    fn label(&self) -> String {
+        match self {
+            Origin::Gui => "gui".into(),
+            Origin::Cli => "cli".into(),
+            Origin::Import(file) => format!("import:{file}"),
+            Origin::Merge(file) => format!("merge:{file}"),
+        }
+    }
+}
+
+/// What a label write did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelChange {
+    Unchanged,
+    Changed,
+}
+
+impl Tx<'_> {
+    pub fn verdict(&self, pair: PairId, labeler: LabelerId) -> Result<Option<Truth>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT verdict FROM verdicts WHERE pair_id = ?1 AND labeler_id = ?2",
+                rusqlite::params![pair, labeler],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets (or with None clears) a labeler's verdict on a pair, logging the change.
+    pub fn set_verdict(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        verdict: Option<Truth>,
+        origin: Origin,
+    ) -> Result<LabelChange> {
+        let before = self.verdict(pair, labeler)?;
+        if before == verdict {
+            return Ok(LabelChange::Unchanged);
+        }
+        match verdict {
+            Some(v) => self.conn().execute(
+                &format!(
+                    "INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at) VALUES (?1, ?2, ?3, {NOW})
+                     ON CONFLICT (pair_id, labeler_id) DO UPDATE SET verdict = excluded.verdict,
+                     updated_at = excluded.updated_at"
+                ),
+                rusqlite::params![pair, labeler, v],
+            )?,
+            None => self.conn().execute(
+                "DELETE FROM verdicts WHERE pair_id = ?1 AND labeler_id = ?2",
+                rusqlite::params![pair, labeler],
+            )?,
+        };
+        self.log_event(
+            Some(labeler),
+            Some(pair),
+            "verdict",
+            json!(before.map(Truth::as_str)),
+            json!(verdict.map(Truth::as_str)),
+            origin,
+            None,
+        )?;
+        Ok(LabelChange::Changed)
+    }
+
+    /// The tags this labeler applied to this pair.
+    pub fn pair_tags_by(&self, pair: PairId, labeler: LabelerId) -> Result<Vec<TagId>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT tag_id FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 ORDER BY tag_id")?;
+        let rows = stmt.query_map(rusqlite::params![pair, labeler], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Applies or removes one labeler's tag on a pair, logging the change.
+    pub fn set_pair_tag(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        tag: TagId,
+        applied: bool,
+        origin: Origin,
+    ) -> Result<LabelChange> {
+        let was: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 AND tag_id = ?3)",
+            rusqlite::params![pair, labeler, tag],
+            |r| r.get(0),
+        )?;
+        if was == applied {
+            return Ok(LabelChange::Unchanged);
+        }
+        if applied {
+            self.conn().execute(
+                &format!("INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at) VALUES (?1, ?2, ?3, {NOW})"),
+                rusqlite::params![pair, labeler, tag],
+            )?;
+        } else {
+            self.conn().execute(
+                "DELETE FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 AND tag_id = ?3",
+                rusqlite::params![pair, labeler, tag],
+            )?;
+        }
+        let name: String = self.conn().query_row("SELECT name FROM tags WHERE id = ?1", [tag], |r| r.get(0))?;
+        self.log_event(
+            Some(labeler),
+            Some(pair),
+            "tag",
+            json!({ "tag_id": tag, "tag": name, "applied": was }),
+            json!({ "tag_id": tag, "tag": name, "applied": applied }),
+            origin,
+            None,
+        )?;
+        Ok(LabelChange::Changed)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn log_event(
+        &self,
+        labeler: Option<LabelerId>,
+        pair: Option<PairId>,
+        kind: &str,
+        before: serde_json::Value,
+        after: serde_json::Value,
+        origin: Origin,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let as_text = |v: serde_json::Value| (!v.is_null()).then(|| v.to_string());
+        self.conn()
+            .prepare_cached(&format!(
+                "INSERT INTO label_events (at, labeler_id, pair_id, kind, before, after, origin, reason)
+                 VALUES ({NOW}, ?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ))?
+            .execute(rusqlite::params![labeler, pair, kind, as_text(before), as_text(after), origin.label(), reason])?;
+        Ok(())
+    }
+
+    /// How many events the audit log holds.
+    pub fn event_count(&self) -> Result<u64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM label_events", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_util::temp_store;
+    use crate::store::{NewImage, NewPair, StoreError};
+
+    fn one_pair(store: &mut crate::store::Store) -> (PairId, LabelerId) {
+        store
+            .write(|tx| {
+                let root = tx.image_root("/data")?;
+                let img = |p| NewImage { root, path: p, sha256: p, bytes: 1, dimensions: None };
+                let (a, _) = tx.upsert_image(&img("a.jpg"))?;
+                let (b, _) = tx.upsert_image(&img("b.jpg"))?;
+                let meta = serde_json::json!({});
+                let pair = tx.insert_pair(&NewPair {
+                    external_id: Some("p1"),
+                    image_a: a,
+                    image_b: b,
+                    truth: Some(Truth::Same),
+                    split: None,
+                    source: "test",
+                    metadata: &meta,
+                })?;
+                let (labeler, _) = tx.labeler_or_create("alice")?;
+                Ok::<_, StoreError>((pair, labeler.id))
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn verdict_changes_are_logged_and_repeats_are_not() {
+        let (_d, mut store) = temp_store();
+        let (pair, alice) = one_pair(&mut store);
+        let set = |store: &mut crate::store::Store, v| store.write(|tx| tx.set_verdict(pair, alice, v, Origin::Gui));
+        assert_eq!(set(&mut store, Some(Truth::Same)).unwrap(), LabelChange::Changed);
+        assert_eq!(set(&mut store, Some(Truth::Same)).unwrap(), LabelChange::Unchanged);
+        assert_eq!(set(&mut store, Some(Truth::Different)).unwrap(), LabelChange::Changed);
+        assert_eq!(store.read(|tx| tx.verdict(pair, alice)).unwrap(), Some(Truth::Different));
+        assert_eq!(store.read(|tx| tx.event_count()).unwrap(), 2);
+    }
+
+    #[test]
+    fn audit_log_cannot_be_rewritten() {
+        let (_d, mut store) = temp_store();
+        let (pair, alice) = one_pair(&mut store);
+        store.write(|tx| tx.set_verdict(pair, alice, Some(Truth::Same), Origin::Gui)).unwrap();
+        let update = store.conn.execute("UPDATE label_events SET after = NULL", []);
+        assert!(update.unwrap_err().to_string().contains("append-only"));
+        let delete = store.conn.execute("DELETE FROM label_events", []);
+        assert!(delete.unwrap_err().to_string().contains("append-only"));
+    }
+
+    #[test]
+    fn failed_action_rolls_back_entirely() {
+        let (_d, mut store) = temp_store();
+        let (pair, alice) = one_pair(&mut store);
+        let result: Result<()> = store.write(|tx| {
+            tx.set_verdict(pair, alice, Some(Truth::Same), Origin::Gui)?;
+            Err(StoreError::Invalid("the action failed half way".into()))
+        });
+        assert!(result.is_err());
+        assert_eq!(store.read(|tx| tx.verdict(pair, alice)).unwrap(), None);
+        assert_eq!(store.read(|tx| tx.event_count()).unwrap(), 0);
+    }
+
+    #[test]
+    fn tags_are_per_labeler() {
+        let (_d, mut store) = temp_store();
+        let (pair, alice) = one_pair(&mut store);
+        let (bob, dark) = store
+            .write(|tx| Ok::<_, StoreError>((tx.labeler_or_create("bob")?.0.id, tx.find_tag("dark")?.unwrap().id)))
+            .unwrap();
+        store.write(|tx| tx.set_pair_tag(pair, alice, dark, true, Origin::Gui)).unwrap();
+        assert_eq!(store.read(|tx| tx.pair_tags_by(pair, alice)).unwrap(), vec![dark]);
+        assert!(store.read(|tx| tx.pair_tags_by(pair, bob)).unwrap().is_empty());
+        store.write(|tx| tx.set_pair_tag(pair, alice, dark, false, Origin::Gui)).unwrap();
+        assert!(store.read(|tx| tx.pair_tags_by(pair, alice)).unwrap().is_empty());
+        assert_eq!(store.read(|tx| tx.event_count()).unwrap(), 2);
+    }
+}

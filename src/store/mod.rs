@@ -1,0 +1,162 @@
+//! The project file. This module is the only code that touches SQLite.
+//!
+//! A project is one SQLite file in WAL mode with foreign keys on. Every write that a user
+//! action causes goes through [`Store::write`], which runs it in one transaction, so a crash
+//! loses at most the action in flight.
+
+mod error;
+mod ids;
+mod images;
+mod info;
+mod labelers;
+mod labels;
+mod migrate;
+mod models;
+mod pairs;
+mod tags;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use error::StoreError;
+pub use ids::{ImageId, LabelerId, ModelId, PairId, RootId, TagId};
+pub use images::{ImageRecord, NewImage};
+pub use info::{LabelerInfo, ModelInfo, ProjectInfo, TagInfo};
+pub use labelers::{Labeler, Role};
+pub use labels::{LabelChange, Origin};
+pub use migrate::SCHEMA_VERSION;
+pub use models::{ModelKind, ScoreChange};
+pub use pairs::{NewPair, PairRecord};
+pub use tags::{NewTag, Tag, validate_tag_name};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// "PSCP": marks an SQLite file as a pairscope project, so we never migrate a stranger's file.
+const APPLICATION_ID: i32 = 0x5053_4350;
+
+/// An open project file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A write transaction. All typed writes live on this type; it commits only through
+/// [`Store::write`], so an error anywhere rolls the whole action back.
+pub struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+}
+
+impl Store {
+    /// Creates a new, empty project file. Refuses to touch an existing file.
+    pub fn create(path: &Path) -> Result<Self> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists(path.to_owned()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::at(path, e))?;
+        Self::init(conn, path)
+    }
+
+    /// Opens an existing project file, applying any pending migrations.
+    pub fn open(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound(path.to_owned()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::at(path, e))?;
+        Self::init(conn, path)
+    }
+
+    /// Opens the project, creating it first if the file does not exist yet.
+    pub fn open_or_create(path: &Path) -> Result<(Self, bool)> {
+        if path.exists() { Ok((Self::open(path)?, false)) } else { Ok((Self::create(path)?, true)) }
+    }
+
+    fn init(conn: Connection, path: &Path) -> Result<Self> {
+        let at = |e| StoreError::at(path, e);
+        conn.busy_timeout(Duration::from_secs(5)).map_err(at)?;
+        // Everything before migrate::check only reads: a file we refuse stays byte-identical.
+        migrate::check(&conn, path)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(at)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(at)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(at)?;
+        let mut store = Store { conn, path: path.to_owned() };
+        migrate::apply(&mut store.conn, path)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one transaction; commits if it returns Ok, rolls back otherwise.
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Tx) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::at(&self.path, e))?;
+        let tx = Tx { tx };
+        let value = f(&tx)?;
+        tx.tx.commit().map_err(|e| StoreError::at(&self.path, e))?;
+        Ok(value)
+    }
+
+    /// Runs `f` against a read snapshot (a deferred transaction that is never committed).
+    pub fn read<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction().map_err(|e| StoreError::at(&self.path, e))?;
+        f(&Tx { tx })
+    }
+
+    /// `PRAGMA integrity_check`; Ok(()) when the file is sound.
+    pub fn integrity_check(&self) -> Result<()> {
+        let verdict: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| StoreError::at(&self.path, e))?;
+        if verdict == "ok" { Ok(()) } else { Err(StoreError::Corrupt { path: self.path.clone(), detail: verdict }) }
+    }
+
+    /// A value from the project's key/value metadata.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM project_meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(StoreError::from)
+    }
+}
+
+impl Tx<'_> {
+    fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO project_meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+/// The SQL expression for "now" that every timestamp column uses (UTC, milliseconds).
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::*;
+
+    /// A fresh project in a temporary directory; the directory lives as long as the guard.
+    pub fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::create(&dir.path().join("t.pairscope")).expect("create store");
+        (dir, store)
+    }
+}

@@ -1,0 +1,28 @@
+//! The eframe app. One file per view; `app.rs` holds the state and applies the commands the
+//! views emit, at the end of the frame; `background.rs` runs disk and model work off the UI
+//! thread so that no frame ever waits on it.
+
+mod app;
+mod background;
+mod command;
+mod overview;
+mod welcome;
+
+use std::path::PathBuf;
+
+pub use app::{PairscopeApp, State};
+pub use command::Command;
+
+/// Opens the main window; `project` (if any) is opened on start, else the last project.
+pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("pairscope")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([720.0, 480.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native("pairscope", options, Box::new(move |cc| Ok(Box::new(PairscopeApp::new(cc, project)))))
+        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

@@ -1,0 +1,45 @@
+//! Helpers shared by the integration tests: the real datasets and the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `../shared/datasets`, beside the repository on every developer machine and in CI.
+pub fn datasets() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
+    assert!(dir.is_dir(), "the shared datasets are expected at {}", dir.display());
+    dir
+}
+
+/// Runs the pairscope binary with these arguments.
+pub fn pairscope<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new(env!("CARGO_BIN_EXE_pairscope")).args(args).output().expect("running pairscope")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs pairscope and insists that it succeeds; returns stdout.
+pub fn ok<I, S>(args: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = pairscope(args);
+    assert!(out.status.success(), "pairscope failed:\nstdout: {}\nstderr: {}", stdout(&out), stderr(&out));
+    stdout(&out)
+}
+
+/// `pairscope info --json` as a JSON value.
+pub fn info(project: &Path) -> serde_json::Value {
+    serde_json::from_str(&ok([Path::new("info"), project, Path::new("--json")])).expect("info --json is JSON")
+}
