@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod curate;
 pub mod domain;
 pub mod import;
 pub mod rng;

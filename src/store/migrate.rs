@@ -13,8 +13,10 @@ struct Migration {
 }
 
 /// Every migration, oldest first. Version N is the state after the Nth entry.
-const MIGRATIONS: &[Migration] =
-    &[Migration { name: "0001_init", sql: include_str!("../../migrations/0001_init.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { name: "0001_init", sql: include_str!("../../migrations/0001_init.sql") },
+    Migration { name: "0003_curation", sql: include_str!("../../migrations/0003_curation.sql") },
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,574 @@
+//! Exporting a selection of pairs to a folder: the images (copied, never overwritten, under
+//! safe names), `pairs.csv`, `labels.csv`, LFW `pairs.txt`, and `manifest.json` with the
+//! sha256 of every file and where every image and pair came from.
+//!
+//! Layout: `images/<identity>/<identity>_<NNNN>.<ext>`, LFW's own layout, so `pairs.txt` can
+//! name the images; images whose identity is unknown are filed under `unknown-identity`.
+//!
+//! Byte-identical re-exports: everything is sorted and the manifest holds no clock time. The
+//! moment of an export is recorded in the project's lineage (the `exports` table, with the
+//! manifest's sha256); `stamp` puts it in the manifest too, at the price of byte identity.
+//! The project file's own hash is not in the manifest for the same reason: recording the
+//! lineage changes the file.
+//!
+//! The export is written into a hidden staging folder beside the target and renamed into
+//! place at the end, so a failure never leaves a half-written export behind.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::CurateError;
+use super::consensus;
+use super::lfw_txt::{LfwEntry, render};
+use super::names::{join_inside, safe_component, safe_extension};
+use super::snapshot::{CuratedPair, Snapshot};
+use crate::domain::{Split, Truth};
+use crate::store::{ImageId, NewExport, SCHEMA_VERSION, Store};
+
+/// Which pairs to export. The default is the whole project.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Selection {
+    /// Only this split.
+    pub split: Option<Split>,
+    /// Only pairs whose labelers reach a consensus verdict (a strict majority).
+    pub consensus_only: bool,
+    /// Only pairs with all of these consensus tags.
+    pub require_tags: Vec<String>,
+    /// No pair with any of these consensus tags (e.g. "borderline").
+    pub exclude_tags: Vec<String>,
+    /// Only pairs whose verdicts agree at least this much (0–1: the share agreeing with the
+    /// most common verdict); pairs without verdicts are left out.
+    pub min_agreement: Option<f64>,
+}
+
+impl Selection {
+    /// Checks the selection against the project and spells tags as the project does.
+    fn resolve(&self, snapshot: &Snapshot) -> Result<Selection, CurateError> {
+        let spell = |tags: &[String]| -> Result<Vec<String>, CurateError> {
+            let mut out = Vec::new();
+            for tag in tags {
+                let found = snapshot.tag_named(tag).ok_or_else(|| {
+                    CurateError::Invalid(format!(
+                        "no tag named {:?} in the project (tags: {})",
+                        tag.trim(),
+                        snapshot.tags.join(", ")
+                    ))
+                })?;
+                out.push(found.to_owned());
+            }
+            out.sort_by_key(|t| t.to_lowercase());
+            out.dedup();
+            Ok(out)
+        };
+        if let Some(k) = self.min_agreement
+            && !(0.0..=1.0).contains(&k)
+        {
+            return Err(CurateError::Invalid(format!("minimum agreement is a share from 0 to 1, not {k}")));
+        }
+        Ok(Selection {
+            require_tags: spell(&self.require_tags)?,
+            exclude_tags: spell(&self.exclude_tags)?,
+            ..self.clone()
+        })
+    }
+
+    pub fn keeps(&self, pair: &CuratedPair) -> bool {
+        let verdicts = pair.verdict_values();
+        self.split.is_none_or(|s| pair.split == Some(s))
+            && (!self.consensus_only || consensus::majority_verdict(&verdicts).is_some())
+            && self.require_tags.iter().all(|t| pair.has_consensus_tag(t))
+            && !self.exclude_tags.iter().any(|t| pair.has_consensus_tag(t))
+            && self.min_agreement.is_none_or(|k| consensus::agreement(&verdicts).is_some_and(|a| a >= k))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ExportOptions {
+    pub selection: Selection,
+    /// Include this model's scores.
+    pub model: Option<String>,
+    /// With a model: the operating threshold, recorded and used for a `predicted` column.
+    pub threshold: Option<f64>,
+    /// Put the export's time in the manifest (re-exports are then no longer byte-identical).
+    pub stamp: bool,
+    /// Through what the export was asked for: cli, gui.
+    pub origin: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExportReport {
+    pub target: PathBuf,
+    pub pairs: usize,
+    pub images: usize,
+    pub labels: usize,
+    pub lfw_pairs: usize,
+    pub lfw_left_out: usize,
+    pub manifest_sha256: String,
+    /// The lineage record's id in the project.
+    pub lineage_id: i64,
+}
+
+/// One file of the export with its hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: &'static str,
+    format_version: u32,
+    pairscope_version: &'static str,
+    project: ProjectRef,
+    selection: &'a Selection,
+    model: Option<ModelRef>,
+    created_at: Option<String>,
+    counts: Counts,
+    /// Every file of the export except this manifest, by path.
+    files: Vec<FileEntry>,
+    images: Vec<ImageEntry>,
+    pairs: Vec<PairEntry>,
+    lfw_pairs_txt_left_out: Vec<LeftOut>,
+}
+
+#[derive(Serialize)]
+struct ProjectRef {
+    file: String,
+    schema_version: i64,
+}
+
+#[derive(Serialize)]
+struct ModelRef {
+    name: String,
+    kind: &'static str,
+    sha256: Option<String>,
+    threshold: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    pairs: usize,
+    images: usize,
+    labels: usize,
+    lfw_pairs_txt: usize,
+}
+
+#[derive(Serialize)]
+struct ImageEntry {
+    path: String,
+    sha256: String,
+    identity: Option<String>,
+    source_root: String,
+    source_path: String,
+}
+
+#[derive(Serialize)]
+struct PairEntry {
+    pair_id: String,
+    image_a: String,
+    image_b: String,
+    source: String,
+    metadata: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct LeftOut {
+    pair_id: String,
+    reason: String,
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where each exported image goes: (identity folder, number, extension, relative path).
+struct Placed {
+    folder: String,
+    number: usize,
+    ext: String,
+    path: String,
+    identity: Option<String>,
+}
+
+/// Files images under `images/<identity>/<identity>_<NNNN>.<ext>`: identities in sorted order
+/// (unknown last), folder names made safe and unique ignoring case, images numbered in
+/// source path order.
+fn place_images(
+    pairs: &[&CuratedPair],
+    images: &HashMap<ImageId, crate::store::ImageRecord>,
+) -> Result<BTreeMap<ImageId, Placed>, CurateError> {
+    let mut identity_of: BTreeMap<ImageId, Option<String>> = BTreeMap::new();
+    for pair in pairs {
+        for (image, side) in [(pair.image_a, 'a'), (pair.image_b, 'b')] {
+            let claimed = pair.identity(side).map(str::to_owned);
+            let slot = identity_of.entry(image).or_insert(None);
+            if slot.is_none() {
+                *slot = claimed;
+            }
+        }
+    }
+    let mut by_identity: BTreeMap<(bool, String), Vec<ImageId>> = BTreeMap::new();
+    for (image, identity) in &identity_of {
+        let key = (identity.is_none(), identity.clone().unwrap_or_else(|| "unknown-identity".into()));
+        by_identity.entry(key).or_default().push(*image);
+    }
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut placed = BTreeMap::new();
+    for ((unknown, name), mut members) in by_identity {
+        let base = safe_component(&name);
+        let mut folder = base.clone();
+        let mut n = 2;
+        while !taken.insert(folder.to_ascii_lowercase()) {
+            folder = format!("{base}-{n}");
+            n += 1;
+        }
+        let record = |id: &ImageId| {
+            images.get(id).ok_or_else(|| CurateError::Invalid(format!("image #{id} is missing from the project")))
+        };
+        for id in &members {
+            record(id)?;
+        }
+        members.sort_by(|x, y| {
+            let (x, y) = (&images[x], &images[y]);
+            (&x.root, &x.path, x.id).cmp(&(&y.root, &y.path, y.id))
+        });
+        for (i, id) in members.iter().enumerate() {
+            let ext = safe_extension(&images[id].path);
+            let number = i + 1;
+            let path = format!("images/{folder}/{folder}_{number:04}.{ext}");
+            let identity = (!unknown).then(|| name.clone());
+            placed.insert(*id, Placed { folder: folder.clone(), number, ext, path, identity });
+        }
+    }
+    Ok(placed)
+}
+
+/// Refuses a target that is a file or a non-empty folder; returns the staging folder.
+fn prepare_target(target: &Path) -> Result<PathBuf, CurateError> {
+    if target.exists() {
+        if !target.is_dir() {
+            return Err(CurateError::path(target, "exists and is not a folder; an export never overwrites anything"));
+        }
+        let mut entries =
+            std::fs::read_dir(target).map_err(|e| CurateError::path(target, format!("cannot list: {e}")))?;
+        if entries.next().is_some() {
+            return Err(CurateError::path(
+                target,
+                "is not empty; an export never overwrites anything (choose a new or empty folder)",
+            ));
+        }
+    }
+    let name = target.file_name().ok_or_else(|| CurateError::path(target, "needs a folder name to export into"))?;
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| CurateError::path(&parent, format!("cannot create: {e}")))?;
+    let staging = parent.join(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+    std::fs::create_dir(&staging).map_err(|e| CurateError::path(&staging, format!("cannot create: {e}")))?;
+    Ok(staging)
+}
+
+/// Writes one new file inside `dir`; never replaces an existing one.
+fn write_new(dir: &Path, relative: &str, bytes: &[u8]) -> Result<FileEntry, CurateError> {
+    let path = join_inside(dir, relative).map_err(|m| CurateError::path(dir, m))?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| CurateError::path(parent, format!("cannot create: {e}")))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| CurateError::path(&path, format!("cannot create (never overwritten): {e}")))?;
+    file.write_all(bytes).map_err(|e| CurateError::path(&path, format!("cannot write: {e}")))?;
+    Ok(FileEntry { path: relative.to_owned(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 })
+}
+
+fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, CurateError> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(row).map_err(|e| CurateError::Invalid(format!("writing CSV: {e}")))?;
+    }
+    writer.into_inner().map_err(|e| CurateError::Invalid(format!("writing CSV: {e}")))
+}
+
+fn truth_cell(truth: Option<Truth>) -> String {
+    truth.map_or(String::new(), |t| t.as_str().to_owned())
+}
+
+/// Exports the selection to `target` (a new or empty folder) and records it in the project.
+pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Result<ExportReport, CurateError> {
+    let snapshot = Snapshot::load(store)?;
+    let selection = options.selection.resolve(&snapshot)?;
+    let pairs: Vec<&CuratedPair> = snapshot.pairs.iter().filter(|p| selection.keeps(p)).collect();
+    if pairs.is_empty() {
+        return Err(CurateError::Invalid(format!(
+            "the selection holds no pairs ({}); nothing was exported",
+            serde_json::to_string(&selection).unwrap_or_default()
+        )));
+    }
+    if options.threshold.is_some() && options.model.is_none() {
+        return Err(CurateError::Invalid("a threshold needs a model whose scores it applies to".into()));
+    }
+    let model = match &options.model {
+        Some(name) => Some(store.read(|tx| tx.find_model(name))?.ok_or_else(|| {
+            CurateError::Invalid(format!("no model named {:?} in the project (see `pairscope info`)", name.trim()))
+        })?),
+        None => None,
+    };
+    let scores = match &model {
+        Some(m) => store.read(|tx| tx.scores_of(m.id))?,
+        None => HashMap::new(),
+    };
+    let images = store.read(|tx| tx.all_images())?;
+    let project_file = store.path().canonicalize().unwrap_or_else(|_| store.path().to_path_buf());
+    let created_at = if options.stamp { Some(store.read(|tx| tx.now())?) } else { None };
+    let placed = place_images(&pairs, &images)?;
+
+    let staging = prepare_target(target)?;
+    let written = write_export(&staging, &pairs, &snapshot, &placed, &images, &scores, options.threshold);
+    let (files, labels, lfw_left_out) = match written {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    let lfw_pairs = pairs.len() - lfw_left_out.len();
+    let manifest = Manifest {
+        format: "pairscope-export",
+        format_version: 1,
+        pairscope_version: env!("CARGO_PKG_VERSION"),
+        project: ProjectRef { file: project_file.to_string_lossy().into_owned(), schema_version: SCHEMA_VERSION },
+        selection: &selection,
+        model: model.as_ref().map(|m| ModelRef {
+            name: m.name.clone(),
+            kind: m.kind.as_str(),
+            sha256: m.sha256.clone(),
+            threshold: options.threshold,
+        }),
+        created_at,
+        counts: Counts { pairs: pairs.len(), images: placed.len(), labels, lfw_pairs_txt: lfw_pairs },
+        files,
+        images: placed
+            .iter()
+            .map(|(id, p)| ImageEntry {
+                path: p.path.clone(),
+                sha256: images[id].sha256.clone(),
+                identity: p.identity.clone(),
+                source_root: images[id].root.clone(),
+                source_path: images[id].path.clone(),
+            })
+            .collect(),
+        pairs: pairs
+            .iter()
+            .map(|p| PairEntry {
+                pair_id: p.name(),
+                image_a: placed[&p.image_a].path.clone(),
+                image_b: placed[&p.image_b].path.clone(),
+                source: p.source.clone(),
+                metadata: p.metadata.clone(),
+            })
+            .collect(),
+        lfw_pairs_txt_left_out: lfw_left_out.into_iter().map(|(pair_id, reason)| LeftOut { pair_id, reason }).collect(),
+    };
+    let mut manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| CurateError::Invalid(format!("writing the manifest: {e}")))?;
+    manifest_bytes.push(b'\n');
+    let finished = write_new(&staging, "manifest.json", &manifest_bytes).and_then(|entry| {
+        if target.is_dir() {
+            std::fs::remove_dir(target)
+                .map_err(|e| CurateError::path(target, format!("cannot replace the empty folder: {e}")))?;
+        }
+        std::fs::rename(&staging, target)
+            .map_err(|e| CurateError::path(target, format!("cannot move the export into place: {e}")))?;
+        Ok(entry)
+    });
+    let manifest_entry = match finished {
+        Ok(entry) => entry,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+
+    let target_abs = target.canonicalize().unwrap_or_else(|_| target.to_path_buf());
+    let selection_json = serde_json::to_value(&selection).map_err(|e| CurateError::Invalid(e.to_string()))?;
+    let lineage_id = store
+        .write(|tx| {
+            tx.record_export(&NewExport {
+                target: &target_abs.to_string_lossy(),
+                selection: &selection_json,
+                manifest_sha256: &manifest_entry.sha256,
+                pairs: pairs.len() as u64,
+                images: placed.len() as u64,
+                origin: if options.origin.is_empty() { "cli" } else { &options.origin },
+            })
+        })
+        .map_err(|e| {
+            CurateError::Invalid(format!(
+                "the export is complete in {} but recording it in the project failed: {e}",
+                target_abs.display()
+            ))
+        })?;
+    Ok(ExportReport {
+        target: target_abs,
+        pairs: pairs.len(),
+        images: placed.len(),
+        labels,
+        lfw_pairs,
+        lfw_left_out: pairs.len() - lfw_pairs,
+        manifest_sha256: manifest_entry.sha256,
+        lineage_id,
+    })
+}
+
+type Written = (Vec<FileEntry>, usize, Vec<(String, String)>);
+
+/// Writes the images and tables into `dir`; returns the files (by path), the number of labels
+/// and the pairs `pairs.txt` left out.
+fn write_export(
+    dir: &Path,
+    pairs: &[&CuratedPair],
+    snapshot: &Snapshot,
+    placed: &BTreeMap<ImageId, Placed>,
+    images: &HashMap<ImageId, crate::store::ImageRecord>,
+    scores: &HashMap<crate::store::PairId, f64>,
+    threshold: Option<f64>,
+) -> Result<Written, CurateError> {
+    let mut files = Vec::new();
+    for (id, place) in placed {
+        let record = &images[id];
+        let source = record.full_path();
+        let bytes =
+            std::fs::read(&source).map_err(|e| CurateError::path(&source, format!("cannot read the image: {e}")))?;
+        let sha = sha256_hex(&bytes);
+        if sha != record.sha256 {
+            return Err(CurateError::path(
+                &source,
+                format!(
+                    "changed since it was imported (sha256 {sha}, the project has {}); nothing was exported",
+                    record.sha256
+                ),
+            ));
+        }
+        files.push(write_new(dir, &place.path, &bytes)?);
+    }
+
+    let with_scores = !scores.is_empty() || threshold.is_some();
+    let mut header: Vec<String> =
+        ["pair_id", "image_a", "image_b", "truth", "split", "tags"].iter().map(|s| s.to_string()).collect();
+    if with_scores {
+        header.push("score".into());
+    }
+    if threshold.is_some() {
+        header.push("predicted".into());
+    }
+    let mut rows = vec![header];
+    for p in pairs {
+        let mut row = vec![
+            p.name(),
+            placed[&p.image_a].path.clone(),
+            placed[&p.image_b].path.clone(),
+            truth_cell(p.truth),
+            p.split.map_or(String::new(), |s| s.as_str().to_owned()),
+            p.consensus_tags.join(";"),
+        ];
+        let score = scores.get(&p.id);
+        if with_scores {
+            row.push(score.map_or(String::new(), |s| s.to_string()));
+        }
+        if let Some(t) = threshold {
+            row.push(score.map_or(String::new(), |s| if *s >= t { "same" } else { "different" }.to_owned()));
+        }
+        rows.push(row);
+    }
+    files.push(write_new(dir, "pairs.csv", &csv_bytes(&rows)?)?);
+
+    let mut label_rows = vec![vec!["pair_id".to_string(), "labeler".into(), "verdict".into(), "tags".into()]];
+    for p in pairs {
+        let mut by_name: Vec<(String, String, String)> = p
+            .labelers()
+            .into_iter()
+            .map(|l| {
+                let name = snapshot.labelers.get(&l).map_or_else(|| format!("#{l}"), |x| x.name.clone());
+                let verdict = truth_cell(p.verdicts.iter().find(|(x, _)| *x == l).map(|(_, v)| *v));
+                let tags: Vec<&str> = p.tags_by.iter().filter(|(x, _)| *x == l).map(|(_, t)| t.as_str()).collect();
+                (name, verdict, tags.join(";"))
+            })
+            .collect();
+        by_name.sort();
+        label_rows.extend(by_name.into_iter().map(|(n, v, t)| vec![p.name(), n, v, t]));
+    }
+    let labels = label_rows.len() - 1;
+    files.push(write_new(dir, "labels.csv", &csv_bytes(&label_rows)?)?);
+
+    let names: Vec<String> = pairs.iter().map(|p| p.name()).collect();
+    let entries: Vec<LfwEntry> = pairs
+        .iter()
+        .zip(&names)
+        .map(|(p, name)| {
+            let (a, b) = (&placed[&p.image_a], &placed[&p.image_b]);
+            LfwEntry { pair: name, truth: p.truth, a: (&a.folder, a.number, &a.ext), b: (&b.folder, b.number, &b.ext) }
+        })
+        .collect();
+    let (text, left_out) = render(&entries);
+    files.push(write_new(dir, "pairs.txt", text.as_bytes())?);
+    files.sort_by(|x, y| x.path.cmp(&y.path));
+    Ok((files, labels, left_out))
+}
+
+/// Checks an export folder against its manifest: every listed file exists with its sha256
+/// and size, and no other file is there. Returns the problems found (empty: all good).
+pub fn verify_export(dir: &Path) -> Result<Vec<String>, CurateError> {
+    #[derive(Deserialize)]
+    struct Listed {
+        files: Vec<FileEntry>,
+    }
+    let manifest_path = dir.join("manifest.json");
+    let text =
+        std::fs::read(&manifest_path).map_err(|e| CurateError::path(&manifest_path, format!("cannot read: {e}")))?;
+    let listed: Listed = serde_json::from_slice(&text)
+        .map_err(|e| CurateError::path(&manifest_path, format!("not a pairscope manifest: {e}")))?;
+    let mut problems = Vec::new();
+    let mut expected: HashSet<String> = HashSet::from(["manifest.json".to_string()]);
+    for file in &listed.files {
+        expected.insert(file.path.clone());
+        let path = match join_inside(dir, &file.path) {
+            Ok(p) => p,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        match std::fs::read(&path) {
+            Ok(bytes) if sha256_hex(&bytes) == file.sha256 && bytes.len() as u64 == file.bytes => {}
+            Ok(_) => problems.push(format!("{}: sha256 or size differs from the manifest", file.path)),
+            Err(e) => problems.push(format!("{}: {e}", file.path)),
+        }
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&folder).map_err(|e| CurateError::path(&folder, format!("cannot list: {e}")))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                if !expected.contains(&rel) {
+                    problems.push(format!("{rel}: not in the manifest"));
+                }
+            }
+        }
+    }
+    problems.sort();
+    Ok(problems)
+}

@@ -1,0 +1,1 @@
+//! Merging labels from another project (placeholder, filled in below).

@@ -1,0 +1,22 @@
+//! Curation: balanced identity-grouped splits, exports with a manifest and lineage, merging
+//! labels from another project, and the augmentations that synthesise data for a slice.
+//!
+//! Everything here reads the project through [`snapshot::Snapshot`], one consistent view of
+//! pairs, labels and consensus tags, so a split preview and an export agree on what a pair's
+//! consensus is.
+
+pub mod augment;
+pub mod consensus;
+mod error;
+pub mod export;
+mod lfw_txt;
+pub mod merge;
+pub mod names;
+pub mod snapshot;
+pub mod split;
+
+pub use error::CurateError;
+pub use export::{ExportOptions, ExportReport, Selection, export};
+
+pub use snapshot::Snapshot;
+pub use split::{Ratios, SplitOptions, SplitPlan, apply_split, plan_split};

@@ -1,0 +1,211 @@
+//! Queries for curation (splits, export, lineage): whole-project label snapshots, scores of
+//! one model, and the lineage tables of migration 0003.
+
+use std::collections::HashMap;
+
+use rusqlite::OptionalExtension;
+
+use super::{ImageId, ImageRecord, LabelerId, ModelId, ModelKind, NOW, PairId, Result, Tx};
+use crate::domain::{Split, Truth};
+
+/// One labeler's current verdict on one pair.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerdictRow {
+    pub pair: PairId,
+    pub labeler: LabelerId,
+    pub verdict: Truth,
+}
+
+/// One tag applied to one pair by one labeler, by the tag's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagRow {
+    pub pair: PairId,
+    pub labeler: LabelerId,
+    pub tag: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelRecord {
+    pub id: ModelId,
+    pub name: String,
+    pub sha256: Option<String>,
+    pub kind: ModelKind,
+}
+
+/// What an export wrote, for the lineage table.
+#[derive(Clone, Debug)]
+pub struct NewExport<'a> {
+    pub target: &'a str,
+    pub selection: &'a serde_json::Value,
+    pub manifest_sha256: &'a str,
+    pub pairs: u64,
+    pub images: u64,
+    pub origin: &'a str,
+}
+
+/// A recorded export.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ExportRecord {
+    pub id: i64,
+    pub at: String,
+    pub target: String,
+    pub selection: serde_json::Value,
+    pub manifest_sha256: String,
+    pub pairs: u64,
+    pub images: u64,
+    pub origin: String,
+}
+
+/// A recorded split run.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SplitRunRecord {
+    pub id: i64,
+    pub at: String,
+    pub params: serde_json::Value,
+    pub preview: serde_json::Value,
+    pub changed: u64,
+    pub origin: String,
+}
+
+fn json_column(text: String) -> serde_json::Value {
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
+impl Tx<'_> {
+    /// Every current verdict, ordered by pair then labeler.
+    pub fn all_verdicts(&self) -> Result<Vec<VerdictRow>> {
+        let mut stmt =
+            self.conn().prepare("SELECT pair_id, labeler_id, verdict FROM verdicts ORDER BY pair_id, labeler_id")?;
+        let rows =
+            stmt.query_map([], |r| Ok(VerdictRow { pair: r.get(0)?, labeler: r.get(1)?, verdict: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every tag application, ordered by pair, labeler, then tag name.
+    pub fn all_pair_tags(&self) -> Result<Vec<TagRow>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT pt.pair_id, pt.labeler_id, t.name FROM pair_tags pt JOIN tags t ON t.id = pt.tag_id
+             ORDER BY pt.pair_id, pt.labeler_id, t.name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| Ok(TagRow { pair: r.get(0)?, labeler: r.get(1)?, tag: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every image, by id.
+    pub fn all_images(&self) -> Result<HashMap<ImageId, ImageRecord>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT i.id, r.path, i.path, i.sha256, i.width, i.height
+             FROM images i JOIN image_roots r ON r.id = i.root_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ImageRecord {
+                id: r.get(0)?,
+                root: r.get(1)?,
+                path: r.get(2)?,
+                sha256: r.get(3)?,
+                width: r.get(4)?,
+                height: r.get(5)?,
+            })
+        })?;
+        Ok(rows.map(|r| r.map(|img| (img.id, img))).collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Moves a pair to a split (None: no split). Returns whether anything changed.
+    pub fn set_split(&self, pair: PairId, split: Option<Split>) -> Result<bool> {
+        let changed = self
+            .conn()
+            .prepare_cached("UPDATE pairs SET split = ?2 WHERE id = ?1 AND split IS NOT ?2")?
+            .execute(rusqlite::params![pair, split])?;
+        Ok(changed > 0)
+    }
+
+    pub fn find_model(&self, name: &str) -> Result<Option<ModelRecord>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT id, name, sha256, kind FROM models WHERE name = ?1", [name.trim()], |r| {
+                Ok(ModelRecord { id: r.get(0)?, name: r.get(1)?, sha256: r.get(2)?, kind: r.get(3)? })
+            })
+            .optional()?)
+    }
+
+    /// Every score of one model, by pair.
+    pub fn scores_of(&self, model: ModelId) -> Result<HashMap<PairId, f64>> {
+        let mut stmt = self.conn().prepare("SELECT pair_id, score FROM scores WHERE model_id = ?1")?;
+        let rows = stmt.query_map([model], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn record_split_run(
+        &self,
+        params: &serde_json::Value,
+        preview: &serde_json::Value,
+        changed: u64,
+        origin: &str,
+    ) -> Result<i64> {
+        self.conn().execute(
+            &format!("INSERT INTO split_runs (at, params, preview, changed, origin) VALUES ({NOW}, ?1, ?2, ?3, ?4)"),
+            rusqlite::params![params.to_string(), preview.to_string(), changed as i64, origin],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    pub fn split_runs(&self) -> Result<Vec<SplitRunRecord>> {
+        let mut stmt =
+            self.conn().prepare("SELECT id, at, params, preview, changed, origin FROM split_runs ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SplitRunRecord {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                params: json_column(r.get(2)?),
+                preview: json_column(r.get(3)?),
+                changed: r.get::<_, i64>(4)? as u64,
+                origin: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn record_export(&self, export: &NewExport) -> Result<i64> {
+        self.conn().execute(
+            &format!(
+                "INSERT INTO exports (at, target, selection, manifest_sha256, pairs, images, origin)
+                 VALUES ({NOW}, ?1, ?2, ?3, ?4, ?5, ?6)"
+            ),
+            rusqlite::params![
+                export.target,
+                export.selection.to_string(),
+                export.manifest_sha256,
+                export.pairs as i64,
+                export.images as i64,
+                export.origin
+            ],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    pub fn exports(&self) -> Result<Vec<ExportRecord>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, at, target, selection, manifest_sha256, pairs, images, origin FROM exports ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ExportRecord {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                target: r.get(2)?,
+                selection: json_column(r.get(3)?),
+                manifest_sha256: r.get(4)?,
+                pairs: r.get::<_, i64>(5)? as u64,
+                images: r.get::<_, i64>(6)? as u64,
+                origin: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Tx<'_> {
+    /// The current time as every timestamp column spells it (UTC, milliseconds).
+    pub fn now(&self) -> Result<String> {
+        Ok(self.conn().query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?)
+    }
+}
