@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+use crate::curate;
 use crate::import::{self, FolderOptions, ImportError, ImportReport};
 use crate::store::Store;
 
@@ -122,6 +123,79 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Plan balanced train/dev/test splits; shows a preview, writes only with --apply.
+    #[command(long_about = "Plan balanced train/(train-dev)/dev/test splits of every pair.\n\n\
+        Pairs are grouped by identity (the identity_a/identity_b metadata of LFW and folder \
+        imports) and by image, and a group always goes to one split whole, so no person is in \
+        two splits. Within that, each split gets the same share of same-person pairs and of \
+        each consensus tag. The same seed always gives the same split. Without --apply only \
+        the preview is shown; pairs that already have another split are moved only with \
+        --apply --replace-existing.")]
+    Split {
+        project: PathBuf,
+        /// small (60/20/20), large (98/1/1), auto (large from 100,000 pairs), or train/dev/test
+        /// such as 70/15/15.
+        #[arg(long, default_value = "auto")]
+        ratios: String,
+        /// Percent of train to carve out as train-dev (same distribution as train, held out).
+        #[arg(long, default_value_t = 0.0)]
+        train_dev: f64,
+        /// Seed: the same seed always gives the same split.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Write the split into the project (without it nothing is written).
+        #[arg(long)]
+        apply: bool,
+        /// Confirm moving pairs that already have another split.
+        #[arg(long, requires = "apply")]
+        replace_existing: bool,
+        /// Print the plan's preview as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a selection of pairs with their images, labels and a manifest to a new folder.
+    #[command(long_about = "Export a selection of pairs to a new (or empty) folder.\n\n\
+        Writes images/<identity>/<identity>_NNNN.<ext> (copied, never overwriting), pairs.csv, \
+        labels.csv, LFW pairs.txt and manifest.json (sha256 of every file, the source of \
+        every image and pair, the project, the model and threshold, the filter). The export \
+        is recorded in the project. Exporting the same selection again gives byte-identical \
+        files (unless --stamp puts the time into the manifest).")]
+    Export {
+        project: PathBuf,
+        /// The folder to create (it must not exist, or be empty).
+        #[arg(long)]
+        out: PathBuf,
+        /// Only this split (train, train-dev, dev, test).
+        #[arg(long, value_parser = parse_split)]
+        split: Option<crate::domain::Split>,
+        /// Only pairs whose labelers reach a majority verdict.
+        #[arg(long)]
+        consensus_only: bool,
+        /// Only pairs with this consensus tag (repeatable).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Leave out pairs with this consensus tag (repeatable), e.g. borderline.
+        #[arg(long = "exclude-tag")]
+        exclude_tags: Vec<String>,
+        /// Only pairs whose verdicts agree at least this much (0-1).
+        #[arg(long)]
+        min_agreement: Option<f64>,
+        /// Include this model's scores.
+        #[arg(long)]
+        model: Option<String>,
+        /// The operating threshold of --model (adds a predicted column).
+        #[arg(long, requires = "model")]
+        threshold: Option<f64>,
+        /// Put the export time into the manifest (re-exports then differ in that line).
+        #[arg(long)]
+        stamp: bool,
+    },
+    /// Check an export folder against its manifest.json (every file's sha256, nothing extra).
+    VerifyExport { folder: PathBuf },
+}
+
+fn parse_split(text: &str) -> Result<crate::domain::Split, String> {
+    crate::domain::Split::parse(text)?.ok_or_else(|| "name a split: train, train-dev, dev or test".to_string())
 }
 
 #[derive(Debug, Args)]
@@ -183,6 +257,56 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::ImportFolders { project, images, different, seed, verbose }) => {
             with_project(&project, verbose, |s| import::import_folders(s, &images, &FolderOptions { different, seed }))
         }
+        Some(Command::Split { project, ratios, train_dev, seed, apply, replace_existing, json }) => {
+            split(&project, &ratios, train_dev, seed, apply, replace_existing, json)
+        }
+        Some(Command::Export {
+            project,
+            out,
+            split,
+            consensus_only,
+            tags,
+            exclude_tags,
+            min_agreement,
+            model,
+            threshold,
+            stamp,
+        }) => {
+            let selection =
+                curate::Selection { split, consensus_only, require_tags: tags, exclude_tags, min_agreement };
+            let options = curate::ExportOptions { selection, model, threshold, stamp, origin: "cli".into() };
+            let report = curate::export(&mut Store::open(&project)?, &out, &options)?;
+            println!(
+                "exported {} pairs, {} images, {} labels to {}",
+                report.pairs,
+                report.images,
+                report.labels,
+                report.target.display()
+            );
+            if report.lfw_left_out > 0 {
+                println!(
+                    "pairs.txt holds {} pairs; {} cannot be written in LFW format (listed in manifest.json)",
+                    report.lfw_pairs, report.lfw_left_out
+                );
+            }
+            println!(
+                "manifest sha256 {} (recorded in the project as export #{})",
+                report.manifest_sha256, report.lineage_id
+            );
+            Ok(())
+        }
+        Some(Command::VerifyExport { folder }) => {
+            let problems = curate::export::verify_export(&folder)?;
+            if problems.is_empty() {
+                println!("{}: every file matches manifest.json", folder.display());
+                Ok(())
+            } else {
+                for problem in &problems {
+                    eprintln!("  {problem}");
+                }
+                anyhow::bail!("{}: {} files do not match manifest.json", folder.display(), problems.len())
+            }
+        }
     }
 }
 
@@ -236,6 +360,73 @@ fn info(project: &Path, json: bool) -> anyhow::Result<()> {
         println!("  {:<20} {:>7} scores  ({})", m.name, m.scores, m.kind);
     }
     println!("events   {}", info.label_events);
+    Ok(())
+}
+
+fn split(
+    project: &Path,
+    ratios: &str,
+    train_dev: f64,
+    seed: u64,
+    apply: bool,
+    replace_existing: bool,
+    json: bool,
+) -> anyhow::Result<()> {
+    let ratios = match ratios.trim().to_ascii_lowercase().as_str() {
+        "auto" => None,
+        other => Some(curate::Ratios::parse(other).map_err(anyhow::Error::msg)?),
+    };
+    let store = &mut Store::open(project)?;
+    let options = curate::SplitOptions { ratios, train_dev_percent: train_dev, seed };
+    let plan = curate::plan_split(store, &options)?;
+    if json {
+        let out = serde_json::json!({
+            "ratios": plan.ratios,
+            "seed": seed,
+            "components": plan.components,
+            "largest_component": plan.largest_component,
+            "would_change": plan.changed(),
+            "would_replace": plan.replaced(),
+            "warnings": plan.warnings,
+            "rows": plan.preview.rows,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).context("serialising the preview")?);
+    } else {
+        println!(
+            "split {} pairs {} (train/train-dev/dev/test %), seed {}: {} groups linked by identity or image, \
+             the largest {} pairs",
+            plan.moves.len(),
+            plan.ratios.label(),
+            seed,
+            plan.components,
+            plan.largest_component
+        );
+        println!("{}", plan.preview.table());
+    }
+    for warning in &plan.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if !apply {
+        // With --json, stdout holds only the JSON.
+        let say = |text: String| if json { eprintln!("{text}") } else { println!("{text}") };
+        say(format!(
+            "preview only: nothing was written ({} pairs would change, {} of them already in another split); \
+             run again with --apply to write it",
+            plan.changed(),
+            plan.replaced()
+        ));
+        return Ok(());
+    }
+    if plan.replaced() > 0 && !replace_existing {
+        anyhow::bail!(
+            "{}: {} pairs already have a different split; nothing was written \
+             (add --replace-existing to confirm moving them)",
+            project.display(),
+            plan.replaced()
+        );
+    }
+    let changed = curate::apply_split(store, &plan, replace_existing, "cli")?;
+    println!("wrote the split: {changed} pairs changed");
     Ok(())
 }
 

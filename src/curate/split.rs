@@ -420,8 +420,8 @@ pub fn plan_split(store: &mut Store, options: &SplitOptions) -> Result<SplitPlan
             && row.pairs == 0
         {
             warnings.push(format!(
-                "{} gets no pairs: the pairs form {} identity groups and the largest holds {} of {} pairs; \
-                 a group is never divided, so that no person is in two splits",
+                "{} gets no pairs: the pairs form {} group(s) linked by shared identities or images, and the \
+                 largest holds {} of {} pairs; a group is never divided, so that no person is in two splits",
                 split.as_str(),
                 assignment.components,
                 assignment.largest_component,
