@@ -192,6 +192,25 @@ pub enum Command {
     },
     /// Check an export folder against its manifest.json (every file's sha256, nothing extra).
     VerifyExport { folder: PathBuf },
+    /// Merge labels from another project of the same pairs (e.g. a labeler's offline copy).
+    #[command(long_about = "Merge labels from another project of the same pairs.\n\n\
+        Pairs are matched by the sha256 of their two images, or by pair id. For each labeler's \
+        verdict and each labeler's tag on a pair, the audit histories decide: labels changed \
+        only in the other project come in with their authors, times and history; labels \
+        changed in both are conflicts, reported and kept as they are here. The other project \
+        is only read. Notes and adjudications are not merged.")]
+    MergeLabels {
+        project: PathBuf,
+        /// The project to take labels from.
+        #[arg(long)]
+        from: PathBuf,
+        /// List every conflict and unmatched pair, not just the first few.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_split(text: &str) -> Result<crate::domain::Split, String> {
@@ -293,6 +312,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 "manifest sha256 {} (recorded in the project as export #{})",
                 report.manifest_sha256, report.lineage_id
             );
+            Ok(())
+        }
+        Some(Command::MergeLabels { project, from, verbose, json }) => {
+            let report = curate::merge_labels(&mut Store::open(&project)?, &from)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).context("serialising the report")?);
+            } else {
+                println!("{}", report.summary(if verbose { usize::MAX } else { FIRST_FEW }));
+            }
             Ok(())
         }
         Some(Command::VerifyExport { folder }) => {

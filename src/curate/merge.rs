@@ -1,1 +1,436 @@
-//! Merging labels from another project (placeholder, filled in below).
+//! Merging labels from another project of the same pairs (a labeler who worked offline on a
+//! copy, or on their own import of the same images).
+//!
+//! Pairs are matched by the sha256 of their two images (in either order), or failing that by
+//! the pair's own id. Labels are compared per *stream*: one labeler's verdict on one pair, or
+//! one labeler's use of one tag on one pair. Each stream has a current state and a history in
+//! the audit log; the histories decide, as in a version-control merge:
+//! - same state on both sides: nothing to do;
+//! - this project's history is a prefix of the other's (it was copied, then labeled on): the
+//!   other's newer events are appended to this audit log with their own times, authors and
+//!   origins, and the state follows them (a fast-forward);
+//! - the other's history is a prefix of this one's: this project is newer; nothing to do;
+//! - otherwise both changed: a conflict, reported, and this project's label is kept.
+//!
+//! Nothing is overwritten silently: every change is a copied event, every conflict is listed.
+//! Notes and adjudications are not merged.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::CurateError;
+use crate::domain::Truth;
+use crate::store::{EventRow, LabelerId, NewTag, Origin, PairId, Role, Store, Tx};
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Stream {
+    Verdict,
+    /// By lower-cased tag name.
+    Tag(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Verdict(Option<Truth>),
+    Tag(bool),
+}
+
+impl State {
+    fn empty(stream: &Stream) -> State {
+        match stream {
+            Stream::Verdict => State::Verdict(None),
+            Stream::Tag(_) => State::Tag(false),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            State::Verdict(v) => v.map_or("no verdict".into(), |t| t.as_str().to_owned()),
+            State::Tag(true) => "applied".into(),
+            State::Tag(false) => "not applied".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct StreamEvent {
+    row: EventRow,
+    before: State,
+    after: State,
+    /// The tag's name as that project spells it.
+    tag: Option<String>,
+}
+
+impl StreamEvent {
+    fn same_event(&self, other: &StreamEvent) -> bool {
+        self.row.at == other.row.at && self.before == other.before && self.after == other.after
+    }
+}
+
+type Key = (PairId, String, Stream);
+
+/// One project's labels as the merge sees them: states and histories per stream, keyed by
+/// that project's pair id and the labeler's name.
+#[derive(Default)]
+struct Side {
+    states: BTreeMap<Key, State>,
+    events: HashMap<Key, Vec<StreamEvent>>,
+    /// Streams whose history could not be read.
+    unreadable: BTreeSet<Key>,
+}
+
+fn parse_verdict(text: &Option<String>) -> Option<Option<Truth>> {
+    match text {
+        None => Some(None),
+        Some(t) => match serde_json::from_str::<Option<String>>(t).ok()?.as_deref() {
+            None => Some(None),
+            Some("same") => Some(Some(Truth::Same)),
+            Some("different") => Some(Some(Truth::Different)),
+            Some(_) => None,
+        },
+    }
+}
+
+fn parse_tag(text: &Option<String>) -> Option<(String, bool)> {
+    let value: serde_json::Value = serde_json::from_str(text.as_deref()?).ok()?;
+    Some((value.get("tag")?.as_str()?.to_owned(), value.get("applied")?.as_bool()?))
+}
+
+fn read_side(tx: &Tx) -> Result<Side, CurateError> {
+    let names: HashMap<LabelerId, String> = tx.labelers()?.into_iter().map(|l| (l.id, l.name)).collect();
+    let mut side = Side::default();
+    let name_of = |id: &LabelerId| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
+    for v in tx.all_verdicts()? {
+        side.states.insert((v.pair, name_of(&v.labeler), Stream::Verdict), State::Verdict(Some(v.verdict)));
+    }
+    for t in tx.all_pair_tags()? {
+        side.states.insert((t.pair, name_of(&t.labeler), Stream::Tag(t.tag.to_lowercase())), State::Tag(true));
+    }
+    for row in tx.label_events_of(&["verdict", "tag"])? {
+        let (Some(pair), Some(labeler)) = (row.pair, row.labeler) else { continue };
+        let Some(name) = names.get(&labeler).cloned() else { continue };
+        let parsed = if row.kind == "verdict" {
+            parse_verdict(&row.before)
+                .zip(parse_verdict(&row.after))
+                .map(|(b, a)| (Stream::Verdict, State::Verdict(b), State::Verdict(a), None))
+        } else {
+            parse_tag(&row.before)
+                .zip(parse_tag(&row.after))
+                .map(|((tag, b), (_, a))| (Stream::Tag(tag.to_lowercase()), State::Tag(b), State::Tag(a), Some(tag)))
+        };
+        match parsed {
+            Some((stream, before, after, tag)) => {
+                side.events.entry((pair, name, stream)).or_default().push(StreamEvent { row, before, after, tag })
+            }
+            None => {
+                // Which stream it belonged to is unknown for a tag; mark the verdict stream or
+                // skip. Either way the merge must not fast-forward over a gap.
+                if row.kind == "verdict" {
+                    side.unreadable.insert((pair, name, Stream::Verdict));
+                }
+            }
+        }
+    }
+    Ok(side)
+}
+
+/// A label this project kept because both projects changed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub pair: String,
+    pub labeler: String,
+    /// "verdict" or "tag <name>".
+    pub label: String,
+    pub here: String,
+    pub there: String,
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "pair {:?}, labeler {:?}: {} is {} here but {} there; both changed it, so this project's is kept",
+            self.pair, self.labeler, self.label, self.here, self.there
+        )
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MergeReport {
+    /// Pairs of the other project that carry labels and were found here.
+    pub pairs_matched: usize,
+    /// Of those, matched by the pair id although the image contents differ.
+    pub matched_by_id_only: Vec<String>,
+    /// Pairs of the other project with labels that this project does not have.
+    pub pairs_not_here: Vec<String>,
+    /// Pairs that could not be matched unambiguously, with the reason.
+    pub pairs_ambiguous: Vec<String>,
+    pub verdicts_changed: usize,
+    pub tags_applied: usize,
+    pub tags_removed: usize,
+    /// Streams already equal on both sides.
+    pub already_equal: usize,
+    /// Streams this project has newer labels for.
+    pub newer_here: usize,
+    /// Audit events copied from the other project.
+    pub events_copied: usize,
+    pub labelers_created: Vec<String>,
+    pub tags_created: Vec<String>,
+    pub conflicts: Vec<Conflict>,
+}
+
+impl MergeReport {
+    pub fn summary(&self, max_listed: usize) -> String {
+        let mut out = format!(
+            "merged labels of {} pairs: {} verdicts changed, {} tags applied, {} tags removed, {} audit events copied; \
+             {} already equal, {} newer here, {} conflicts",
+            self.pairs_matched,
+            self.verdicts_changed,
+            self.tags_applied,
+            self.tags_removed,
+            self.events_copied,
+            self.already_equal,
+            self.newer_here,
+            self.conflicts.len()
+        );
+        for name in &self.labelers_created {
+            out += &format!("\ncreated labeler {name:?}");
+        }
+        for name in &self.tags_created {
+            out += &format!("\ncreated tag {name:?}");
+        }
+        let mut list = |title: &str, items: Vec<String>| {
+            if items.is_empty() {
+                return;
+            }
+            out += &format!("\n{title} ({}):", items.len());
+            for item in items.iter().take(max_listed) {
+                out += &format!("\n  {item}");
+            }
+            if items.len() > max_listed {
+                out += &format!("\n  … and {} more (--verbose lists them all)", items.len() - max_listed);
+            }
+        };
+        list("conflicts, kept as they are here", self.conflicts.iter().map(ToString::to_string).collect());
+        list("pairs not in this project, not merged", self.pairs_not_here.clone());
+        list("pairs that match ambiguously, not merged", self.pairs_ambiguous.clone());
+        list("pairs matched by id although their images differ", self.matched_by_id_only.clone());
+        out
+    }
+}
+
+fn hash_key(a: &str, b: &str) -> (String, String) {
+    if a <= b { (a.to_owned(), b.to_owned()) } else { (b.to_owned(), a.to_owned()) }
+}
+
+/// Merges the labels of the project at `other` into `store`, in one transaction. `other` is
+/// only read.
+pub fn merge_labels(store: &mut Store, other: &Path) -> Result<MergeReport, CurateError> {
+    let same_file = match (store.path().canonicalize(), other.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same_file {
+        return Err(CurateError::path(other, "is this project itself; there is nothing to merge"));
+    }
+    let mut theirs_store = Store::open_read_only(other)?;
+    let (theirs, their_pairs, their_labelers, their_tags) = theirs_store.read(|tx| {
+        let side = read_side(tx).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+        Ok((side, tx.pair_hashes()?, tx.labelers()?, tx.tags()?))
+    })?;
+    let file = other.file_name().map_or_else(|| other.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let origin_label = format!("merge:{file}");
+
+    store.write(|tx| {
+        let ours = read_side(tx)?;
+        let our_pairs = tx.pair_hashes()?;
+        let mut by_hash: HashMap<(String, String), Vec<PairId>> = HashMap::new();
+        let mut by_id: HashMap<&str, PairId> = HashMap::new();
+        for p in &our_pairs {
+            by_hash.entry(hash_key(&p.sha256_a, &p.sha256_b)).or_default().push(p.id);
+            if let Some(id) = &p.external_id {
+                by_id.insert(id, p.id);
+            }
+        }
+        let mut report = MergeReport::default();
+
+        // Their pairs that carry labels, matched to ours.
+        let mut labelled: BTreeSet<PairId> = theirs.states.keys().map(|k| k.0).collect();
+        labelled.extend(theirs.events.keys().map(|k| k.0));
+        let mut matched: HashMap<PairId, PairId> = HashMap::new();
+        let mut pair_name: HashMap<PairId, String> = HashMap::new();
+        for p in their_pairs.iter().filter(|p| labelled.contains(&p.id)) {
+            let name = p.external_id.clone().unwrap_or_else(|| format!("#{}", p.id));
+            let hashed = by_hash.get(&hash_key(&p.sha256_a, &p.sha256_b));
+            let named = p.external_id.as_deref().and_then(|id| by_id.get(id)).copied();
+            let ours_id = match (hashed.map(Vec::as_slice), named) {
+                (Some([one]), Some(n)) if *one != n => {
+                    report
+                        .pairs_ambiguous
+                        .push(format!("{name}: its images are pair #{one} here, but its id names pair #{n} here"));
+                    continue;
+                }
+                (Some([one]), _) => *one,
+                (Some(many), Some(n)) if many.contains(&n) => n,
+                (Some(many), _) if many.len() > 1 => {
+                    report.pairs_ambiguous.push(format!("{name}: its images form {} pairs here", many.len()));
+                    continue;
+                }
+                (_, Some(n)) => {
+                    report.matched_by_id_only.push(name.clone());
+                    n
+                }
+                _ => {
+                    report.pairs_not_here.push(name);
+                    continue;
+                }
+            };
+            matched.insert(p.id, ours_id);
+            pair_name.insert(p.id, name);
+        }
+        report.pairs_matched = matched.len();
+
+        let their_labeler: HashMap<&str, (Role, bool)> =
+            their_labelers.iter().map(|l| (l.name.as_str(), (l.role, l.simulated))).collect();
+        let mut keys: BTreeSet<&Key> = theirs.states.keys().collect();
+        keys.extend(theirs.events.keys());
+        let mut labeler_ids: HashMap<String, LabelerId> = HashMap::new();
+        let mut tag_ids: HashMap<String, (crate::store::TagId, String)> = HashMap::new();
+        let no_events: Vec<StreamEvent> = Vec::new();
+        for key in keys {
+            let (their_pair, labeler, stream) = key;
+            let Some(&our_pair) = matched.get(their_pair) else { continue };
+            let our_key = (our_pair, labeler.clone(), stream.clone());
+            let here = ours.states.get(&our_key).copied().unwrap_or_else(|| State::empty(stream));
+            let there = theirs.states.get(key).copied().unwrap_or_else(|| State::empty(stream));
+            if here == there {
+                report.already_equal += 1;
+                continue;
+            }
+            let o = ours.events.get(&our_key).unwrap_or(&no_events);
+            let t = theirs.events.get(key).unwrap_or(&no_events);
+            let unreadable = ours.unreadable.contains(&our_key) || theirs.unreadable.contains(key);
+            let prefix = |a: &[StreamEvent], b: &[StreamEvent]| {
+                a.len() <= b.len() && a.iter().zip(b).all(|(x, y)| x.same_event(y))
+            };
+            let conflict = |report: &mut MergeReport| {
+                report.conflicts.push(Conflict {
+                    pair: pair_name[their_pair].clone(),
+                    labeler: labeler.clone(),
+                    label: match stream {
+                        Stream::Verdict => "verdict".into(),
+                        Stream::Tag(_) => format!(
+                            "tag {:?}",
+                            t.first().and_then(|e| e.tag.clone()).unwrap_or_else(|| match stream {
+                                Stream::Tag(n) => n.clone(),
+                                Stream::Verdict => String::new(),
+                            })
+                        ),
+                    },
+                    here: here.describe(),
+                    there: there.describe(),
+                })
+            };
+            if unreadable {
+                conflict(&mut report);
+                continue;
+            }
+            let fast_forward = prefix(o, t)
+                && t.len() > o.len()
+                && t[o.len()].before == here
+                && t.last().map(|e| e.after) == Some(there);
+            let adopt_without_history = o.is_empty() && t.is_empty() && here == State::empty(stream);
+            if !fast_forward && !adopt_without_history {
+                if prefix(t, o) {
+                    report.newer_here += 1;
+                } else {
+                    conflict(&mut report);
+                }
+                continue;
+            }
+
+            // A change comes in: make sure its labeler and tag exist here.
+            if !labeler_ids.contains_key(labeler) {
+                let (role, simulated) = their_labeler.get(labeler.as_str()).copied().unwrap_or((Role::Labeler, false));
+                let (l, created) = tx.labeler_like(labeler, role, simulated)?;
+                if created {
+                    report.labelers_created.push(l.name.clone());
+                }
+                labeler_ids.insert(labeler.clone(), l.id);
+            }
+            let our_labeler = labeler_ids[labeler];
+            let tag = match stream {
+                Stream::Verdict => None,
+                Stream::Tag(lower) => {
+                    if !tag_ids.contains_key(lower) {
+                        let def = their_tags.iter().find(|x| x.name.to_lowercase() == *lower);
+                        let name = def.map_or(lower.clone(), |d| d.name.clone());
+                        let (tag, created) = tx.tag_or_create(&NewTag {
+                            name: &name,
+                            description: def.map_or("", |d| d.description.as_str()),
+                            colour: def.map_or("", |d| d.colour.as_str()),
+                        })?;
+                        if created {
+                            report.tags_created.push(tag.name.clone());
+                        }
+                        tag_ids.insert(lower.clone(), (tag.id, tag.name));
+                    }
+                    Some(tag_ids[lower].clone())
+                }
+            };
+            if adopt_without_history {
+                // The other project holds this label without any history: bring it in as a
+                // change made by this merge, logged now.
+                let origin = Origin::Merge(&file);
+                match (there, &tag) {
+                    (State::Verdict(v), _) => {
+                        tx.set_verdict(our_pair, our_labeler, v, origin)?;
+                    }
+                    (State::Tag(applied), Some((id, _))) => {
+                        tx.set_pair_tag(our_pair, our_labeler, *id, applied, origin)?;
+                    }
+                    (State::Tag(_), None) => unreachable!("a tag stream has a tag"),
+                }
+            } else {
+                for event in &t[o.len()..] {
+                    let rewrite = |state: State| match (state, &tag) {
+                        (State::Verdict(v), _) => v.map(|t| json!(t.as_str()).to_string()),
+                        (State::Tag(applied), Some((id, name))) => {
+                            Some(json!({ "tag_id": id, "tag": name, "applied": applied }).to_string())
+                        }
+                        (State::Tag(_), None) => None,
+                    };
+                    tx.append_event(&EventRow {
+                        id: 0,
+                        at: event.row.at.clone(),
+                        labeler: Some(our_labeler),
+                        pair: Some(our_pair),
+                        kind: event.row.kind.clone(),
+                        before: rewrite(event.before),
+                        after: rewrite(event.after),
+                        origin: origin_label.clone(),
+                        reason: Some(format!("{} in {file}, event #{}", event.row.origin, event.row.id)),
+                    })?;
+                    report.events_copied += 1;
+                }
+                match (there, &tag) {
+                    (State::Verdict(v), _) => tx.put_verdict_with_copied_history(our_pair, our_labeler, v)?,
+                    (State::Tag(applied), Some((id, _))) => {
+                        tx.put_pair_tag_with_copied_history(our_pair, our_labeler, *id, applied)?
+                    }
+                    (State::Tag(_), None) => unreachable!("a tag stream has a tag"),
+                }
+            }
+            match there {
+                State::Verdict(_) => report.verdicts_changed += 1,
+                State::Tag(true) => report.tags_applied += 1,
+                State::Tag(false) => report.tags_removed += 1,
+            }
+        }
+        Ok::<_, CurateError>(report)
+    })
+}

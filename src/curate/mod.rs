@@ -17,6 +17,7 @@ pub mod split;
 
 pub use error::CurateError;
 pub use export::{ExportOptions, ExportReport, Selection, export};
+pub use merge::{MergeReport, merge_labels};
 
 pub use snapshot::Snapshot;
 pub use split::{Ratios, SplitOptions, SplitPlan, apply_split, plan_split};

@@ -1,0 +1,174 @@
+//! What merging labels from another project needs: opening a project without changing it,
+//! its audit log as stored, and writes that keep another project's history instead of
+//! logging the change as new.
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{LabelerId, NOW, PairId, Result, Role, Store, StoreError, TagId, Tx};
+use crate::domain::Truth;
+
+/// One audit-log event as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRow {
+    pub id: i64,
+    pub at: String,
+    pub labeler: Option<LabelerId>,
+    pub pair: Option<PairId>,
+    pub kind: String,
+    /// JSON text, None for JSON null.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub origin: String,
+    pub reason: Option<String>,
+}
+
+/// A pair with the content hashes of its images.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PairHashes {
+    pub id: PairId,
+    pub external_id: Option<String>,
+    pub sha256_a: String,
+    pub sha256_b: String,
+}
+
+impl Store {
+    /// Opens a project only to read it: nothing is migrated or written. A project from a newer
+    /// pairscope, or a file that is not a project, is refused.
+    pub fn open_read_only(path: &std::path::Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound(path.to_owned()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::at(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| StoreError::at(path, e))?;
+        super::migrate::check(&conn, path)?;
+        let version: i64 =
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| StoreError::at(path, e))?;
+        if version < 1 {
+            return Err(StoreError::NotAProject { path: path.to_owned(), why: "it has no pairscope schema".into() });
+        }
+        Ok(Store { conn, path: path.to_owned() })
+    }
+}
+
+impl Tx<'_> {
+    /// Every event of these kinds, oldest first.
+    pub fn label_events_of(&self, kinds: &[&str]) -> Result<Vec<EventRow>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, at, labeler_id, pair_id, kind, before, after, origin, reason FROM label_events
+             WHERE kind IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        )?;
+        let kinds = serde_json::to_string(kinds).expect("strings serialise");
+        let rows = stmt.query_map([kinds], |r| {
+            Ok(EventRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                labeler: r.get(2)?,
+                pair: r.get(3)?,
+                kind: r.get(4)?,
+                before: r.get(5)?,
+                after: r.get(6)?,
+                origin: r.get(7)?,
+                reason: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Appends an event with its own time (an event that happened in another project). The id
+    /// of `event` is ignored.
+    pub fn append_event(&self, event: &EventRow) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO label_events (at, labeler_id, pair_id, kind, before, after, origin, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(rusqlite::params![
+                event.at,
+                event.labeler,
+                event.pair,
+                event.kind,
+                event.before,
+                event.after,
+                event.origin,
+                event.reason
+            ])?;
+        Ok(())
+    }
+
+    /// Sets a verdict WITHOUT logging it: only for a merge that appends the other project's
+    /// events for the change (see `curate::merge`).
+    pub fn put_verdict_with_copied_history(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        verdict: Option<Truth>,
+    ) -> Result<()> {
+        match verdict {
+            Some(v) => self.conn().execute(
+                &format!(
+                    "INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at) VALUES (?1, ?2, ?3, {NOW})
+                     ON CONFLICT (pair_id, labeler_id) DO UPDATE SET verdict = excluded.verdict,
+                     updated_at = excluded.updated_at"
+                ),
+                rusqlite::params![pair, labeler, v],
+            )?,
+            None => self.conn().execute(
+                "DELETE FROM verdicts WHERE pair_id = ?1 AND labeler_id = ?2",
+                rusqlite::params![pair, labeler],
+            )?,
+        };
+        Ok(())
+    }
+
+    /// Applies or removes a tag WITHOUT logging it: only for a merge that appends the other
+    /// project's events for the change.
+    pub fn put_pair_tag_with_copied_history(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        tag: TagId,
+        applied: bool,
+    ) -> Result<()> {
+        if applied {
+            self.conn().execute(
+                &format!(
+                    "INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at) VALUES (?1, ?2, ?3, {NOW})
+                     ON CONFLICT DO NOTHING"
+                ),
+                rusqlite::params![pair, labeler, tag],
+            )?;
+        } else {
+            self.conn().execute(
+                "DELETE FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 AND tag_id = ?3",
+                rusqlite::params![pair, labeler, tag],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The labeler of this name, created with this role and simulated flag if new.
+    pub fn labeler_like(&self, name: &str, role: Role, simulated: bool) -> Result<(super::Labeler, bool)> {
+        if let Some(found) = self.find_labeler(name.trim())? {
+            return Ok((found, false));
+        }
+        let (created, _) = self.labeler_or_create(name)?;
+        self.conn().execute(
+            "UPDATE labelers SET role = ?2, simulated = ?3 WHERE id = ?1",
+            rusqlite::params![created.id, role, simulated],
+        )?;
+        Ok((super::Labeler { role, simulated, ..created }, true))
+    }
+
+    /// Every pair with its images' sha256, in id order.
+    pub fn pair_hashes(&self) -> Result<Vec<PairHashes>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT p.id, p.external_id, a.sha256, b.sha256 FROM pairs p
+             JOIN images a ON a.id = p.image_a JOIN images b ON b.id = p.image_b ORDER BY p.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PairHashes { id: r.get(0)?, external_id: r.get(1)?, sha256_a: r.get(2)?, sha256_b: r.get(3)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
