@@ -180,6 +180,10 @@ pub enum Command {
         /// Only pairs whose verdicts agree at least this much (0-1).
         #[arg(long)]
         min_agreement: Option<f64>,
+        /// Only pairs whose verdicts agree at most this much (0-1; e.g. 0.99 for the
+        /// disagreement queue).
+        #[arg(long)]
+        max_agreement: Option<f64>,
         /// Include this model's scores.
         #[arg(long)]
         model: Option<String>,
@@ -208,6 +212,13 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
         /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the split runs and exports recorded in a project (its curation lineage).
+    Lineage {
+        project: PathBuf,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -287,12 +298,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             tags,
             exclude_tags,
             min_agreement,
+            max_agreement,
             model,
             threshold,
             stamp,
         }) => {
-            let selection =
-                curate::Selection { split, consensus_only, require_tags: tags, exclude_tags, min_agreement };
+            let selection = curate::Selection {
+                split,
+                consensus_only,
+                require_tags: tags,
+                exclude_tags,
+                min_agreement,
+                max_agreement,
+            };
             let options = curate::ExportOptions { selection, model, threshold, stamp, origin: "cli".into() };
             let report = curate::export(&mut Store::open(&project)?, &out, &options)?;
             println!(
@@ -323,6 +341,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some(Command::Lineage { project, json }) => lineage(&project, json),
         Some(Command::VerifyExport { folder }) => {
             let problems = curate::export::verify_export(&folder)?;
             if problems.is_empty() {
@@ -455,6 +474,40 @@ fn split(
     }
     let changed = curate::apply_split(store, &plan, replace_existing, "cli")?;
     println!("wrote the split: {changed} pairs changed");
+    Ok(())
+}
+
+fn lineage(project: &Path, json: bool) -> anyhow::Result<()> {
+    let (splits, exports) = Store::open(project)?.read(|tx| Ok((tx.split_runs()?, tx.exports()?)))?;
+    if json {
+        let out = serde_json::json!({ "split_runs": splits, "exports": exports });
+        println!("{}", serde_json::to_string_pretty(&out).context("serialising the lineage")?);
+        return Ok(());
+    }
+    println!("split runs {}", splits.len());
+    for run in &splits {
+        let ratios = serde_json::from_value::<curate::Ratios>(run.params["ratios"].clone())
+            .map(|r| r.label())
+            .unwrap_or_else(|_| "?".into());
+        println!(
+            "  #{} {}  {} seed {}  {} pairs changed  ({})",
+            run.id, run.at, ratios, run.params["requested"]["seed"], run.changed, run.origin
+        );
+    }
+    println!("exports    {}", exports.len());
+    for export in &exports {
+        println!(
+            "  #{} {}  {} pairs, {} images -> {}  manifest sha256 {}  filter {}  ({})",
+            export.id,
+            export.at,
+            export.pairs,
+            export.images,
+            export.target,
+            export.manifest_sha256,
+            export.selection,
+            export.origin
+        );
+    }
     Ok(())
 }
 

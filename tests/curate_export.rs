@@ -199,6 +199,9 @@ fn filters_select_what_they_say_and_bad_requests_are_clear() {
         unanimous
     );
 
+    let disagreements = (0..160).filter(|i| i % 7 == 0 || i % 5 == 0).count();
+    let queue = Selection { max_agreement: Some(0.99), ..Default::default() };
+    assert_eq!(count(&mut store, "queue", queue).unwrap(), disagreements);
     let err =
         count(&mut store, "x1", Selection { exclude_tags: vec!["glare".into()], ..Default::default() }).unwrap_err();
     assert!(err.to_string().contains("no tag named \"glare\""), "{err}");
@@ -365,4 +368,15 @@ fn lfw_dev_split_exports_a_pairs_txt_that_imports_back_through_the_cli() {
     assert!(said.contains(&format!("imported {pairs} pairs")), "{said}");
     let again = pairscope(["export", arg(&project), "--out", arg(&out), "--split", "dev"]);
     assert!(stderr(&again).contains("is not empty"), "{}", stderr(&again));
+
+    // The lineage lists the split run and the export.
+    let lineage = ok(["lineage", arg(&project)]);
+    assert!(lineage.contains("split runs 1") && lineage.contains("60/0/20/20 seed 5"), "{lineage}");
+    assert!(lineage.contains("exports    1") && lineage.contains(&format!("{pairs} pairs")), "{lineage}");
+    let json: serde_json::Value = serde_json::from_str(&ok(["lineage", arg(&project), "--json"])).unwrap();
+    assert_eq!(json["exports"][0]["manifest_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(json["exports"][0]["selection"]["split"], "dev");
+    for sub in ["split", "export", "verify-export", "merge-labels", "lineage"] {
+        assert!(pairscope([sub, "--help"]).status.success(), "{sub} --help");
+    }
 }

@@ -43,6 +43,10 @@ pub struct Selection {
     /// Only pairs whose verdicts agree at least this much (0–1: the share agreeing with the
     /// most common verdict); pairs without verdicts are left out.
     pub min_agreement: Option<f64>,
+    /// Only pairs whose verdicts agree at most this much (e.g. below 1 for the disagreement
+    /// queue); pairs without verdicts are left out.
+    #[serde(default)]
+    pub max_agreement: Option<f64>,
 }
 
 impl Selection {
@@ -64,10 +68,12 @@ impl Selection {
             out.dedup();
             Ok(out)
         };
-        if let Some(k) = self.min_agreement
-            && !(0.0..=1.0).contains(&k)
-        {
-            return Err(CurateError::Invalid(format!("minimum agreement is a share from 0 to 1, not {k}")));
+        for (which, bound) in [("minimum", self.min_agreement), ("maximum", self.max_agreement)] {
+            if let Some(k) = bound
+                && !(0.0..=1.0).contains(&k)
+            {
+                return Err(CurateError::Invalid(format!("{which} agreement is a share from 0 to 1, not {k}")));
+            }
         }
         Ok(Selection {
             require_tags: spell(&self.require_tags)?,
@@ -83,6 +89,7 @@ impl Selection {
             && self.require_tags.iter().all(|t| pair.has_consensus_tag(t))
             && !self.exclude_tags.iter().any(|t| pair.has_consensus_tag(t))
             && self.min_agreement.is_none_or(|k| consensus::agreement(&verdicts).is_some_and(|a| a >= k))
+            && self.max_agreement.is_none_or(|k| consensus::agreement(&verdicts).is_some_and(|a| a <= k))
     }
 }
 
@@ -316,6 +323,11 @@ pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Resu
     if options.threshold.is_some() && options.model.is_none() {
         return Err(CurateError::Invalid("a threshold needs a model whose scores it applies to".into()));
     }
+    if let Some(t) = options.threshold
+        && !t.is_finite()
+    {
+        return Err(CurateError::Invalid(format!("the threshold must be a number, not {t}")));
+    }
     let model = match &options.model {
         Some(name) => Some(store.read(|tx| tx.find_model(name))?.ok_or_else(|| {
             CurateError::Invalid(format!("no model named {:?} in the project (see `pairscope info`)", name.trim()))
@@ -332,7 +344,8 @@ pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Resu
     let placed = place_images(&pairs, &images)?;
 
     let staging = prepare_target(target)?;
-    let written = write_export(&staging, &pairs, &snapshot, &placed, &images, &scores, options.threshold);
+    let scored = model.is_some().then_some((&scores, options.threshold));
+    let written = write_export(&staging, &pairs, &snapshot, &placed, &images, scored);
     let (files, labels, lfw_left_out) = match written {
         Ok(w) => w,
         Err(e) => {
@@ -439,8 +452,7 @@ fn write_export(
     snapshot: &Snapshot,
     placed: &BTreeMap<ImageId, Placed>,
     images: &HashMap<ImageId, crate::store::ImageRecord>,
-    scores: &HashMap<crate::store::PairId, f64>,
-    threshold: Option<f64>,
+    scored: Option<(&HashMap<crate::store::PairId, f64>, Option<f64>)>,
 ) -> Result<Written, CurateError> {
     let mut files = Vec::new();
     for (id, place) in placed {
@@ -461,7 +473,8 @@ fn write_export(
         files.push(write_new(dir, &place.path, &bytes)?);
     }
 
-    let with_scores = !scores.is_empty() || threshold.is_some();
+    let with_scores = scored.is_some();
+    let threshold = scored.and_then(|(_, t)| t);
     let mut header: Vec<String> =
         ["pair_id", "image_a", "image_b", "truth", "split", "tags"].iter().map(|s| s.to_string()).collect();
     if with_scores {
@@ -480,7 +493,7 @@ fn write_export(
             p.split.map_or(String::new(), |s| s.as_str().to_owned()),
             p.consensus_tags.join(";"),
         ];
-        let score = scores.get(&p.id);
+        let score = scored.and_then(|(scores, _)| scores.get(&p.id));
         if with_scores {
             row.push(score.map_or(String::new(), |s| s.to_string()));
         }

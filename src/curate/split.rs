@@ -26,7 +26,7 @@ use crate::store::{PairId, Store};
 pub const LARGE_DATA_PAIRS: usize = 100_000;
 
 /// Target shares of the four splits, in `Split::ALL` order; they sum to 1.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Ratios {
     pub train: f64,
     pub train_dev: f64,
