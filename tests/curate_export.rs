@@ -221,22 +221,27 @@ fn filters_select_what_they_say_and_bad_requests_are_clear() {
 fn hostile_project(dir: &Path) -> (Store, PathBuf) {
     let photos = dir.join("photos");
     std::fs::create_dir_all(photos.join("sub dir")).unwrap();
-    let files = ["a b (1).PNG", "ünï.jpg", "x.jpeg", "noext", "..dots.jpg", "sub dir/CON.jpg", "p1.jpg", "p2.jpg"];
+    let files =
+        ["a b (1).PNG", "ünï.jpg", "x.jpeg", "noext", "..dots.jpg", "sub dir/CON.jpg", "p1.jpg", "p2.jpg", "long.jpg"];
     for (i, name) in files.iter().enumerate() {
         let img = image::RgbImage::from_fn(8, 8, |x, y| image::Rgb([(x * 30) as u8, (y * 30) as u8, (i * 30) as u8]));
         let format = if name.ends_with(".PNG") { image::ImageFormat::Png } else { image::ImageFormat::Jpeg };
         img.save_with_format(photos.join(name), format).unwrap();
     }
     let csv = dir.join("pairs.csv");
+    let long = "Ö".repeat(150);
     std::fs::write(
         &csv,
-        "pair_id,image_a,image_b,truth,identity_a,identity_b\n\
+        format!(
+            "pair_id,image_a,image_b,truth,identity_a,identity_b\n\
          \"id,with \"\"quotes\"\"\",a b (1).PNG,ünï.jpg,different,../../escape,/etc/passwd\n\
          p2,x.jpeg,noext,same,..,..\n\
          p3,..dots.jpg,sub dir/CON.jpg,different,CON,José María\n\
          p4,p1.jpg,p2.jpg,different,a b,a_b\n\
          p5,p1.jpg,x.jpeg,different,,Ann\n\
-         p6,p2.jpg,noext,different,ann,\n",
+         p6,p2.jpg,noext,different,ann,\n\
+         p7,p1.jpg,long.jpg,different,Ann,{long}\n"
+        ),
     )
     .unwrap();
     let mut store = Store::create(&dir.join("hostile.pairscope")).unwrap();
@@ -252,7 +257,7 @@ fn hostile_names_never_escape_the_export_folder() {
     std::fs::create_dir(&outer).unwrap();
     let target = outer.join("export");
     let report = curate::export(&mut store, &target, &options(Selection::default())).unwrap();
-    assert_eq!((report.pairs, report.images), (6, 8));
+    assert_eq!((report.pairs, report.images), (7, 9));
 
     // Nothing was written beside the export, and every name inside it is plain.
     let beside: Vec<_> = std::fs::read_dir(&outer).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -280,6 +285,7 @@ fn hostile_names_never_escape_the_export_folder() {
     assert_eq!(folder("sub dir/CON.jpg"), "Jos__Mar_a");
     assert_ne!(folder("p1.jpg").to_lowercase(), folder("p2.jpg").to_lowercase(), "'a b' and 'a_b' stay apart");
     assert!(images["noext"].ends_with(".bin"), "{}", images["noext"]);
+    assert_eq!(folder("long.jpg"), "_".repeat(80), "a 150-letter name is cut to 80 safe letters");
     assert!(images["a b (1).PNG"].ends_with("_0001.png"));
     assert_eq!(verify_export(&target).unwrap(), Vec::<String>::new());
     let pairs_csv = String::from_utf8(files["pairs.csv"].clone()).unwrap();

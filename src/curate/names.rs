@@ -24,11 +24,27 @@ pub fn safe_component(raw: &str) -> String {
     if name.is_empty() {
         name = "unnamed".into();
     }
-    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
-    if RESERVED.contains(&stem.as_str()) {
+    if is_reserved(&name) {
         name.insert(0, '_');
     }
     name
+}
+
+fn is_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    RESERVED.contains(&stem.as_str())
+}
+
+/// Whether `name` could have come out of [`safe_component`] (possibly with a suffix such as
+/// `_0001.jpg` added): plain characters, no leading or trailing dot, no device name, at most
+/// 200 bytes.
+pub fn is_safe_component(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 200
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && !is_reserved(name)
 }
 
 /// A file extension kept from a source path: lower-case ASCII letters and digits, 1–8 of
@@ -39,8 +55,8 @@ pub fn safe_extension(path: &str) -> String {
 }
 
 /// `target` joined with `relative` ('/'-separated), refusing anything that could leave
-/// `target`: absolute paths, `..`, `.`, empty parts, backslashes, NUL or names that
-/// [`safe_component`] would change.
+/// `target`: absolute paths, `..`, `.`, empty parts, backslashes, NUL, or any part that is
+/// not [`is_safe_component`].
 pub fn join_inside(target: &Path, relative: &str) -> Result<PathBuf, String> {
     let refuse = || format!("the path {relative:?} would not stay inside {}", target.display());
     if relative.is_empty() || relative.contains('\\') || relative.contains('\0') {
@@ -50,7 +66,7 @@ pub fn join_inside(target: &Path, relative: &str) -> Result<PathBuf, String> {
     for part in relative.split('/') {
         let mut components = Path::new(part).components();
         match (components.next(), components.next()) {
-            (Some(Component::Normal(p)), None) if p == part && safe_component(part) == part => out.push(part),
+            (Some(Component::Normal(p)), None) if p == part && is_safe_component(part) => out.push(part),
             _ => return Err(refuse()),
         }
     }
@@ -86,6 +102,11 @@ mod tests {
             assert_eq!(safe_component(raw), safe, "{raw:?}");
         }
         assert_eq!(safe_component(&"x".repeat(500)).len(), MAX_LEN);
+        for raw in ["", "..", "a/b", "con.txt", "ünï", &"é".repeat(300)] {
+            assert!(is_safe_component(&safe_component(raw)), "{raw:?}");
+        }
+        let long = format!("{}_0001.jpg", safe_component(&"x".repeat(500)));
+        assert!(is_safe_component(&long), "a numbered file of a long identity is still safe");
     }
 
     #[test]
