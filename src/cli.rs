@@ -130,29 +130,9 @@ pub enum Command {
         two splits. Within that, each split gets the same share of same-person pairs and of \
         each consensus tag. The same seed always gives the same split. Without --apply only \
         the preview is shown; pairs that already have another split are moved only with \
-        --apply --replace-existing.")]
-    Split {
-        project: PathBuf,
-        /// small (60/20/20), large (98/1/1), auto (large from 100,000 pairs), or train/dev/test
-        /// such as 70/15/15.
-        #[arg(long, default_value = "auto")]
-        ratios: String,
-        /// Percent of train to carve out as train-dev (same distribution as train, held out).
-        #[arg(long, default_value_t = 0.0)]
-        train_dev: f64,
-        /// Seed: the same seed always gives the same split.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Write the split into the project (without it nothing is written).
-        #[arg(long)]
-        apply: bool,
-        /// Confirm moving pairs that already have another split.
-        #[arg(long, requires = "apply")]
-        replace_existing: bool,
-        /// Print the plan's preview as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+        --apply --replace-existing, or kept where they are with --keep-existing (new pairs are \
+        then placed around them).")]
+    Split(SplitArgs),
     /// Export a selection of pairs with their images, labels and a manifest to a new folder.
     #[command(long_about = "Export a selection of pairs to a new (or empty) folder.\n\n\
         Writes images/<identity>/<identity>_NNNN.<ext> (copied, never overwriting), pairs.csv, \
@@ -228,6 +208,35 @@ fn parse_split(text: &str) -> Result<crate::domain::Split, String> {
     crate::domain::Split::parse(text)?.ok_or_else(|| "name a split: train, train-dev, dev or test".to_string())
 }
 
+/// `pairscope split`.
+#[derive(Debug, Args)]
+pub struct SplitArgs {
+    project: PathBuf,
+    /// small (60/20/20), large (98/1/1), auto (large from 100,000 pairs), or train/dev/test
+    /// such as 70/15/15.
+    #[arg(long, default_value = "auto")]
+    ratios: String,
+    /// Percent of train to carve out as train-dev (same distribution as train, held out).
+    #[arg(long, default_value_t = 0.0)]
+    train_dev: f64,
+    /// Seed: the same seed always gives the same split.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Write the split into the project (without it nothing is written).
+    #[arg(long)]
+    apply: bool,
+    /// Confirm moving pairs that already have another split.
+    #[arg(long, requires = "apply")]
+    replace_existing: bool,
+    /// Keep pairs that have a split where they are; place only the others (new pairs join
+    /// the split of the people they share with existing ones).
+    #[arg(long, conflicts_with = "replace_existing")]
+    keep_existing: bool,
+    /// Print the plan's preview as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Import the good rows and report the bad ones, instead of refusing the whole file.
@@ -287,9 +296,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::ImportFolders { project, images, different, seed, verbose }) => {
             with_project(&project, verbose, |s| import::import_folders(s, &images, &FolderOptions { different, seed }))
         }
-        Some(Command::Split { project, ratios, train_dev, seed, apply, replace_existing, json }) => {
-            split(&project, &ratios, train_dev, seed, apply, replace_existing, json)
-        }
+        Some(Command::Split(args)) => split(&args),
         Some(Command::Export {
             project,
             out,
@@ -410,21 +417,15 @@ fn info(project: &Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn split(
-    project: &Path,
-    ratios: &str,
-    train_dev: f64,
-    seed: u64,
-    apply: bool,
-    replace_existing: bool,
-    json: bool,
-) -> anyhow::Result<()> {
+fn split(args: &SplitArgs) -> anyhow::Result<()> {
+    let SplitArgs { project, ratios, train_dev, seed, apply, replace_existing, keep_existing, json } = args;
+    let (train_dev, seed, apply, replace_existing, json) = (*train_dev, *seed, *apply, *replace_existing, *json);
     let ratios = match ratios.trim().to_ascii_lowercase().as_str() {
         "auto" => None,
         other => Some(curate::Ratios::parse(other).map_err(anyhow::Error::msg)?),
     };
     let store = &mut Store::open(project)?;
-    let options = curate::SplitOptions { ratios, train_dev_percent: train_dev, seed };
+    let options = curate::SplitOptions { ratios, train_dev_percent: train_dev, seed, keep_existing: *keep_existing };
     let plan = curate::plan_split(store, &options)?;
     if json {
         let out = serde_json::json!({
@@ -467,7 +468,7 @@ fn split(
     if plan.replaced() > 0 && !replace_existing {
         anyhow::bail!(
             "{}: {} pairs already have a different split; nothing was written \
-             (add --replace-existing to confirm moving them)",
+             (add --replace-existing to confirm moving them, or --keep-existing to place only the pairs without a split)",
             project.display(),
             plan.replaced()
         );

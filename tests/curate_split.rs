@@ -53,7 +53,7 @@ fn share(part: usize, whole: usize) -> f64 {
 fn lfw_split_is_balanced_identity_disjoint_reproducible_and_confirmed_before_replacing() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = lfw_with_tags(dir.path());
-    let options = SplitOptions { ratios: Some(Ratios::SMALL), train_dev_percent: 10.0, seed: 7 };
+    let options = SplitOptions { ratios: Some(Ratios::SMALL), train_dev_percent: 10.0, seed: 7, keep_existing: false };
     let plan = curate::plan_split(&mut store, &options).unwrap();
     assert_eq!(plan.moves.len(), 5605);
     assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
@@ -158,9 +158,16 @@ fn split_cli_previews_then_applies_only_when_asked_and_confirms_replacing() {
     let out = pairscope(["split", arg(&project), "--seed", "4", "--ratios", "small", "--apply"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("already have a different split; nothing was written"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--replace-existing"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--replace-existing") && stderr(&out).contains("--keep-existing"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(info(&project)["splits"], splits, "refused: nothing written");
 
+    let kept = ok(["split", arg(&project), "--seed", "4", "--ratios", "small", "--apply", "--keep-existing"]);
+    assert!(kept.contains("wrote the split: 0 pairs changed"), "every pair had a split: {kept}");
+    assert_eq!(info(&project)["splits"], splits);
     let out = pairscope(["split", arg(&project), "--replace-existing"]);
     assert!(!out.status.success(), "--replace-existing needs --apply");
     let replaced = ok(["split", arg(&project), "--seed", "4", "--ratios", "small", "--apply", "--replace-existing"]);
@@ -183,4 +190,54 @@ fn sitcom_identities_are_all_linked_and_the_warning_says_so() {
         err.contains("warning: dev gets no pairs") && err.contains("1 group(s) linked by shared identities"),
         "{err}"
     );
+}
+
+#[test]
+fn keep_existing_places_only_new_pairs_around_the_old_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = lfw_with_tags(dir.path());
+    let options = SplitOptions { ratios: Some(Ratios::SMALL), train_dev_percent: 0.0, seed: 1, keep_existing: false };
+    let plan = curate::plan_split(&mut store, &options).unwrap();
+    curate::apply_split(&mut store, &plan, false, "test").unwrap();
+    // LFW's folds share no person, so fold 10 stands for pairs imported after the split.
+    let fold10: HashSet<_> = store
+        .write(|tx| {
+            let mut ids = HashSet::new();
+            for p in tx.pairs()?.into_iter().filter(|p| p.metadata["fold"] == 10) {
+                tx.set_split(p.id, None)?;
+                ids.insert(p.id);
+            }
+            Ok::<_, StoreError>(ids)
+        })
+        .unwrap();
+    assert!(fold10.len() > 500, "{}", fold10.len());
+    let before: HashMap<_, _> = store.read(|tx| tx.pairs()).unwrap().into_iter().map(|p| (p.id, p.split)).collect();
+
+    let keep = SplitOptions { keep_existing: true, seed: 2, ..options };
+    let plan = curate::plan_split(&mut store, &keep).unwrap();
+    assert_eq!(plan.replaced(), 0, "nothing that has a split moves");
+    assert_eq!(plan.changed(), fold10.len());
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    curate::apply_split(&mut store, &plan, false, "test").expect("no confirmation needed: nothing is replaced");
+    let after = store.read(|tx| tx.pairs()).unwrap();
+    for p in &after {
+        if fold10.contains(&p.id) {
+            assert!(p.split.is_some());
+        } else {
+            assert_eq!(p.split, before[&p.id], "an existing split moved");
+        }
+    }
+    // Still one split per person, and the shares still near their targets.
+    let mut identity_splits: HashMap<String, HashSet<Split>> = HashMap::new();
+    for p in &after {
+        for key in ["identity_a", "identity_b"] {
+            identity_splits.entry(p.metadata[key].as_str().unwrap().to_owned()).or_default().insert(p.split.unwrap());
+        }
+    }
+    assert!(identity_splits.values().all(|s| s.len() == 1));
+    for split in [Split::Train, Split::Dev, Split::Test] {
+        let got = share(after.iter().filter(|p| p.split == Some(split)).count(), after.len());
+        let target = Ratios::SMALL.share(split) * 100.0;
+        assert!((got - target).abs() <= 1.0, "{split:?}: {got:.2} % vs {target:.2} %");
+    }
 }

@@ -120,6 +120,8 @@ pub struct Assignment {
     pub splits: Vec<Split>,
     pub components: usize,
     pub largest_component: usize,
+    /// Components whose pinned items were already in more than one split.
+    pub spanning: usize,
 }
 
 struct UnionFind(Vec<usize>);
@@ -174,11 +176,25 @@ fn truth_name(truth: Option<Truth>) -> &'static str {
 
 /// Assigns every item to a split: whole components, balanced, reproducible for a seed.
 pub fn assign(items: &[SplitItem], ratios: &Ratios, seed: u64) -> Assignment {
+    assign_keeping(items, &vec![None; items.len()], ratios, seed)
+}
+
+fn split_index(split: Split) -> usize {
+    Split::ALL.iter().position(|s| *s == split).expect("every split is in ALL")
+}
+
+/// Like [`assign`], but items with `pinned[i] = Some(split)` stay in that split, and every other
+/// item of a component that holds pinned items joins them (the most common pinned split when
+/// they differ: such a component already spans splits, counted in `spanning`). The remaining
+/// components are balanced around the pinned ones.
+pub fn assign_keeping(items: &[SplitItem], pinned: &[Option<Split>], ratios: &Ratios, seed: u64) -> Assignment {
     let mut groups = components(items);
     let largest_component = groups.iter().map(Vec::len).max().unwrap_or(0);
     let component_count = groups.len();
     SeededRng::new(seed).shuffle(&mut groups);
-    groups.sort_by_key(|g| std::cmp::Reverse(g.len())); // stable: the shuffle breaks ties
+    // Pinned groups first (they are placed already), then largest first; the sort is stable,
+    // so the shuffle breaks ties.
+    groups.sort_by_key(|g| (!g.iter().any(|&i| pinned[i].is_some()), std::cmp::Reverse(g.len())));
 
     // Features of each item, as indices; totals per feature.
     let mut feature_of: HashMap<String, usize> = HashMap::new();
@@ -209,30 +225,47 @@ pub fn assign(items: &[SplitItem], ratios: &Ratios, seed: u64) -> Assignment {
         Split::ALL.iter().enumerate().map(|(i, s)| (i, *s, ratios.share(*s))).filter(|(_, _, r)| *r > 0.0).collect();
     let mut counts = vec![vec![0.0f64; feature_count]; Split::ALL.len()];
     let mut splits = vec![Split::Train; items.len()];
+    let mut spanning = 0;
     for group in &groups {
-        let mut v: BTreeMap<usize, f64> = BTreeMap::new();
-        for &item in group {
-            for &f in &item_features[item] {
-                *v.entry(f).or_default() += 1.0;
+        let pins: Vec<Split> = group.iter().filter_map(|&i| pinned[i]).collect();
+        let chosen = if pins.is_empty() {
+            let mut v: BTreeMap<usize, f64> = BTreeMap::new();
+            for &item in group {
+                for &f in &item_features[item] {
+                    *v.entry(f).or_default() += 1.0;
+                }
             }
-        }
-        let mut best: Option<(f64, usize, Split)> = None;
-        for &(index, split, ratio) in &open {
-            let delta: f64 =
-                v.iter().map(|(&f, &c)| weight[f] * (2.0 * c * (counts[index][f] - ratio * totals[f]) + c * c)).sum();
-            if best.is_none_or(|(b, _, _)| delta < b) {
-                best = Some((delta, index, split));
+            let mut best: Option<(f64, Split)> = None;
+            for &(index, split, ratio) in &open {
+                let delta: f64 = v
+                    .iter()
+                    .map(|(&f, &c)| weight[f] * (2.0 * c * (counts[index][f] - ratio * totals[f]) + c * c))
+                    .sum();
+                if best.is_none_or(|(b, _)| delta < b) {
+                    best = Some((delta, split));
+                }
             }
-        }
-        let (_, index, split) = best.expect("train always has a share");
-        for (&f, &c) in &v {
-            counts[index][f] += c;
-        }
+            best.expect("train always has a share").1
+        } else {
+            let mut tally = [0usize; 4];
+            for pin in &pins {
+                tally[split_index(*pin)] += 1;
+            }
+            if tally.iter().filter(|&&n| n > 0).count() > 1 {
+                spanning += 1;
+            }
+            let most = *tally.iter().max().expect("four splits");
+            Split::ALL[tally.iter().position(|&n| n == most).expect("a maximum exists")]
+        };
         for &item in group {
+            let split = pinned[item].unwrap_or(chosen);
             splits[item] = split;
+            for &f in &item_features[item] {
+                counts[split_index(split)][f] += 1.0;
+            }
         }
     }
-    Assignment { splits, components: component_count, largest_component }
+    Assignment { splits, components: component_count, largest_component, spanning }
 }
 
 /// One row of the preview: a split (or None for all pairs) and what it holds.
@@ -359,6 +392,10 @@ pub struct SplitOptions {
     /// Percent of train carved out as train-dev (0 for none).
     pub train_dev_percent: f64,
     pub seed: u64,
+    /// Keep every pair that has a split where it is and only place the others (new pairs join
+    /// the split of the people they share; the rest are balanced around them).
+    #[serde(default)]
+    pub keep_existing: bool,
 }
 
 /// A computed split, not yet written.
@@ -412,7 +449,9 @@ pub fn plan_split(store: &mut Store, options: &SplitOptions) -> Result<SplitPlan
     let base = options.ratios.unwrap_or_else(|| Ratios::for_size(snapshot.pairs.len()));
     let ratios = base.with_train_dev(options.train_dev_percent).map_err(CurateError::Invalid)?;
     let (items, identities) = items_of(&snapshot);
-    let assignment = assign(&items, &ratios, options.seed);
+    let pinned: Vec<Option<Split>> =
+        snapshot.pairs.iter().map(|p| if options.keep_existing { p.split } else { None }).collect();
+    let assignment = assign_keeping(&items, &pinned, &ratios, options.seed);
     let preview = Preview::build(&items, &identities, &assignment.splits, &ratios, &snapshot.tags);
     let mut warnings = Vec::new();
     for row in &preview.rows {
@@ -428,6 +467,13 @@ pub fn plan_split(store: &mut Store, options: &SplitOptions) -> Result<SplitPlan
                 items.len()
             ));
         }
+    }
+    if assignment.spanning > 0 {
+        warnings.push(format!(
+            "the existing splits already put the same person or image in two splits in {} group(s); \
+             kept as they are (re-split without keeping existing splits to fix it)",
+            assignment.spanning
+        ));
     }
     let moves = snapshot.pairs.iter().zip(&assignment.splits).map(|(p, s)| (p.id, p.split, *s)).collect();
     Ok(SplitPlan {
@@ -560,10 +606,26 @@ mod tests {
         let items: Vec<SplitItem> = (0..10).map(|_| item(&["everyone"], Truth::Same, &[])).collect();
         let a = assign(&items, &Ratios::SMALL, 1);
         assert!(a.splits.iter().all(|s| *s == Split::Train));
-        assert_eq!((a.components, a.largest_component), (1, 10));
+        assert_eq!((a.components, a.largest_component, a.spanning), (1, 10, 0));
         let ids = vec![Vec::new(); items.len()];
         let preview = Preview::build(&items, &ids, &a.splits, &Ratios::SMALL, &[]);
         assert_eq!(preview.rows.iter().map(|r| r.pairs).collect::<Vec<_>>(), [10, 0, 0, 10]);
         assert!(preview.table().contains("train"));
+    }
+
+    #[test]
+    fn pinned_items_stay_and_their_groups_follow_them() {
+        let items = vec![
+            item(&["p1"], Truth::Same, &[]),
+            item(&["p1"], Truth::Same, &[]),
+            item(&["p2"], Truth::Same, &[]),
+            item(&["p2"], Truth::Same, &[]),
+            item(&["p2"], Truth::Same, &[]),
+            item(&["p3"], Truth::Same, &[]),
+        ];
+        let pinned = [Some(Split::Test), None, Some(Split::Dev), Some(Split::Train), Some(Split::Dev), None];
+        let a = assign_keeping(&items, &pinned, &Ratios::SMALL, 3);
+        assert_eq!(&a.splits[..5], [Split::Test, Split::Test, Split::Dev, Split::Train, Split::Dev]);
+        assert_eq!(a.spanning, 1, "p2 was already in two splits");
     }
 }
