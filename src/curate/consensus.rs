@@ -4,6 +4,9 @@
 //! tag when at least half of those labelers applied it. The consensus verdict is the strict
 //! majority of the verdicts given (a tie has none). Agreement is the share of verdicts equal to
 //! the most common one (1.0 when unanimous); a pair without verdicts has none.
+//!
+//! An adjudicated pair's consensus is the adjudicator's decision (verdict and tags) instead;
+//! its agreement is still that of the labelers.
 
 use crate::domain::Truth;
 

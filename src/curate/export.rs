@@ -34,7 +34,7 @@ use crate::store::{ImageId, NewExport, SCHEMA_VERSION, Store};
 pub struct Selection {
     /// Only this split.
     pub split: Option<Split>,
-    /// Only pairs whose labelers reach a consensus verdict (a strict majority).
+    /// Only pairs with a consensus verdict (adjudicated, or a strict majority of labelers).
     pub consensus_only: bool,
     /// Only pairs with all of these consensus tags.
     pub require_tags: Vec<String>,
@@ -85,7 +85,7 @@ impl Selection {
     pub fn keeps(&self, pair: &CuratedPair) -> bool {
         let verdicts = pair.verdict_values();
         self.split.is_none_or(|s| pair.split == Some(s))
-            && (!self.consensus_only || consensus::majority_verdict(&verdicts).is_some())
+            && (!self.consensus_only || pair.consensus_verdict().is_some())
             && self.require_tags.iter().all(|t| pair.has_consensus_tag(t))
             && !self.exclude_tags.iter().any(|t| pair.has_consensus_tag(t))
             && self.min_agreement.is_none_or(|k| consensus::agreement(&verdicts).is_some_and(|a| a >= k))

@@ -21,8 +21,12 @@ pub struct CuratedPair {
     pub verdicts: Vec<(LabelerId, Truth)>,
     /// Tag applications (labeler, tag name), by labeler then tag.
     pub tags_by: Vec<(LabelerId, String)>,
-    /// Tags applied by at least half of the labelers who labeled the pair.
+    /// Tags applied by at least half of the labelers who labeled the pair, or the
+    /// adjudicator's tags when the pair was adjudicated.
     pub consensus_tags: Vec<String>,
+    /// The adjudicator's verdict, when the pair was adjudicated with one.
+    pub adjudicated_verdict: Option<Truth>,
+    pub adjudicated: bool,
 }
 
 impl CuratedPair {
@@ -38,6 +42,11 @@ impl CuratedPair {
 
     pub fn verdict_values(&self) -> Vec<Truth> {
         self.verdicts.iter().map(|(_, v)| *v).collect()
+    }
+
+    /// The adjudicated verdict, else the labelers' strict majority.
+    pub fn consensus_verdict(&self) -> Option<Truth> {
+        self.adjudicated_verdict.or_else(|| consensus::majority_verdict(&self.verdict_values()))
     }
 
     pub fn has_consensus_tag(&self, tag: &str) -> bool {
@@ -77,6 +86,8 @@ impl Snapshot {
         for t in tx.all_pair_tags()? {
             tags_by.entry(t.pair).or_default().push((t.labeler, t.tag));
         }
+        let mut adjudications: HashMap<PairId, (Option<Truth>, Vec<String>)> =
+            tx.all_adjudications()?.into_iter().map(|a| (a.pair, (a.verdict, a.tags))).collect();
         let pairs = tx
             .pairs()?
             .into_iter()
@@ -93,8 +104,19 @@ impl Snapshot {
                     verdicts: verdicts.remove(&p.id).unwrap_or_default(),
                     tags_by: tags_by.remove(&p.id).unwrap_or_default(),
                     consensus_tags: Vec::new(),
+                    adjudicated_verdict: None,
+                    adjudicated: false,
                 };
-                pair.consensus_tags = consensus::consensus_tags(pair.labelers().len(), &pair.tags_by);
+                match adjudications.remove(&p.id) {
+                    Some((verdict, mut tags)) => {
+                        tags.sort_by_key(|t| t.to_lowercase());
+                        tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+                        pair.consensus_tags = tags;
+                        pair.adjudicated_verdict = verdict;
+                        pair.adjudicated = true;
+                    }
+                    None => pair.consensus_tags = consensus::consensus_tags(pair.labelers().len(), &pair.tags_by),
+                }
                 pair
             })
             .collect();

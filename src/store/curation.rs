@@ -24,6 +24,14 @@ pub struct TagRow {
     pub tag: String,
 }
 
+/// An adjudicator's decision on a pair: the consensus verdict and tag names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdjudicationRow {
+    pub pair: PairId,
+    pub verdict: Option<Truth>,
+    pub tags: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModelRecord {
     pub id: ModelId,
@@ -88,6 +96,20 @@ impl Tx<'_> {
              ORDER BY pt.pair_id, pt.labeler_id, t.name COLLATE NOCASE",
         )?;
         let rows = stmt.query_map([], |r| Ok(TagRow { pair: r.get(0)?, labeler: r.get(1)?, tag: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every adjudication, by pair. Tags that are not a JSON list of names count as none.
+    pub fn all_adjudications(&self) -> Result<Vec<AdjudicationRow>> {
+        let mut stmt = self.conn().prepare("SELECT pair_id, verdict, tags FROM adjudications ORDER BY pair_id")?;
+        let rows = stmt.query_map([], |r| {
+            let tags: String = r.get(2)?;
+            Ok(AdjudicationRow {
+                pair: r.get(0)?,
+                verdict: r.get(1)?,
+                tags: serde_json::from_str(&tags).unwrap_or_default(),
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -207,5 +229,64 @@ impl Tx<'_> {
     /// The current time as every timestamp column spells it (UTC, milliseconds).
     pub fn now(&self) -> Result<String> {
         Ok(self.conn().query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_util::temp_store;
+    use crate::store::{NewImage, NewPair, Origin, StoreError};
+
+    #[test]
+    fn an_adjudication_is_the_consensus_of_its_pair() {
+        let (_d, mut store) = temp_store();
+        let (pair, other) = store
+            .write(|tx| {
+                let root = tx.image_root("/data")?;
+                let img = |p| NewImage { root, path: p, sha256: p, bytes: 1, dimensions: None };
+                let ids: Vec<ImageId> = ["a.jpg", "b.jpg", "c.jpg"]
+                    .iter()
+                    .map(|p| tx.upsert_image(&img(p)).map(|x| x.0))
+                    .collect::<Result<_>>()?;
+                let meta = serde_json::json!({});
+                let new = |a, b, id| NewPair {
+                    external_id: Some(id),
+                    image_a: a,
+                    image_b: b,
+                    truth: None,
+                    split: None,
+                    source: "test",
+                    metadata: &meta,
+                };
+                let pair = tx.insert_pair(&new(ids[0], ids[1], "p1"))?;
+                let other = tx.insert_pair(&new(ids[0], ids[2], "p2"))?;
+                let (ana, _) = tx.labeler_or_create("ana")?;
+                let (ben, _) = tx.labeler_or_create("ben")?;
+                let dark = tx.find_tag("dark")?.unwrap().id;
+                for p in [pair, other] {
+                    tx.set_verdict(p, ana.id, Some(Truth::Same), Origin::Cli)?;
+                    tx.set_verdict(p, ben.id, Some(Truth::Different), Origin::Cli)?;
+                    tx.set_pair_tag(p, ana.id, dark, true, Origin::Cli)?;
+                }
+                Ok::<_, StoreError>((pair, other))
+            })
+            .unwrap();
+        store
+            .conn
+            .execute(
+                "INSERT INTO adjudications (pair_id, labeler_id, verdict, tags, reason, decided_at)
+                 VALUES (?1, 1, 'different', '[\"Blurry\"]', 'looked closely', 'now')",
+                [pair],
+            )
+            .unwrap();
+        let snapshot = crate::curate::Snapshot::load(&mut store).unwrap();
+        let adjudicated = snapshot.pairs.iter().find(|p| p.id == pair).unwrap();
+        assert_eq!(adjudicated.consensus_tags, ["Blurry"], "the adjudicator's tags replace the half rule");
+        assert_eq!(adjudicated.consensus_verdict(), Some(Truth::Different), "and settle the tie");
+        let plain = snapshot.pairs.iter().find(|p| p.id == other).unwrap();
+        assert_eq!(plain.consensus_tags, ["dark"], "1 of 2 labelers is half");
+        assert_eq!(plain.consensus_verdict(), None, "a tie has no consensus");
+        assert_eq!(store.read(|tx| tx.all_adjudications()).unwrap().len(), 1);
     }
 }

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use curation::{ExportRecord, ModelRecord, NewExport, SplitRunRecord, TagRow, VerdictRow};
+pub use curation::{AdjudicationRow, ExportRecord, ModelRecord, NewExport, SplitRunRecord, TagRow, VerdictRow};
 pub use error::StoreError;
 pub use ids::{ImageId, LabelerId, ModelId, PairId, RootId, TagId};
 pub use images::{ImageRecord, NewImage};
