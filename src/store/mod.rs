@@ -4,6 +4,7 @@
 //! action causes goes through [`Store::write`], which runs it in one transaction, so a crash
 //! loses at most the action in flight.
 
+mod embeddings;
 mod error;
 mod ids;
 mod images;
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use embeddings::{CachedEmbedding, ImageToEmbed};
 pub use error::StoreError;
 pub use ids::{ImageId, LabelerId, ModelId, PairId, RootId, TagId};
 pub use images::{ImageRecord, NewImage};
