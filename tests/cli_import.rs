@@ -199,3 +199,23 @@ fn help_describes_every_subcommand() {
         assert!(pairscope([sub, "--help"]).status.success(), "{sub} --help");
     }
 }
+
+#[test]
+fn a_closed_pipe_ends_the_cli_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.pairscope");
+    ok(["import-folders", arg(&project), "--images", arg(&datasets().join("sitcom"))]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pairscope"))
+        .args(["info", arg(&project), "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before pairscope writes
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -140,3 +140,42 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
             other => other,
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::test_util::{store_with_two_pairs, write};
+
+    #[test]
+    fn malformed_label_rows_are_all_reported_by_line() {
+        let (dir, mut store) = store_with_two_pairs();
+        let csv = write(
+            &dir,
+            "l.csv",
+            "pair_id,labeler,verdict,tags\np1,ann,same,dark\np1,ann,same,\np2,,same,\np2,bob,unsure,\np2,bob,,\np2,cy,same,a\u{7}b\np2,dee\n"
+                .as_bytes(),
+        );
+        let err = import_labels(&mut store, &csv, false).unwrap_err();
+        let found: Vec<(u64, &str)> = err.problems().iter().map(|p| (p.line.unwrap(), p.message.as_str())).collect();
+        assert_eq!(found.len(), 6, "{found:?}");
+        assert!(found[0].1.contains("a second label by \"ann\""));
+        assert!(found[1].1.contains("labeler is empty"));
+        assert!(found[2].1.contains("verdict \"unsure\""));
+        assert!(found[3].1.contains("neither a verdict nor a tag"));
+        assert!(found[4].1.contains("control characters"));
+        assert!(found[5].1.contains("fields"));
+    }
+
+    #[test]
+    fn tags_only_add_and_new_labelers_and_tags_are_reported() {
+        let (dir, mut store) = store_with_two_pairs();
+        let csv = write(&dir, "l.csv", b"pair_id,labeler,tags\np1,ann,Dark; glare\n");
+        let report = import_labels(&mut store, &csv, false).unwrap();
+        assert_eq!(report.added, 1);
+        assert_eq!(report.created, ["labeler \"ann\"", "tag \"glare\""], "Dark matches the seeded dark");
+        let info = store.read(|tx| tx.info()).unwrap();
+        assert_eq!(info.labelers[0].verdicts, 0);
+        assert_eq!(info.labelers[0].tags_applied, 2);
+        assert_eq!(info.label_events, 2);
+    }
+}

@@ -60,11 +60,54 @@ fn refuse_unless_skipping(file: &Path, problems: &[Problem], skip_bad: bool) -> 
     if problems.is_empty() || skip_bad {
         Ok(())
     } else {
-        Err(ImportError::Refused { file: file.to_owned(), problems: problems.to_vec() })
+        let mut problems = problems.to_vec();
+        problems.sort_by_key(|p| p.line);
+        Err(ImportError::Refused { file: file.to_owned(), problems })
     }
 }
 
 /// The display name of an input file, as recorded in the audit log's origin.
 fn file_label(file: &Path) -> String {
     file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| file.display().to_string())
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use crate::domain::Truth;
+    use crate::store::{NewImage, NewPair, Store, StoreError};
+
+    /// A project with pairs "p1" (same) and "p2" (different) over four fake images.
+    pub fn store_with_two_pairs() -> (tempfile::TempDir, Store) {
+        let (dir, mut store) = crate::store::test_util::temp_store();
+        store
+            .write(|tx| {
+                let root = tx.image_root("/fake")?;
+                let meta = serde_json::json!({});
+                for (id, a, b, truth) in
+                    [("p1", "a.jpg", "b.jpg", Truth::Same), ("p2", "c.jpg", "d.jpg", Truth::Different)]
+                {
+                    let image = |p| NewImage { root, path: p, sha256: p, bytes: 1, dimensions: None };
+                    let (a, _) = tx.upsert_image(&image(a))?;
+                    let (b, _) = tx.upsert_image(&image(b))?;
+                    tx.insert_pair(&NewPair {
+                        external_id: Some(id),
+                        image_a: a,
+                        image_b: b,
+                        truth: Some(truth),
+                        split: None,
+                        source: "test",
+                        metadata: &meta,
+                    })?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        (dir, store)
+    }
+
+    pub fn write(dir: &tempfile::TempDir, name: &str, content: &[u8]) -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
 }

@@ -66,3 +66,38 @@ pub fn import_scores(
         Ok(report)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::test_util::{store_with_two_pairs, write};
+
+    #[test]
+    fn bad_scores_refuse_the_file_with_their_lines() {
+        let (dir, mut store) = store_with_two_pairs();
+        let csv = write(&dir, "s.csv", b"pair_id,score\np1,0.9\np2,NaN\np1,0.3\nzz,0.1\n,0.2\np2,high\n");
+        let err = import_scores(&mut store, &csv, "m", false).unwrap_err();
+        let lines: Vec<_> = err.problems().iter().map(|p| p.line.unwrap()).collect();
+        assert_eq!(lines, [3, 4, 6, 7], "{err}: {:?}", err.problems());
+        assert!(err.problems()[1].message.contains("already has a score on line 2"));
+        assert_eq!(store.read(|tx| tx.info()).unwrap().models.len(), 0, "nothing written");
+    }
+
+    #[test]
+    fn skip_bad_imports_the_good_rows_and_reports_unknown_pairs() {
+        let (dir, mut store) = store_with_two_pairs();
+        let csv = write(&dir, "s.csv", b"pair_id,score\np1,0.9\nzz,0.1\np2,-0.2\n");
+        let report = import_scores(&mut store, &csv, "m", true).unwrap();
+        assert_eq!((report.added, report.skipped.len()), (2, 1));
+        assert!(report.skipped[0].to_string().ends_with("s.csv:3: unknown pair_id \"zz\""), "{}", report.skipped[0]);
+    }
+
+    #[test]
+    fn a_model_name_of_another_kind_is_refused() {
+        let (dir, mut store) = store_with_two_pairs();
+        store.write(|tx| tx.model_or_create("face", ModelKind::Embedded, Some("abc"))).unwrap();
+        let csv = write(&dir, "s.csv", b"pair_id,score\np1,0.9\n");
+        let err = import_scores(&mut store, &csv, "face", false).unwrap_err();
+        assert!(err.to_string().contains("already used by a model of kind embedded"), "{err}");
+    }
+}

@@ -5,6 +5,7 @@
 //! loses at most the action in flight.
 
 mod curation;
+mod embeddings;
 mod error;
 mod ids;
 mod images;
@@ -23,6 +24,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use curation::{AdjudicationRow, ExportRecord, ModelRecord, NewExport, SplitRunRecord, TagRow, VerdictRow};
+pub use embeddings::{CachedEmbedding, ImageToEmbed};
 pub use error::StoreError;
 pub use ids::{ImageId, LabelerId, ModelId, PairId, RootId, TagId};
 pub use images::{ImageRecord, NewImage};

@@ -1,0 +1,148 @@
+//! Reads a project into the columnar [`Snapshot`] that `analysis` computes on.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{LabelerId, ModelId, PairId, Result, StoreError, TagId, Tx};
+use crate::analysis::snapshot::{Labels, MetadataColumn, Snapshot, TagBits};
+use crate::domain::Truth;
+
+/// The snapshot, plus the row ids behind its dense indices.
+pub struct ProjectSnapshot {
+    pub snapshot: Snapshot,
+    /// `pair_ids[i]` is the pair at index i of every per-pair column.
+    pub pair_ids: Vec<PairId>,
+    pub tag_ids: Vec<TagId>,
+    pub labeler_ids: Vec<LabelerId>,
+}
+
+/// Metadata keys whose values are per-pair identities, not categories worth a table.
+const NOT_CATEGORIES: [&str; 2] = ["identity_a", "identity_b"];
+
+impl Tx<'_> {
+    /// Everything analysis needs, with scores of `model` (None: no scores).
+    pub fn snapshot(&self, model: Option<ModelId>) -> Result<ProjectSnapshot> {
+        let c = self.conn();
+        let tags: Vec<(TagId, String)> = c
+            .prepare("SELECT id, name FROM tags ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if tags.len() > TagBits::BITS as usize {
+            return Err(StoreError::Invalid(format!(
+                "the project has {} tags; analysis handles at most {} (merge some in the tag editor)",
+                tags.len(),
+                TagBits::BITS
+            )));
+        }
+        let tag_bit: HashMap<TagId, u32> = tags.iter().enumerate().map(|(i, (id, _))| (*id, i as u32)).collect();
+        let tag_by_name: HashMap<String, u32> =
+            tags.iter().enumerate().map(|(i, (_, name))| (name.to_lowercase(), i as u32)).collect();
+        let labelers: Vec<(LabelerId, String)> = c
+            .prepare("SELECT id, name FROM labelers ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let labeler_index: HashMap<LabelerId, u32> =
+            labelers.iter().enumerate().map(|(i, (id, _))| (*id, i as u32)).collect();
+
+        let mut pair_ids = Vec::new();
+        let mut truth = Vec::new();
+        let mut split = Vec::new();
+        let mut score = Vec::new();
+        let mut metadata_raw: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
+        let mut stmt = c.prepare(
+            "SELECT p.id, p.truth, p.split, s.score, p.metadata FROM pairs p
+             LEFT JOIN scores s ON s.pair_id = p.id AND s.model_id = ?1 ORDER BY p.id",
+        )?;
+        let mut rows = stmt.query([model])?;
+        while let Some(r) = rows.next()? {
+            pair_ids.push(r.get::<_, PairId>(0)?);
+            truth.push(r.get::<_, Option<Truth>>(1)?);
+            split.push(r.get(2)?);
+            score.push(r.get::<_, Option<f64>>(3)?.unwrap_or(f64::NAN));
+            let meta: String = r.get(4)?;
+            metadata_raw.push(match serde_json::from_str(&meta) {
+                Ok(serde_json::Value::Object(map)) => map,
+                _ => serde_json::Map::new(),
+            });
+        }
+        let pair_index: HashMap<PairId, u32> = pair_ids.iter().enumerate().map(|(i, id)| (*id, i as u32)).collect();
+
+        // One label row per (pair, labeler) who gave a verdict or applied a tag.
+        let mut labels: BTreeMap<(u32, u32), (Option<Truth>, TagBits)> = BTreeMap::new();
+        let mut stmt = c.prepare("SELECT pair_id, labeler_id, verdict FROM verdicts")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let key = (pair_index[&r.get::<_, PairId>(0)?], labeler_index[&r.get::<_, LabelerId>(1)?]);
+            labels.entry(key).or_insert((None, 0)).0 = Some(r.get(2)?);
+        }
+        let mut stmt = c.prepare("SELECT pair_id, labeler_id, tag_id FROM pair_tags")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let key = (pair_index[&r.get::<_, PairId>(0)?], labeler_index[&r.get::<_, LabelerId>(1)?]);
+            labels.entry(key).or_insert((None, 0)).1 |= 1 << tag_bit[&r.get::<_, TagId>(2)?];
+        }
+        let mut columns = Labels { pair: vec![], labeler: vec![], verdict: vec![], tags: vec![] };
+        for ((pair, labeler), (verdict, tags)) in labels {
+            columns.pair.push(pair);
+            columns.labeler.push(labeler);
+            columns.verdict.push(verdict);
+            columns.tags.push(tags);
+        }
+
+        let mut consensus_override = vec![None; pair_ids.len()];
+        let mut stmt = c.prepare("SELECT pair_id, tags FROM adjudications")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let names: Vec<String> = serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or_default();
+            let bits = names.iter().filter_map(|n| tag_by_name.get(&n.to_lowercase())).fold(0, |acc, b| acc | (1 << b));
+            consensus_override[pair_index[&r.get::<_, PairId>(0)?] as usize] = Some(bits);
+        }
+
+        let snapshot = Snapshot {
+            tag_names: tags.iter().map(|(_, n)| n.clone()).collect(),
+            labeler_names: labelers.iter().map(|(_, n)| n.clone()).collect(),
+            score,
+            truth,
+            split,
+            consensus_override,
+            metadata: metadata_columns(&metadata_raw),
+            labels: columns,
+        };
+        Ok(ProjectSnapshot {
+            snapshot,
+            pair_ids,
+            tag_ids: tags.into_iter().map(|(id, _)| id).collect(),
+            labeler_ids: labelers.into_iter().map(|(id, _)| id).collect(),
+        })
+    }
+}
+
+/// One categorical column per scalar metadata key (numbers and booleans by their text).
+fn metadata_columns(rows: &[serde_json::Map<String, serde_json::Value>]) -> Vec<MetadataColumn> {
+    let mut keys: Vec<&String> = rows.iter().flat_map(|m| m.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.retain(|k| !NOT_CATEGORIES.contains(&k.as_str()));
+    keys.into_iter()
+        .map(|key| {
+            let mut values: Vec<String> = Vec::new();
+            let mut index: HashMap<String, u32> = HashMap::new();
+            let codes = rows
+                .iter()
+                .map(|m| {
+                    let text = match m.get(key)? {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Null | serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                            return None;
+                        }
+                        other => other.to_string(),
+                    };
+                    Some(*index.entry(text.clone()).or_insert_with(|| {
+                        values.push(text);
+                        values.len() as u32 - 1
+                    }))
+                })
+                .collect();
+            MetadataColumn { name: key.clone(), values, codes }
+        })
+        .collect()
+}
