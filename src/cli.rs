@@ -318,10 +318,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 min_agreement,
                 max_agreement,
             };
+            let described = selection.describe();
             let options = curate::ExportOptions { selection, model, threshold, stamp, origin: "cli".into() };
             let report = curate::export(&mut Store::open(&project)?, &out, &options)?;
             println!(
-                "exported {} pairs, {} images, {} labels to {}",
+                "exported {} pairs, {} images, {} labels ({described}) to {}",
                 report.pairs,
                 report.images,
                 report.labels,

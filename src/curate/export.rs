@@ -82,6 +82,26 @@ impl Selection {
         })
     }
 
+    /// In words, e.g. "split dev, consensus only, without borderline, agreement ≥ 0.75".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(split) = self.split {
+            parts.push(format!("split {}", split.as_str()));
+        }
+        if self.consensus_only {
+            parts.push("consensus only".to_owned());
+        }
+        parts.extend(self.require_tags.iter().map(|t| format!("with {t}")));
+        parts.extend(self.exclude_tags.iter().map(|t| format!("without {t}")));
+        if let Some(k) = self.min_agreement {
+            parts.push(format!("agreement ≥ {k}"));
+        }
+        if let Some(k) = self.max_agreement {
+            parts.push(format!("agreement ≤ {k}"));
+        }
+        if parts.is_empty() { "the whole project".to_owned() } else { parts.join(", ") }
+    }
+
     pub fn keeps(&self, pair: &CuratedPair) -> bool {
         let verdicts = pair.verdict_values();
         self.split.is_none_or(|s| pair.split == Some(s))
@@ -316,8 +336,9 @@ pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Resu
     let pairs: Vec<&CuratedPair> = snapshot.pairs.iter().filter(|p| selection.keeps(p)).collect();
     if pairs.is_empty() {
         return Err(CurateError::Invalid(format!(
-            "the selection holds no pairs ({}); nothing was exported",
-            serde_json::to_string(&selection).unwrap_or_default()
+            "the selection holds no pairs ({}; the project has {}); nothing was exported",
+            selection.describe(),
+            snapshot.pairs.len()
         )));
     }
     if options.threshold.is_some() && options.model.is_none() {
