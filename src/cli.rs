@@ -351,7 +351,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Lineage { project, json }) => lineage(&project, json),
         Some(Command::VerifyExport { folder }) => {
-            let problems = curate::export::verify_export(&folder)?;
+            let problems = curate::verify_export(&folder)?;
             if problems.is_empty() {
                 println!("{}: every file matches manifest.json", folder.display());
                 Ok(())

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{datasets, ok, pairscope, stderr};
-use pairscope::curate::export::verify_export;
-use pairscope::curate::{self, ExportOptions, Selection};
+use pairscope::curate::{self, ExportOptions, Selection, verify_export};
 use pairscope::domain::{Split, Truth};
 use pairscope::store::{ModelKind, Origin, Store, StoreError};
 use sha2::{Digest, Sha256};

@@ -18,100 +18,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Serialize;
 
 use super::CurateError;
-use super::consensus;
 use super::lfw_txt::{LfwEntry, render};
+use super::manifest::{Counts, FileEntry, ImageEntry, LeftOut, Manifest, ModelRef, PairEntry, ProjectRef, sha256_hex};
 use super::names::{join_inside, safe_component, safe_extension};
+pub use super::selection::Selection;
 use super::snapshot::{CuratedPair, Snapshot};
-use crate::domain::{Split, Truth};
+use crate::domain::Truth;
 use crate::store::{ImageId, NewExport, SCHEMA_VERSION, Store};
-
-/// Which pairs to export. The default is the whole project.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Selection {
-    /// Only this split.
-    pub split: Option<Split>,
-    /// Only pairs with a consensus verdict (adjudicated, or a strict majority of labelers).
-    pub consensus_only: bool,
-    /// Only pairs with all of these consensus tags.
-    pub require_tags: Vec<String>,
-    /// No pair with any of these consensus tags (e.g. "borderline").
-    pub exclude_tags: Vec<String>,
-    /// Only pairs whose verdicts agree at least this much (0–1: the share agreeing with the
-    /// most common verdict); pairs without verdicts are left out.
-    pub min_agreement: Option<f64>,
-    /// Only pairs whose verdicts agree at most this much (e.g. below 1 for the disagreement
-    /// queue); pairs without verdicts are left out.
-    #[serde(default)]
-    pub max_agreement: Option<f64>,
-}
-
-impl Selection {
-    /// Checks the selection against the project and spells tags as the project does.
-    fn resolve(&self, snapshot: &Snapshot) -> Result<Selection, CurateError> {
-        let spell = |tags: &[String]| -> Result<Vec<String>, CurateError> {
-            let mut out = Vec::new();
-            for tag in tags {
-                let found = snapshot.tag_named(tag).ok_or_else(|| {
-                    CurateError::Invalid(format!(
-                        "no tag named {:?} in the project (tags: {})",
-                        tag.trim(),
-                        snapshot.tags.join(", ")
-                    ))
-                })?;
-                out.push(found.to_owned());
-            }
-            out.sort_by_key(|t| t.to_lowercase());
-            out.dedup();
-            Ok(out)
-        };
-        for (which, bound) in [("minimum", self.min_agreement), ("maximum", self.max_agreement)] {
-            if let Some(k) = bound
-                && !(0.0..=1.0).contains(&k)
-            {
-                return Err(CurateError::Invalid(format!("{which} agreement is a share from 0 to 1, not {k}")));
-            }
-        }
-        Ok(Selection {
-            require_tags: spell(&self.require_tags)?,
-            exclude_tags: spell(&self.exclude_tags)?,
-            ..self.clone()
-        })
-    }
-
-    /// In words, e.g. "split dev, consensus only, without borderline, agreement ≥ 0.75".
-    pub fn describe(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(split) = self.split {
-            parts.push(format!("split {}", split.as_str()));
-        }
-        if self.consensus_only {
-            parts.push("consensus only".to_owned());
-        }
-        parts.extend(self.require_tags.iter().map(|t| format!("with {t}")));
-        parts.extend(self.exclude_tags.iter().map(|t| format!("without {t}")));
-        if let Some(k) = self.min_agreement {
-            parts.push(format!("agreement ≥ {k}"));
-        }
-        if let Some(k) = self.max_agreement {
-            parts.push(format!("agreement ≤ {k}"));
-        }
-        if parts.is_empty() { "the whole project".to_owned() } else { parts.join(", ") }
-    }
-
-    pub fn keeps(&self, pair: &CuratedPair) -> bool {
-        let verdicts = pair.verdict_values();
-        self.split.is_none_or(|s| pair.split == Some(s))
-            && (!self.consensus_only || pair.consensus_verdict().is_some())
-            && self.require_tags.iter().all(|t| pair.has_consensus_tag(t))
-            && !self.exclude_tags.iter().any(|t| pair.has_consensus_tag(t))
-            && self.min_agreement.is_none_or(|k| consensus::agreement(&verdicts).is_some_and(|a| a >= k))
-            && self.max_agreement.is_none_or(|k| consensus::agreement(&verdicts).is_some_and(|a| a <= k))
-    }
-}
 
 #[derive(Clone, Debug, Default)]
 pub struct ExportOptions {
@@ -137,81 +53,6 @@ pub struct ExportReport {
     pub manifest_sha256: String,
     /// The lineage record's id in the project.
     pub lineage_id: i64,
-}
-
-/// One file of the export with its hash.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileEntry {
-    pub path: String,
-    pub sha256: String,
-    pub bytes: u64,
-}
-
-#[derive(Serialize)]
-struct Manifest<'a> {
-    format: &'static str,
-    format_version: u32,
-    pairscope_version: &'static str,
-    project: ProjectRef,
-    selection: &'a Selection,
-    model: Option<ModelRef>,
-    created_at: Option<String>,
-    counts: Counts,
-    /// Every file of the export except this manifest, by path.
-    files: Vec<FileEntry>,
-    images: Vec<ImageEntry>,
-    pairs: Vec<PairEntry>,
-    lfw_pairs_txt_left_out: Vec<LeftOut>,
-}
-
-#[derive(Serialize)]
-struct ProjectRef {
-    file: String,
-    schema_version: i64,
-}
-
-#[derive(Serialize)]
-struct ModelRef {
-    name: String,
-    kind: &'static str,
-    sha256: Option<String>,
-    threshold: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct Counts {
-    pairs: usize,
-    images: usize,
-    labels: usize,
-    lfw_pairs_txt: usize,
-}
-
-#[derive(Serialize)]
-struct ImageEntry {
-    path: String,
-    sha256: String,
-    identity: Option<String>,
-    source_root: String,
-    source_path: String,
-}
-
-#[derive(Serialize)]
-struct PairEntry {
-    pair_id: String,
-    image_a: String,
-    image_b: String,
-    source: String,
-    metadata: serde_json::Value,
-}
-
-#[derive(Serialize)]
-struct LeftOut {
-    pair_id: String,
-    reason: String,
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Where each exported image goes: (identity folder, number, extension, relative path).
@@ -556,53 +397,4 @@ fn write_export(
     files.push(write_new(dir, "pairs.txt", text.as_bytes())?);
     files.sort_by(|x, y| x.path.cmp(&y.path));
     Ok((files, labels, left_out))
-}
-
-/// Checks an export folder against its manifest: every listed file exists with its sha256
-/// and size, and no other file is there. Returns the problems found (empty: all good).
-pub fn verify_export(dir: &Path) -> Result<Vec<String>, CurateError> {
-    #[derive(Deserialize)]
-    struct Listed {
-        files: Vec<FileEntry>,
-    }
-    let manifest_path = dir.join("manifest.json");
-    let text =
-        std::fs::read(&manifest_path).map_err(|e| CurateError::path(&manifest_path, format!("cannot read: {e}")))?;
-    let listed: Listed = serde_json::from_slice(&text)
-        .map_err(|e| CurateError::path(&manifest_path, format!("not a pairscope manifest: {e}")))?;
-    let mut problems = Vec::new();
-    let mut expected: HashSet<String> = HashSet::from(["manifest.json".to_string()]);
-    for file in &listed.files {
-        expected.insert(file.path.clone());
-        let path = match join_inside(dir, &file.path) {
-            Ok(p) => p,
-            Err(e) => {
-                problems.push(e);
-                continue;
-            }
-        };
-        match std::fs::read(&path) {
-            Ok(bytes) if sha256_hex(&bytes) == file.sha256 && bytes.len() as u64 == file.bytes => {}
-            Ok(_) => problems.push(format!("{}: sha256 or size differs from the manifest", file.path)),
-            Err(e) => problems.push(format!("{}: {e}", file.path)),
-        }
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        let entries =
-            std::fs::read_dir(&folder).map_err(|e| CurateError::path(&folder, format!("cannot list: {e}")))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-                if !expected.contains(&rel) {
-                    problems.push(format!("{rel}: not in the manifest"));
-                }
-            }
-        }
-    }
-    problems.sort();
-    Ok(problems)
 }

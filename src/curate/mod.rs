@@ -10,14 +10,18 @@ pub mod consensus;
 mod error;
 pub mod export;
 mod lfw_txt;
+pub mod manifest;
 pub mod merge;
 pub mod names;
+pub mod selection;
 pub mod snapshot;
 pub mod split;
 
 pub use error::CurateError;
-pub use export::{ExportOptions, ExportReport, Selection, export};
+pub use export::{ExportOptions, ExportReport, export};
+pub use manifest::{FileEntry, verify_export};
 pub use merge::{MergeReport, merge_labels};
+pub use selection::Selection;
 
 pub use snapshot::Snapshot;
 pub use split::{Ratios, SplitOptions, SplitPlan, apply_split, plan_split};
