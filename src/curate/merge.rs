@@ -24,7 +24,7 @@ use serde_json::json;
 
 use super::CurateError;
 use crate::domain::Truth;
-use crate::store::{EventRow, LabelerId, NewTag, Origin, PairId, Role, Store, Tx};
+use crate::store::{EventRow, LabelerId, NewTag, Origin, PairHashes, PairId, Role, Store, TagId, Tx};
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Stream {
@@ -227,6 +227,99 @@ fn hash_key(a: &str, b: &str) -> (String, String) {
     if a <= b { (a.to_owned(), b.to_owned()) } else { (b.to_owned(), a.to_owned()) }
 }
 
+/// Matches the other project's labelled pairs to ours: by image content, else by pair id.
+/// Returns their pair → (our pair, their pair's name); records the rest in the report.
+fn match_pairs(
+    ours: &[PairHashes],
+    theirs: &[PairHashes],
+    labelled: &BTreeSet<PairId>,
+    report: &mut MergeReport,
+) -> HashMap<PairId, (PairId, String)> {
+    let mut by_hash: HashMap<(String, String), Vec<PairId>> = HashMap::new();
+    let mut by_id: HashMap<&str, PairId> = HashMap::new();
+    for p in ours {
+        by_hash.entry(hash_key(&p.sha256_a, &p.sha256_b)).or_default().push(p.id);
+        if let Some(id) = &p.external_id {
+            by_id.insert(id, p.id);
+        }
+    }
+    let mut matched = HashMap::new();
+    for p in theirs.iter().filter(|p| labelled.contains(&p.id)) {
+        let name = p.external_id.clone().unwrap_or_else(|| format!("#{}", p.id));
+        let hashed = by_hash.get(&hash_key(&p.sha256_a, &p.sha256_b)).map(Vec::as_slice);
+        let named = p.external_id.as_deref().and_then(|id| by_id.get(id)).copied();
+        let ours_id = match (hashed, named) {
+            (Some([one]), Some(n)) if *one != n => {
+                report
+                    .pairs_ambiguous
+                    .push(format!("{name}: its images are pair #{one} here, but its id names pair #{n} here"));
+                continue;
+            }
+            (Some([one]), _) => *one,
+            (Some(many), Some(n)) if many.contains(&n) => n,
+            (Some(many), _) if many.len() > 1 => {
+                report.pairs_ambiguous.push(format!("{name}: its images form {} pairs here", many.len()));
+                continue;
+            }
+            (_, Some(n)) => {
+                report.matched_by_id_only.push(name.clone());
+                n
+            }
+            _ => {
+                report.pairs_not_here.push(name);
+                continue;
+            }
+        };
+        matched.insert(p.id, (ours_id, name));
+    }
+    matched
+}
+
+/// What to do with one stream whose states differ.
+#[derive(Debug, PartialEq, Eq)]
+enum Decision {
+    /// Append the other's newer events and take its state.
+    FastForward,
+    /// Neither side has any history and this side has nothing: take the other's state,
+    /// logged as a change made by the merge.
+    Adopt,
+    NewerHere,
+    Conflict,
+}
+
+fn decide(here: State, there: State, o: &[StreamEvent], t: &[StreamEvent], empty: State) -> Decision {
+    let prefix =
+        |a: &[StreamEvent], b: &[StreamEvent]| a.len() <= b.len() && a.iter().zip(b).all(|(x, y)| x.same_event(y));
+    if prefix(o, t) && t.len() > o.len() && t[o.len()].before == here && t.last().map(|e| e.after) == Some(there) {
+        Decision::FastForward
+    } else if o.is_empty() && t.is_empty() && here == empty {
+        Decision::Adopt
+    } else if o.len() > t.len() && prefix(t, o) {
+        Decision::NewerHere
+    } else {
+        Decision::Conflict
+    }
+}
+
+/// What a stream's label is in this project: a verdict, or one tag (id and name here).
+enum Target {
+    Verdict,
+    Tag(TagId, String),
+}
+
+impl Target {
+    /// A state as the audit log spells it.
+    fn event_json(&self, state: State) -> Option<String> {
+        match (self, state) {
+            (_, State::Verdict(v)) => v.map(|t| json!(t.as_str()).to_string()),
+            (Target::Tag(id, name), State::Tag(applied)) => {
+                Some(json!({ "tag_id": id, "tag": name, "applied": applied }).to_string())
+            }
+            (Target::Verdict, State::Tag(_)) => None,
+        }
+    }
+}
+
 /// Merges the labels of the project at `other` into `store`, in one transaction. `other` is
 /// only read.
 pub fn merge_labels(store: &mut Store, other: &Path) -> Result<MergeReport, CurateError> {
@@ -243,119 +336,63 @@ pub fn merge_labels(store: &mut Store, other: &Path) -> Result<MergeReport, Cura
         Ok((side, tx.pair_hashes()?, tx.labelers()?, tx.tags()?))
     })?;
     let file = other.file_name().map_or_else(|| other.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let origin_label = format!("merge:{file}");
 
     store.write(|tx| {
         let ours = read_side(tx)?;
-        let our_pairs = tx.pair_hashes()?;
-        let mut by_hash: HashMap<(String, String), Vec<PairId>> = HashMap::new();
-        let mut by_id: HashMap<&str, PairId> = HashMap::new();
-        for p in &our_pairs {
-            by_hash.entry(hash_key(&p.sha256_a, &p.sha256_b)).or_default().push(p.id);
-            if let Some(id) = &p.external_id {
-                by_id.insert(id, p.id);
-            }
-        }
         let mut report = MergeReport::default();
-
-        // Their pairs that carry labels, matched to ours.
         let mut labelled: BTreeSet<PairId> = theirs.states.keys().map(|k| k.0).collect();
         labelled.extend(theirs.events.keys().map(|k| k.0));
-        let mut matched: HashMap<PairId, PairId> = HashMap::new();
-        let mut pair_name: HashMap<PairId, String> = HashMap::new();
-        for p in their_pairs.iter().filter(|p| labelled.contains(&p.id)) {
-            let name = p.external_id.clone().unwrap_or_else(|| format!("#{}", p.id));
-            let hashed = by_hash.get(&hash_key(&p.sha256_a, &p.sha256_b));
-            let named = p.external_id.as_deref().and_then(|id| by_id.get(id)).copied();
-            let ours_id = match (hashed.map(Vec::as_slice), named) {
-                (Some([one]), Some(n)) if *one != n => {
-                    report
-                        .pairs_ambiguous
-                        .push(format!("{name}: its images are pair #{one} here, but its id names pair #{n} here"));
-                    continue;
-                }
-                (Some([one]), _) => *one,
-                (Some(many), Some(n)) if many.contains(&n) => n,
-                (Some(many), _) if many.len() > 1 => {
-                    report.pairs_ambiguous.push(format!("{name}: its images form {} pairs here", many.len()));
-                    continue;
-                }
-                (_, Some(n)) => {
-                    report.matched_by_id_only.push(name.clone());
-                    n
-                }
-                _ => {
-                    report.pairs_not_here.push(name);
-                    continue;
-                }
-            };
-            matched.insert(p.id, ours_id);
-            pair_name.insert(p.id, name);
-        }
+        let matched = match_pairs(&tx.pair_hashes()?, &their_pairs, &labelled, &mut report);
         report.pairs_matched = matched.len();
 
-        let their_labeler: HashMap<&str, (Role, bool)> =
-            their_labelers.iter().map(|l| (l.name.as_str(), (l.role, l.simulated))).collect();
         let mut keys: BTreeSet<&Key> = theirs.states.keys().collect();
         keys.extend(theirs.events.keys());
         let mut labeler_ids: HashMap<String, LabelerId> = HashMap::new();
-        let mut tag_ids: HashMap<String, (crate::store::TagId, String)> = HashMap::new();
-        let no_events: Vec<StreamEvent> = Vec::new();
+        let mut tag_ids: HashMap<String, (TagId, String)> = HashMap::new();
         for key in keys {
             let (their_pair, labeler, stream) = key;
-            let Some(&our_pair) = matched.get(their_pair) else { continue };
+            let Some((our_pair, pair_name)) = matched.get(their_pair) else { continue };
+            let our_pair = *our_pair;
             let our_key = (our_pair, labeler.clone(), stream.clone());
-            let here = ours.states.get(&our_key).copied().unwrap_or_else(|| State::empty(stream));
-            let there = theirs.states.get(key).copied().unwrap_or_else(|| State::empty(stream));
+            let empty = State::empty(stream);
+            let here = ours.states.get(&our_key).copied().unwrap_or(empty);
+            let there = theirs.states.get(key).copied().unwrap_or(empty);
             if here == there {
                 report.already_equal += 1;
                 continue;
             }
-            let o = ours.events.get(&our_key).unwrap_or(&no_events);
-            let t = theirs.events.get(key).unwrap_or(&no_events);
+            let o = ours.events.get(&our_key).map_or(&[][..], Vec::as_slice);
+            let t = theirs.events.get(key).map_or(&[][..], Vec::as_slice);
             let unreadable = ours.unreadable.contains(&our_key) || theirs.unreadable.contains(key);
-            let prefix = |a: &[StreamEvent], b: &[StreamEvent]| {
-                a.len() <= b.len() && a.iter().zip(b).all(|(x, y)| x.same_event(y))
-            };
-            let conflict = |report: &mut MergeReport| {
-                report.conflicts.push(Conflict {
-                    pair: pair_name[their_pair].clone(),
-                    labeler: labeler.clone(),
-                    label: match stream {
-                        Stream::Verdict => "verdict".into(),
-                        Stream::Tag(_) => format!(
-                            "tag {:?}",
-                            t.first().and_then(|e| e.tag.clone()).unwrap_or_else(|| match stream {
-                                Stream::Tag(n) => n.clone(),
-                                Stream::Verdict => String::new(),
-                            })
-                        ),
-                    },
-                    here: here.describe(),
-                    there: there.describe(),
-                })
-            };
-            if unreadable {
-                conflict(&mut report);
-                continue;
-            }
-            let fast_forward = prefix(o, t)
-                && t.len() > o.len()
-                && t[o.len()].before == here
-                && t.last().map(|e| e.after) == Some(there);
-            let adopt_without_history = o.is_empty() && t.is_empty() && here == State::empty(stream);
-            if !fast_forward && !adopt_without_history {
-                if prefix(t, o) {
+            let decision = if unreadable { Decision::Conflict } else { decide(here, there, o, t, empty) };
+            match decision {
+                Decision::NewerHere => {
                     report.newer_here += 1;
-                } else {
-                    conflict(&mut report);
+                    continue;
                 }
-                continue;
+                Decision::Conflict => {
+                    let label = match stream {
+                        Stream::Verdict => "verdict".to_owned(),
+                        Stream::Tag(lower) => {
+                            format!("tag {:?}", t.iter().find_map(|e| e.tag.clone()).unwrap_or(lower.clone()))
+                        }
+                    };
+                    report.conflicts.push(Conflict {
+                        pair: pair_name.clone(),
+                        labeler: labeler.clone(),
+                        label,
+                        here: here.describe(),
+                        there: there.describe(),
+                    });
+                    continue;
+                }
+                Decision::FastForward | Decision::Adopt => {}
             }
 
             // A change comes in: make sure its labeler and tag exist here.
             if !labeler_ids.contains_key(labeler) {
-                let (role, simulated) = their_labeler.get(labeler.as_str()).copied().unwrap_or((Role::Labeler, false));
+                let author = their_labelers.iter().find(|l| l.name == *labeler);
+                let (role, simulated) = author.map_or((Role::Labeler, false), |l| (l.role, l.simulated));
                 let (l, created) = tx.labeler_like(labeler, role, simulated)?;
                 if created {
                     report.labelers_created.push(l.name.clone());
@@ -363,14 +400,13 @@ pub fn merge_labels(store: &mut Store, other: &Path) -> Result<MergeReport, Cura
                 labeler_ids.insert(labeler.clone(), l.id);
             }
             let our_labeler = labeler_ids[labeler];
-            let tag = match stream {
-                Stream::Verdict => None,
+            let target = match stream {
+                Stream::Verdict => Target::Verdict,
                 Stream::Tag(lower) => {
                     if !tag_ids.contains_key(lower) {
                         let def = their_tags.iter().find(|x| x.name.to_lowercase() == *lower);
-                        let name = def.map_or(lower.clone(), |d| d.name.clone());
                         let (tag, created) = tx.tag_or_create(&NewTag {
-                            name: &name,
+                            name: def.map_or(lower.as_str(), |d| d.name.as_str()),
                             description: def.map_or("", |d| d.description.as_str()),
                             colour: def.map_or("", |d| d.colour.as_str()),
                         })?;
@@ -379,50 +415,42 @@ pub fn merge_labels(store: &mut Store, other: &Path) -> Result<MergeReport, Cura
                         }
                         tag_ids.insert(lower.clone(), (tag.id, tag.name));
                     }
-                    Some(tag_ids[lower].clone())
+                    let (id, name) = tag_ids[lower].clone();
+                    Target::Tag(id, name)
                 }
             };
-            if adopt_without_history {
-                // The other project holds this label without any history: bring it in as a
-                // change made by this merge, logged now.
+            if decision == Decision::Adopt {
                 let origin = Origin::Merge(&file);
-                match (there, &tag) {
-                    (State::Verdict(v), _) => {
-                        tx.set_verdict(our_pair, our_labeler, v, origin)?;
-                    }
-                    (State::Tag(applied), Some((id, _))) => {
+                match (&target, there) {
+                    (Target::Tag(id, _), State::Tag(applied)) => {
                         tx.set_pair_tag(our_pair, our_labeler, *id, applied, origin)?;
                     }
-                    (State::Tag(_), None) => unreachable!("a tag stream has a tag"),
+                    (_, State::Verdict(v)) => {
+                        tx.set_verdict(our_pair, our_labeler, v, origin)?;
+                    }
+                    (Target::Verdict, State::Tag(_)) => {}
                 }
             } else {
                 for event in &t[o.len()..] {
-                    let rewrite = |state: State| match (state, &tag) {
-                        (State::Verdict(v), _) => v.map(|t| json!(t.as_str()).to_string()),
-                        (State::Tag(applied), Some((id, name))) => {
-                            Some(json!({ "tag_id": id, "tag": name, "applied": applied }).to_string())
-                        }
-                        (State::Tag(_), None) => None,
-                    };
                     tx.append_event(&EventRow {
                         id: 0,
                         at: event.row.at.clone(),
                         labeler: Some(our_labeler),
                         pair: Some(our_pair),
                         kind: event.row.kind.clone(),
-                        before: rewrite(event.before),
-                        after: rewrite(event.after),
-                        origin: origin_label.clone(),
+                        before: target.event_json(event.before),
+                        after: target.event_json(event.after),
+                        origin: format!("merge:{file}"),
                         reason: Some(format!("{} in {file}, event #{}", event.row.origin, event.row.id)),
                     })?;
                     report.events_copied += 1;
                 }
-                match (there, &tag) {
-                    (State::Verdict(v), _) => tx.put_verdict_with_copied_history(our_pair, our_labeler, v)?,
-                    (State::Tag(applied), Some((id, _))) => {
+                match (&target, there) {
+                    (Target::Tag(id, _), State::Tag(applied)) => {
                         tx.put_pair_tag_with_copied_history(our_pair, our_labeler, *id, applied)?
                     }
-                    (State::Tag(_), None) => unreachable!("a tag stream has a tag"),
+                    (_, State::Verdict(v)) => tx.put_verdict_with_copied_history(our_pair, our_labeler, v)?,
+                    (Target::Verdict, State::Tag(_)) => {}
                 }
             }
             match there {
@@ -433,4 +461,48 @@ pub fn merge_labels(store: &mut Store, other: &Path) -> Result<MergeReport, Cura
         }
         Ok::<_, CurateError>(report)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(at: &str, before: Option<Truth>, after: Option<Truth>) -> StreamEvent {
+        StreamEvent {
+            row: EventRow {
+                id: 0,
+                at: at.into(),
+                labeler: None,
+                pair: None,
+                kind: "verdict".into(),
+                before: None,
+                after: None,
+                origin: "gui".into(),
+                reason: None,
+            },
+            before: State::Verdict(before),
+            after: State::Verdict(after),
+            tag: None,
+        }
+    }
+
+    #[test]
+    fn histories_decide_between_fast_forward_newer_here_and_conflict() {
+        use Truth::{Different as D, Same as S};
+        let v = State::Verdict;
+        let empty = v(None);
+        let base = event("t0", None, Some(S));
+        let base_only = vec![base.clone()];
+        let changed_there = vec![base.clone(), event("t1", Some(S), Some(D))];
+        let changed_here = vec![base.clone(), event("t2", Some(S), Some(D))];
+        let cleared_there = vec![base, event("t3", Some(S), None)];
+        assert_eq!(decide(v(Some(S)), v(Some(D)), &base_only, &changed_there, empty), Decision::FastForward);
+        assert_eq!(decide(v(None), v(Some(S)), &[], &base_only, empty), Decision::FastForward);
+        assert_eq!(decide(v(Some(D)), v(Some(S)), &changed_here, &base_only, empty), Decision::NewerHere);
+        assert_eq!(decide(v(Some(D)), v(None), &changed_here, &cleared_there, empty), Decision::Conflict);
+        assert_eq!(decide(v(None), v(Some(S)), &[], &[], empty), Decision::Adopt);
+        assert_eq!(decide(v(Some(D)), v(Some(S)), &[], &[], empty), Decision::Conflict, "no history: never replaced");
+        // A history that does not lead from this state to theirs is not a fast-forward.
+        assert_eq!(decide(v(Some(D)), v(None), &[], &cleared_there, empty), Decision::Conflict);
+    }
 }
