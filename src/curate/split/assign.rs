@@ -147,7 +147,9 @@ pub fn assign_keeping(items: &[SplitItem], pinned: &[Option<Split>], ratios: &Ra
                     best = Some((delta, split));
                 }
             }
-            best.expect("train always has a share").1
+            // Ratios are checked before a plan (train is always above zero); should every
+            // share be zero anyway, everything goes to train rather than nowhere.
+            best.map_or(Split::Train, |b| b.1)
         } else {
             let mut tally = [0usize; 4];
             for pin in &pins {

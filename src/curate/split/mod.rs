@@ -91,6 +91,19 @@ impl Ratios {
         Ok(Ratios { train: self.train - carved, train_dev: self.train_dev + carved, ..self })
     }
 
+    /// Every share finite and not negative, train above zero, summing to 1.
+    pub fn check(&self) -> Result<(), String> {
+        let shares = [self.train, self.train_dev, self.dev, self.test];
+        let sum: f64 = shares.iter().sum();
+        if shares.iter().any(|s| !s.is_finite() || *s < 0.0) || self.train <= 0.0 || (sum - 1.0).abs() > 1e-6 {
+            return Err(format!(
+                "split shares must be zero or more, train above zero, together 100 %; got {}",
+                self.label()
+            ));
+        }
+        Ok(())
+    }
+
     pub fn share(&self, split: Split) -> f64 {
         match split {
             Split::Train => self.train,
@@ -174,6 +187,7 @@ pub fn plan_split(store: &mut Store, options: &SplitOptions) -> Result<SplitPlan
     }
     let base = options.ratios.unwrap_or_else(|| Ratios::for_size(snapshot.pairs.len()));
     let ratios = base.with_train_dev(options.train_dev_percent).map_err(CurateError::Invalid)?;
+    ratios.check().map_err(CurateError::Invalid)?;
     let (items, identities) = items_of(&snapshot);
     let pinned: Vec<Option<Split>> =
         snapshot.pairs.iter().map(|p| if options.keep_existing { p.split } else { None }).collect();
@@ -281,6 +295,10 @@ mod tests {
             assert!(Ratios::parse(bad).is_err(), "{bad}");
         }
         assert!(Ratios::SMALL.with_train_dev(100.0).is_err());
+        assert!(Ratios::SMALL.check().is_ok() && Ratios::LARGE.with_train_dev(5.0).unwrap().check().is_ok());
+        assert!(Ratios { train: 0.0, train_dev: 0.0, dev: 0.5, test: 0.5 }.check().is_err());
+        assert!(Ratios { train: 0.5, train_dev: 0.0, dev: 0.2, test: 0.2 }.check().is_err(), "sums to 90 %");
+        assert!(Ratios { train: f64::NAN, ..Ratios::SMALL }.check().is_err());
         assert_eq!(Ratios::for_size(10), Ratios::SMALL);
         assert_eq!(Ratios::for_size(LARGE_DATA_PAIRS), Ratios::LARGE);
     }
