@@ -128,6 +128,7 @@ fn re_export_is_byte_identical_manifest_hashes_verify_and_lineage_is_recorded() 
     assert_eq!(manifest["model"]["threshold"], 0.5);
     assert_eq!(manifest["project"]["schema_version"], pairscope::store::SCHEMA_VERSION);
     assert!(manifest["created_at"].is_null(), "no clock time unless asked for");
+    assert!(manifest["split_run"].is_null(), "no pair has a split");
     assert_eq!(manifest["selection"]["exclude_tags"][0], "borderline", "spelled as the project does");
     let image = &manifest["images"][0];
     assert!(image["source_root"].as_str().unwrap().ends_with("sitcom"), "{image}");
@@ -363,6 +364,8 @@ fn lfw_dev_split_exports_a_pairs_txt_that_imports_back_through_the_cli() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let pairs = manifest["counts"]["pairs"].as_u64().unwrap();
+    assert_eq!(manifest["split_run"]["id"], 1, "the split run that made the dev split");
+    assert_eq!(manifest["split_run"]["params"]["requested"]["seed"], 5);
     assert_eq!(manifest["counts"]["lfw_pairs_txt"], pairs, "every LFW pair can be written as LFW");
 
     // pairs.txt names images/<name>/<name>_NNNN.jpg: the LFW importer reads it back.

@@ -22,7 +22,9 @@ use serde::Serialize;
 
 use super::CurateError;
 use super::lfw_txt::{LfwEntry, render};
-use super::manifest::{Counts, FileEntry, ImageEntry, LeftOut, Manifest, ModelRef, PairEntry, ProjectRef, sha256_hex};
+use super::manifest::{
+    Counts, FileEntry, ImageEntry, LeftOut, Manifest, ModelRef, PairEntry, ProjectRef, SplitRunRef, sha256_hex,
+};
 use super::names::{join_inside, safe_component, safe_extension};
 pub use super::selection::Selection;
 use super::snapshot::{CuratedPair, Snapshot};
@@ -203,6 +205,11 @@ pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Resu
     let images = store.read(|tx| tx.all_images())?;
     let project_file = store.path().canonicalize().unwrap_or_else(|_| store.path().to_path_buf());
     let created_at = if options.stamp { Some(store.read(|tx| tx.now())?) } else { None };
+    let split_run = store
+        .read(|tx| tx.split_runs())?
+        .pop()
+        .filter(|_| pairs.iter().any(|p| p.split.is_some()))
+        .map(|r| SplitRunRef { id: r.id, at: r.at, params: r.params });
     let placed = place_images(&pairs, &images)?;
 
     let staging = prepare_target(target)?;
@@ -229,6 +236,7 @@ pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Resu
             threshold: options.threshold,
         }),
         created_at,
+        split_run,
         counts: Counts { pairs: pairs.len(), images: placed.len(), labels, lfw_pairs_txt: lfw_pairs },
         files,
         images: placed

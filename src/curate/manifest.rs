@@ -30,12 +30,21 @@ pub(super) struct Manifest<'a> {
     pub(super) selection: &'a Selection,
     pub(super) model: Option<ModelRef>,
     pub(super) created_at: Option<String>,
+    /// The split run (in the project's lineage) that last wrote the splits exported here.
+    pub(super) split_run: Option<SplitRunRef>,
     pub(super) counts: Counts,
     /// Every file of the export except this manifest, by path.
     pub(super) files: Vec<FileEntry>,
     pub(super) images: Vec<ImageEntry>,
     pub(super) pairs: Vec<PairEntry>,
     pub(super) lfw_pairs_txt_left_out: Vec<LeftOut>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SplitRunRef {
+    pub(super) id: i64,
+    pub(super) at: String,
+    pub(super) params: serde_json::Value,
 }
 
 #[derive(Serialize)]
