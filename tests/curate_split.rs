@@ -57,6 +57,9 @@ fn lfw_split_is_balanced_identity_disjoint_reproducible_and_confirmed_before_rep
     let plan = curate::plan_split(&mut store, &options).unwrap();
     assert_eq!(plan.moves.len(), 5605);
     assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    let table = plan.preview.table();
+    assert!(table.lines().next().unwrap().ends_with("dark %  blurry %"), "a column per consensus tag:\n{table}");
+    assert_eq!(table.lines().count(), 6, "header, four splits, all:\n{table}");
 
     // Balance, measured from the pairs themselves (not from the preview).
     let pairs = store.read(|tx| tx.pairs()).unwrap();
