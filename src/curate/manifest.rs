@@ -30,7 +30,8 @@ pub(super) struct Manifest<'a> {
     pub(super) selection: &'a Selection,
     pub(super) model: Option<ModelRef>,
     pub(super) created_at: Option<String>,
-    /// The split run (in the project's lineage) that last wrote the splits exported here.
+    /// The project's latest split run (from its lineage), when exported pairs have a split.
+    /// (An import's split column can also set splits; this names the run, not every pair.)
     pub(super) split_run: Option<SplitRunRef>,
     pub(super) counts: Counts,
     /// Every file of the export except this manifest, by path.
