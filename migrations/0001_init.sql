@@ -134,7 +134,7 @@ CREATE TABLE models (
 CREATE TABLE embeddings (
     model_sha256 TEXT NOT NULL,
     image_sha256 TEXT NOT NULL,
-    status       TEXT NOT NULL,             -- ok, several-faces, no-face, missing, undecodable, too-large
+    status       TEXT NOT NULL,             -- ok, several_faces, no_face, undecodable, too_large (face::ImageStatus codes)
     detail       TEXT,
     face_count   INTEGER,
     face         TEXT CHECK (face IS NULL OR json_valid(face)),  -- box, score, 5 points

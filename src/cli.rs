@@ -105,6 +105,14 @@ pub enum Command {
         #[command(flatten)]
         common: ImportArgs,
     },
+    /// Run the face model over every image and score every pair (cached; Ctrl-C keeps what is done).
+    #[command(long_about = "Run the face model over every image and score every pair.\n\n\
+        Embeddings are cached by model and image sha256, so a second run only processes new \
+        images. Ctrl-C stops after the images in flight; what is done stays done. Brightness \
+        and sharpness of each image are stored in the same pass. Every image ends with a \
+        status (ok, several_faces, no_face, missing_file, undecodable, too_large), summarised \
+        at the end.")]
+    Embed(EmbedArgs),
     /// Make pairs from a folder of identity subfolders (DIR/<person>/*.jpg).
     #[command(long_about = "Make pairs from a folder of identity subfolders (DIR/<person>/*.jpg).\n\n\
         Every two images of one person form a same-person pair; different-person pairs are a \
@@ -238,6 +246,24 @@ pub struct SplitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct EmbedArgs {
+    pub project: PathBuf,
+    /// An ONNX face embedder to use instead of the built-in one (the built-in detector and
+    /// alignment still make the 112x112 crop it sees).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// The input spec of --model, e.g. "size=112x112,order=rgb,mean=127.5,std=127.5,layout=nchw".
+    #[arg(long, requires = "model", default_value = "size=112x112,order=rgb,mean=127,std=128,layout=nchw")]
+    pub spec: String,
+    /// Name under which the scores are stored (default: "builtin", or the file name of --model).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// No progress bar (for logs).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Import the good rows and report the bad ones, instead of refusing the whole file.
     #[arg(long)]
@@ -293,6 +319,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             print_report(&import::import_scores(store, &csv, &model, common.skip_bad)?, common.verbose);
             Ok(())
         }
+        Some(Command::Embed(args)) => crate::cli_embed::embed(args),
         Some(Command::ImportFolders { project, images, different, seed, verbose }) => {
             with_project(&project, verbose, |s| import::import_folders(s, &images, &FolderOptions { different, seed }))
         }

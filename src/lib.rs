@@ -6,9 +6,12 @@
 
 pub mod analysis;
 pub mod cli;
+mod cli_embed;
 pub mod curate;
 pub mod domain;
+pub mod face;
 pub mod import;
 pub mod rng;
+pub mod scoring;
 pub mod store;
 pub mod ui;

@@ -1,0 +1,65 @@
+//! `pairscope embed`: score a project from the terminal with a progress bar.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context;
+
+use crate::cli::EmbedArgs;
+use crate::face::{EmbedderSpec, FaceEngine};
+use crate::scoring::{Progress, score_project};
+use crate::store::{ModelKind, Store};
+
+pub fn embed(args: EmbedArgs) -> anyhow::Result<()> {
+    let mut store = Store::open(&args.project)?;
+    let (engine, kind, default_name) = match &args.model {
+        None => (FaceEngine::builtin()?, ModelKind::Embedded, "builtin".to_owned()),
+        Some(file) => {
+            let spec: EmbedderSpec = args.spec.parse().map_err(|e| anyhow::anyhow!("--spec: {e}"))?;
+            let engine = FaceEngine::with_embedder_file(file, spec).with_context(|| file.display().to_string())?;
+            let name = file.file_stem().map_or("onnx".into(), |s| s.to_string_lossy().into_owned());
+            (engine, ModelKind::Onnx, name)
+        }
+    };
+    let name = args.name.unwrap_or(default_name);
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130); // a second Ctrl-C: the user really wants out
+        }
+        eprintln!("\nstopping after the images in flight (Ctrl-C again to quit at once)…");
+    })
+    .context("installing the Ctrl-C handler")?;
+
+    let bar = if args.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(0) };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} images  {per_sec}  ETA {eta}  {msg}")
+            .expect("a valid progress template"),
+    );
+    let summary = score_project(&mut store, &engine, &name, kind, &cancel, |p: Progress| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+    })?;
+    bar.finish_and_clear();
+
+    println!(
+        "model {}: {} images ({} from the cache, {} processed in {:.1} s)",
+        summary.model, summary.images_total, summary.images_cached, summary.images_processed, summary.seconds
+    );
+    let statuses: Vec<String> = summary.statuses.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    println!("statuses: {}", statuses.join(", "));
+    if summary.cancelled {
+        println!("cancelled: what was done is saved; run `pairscope embed` again to finish");
+    } else {
+        println!("scored {} pairs; {} without a score", summary.pairs_scored, summary.pairs_unscored.len());
+        for line in summary.pairs_unscored.iter().take(10) {
+            println!("  {line}");
+        }
+        if summary.pairs_unscored.len() > 10 {
+            println!("  … and {} more", summary.pairs_unscored.len() - 10);
+        }
+    }
+    Ok(())
+}
