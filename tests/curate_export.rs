@@ -388,3 +388,26 @@ fn lfw_dev_split_exports_a_pairs_txt_that_imports_back_through_the_cli() {
         assert!(pairscope([sub, "--help"]).status.success(), "{sub} --help");
     }
 }
+
+#[test]
+fn export_with_the_embedded_model_records_its_sha256_and_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("sitcom.pairscope");
+    ok(["import-folders", arg(&project), "--images", arg(&datasets().join("sitcom")), "--seed", "2"]);
+    ok(["embed", arg(&project), "--quiet"]);
+    let out = dir.path().join("scored");
+    ok(["export", arg(&project), "--out", arg(&out), "--model", "builtin", "--threshold", "0.4"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let model = &manifest["model"];
+    assert_eq!((model["name"].as_str(), model["kind"].as_str()), (Some("builtin"), Some("embedded")), "{model}");
+    let sha = model["sha256"].as_str().unwrap();
+    assert!(sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit()), "{sha}");
+    assert_eq!(model["threshold"], 0.4);
+    let pairs_csv = std::fs::read_to_string(out.join("pairs.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(pairs_csv.as_bytes());
+    assert_eq!(rows.headers().unwrap().iter().next_back(), Some("predicted"));
+    let scored = rows.records().map(|r| r.unwrap()).filter(|r| !r[6].is_empty()).count();
+    assert_eq!(scored, 160, "every sitcom pair has a real score:\n{pairs_csv}");
+    assert_eq!(verify_export(&out).unwrap(), Vec::<String>::new());
+}
