@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 mod cli_embed;
 pub mod curate;
+pub mod demo;
 pub mod domain;
 pub mod face;
 pub mod import;

@@ -197,6 +197,19 @@ impl FaceEngine {
         Ok(result)
     }
 
+    /// Every face the detector finds in a photo (not just the largest), in the photo's own
+    /// pixel coordinates, best score first. For group photos (the demo project).
+    pub fn detect_faces(&self, rgb: &RgbImage) -> Result<Vec<FaceBox>, FaceError> {
+        let padded = Padded::new(rgb);
+        let input = detector_input(&padded);
+        let mut sessions = self.take_sessions(1)?;
+        let found = detect(&mut sessions.detector, &input, padded.width(), padded.height());
+        self.give_back(sessions);
+        let pad = padded.pad() as f32;
+        let found = found.map_err(|reason| FaceError::Model { model: "fr_detect".into(), reason })?;
+        Ok(found.faces.iter().map(|b| b.translated(-pad, -pad)).collect())
+    }
+
     pub(crate) fn take_sessions(&self, intra_threads: usize) -> Result<Sessions, FaceError> {
         let pooled = {
             let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
