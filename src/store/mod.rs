@@ -13,6 +13,8 @@ mod labels;
 mod migrate;
 mod models;
 mod pairs;
+mod review;
+mod tag_edit;
 mod tags;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +31,8 @@ pub use labels::{LabelChange, Origin};
 pub use migrate::SCHEMA_VERSION;
 pub use models::{ModelKind, ScoreChange};
 pub use pairs::{NewPair, PairRecord};
+pub use review::{Adjudication, Decision, ModelScores, ReviewData, ReviewImage, ReviewPair};
+pub use tag_edit::TagEdit;
 pub use tags::{NewTag, Tag, validate_tag_name};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
