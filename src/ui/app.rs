@@ -1,21 +1,35 @@
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use super::background::Background;
-use super::command::Command;
-use super::{overview, welcome};
-use crate::store::{ProjectInfo, Store};
+use super::command::{Command, Nav};
+use super::image_cache::ImageCache;
+use super::labeling::{LabelEdit, Labeling, QueueKind};
+use super::{adjudication, cheat_sheet, labeler_picker, note_editor, overview, queues, review, tag_editor, welcome};
+use crate::store::{Decision, Labeler, Origin, PairId, ProjectInfo, ReviewData, Role, Store, StoreError, TagEdit};
 
 const MAX_RECENT: usize = 8;
 
 /// What survives a restart (eframe storage).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct State {
     pub recent_projects: Vec<PathBuf>,
     pub last_project: Option<PathBuf>,
     pub last_labeler: Option<String>,
+    /// Hide truth, score and others' work on a pair until I have given my verdict.
+    pub blind: bool,
+    /// Model score at or above which a pair counts as "same" (for the model-errors queue).
+    pub threshold: f64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State { recent_projects: Vec::new(), last_project: None, last_labeler: None, blind: true, threshold: 0.5 }
+    }
 }
 
 impl State {
@@ -27,15 +41,76 @@ impl State {
     }
 }
 
-/// Results of background work.
+/// Results of background work. `seq` orders them against the edits made meanwhile.
 pub(super) enum Loaded {
-    Project { path: PathBuf, result: Result<ProjectInfo, String> },
+    Project { path: PathBuf, result: Result<(ProjectInfo, ReviewData, Store), String> },
+    Data { seq: u64, result: Result<(ProjectInfo, ReviewData), String> },
+    Saved { result: Result<(), String> },
+    Labeler { result: Result<(Labeler, ProjectInfo, ReviewData), String> },
+}
+
+/// One labeler at work: where they are and what they can undo.
+pub(super) struct Session {
+    pub me: Labeler,
+    pub queue: QueueKind,
+    /// The queue's pairs, fixed when the queue was chosen, so labeling a pair does not pull
+    /// it out from under the labeler (counts in the panel stay live).
+    pub order: Vec<PairId>,
+    pub cursor: usize,
+    undo: Vec<LabelEdit>,
+    redo: Vec<LabelEdit>,
+    /// Shown in the status line (e.g. "Nothing to undo").
+    pub notice: Option<String>,
+}
+
+impl Session {
+    pub fn current(&self) -> Option<PairId> {
+        self.order.get(self.cursor).copied()
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
 }
 
 pub(super) struct OpenProject {
     pub path: PathBuf,
     /// None while the first load is in flight.
     pub info: Option<ProjectInfo>,
+    pub store: Arc<Mutex<Store>>,
+    pub labeling: Labeling,
+    pub session: Option<Session>,
+}
+
+/// How long the last page turn took: from the frame that handled the key to the end of the
+/// frame that drew both photos of the new pair.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PageTurn {
+    pub frames: u64,
+    pub elapsed: Duration,
+}
+
+struct PendingTurn {
+    pair: PairId,
+    frame: u64,
+    started: Instant,
+}
+
+/// View state that does not outlive the window.
+#[derive(Default)]
+pub(super) struct Transient {
+    pub labeler_field: String,
+    pub new_is_adjudicator: bool,
+    pub cheat_sheet: bool,
+    pub note: Option<note_editor::NoteDraft>,
+    pub tag_editor: Option<tag_editor::TagEditor>,
+    pub adjudication: Option<adjudication::Draft>,
+    pub zoom: review::Zoom,
+    pub show_overview: bool,
 }
 
 pub struct PairscopeApp {
@@ -43,8 +118,40 @@ pub struct PairscopeApp {
     pub(super) project: Option<OpenProject>,
     pub(super) error: Option<String>,
     pub(super) path_field: String,
+    pub(super) ui: Transient,
+    pub(super) images: ImageCache,
     commands: Vec<Command>,
     background: Background<Loaded>,
+    /// Jobs sent to the I/O thread whose result has not come back yet.
+    in_flight: usize,
+    seq: u64,
+    /// The seq of the last label edit sent for saving; reloads older than it are stale.
+    last_edit_seq: u64,
+    frame: u64,
+    frame_started: Option<Instant>,
+    pending_turn: Option<PendingTurn>,
+    last_turn: Option<PageTurn>,
+}
+
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    // Only the I/O thread locks the store; a panic there must not wedge the app for good.
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
+    store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
+}
+
+fn save_edit(store: &mut Store, edit: &LabelEdit) -> Result<(), StoreError> {
+    store.write(|tx| {
+        match *edit {
+            LabelEdit::Verdict { pair, labeler, after, .. } => tx.set_verdict(pair, labeler, after, Origin::Gui)?,
+            LabelEdit::Tag { pair, labeler, tag, applied } => {
+                tx.set_pair_tag(pair, labeler, tag, applied, Origin::Gui)?
+            }
+        };
+        Ok(())
+    })
 }
 
 impl PairscopeApp {
@@ -55,13 +162,23 @@ impl PairscopeApp {
 
     /// The app without eframe storage (tests).
     pub fn with_state(ctx: egui::Context, state: State, project: Option<PathBuf>) -> Self {
+        let wake = ctx.clone();
         let mut app = PairscopeApp {
             path_field: String::new(),
-            background: Background::new(move || ctx.request_repaint()),
+            background: Background::new(move || wake.request_repaint()),
+            images: ImageCache::new(ctx),
             state,
             project: None,
             error: None,
+            ui: Transient::default(),
             commands: Vec::new(),
+            in_flight: 0,
+            seq: 0,
+            last_edit_seq: 0,
+            frame: 0,
+            frame_started: None,
+            pending_turn: None,
+            last_turn: None,
         };
         if let Some(path) = project.or_else(|| app.state.last_project.clone().filter(|p| p.is_file())) {
             app.commands.push(Command::OpenProject(path));
@@ -69,78 +186,445 @@ impl PairscopeApp {
         app
     }
 
+    /// No work is waiting on the I/O thread: everything the user did is on disk.
+    pub fn is_idle(&self) -> bool {
+        self.in_flight == 0 && self.commands.is_empty()
+    }
+
+    /// The last page turn, once the new pair was drawn.
+    pub fn last_page_turn(&self) -> Option<PageTurn> {
+        self.last_turn
+    }
+
+    /// The labeler at work, if any.
+    pub fn labeler(&self) -> Option<&str> {
+        self.project.as_ref()?.session.as_ref().map(|s| s.me.name.as_str())
+    }
+
+    /// The pair on screen, if any.
+    pub fn current_pair(&self) -> Option<PairId> {
+        self.project.as_ref()?.session.as_ref()?.current()
+    }
+
     pub(super) fn push(&mut self, command: Command) {
         self.commands.push(command);
     }
 
-    fn load(&self, path: PathBuf, create: bool) {
-        self.background.spawn(move || {
+    fn spawn(&mut self, job: impl FnOnce() -> Loaded + Send + 'static) -> u64 {
+        self.in_flight += 1;
+        self.seq += 1;
+        self.background.spawn(job);
+        self.seq
+    }
+
+    fn load(&mut self, path: PathBuf, create: bool) {
+        self.spawn(move || {
             let result = (|| {
                 let mut store = if create { Store::create(&path)? } else { Store::open(&path)? };
-                store.read(|tx| tx.info())
+                let (info, data) = read_all(&mut store)?;
+                Ok::<_, StoreError>((info, data, store))
             })()
             .map_err(|e| e.to_string());
             Loaded::Project { path, result }
         });
     }
 
+    /// Re-reads the project after the writes queued so far.
+    fn reload(&mut self) {
+        let Some(project) = &self.project else { return };
+        let store = project.store.clone();
+        let seq = self.seq + 1;
+        self.spawn(move || Loaded::Data { seq, result: read_all(&mut lock(&store)).map_err(|e| e.to_string()) });
+    }
+
+    /// Runs a write that changes more than labels, then re-reads the project.
+    fn write_and_reload(&mut self, write: impl FnOnce(&mut Store) -> Result<(), StoreError> + Send + 'static) {
+        let Some(project) = &self.project else { return };
+        let store = project.store.clone();
+        let seq = self.seq + 1;
+        self.spawn(move || {
+            let mut store = lock(&store);
+            let result = write(&mut store).and_then(|()| read_all(&mut store)).map_err(|e| e.to_string());
+            Loaded::Data { seq, result }
+        });
+    }
+
+    /// Shows a label edit at once and saves it in its own transaction on the I/O thread.
+    fn save(&mut self, edit: LabelEdit) {
+        let Some(project) = &mut self.project else { return };
+        project.labeling.apply(&edit);
+        let store = project.store.clone();
+        self.last_edit_seq = self
+            .spawn(move || Loaded::Saved { result: save_edit(&mut lock(&store), &edit).map_err(|e| e.to_string()) });
+    }
+
+    fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {
+        let Some(project) = &mut self.project else { return };
+        let order: Vec<PairId> = project.labeling.data.pairs.iter().map(|p| p.id).collect();
+        let cursor = order.iter().position(|&p| project.labeling.verdict(p, me.id).is_none()).unwrap_or(0);
+        self.state.last_labeler = Some(me.name.clone());
+        // Adjudicators need to see everyone's work; blind mode is for labelers.
+        if me.role == Role::Adjudicator {
+            self.state.blind = false;
+        }
+        project.session = Some(Session {
+            me,
+            queue: QueueKind::All,
+            order,
+            cursor,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            notice: None,
+        });
+        self.ui.zoom = review::Zoom::default();
+        self.ui.show_overview = false;
+        self.set_title(ctx);
+    }
+
+    fn set_title(&self, ctx: &egui::Context) {
+        let title = match &self.project {
+            Some(p) => {
+                let name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                match &p.session {
+                    Some(s) => format!("{name} — {} — pairscope", s.me.name),
+                    None => format!("{name} — pairscope"),
+                }
+            }
+            None => "pairscope".into(),
+        };
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+    }
+
+    fn go(&mut self, nav: Nav) {
+        let Some(project) = &mut self.project else { return };
+        let Some(session) = &mut project.session else { return };
+        let len = session.order.len();
+        if len == 0 {
+            return;
+        }
+        let target = match nav {
+            Nav::Previous => session.cursor.saturating_sub(1),
+            Nav::Next => (session.cursor + 1).min(len - 1),
+            Nav::To(i) => i.min(len - 1),
+            Nav::NextUnlabeled => {
+                let me = session.me.id;
+                let found = (1..=len)
+                    .map(|step| (session.cursor + step) % len)
+                    .find(|&i| project.labeling.verdict(session.order[i], me).is_none());
+                match found {
+                    Some(i) => i,
+                    None => {
+                        session.notice = Some("Every pair in this queue has your verdict.".into());
+                        return;
+                    }
+                }
+            }
+        };
+        if target == session.cursor {
+            session.notice = Some(match nav {
+                Nav::Previous => "This is the first pair of the queue.".into(),
+                _ => "This is the last pair of the queue.".into(),
+            });
+            return;
+        }
+        session.cursor = target;
+        session.notice = None;
+        self.ui.zoom = review::Zoom::default();
+        self.pending_turn = Some(PendingTurn {
+            pair: session.order[target],
+            frame: self.frame,
+            started: self.frame_started.unwrap_or_else(Instant::now),
+        });
+    }
+
+    fn undo_or_redo(&mut self, undo: bool) {
+        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
+        let (from, to) =
+            if undo { (&mut session.undo, &mut session.redo) } else { (&mut session.redo, &mut session.undo) };
+        let Some(edit) = from.pop() else {
+            session.notice = Some(if undo { "Nothing to undo." } else { "Nothing to redo." }.into());
+            return;
+        };
+        to.push(edit.clone());
+        // Undo appends the compensating change to the audit log; the log itself never shrinks.
+        let apply = if undo { edit.inverse() } else { edit };
+        session.notice = Some(if undo { "Undone." } else { "Redone." }.into());
+        if let Some(i) = session.order.iter().position(|&p| p == apply.pair())
+            && i != session.cursor
+        {
+            self.go(Nav::To(i));
+        }
+        self.save(apply);
+    }
+
+    /// A new edit by the labeler: saved, undoable, and it clears the redo stack.
+    fn edit(&mut self, edit: LabelEdit) {
+        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
+        session.undo.push(edit.clone());
+        session.redo.clear();
+        session.notice = None;
+        self.save(edit);
+    }
+
     fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        let me = self.project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id);
         match command {
             Command::OpenProject(path) => self.load(path, false),
             Command::CreateProject(path) => self.load(path, true),
-            Command::Refresh => {
-                if let Some(p) = &self.project {
-                    self.load(p.path.clone(), false);
-                }
-            }
+            Command::Refresh => self.reload(),
             Command::CloseProject => {
                 self.project = None;
                 self.state.last_project = None;
-                ctx.send_viewport_cmd(egui::ViewportCommand::Title("pairscope".into()));
+                self.ui = Transient::default();
+                self.images.want(&[]);
+                self.set_title(ctx);
             }
             Command::DismissError => self.error = None,
+            Command::PickLabeler { name, adjudicator } => {
+                let Some(project) = &self.project else { return };
+                let store = project.store.clone();
+                self.spawn(move || {
+                    let mut store = lock(&store);
+                    let result = store
+                        .write(|tx| {
+                            let (labeler, created) = tx.labeler_or_create(&name)?;
+                            if created && adjudicator {
+                                tx.set_labeler_role(labeler.id, Role::Adjudicator)?;
+                                return Ok::<_, StoreError>(Labeler { role: Role::Adjudicator, ..labeler });
+                            }
+                            Ok(labeler)
+                        })
+                        .and_then(|labeler| read_all(&mut store).map(|(info, data)| (labeler, info, data)))
+                        .map_err(|e| e.to_string());
+                    Loaded::Labeler { result }
+                });
+            }
+            Command::SetRole(labeler, role) => {
+                self.write_and_reload(move |s| s.write(|tx| tx.set_labeler_role(labeler, role)))
+            }
+            Command::SwitchLabeler => {
+                if let Some(p) = &mut self.project {
+                    p.session = None;
+                }
+                self.ui.adjudication = None;
+                self.set_title(ctx);
+            }
+            Command::SetVerdict { pair, verdict } => {
+                let (Some(me), Some(project)) = (me, &self.project) else { return };
+                let before = project.labeling.verdict(pair, me);
+                if before != Some(verdict) {
+                    self.edit(LabelEdit::Verdict { pair, labeler: me, before, after: Some(verdict) });
+                }
+            }
+            Command::ToggleTag { pair, tag } => {
+                let (Some(me), Some(project)) = (me, &self.project) else { return };
+                let applied = !project.labeling.has_tag(pair, me, tag);
+                self.edit(LabelEdit::Tag { pair, labeler: me, tag, applied });
+            }
+            Command::Undo => self.undo_or_redo(true),
+            Command::Redo => self.undo_or_redo(false),
+            Command::Go(nav) => self.go(nav),
+            Command::SelectQueue(kind) => {
+                let threshold = self.state.threshold;
+                let blind = self.state.blind;
+                let Some(project) = &mut self.project else { return };
+                let Some(session) = &mut project.session else { return };
+                session.order = project.labeling.queue(kind, session.me.id, threshold, blind);
+                session.queue = kind;
+                session.cursor = 0;
+                session.notice = session.order.is_empty().then(|| "This queue is empty.".into());
+                self.ui.zoom = review::Zoom::default();
+            }
+            Command::SaveNote { pair, text } => {
+                let (Some(me), Some(project)) = (me, &mut self.project) else { return };
+                let key = (pair, me);
+                if text.trim().is_empty() {
+                    project.labeling.data.notes.remove(&key);
+                } else {
+                    project.labeling.data.notes.insert(key, text.clone());
+                }
+                let store = project.store.clone();
+                self.spawn(move || Loaded::Saved {
+                    result: lock(&store)
+                        .write(|tx| tx.set_note(pair, me, &text, Origin::Gui))
+                        .map_err(|e| e.to_string()),
+                });
+            }
+            Command::Adjudicate { pair, verdict, tags, reason, correct_truth } => {
+                let Some(me) = me else { return };
+                self.write_and_reload(move |s| {
+                    let decision = Decision {
+                        verdict,
+                        tags: &tags,
+                        reason: &reason,
+                        correct_truth: correct_truth.then_some(verdict),
+                    };
+                    s.write(|tx| tx.adjudicate(pair, me, &decision, Origin::Gui))
+                });
+                self.ui.adjudication = None;
+            }
+            Command::EditTag { tag, name, description, colour, hotkey } => self.write_and_reload(move |s| {
+                let edit = TagEdit { name: &name, description: &description, colour: &colour, hotkey };
+                s.write(|tx| tx.edit_tag(tag, &edit, Origin::Gui)).map(|_| ())
+            }),
+            Command::MergeTags { from, into } => {
+                self.write_and_reload(move |s| s.write(|tx| tx.merge_tags(from, into, Origin::Gui)))
+            }
+            Command::CreateTag(name) => {
+                self.write_and_reload(move |s| s.write(|tx| tx.create_tag(&name, Origin::Gui)).map(|_| ()))
+            }
         }
+        // Whatever changed shows in the next frame, without waiting for more input.
+        ctx.request_repaint();
     }
 
     fn receive(&mut self, ctx: &egui::Context) {
         for loaded in self.background.poll() {
+            self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {
-                Loaded::Project { path, result: Ok(info) } => {
+                Loaded::Project { path, result: Ok((info, data, store)) } => {
                     self.state.remember(&path);
-                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — pairscope")));
-                    self.project = Some(OpenProject { path, info: Some(info) });
+                    let last = self.state.last_labeler.clone();
+                    let me = data.labelers.iter().find(|l| Some(&l.name) == last.as_ref()).cloned();
+                    self.project = Some(OpenProject {
+                        path,
+                        info: Some(info),
+                        store: Arc::new(Mutex::new(store)),
+                        labeling: Labeling::new(data),
+                        session: None,
+                    });
+                    self.ui = Transient::default();
+                    match me {
+                        Some(me) => self.start_session(ctx, me),
+                        None => self.set_title(ctx),
+                    }
                 }
                 Loaded::Project { result: Err(e), .. } => self.error = Some(e),
+                Loaded::Data { seq, result: Ok((info, data)) } => {
+                    if seq < self.last_edit_seq {
+                        // Edits made after this read are not in it; read again after them.
+                        self.reload();
+                        continue;
+                    }
+                    self.refresh(info, data);
+                }
+                Loaded::Data { result: Err(e), .. } => {
+                    self.error = Some(e);
+                }
+                Loaded::Saved { result: Ok(()) } => {}
+                Loaded::Saved { result: Err(e) } => {
+                    // The edit did not reach the disk: say so, and show what the disk holds.
+                    self.error = Some(format!("not saved: {e}"));
+                    self.reload();
+                }
+                Loaded::Labeler { result: Ok((me, info, data)) } => {
+                    self.refresh(info, data);
+                    self.ui.labeler_field.clear();
+                    self.start_session(ctx, me);
+                }
+                Loaded::Labeler { result: Err(e) } => self.error = Some(e),
             }
+        }
+        if self.images.poll(ctx) {
+            ctx.request_repaint();
+        }
+    }
+
+    fn refresh(&mut self, info: ProjectInfo, data: ReviewData) {
+        let Some(project) = &mut self.project else { return };
+        project.info = Some(info);
+        if let Some(session) = &mut project.session
+            && let Some(me) = data.labelers.iter().find(|l| l.id == session.me.id)
+        {
+            session.me = me.clone();
+        }
+        project.labeling.replace(data);
+        if let Some(editor) = &mut self.ui.tag_editor {
+            editor.reset(&project.labeling.data.tags);
+        }
+    }
+
+    /// The photos to keep decoded: the current pair first, then the next few and the previous ones.
+    fn prefetch(&mut self) {
+        let Some(project) = &self.project else { return };
+        let Some(session) = &project.session else { return };
+        let mut paths = Vec::new();
+        let offsets: [isize; 6] = [0, 1, -1, 2, 3, -2];
+        for offset in offsets {
+            let i = session.cursor as isize + offset;
+            if i < 0 {
+                continue;
+            }
+            if let Some(pair) = session.order.get(i as usize).and_then(|&id| project.labeling.pair(id)) {
+                paths.push(pair.a.path.clone());
+                paths.push(pair.b.path.clone());
+            }
+        }
+        self.images.want(&paths);
+    }
+
+    /// Called by the review view once both photos of the pair on screen are drawn.
+    pub(super) fn drawn(&mut self, pair: PairId) {
+        if let Some(turn) = &self.pending_turn
+            && turn.pair == pair
+        {
+            let shown = PageTurn { frames: self.frame - turn.frame, elapsed: turn.started.elapsed() };
+            tracing::info!(frames = shown.frames, micros = shown.elapsed.as_micros() as u64, "page turn drawn");
+            self.last_turn = Some(shown);
+            self.pending_turn = None;
         }
     }
 
     fn dropped_project(ctx: &egui::Context) -> Option<PathBuf> {
         ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).find(|p| p.is_file()))
     }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("menu").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.strong("pairscope");
+                ui.separator();
+                let Some(project) = &self.project else { return };
+                if ui.button("Close project").clicked() {
+                    self.commands.push(Command::CloseProject);
+                }
+                if ui.button("Reload").clicked() {
+                    self.commands.push(Command::Refresh);
+                }
+                if ui.button("Tags…").clicked() {
+                    self.ui.tag_editor = Some(tag_editor::TagEditor::new(&project.labeling.data.tags));
+                }
+                if let Some(session) = &project.session {
+                    ui.separator();
+                    let role = if session.me.role == Role::Adjudicator { " (adjudicator)" } else { "" };
+                    ui.label(format!("Labeler: {}{role}", session.me.name));
+                    if ui.button("Switch labeler").clicked() {
+                        self.commands.push(Command::SwitchLabeler);
+                    }
+                    ui.checkbox(&mut self.state.blind, "Blind mode").on_hover_text(
+                        "Hide the truth, the model score and other labelers' work on a pair until you have given your verdict.",
+                    );
+                    ui.toggle_value(&mut self.ui.show_overview, "Overview");
+                    if ui.button("Keys (?)").clicked() {
+                        self.ui.cheat_sheet = !self.ui.cheat_sheet;
+                    }
+                }
+            });
+        });
+    }
 }
 
 impl eframe::App for PairscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.frame += 1;
+        self.frame_started = Some(Instant::now());
         self.receive(&ctx);
         if let Some(path) = Self::dropped_project(&ctx) {
             self.push(Command::OpenProject(path));
         }
 
-        egui::Panel::top("menu").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.strong("pairscope");
-                ui.separator();
-                if self.project.is_some() && ui.button("Close project").clicked() {
-                    self.push(Command::CloseProject);
-                }
-                if self.project.is_some() && ui.button("Reload").clicked() {
-                    self.push(Command::Refresh);
-                }
-            });
-        });
+        self.top_bar(ui);
         if let Some(error) = self.error.clone() {
             egui::Panel::bottom("error").show(ui, |ui| {
                 ui.horizontal(|ui| {
@@ -151,19 +635,47 @@ impl eframe::App for PairscopeApp {
                 });
             });
         }
-        egui::CentralPanel::default().show(ui, |ui| match &self.project {
-            Some(project) => {
-                let commands = overview::show(ui, project);
-                self.commands.extend(commands);
+
+        let labeling = self.project.as_ref().is_some_and(|p| p.session.is_some());
+        if labeling && !self.ui.show_overview {
+            self.prefetch();
+            let commands = queues::show(ui, self);
+            self.commands.extend(commands);
+            let commands = adjudication::show(ui, self);
+            self.commands.extend(commands);
+            let (commands, drawn) = review::show(ui, self);
+            self.commands.extend(commands);
+            if let Some(pair) = drawn {
+                self.drawn(pair);
             }
-            None => {
-                let commands = welcome::show(ui, &self.state, &mut self.path_field);
-                self.commands.extend(commands);
-            }
-        });
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| match &self.project {
+                Some(project) if project.session.is_none() => {
+                    let commands = labeler_picker::show(ui, project, &mut self.ui);
+                    self.commands.extend(commands);
+                    ui.separator();
+                    self.commands.extend(overview::show(ui, project));
+                }
+                Some(project) => self.commands.extend(overview::show(ui, project)),
+                None => {
+                    let commands = welcome::show(ui, &self.state, &mut self.path_field);
+                    self.commands.extend(commands);
+                }
+            });
+        }
+        if labeling {
+            self.commands.extend(cheat_sheet::show(&ctx, &mut self.ui.cheat_sheet));
+            self.commands.extend(note_editor::show(&ctx, &mut self.ui.note));
+        }
+        if let Some(project) = &self.project {
+            self.commands.extend(tag_editor::show(&ctx, &mut self.ui.tag_editor, &project.labeling.data.tags));
+        }
 
         for command in std::mem::take(&mut self.commands) {
             self.apply(&ctx, command);
+        }
+        if let Some(started) = self.frame_started {
+            tracing::debug!(frame = self.frame, micros = started.elapsed().as_micros() as u64, "ui pass");
         }
     }
 

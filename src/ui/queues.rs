@@ -1,0 +1,71 @@
+//! The left panel: my progress, and the queues of pairs to work through, with live counts.
+
+use super::app::PairscopeApp;
+use super::command::Command;
+use super::labeling::QueueKind;
+use super::review::truth_word;
+use crate::domain::{Split, Truth};
+
+pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let blind = app.state.blind;
+    let Some(project) = &app.project else { return commands };
+    let Some(session) = &project.session else { return commands };
+    let labeling = &project.labeling;
+    let me = session.me.id;
+    let threshold = &mut app.state.threshold;
+
+    egui::Panel::left("queues").resizable(true).default_size(230.0).show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading("My progress");
+            let (done, total) = labeling.progress(me);
+            let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
+            ui.add(egui::ProgressBar::new(fraction).desired_height(8.0));
+            ui.label(format!("{done} / {total} labeled"));
+            ui.add_space(8.0);
+            ui.heading("Queues");
+            let t = *threshold;
+            let mut entry = |ui: &mut egui::Ui, kind: QueueKind, name: &str| {
+                let count = labeling.queue_len(kind, me, t, blind);
+                if ui.selectable_label(session.queue == kind, format!("{name} ({count})")).clicked() {
+                    commands.push(Command::SelectQueue(kind));
+                }
+            };
+            entry(ui, QueueKind::All, "All pairs");
+            entry(ui, QueueKind::UnlabeledByMe, "Unlabeled by me");
+            entry(ui, QueueKind::Disagreements, "Disagreements");
+            if blind {
+                ui.weak("Model errors and truth queues: hidden in blind mode.");
+            } else if labeling.has_scores() {
+                entry(ui, QueueKind::ModelErrors, "Model errors");
+                ui.horizontal(|ui| {
+                    let label = ui.label("Threshold");
+                    ui.add(egui::DragValue::new(threshold).speed(0.005).range(-1.0..=1.0).max_decimals(3))
+                        .labelled_by(label.id);
+                });
+            } else {
+                ui.weak("Model errors: no scores yet. Score the pairs with a model (or import scores) first.");
+            }
+            ui.add_space(6.0);
+            ui.strong("By tag");
+            for tag in &labeling.data.tags {
+                entry(ui, QueueKind::Tag(tag.id), &tag.name);
+            }
+            ui.add_space(6.0);
+            ui.strong("By split");
+            for split in Split::ALL.map(Some).into_iter().chain([None]) {
+                if labeling.queue_len(QueueKind::Split(split), me, t, blind) > 0 {
+                    entry(ui, QueueKind::Split(split), split.map(Split::as_str).unwrap_or("no split"));
+                }
+            }
+            if !blind {
+                ui.add_space(6.0);
+                ui.strong("By truth");
+                for truth in [Some(Truth::Same), Some(Truth::Different), None] {
+                    entry(ui, QueueKind::Truth(truth), &format!("truth {}", truth_word(truth)));
+                }
+            }
+        });
+    });
+    commands
+}
