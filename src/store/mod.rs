@@ -31,7 +31,7 @@ pub use labels::{LabelChange, Origin};
 pub use migrate::SCHEMA_VERSION;
 pub use models::{ModelKind, ScoreChange};
 pub use pairs::{NewPair, PairRecord};
-pub use review::{Adjudication, Decision, ModelScores, ReviewData, ReviewImage, ReviewPair};
+pub use review::{Adjudication, Decision, LabelEvent, ModelScores, ReviewData, ReviewImage, ReviewPair};
 pub use tag_edit::TagEdit;
 pub use tags::{NewTag, Tag, validate_tag_name};
 

@@ -77,7 +77,40 @@ pub struct Decision<'a> {
     pub correct_truth: Option<Option<Truth>>,
 }
 
+/// One entry of the audit log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelEvent {
+    pub labeler: Option<LabelerId>,
+    pub pair: Option<PairId>,
+    pub kind: String,
+    /// JSON text, or None.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub origin: String,
+    pub reason: Option<String>,
+}
+
 impl Tx<'_> {
+    /// The audit log about one pair, oldest first.
+    pub fn label_events(&self, pair: PairId) -> Result<Vec<LabelEvent>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT labeler_id, pair_id, kind, before, after, origin, reason FROM label_events
+             WHERE pair_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([pair], |r| {
+            Ok(LabelEvent {
+                labeler: r.get(0)?,
+                pair: r.get(1)?,
+                kind: r.get(2)?,
+                before: r.get(3)?,
+                after: r.get(4)?,
+                origin: r.get(5)?,
+                reason: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn review_data(&self) -> Result<ReviewData> {
         let c = self.conn();
         let mut stmt = c.prepare(
@@ -363,7 +396,8 @@ mod tests {
         let data = store.read(|tx| tx.review_data()).unwrap();
         assert_eq!(data.pairs[0].truth, Some(Truth::Different));
         assert_eq!(data.adjudications[&pair].tags, vec!["dark".to_owned()]);
-        assert_eq!(store.read(|tx| tx.event_count()).unwrap(), 2, "adjudication + truth");
+        let kinds: Vec<String> = store.read(|tx| tx.label_events(pair)).unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["adjudication", "truth"]);
         let blank = Decision { reason: " ", ..decision };
         assert!(store.write(|tx| tx.adjudicate(pair, judge, &blank, Origin::Gui)).is_err());
     }

@@ -191,6 +191,11 @@ impl PairscopeApp {
         self.in_flight == 0 && self.commands.is_empty()
     }
 
+    /// Photos being decoded (the pair on screen and the prefetched ones).
+    pub fn images_loading(&self) -> usize {
+        self.images.loading()
+    }
+
     /// The last page turn, once the new pair was drawn.
     pub fn last_page_turn(&self) -> Option<PageTurn> {
         self.last_turn

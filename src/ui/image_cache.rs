@@ -40,6 +40,11 @@ impl ImageCache {
         }
     }
 
+    /// Photos still being decoded.
+    pub fn loading(&self) -> usize {
+        self.entries.values().filter(|e| matches!(e, Entry::Loading)).count()
+    }
+
     pub fn get(&self, path: &Path) -> Option<&Entry> {
         self.entries.get(path)
     }

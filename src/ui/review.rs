@@ -215,10 +215,10 @@ fn header(
             if ui.button("Next unlabeled (Space)").clicked() {
                 commands.push(Command::Go(Nav::NextUnlabeled));
             }
-            if ui.add_enabled(cursor + 1 < len, egui::Button::new("Next (→)")).clicked() {
+            if ui.add_enabled(cursor + 1 < len, egui::Button::new("Next (Right)")).clicked() {
                 commands.push(Command::Go(Nav::Next));
             }
-            if ui.add_enabled(cursor > 0, egui::Button::new("Previous (←)")).clicked() {
+            if ui.add_enabled(cursor > 0, egui::Button::new("Previous (Left)")).clicked() {
                 commands.push(Command::Go(Nav::Previous));
             }
         });
