@@ -307,3 +307,52 @@ fn review_screen_snapshot() {
     settle(&mut harness);
     harness.snapshot("review");
 }
+
+#[test]
+fn tag_editor_renames_describes_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    press(&mut harness, Key::Num3); // sunset on the first pair
+    settle(&mut harness);
+
+    harness.get_by_label("Tags…").click();
+    step_until(&mut harness, "the tag editor", |h| h.query_by_label("Name of dark").is_some());
+    let name = harness.get_by_label("Name of dark");
+    name.focus();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.step();
+    harness.get_by_label("Name of dark").type_text("low light");
+    harness.step();
+    harness.get_by_label("Description of dark").focus();
+    harness.step();
+    harness.key_press(Key::End);
+    harness.step();
+    harness.get_by_label("Description of dark").type_text(" Check the eyes.");
+    harness.step();
+    harness.get_by_label("Save dark").click();
+    harness.step();
+    settle(&mut harness);
+    step_until(&mut harness, "the renamed tag", |h| h.query_by_label("1 low light").is_some());
+
+    // Merge sunset into the renamed tag: alice's sunset on the first pair becomes low light.
+    harness.get_by_label("Merge sunset").click();
+    harness.step();
+    harness.get_by_label("into low light").click();
+    harness.step();
+    harness.get_by_label("Merge tags").click();
+    harness.step();
+    settle(&mut harness);
+    step_until(&mut harness, "sunset to go", |h| h.query_by_label("3 sunset").is_none());
+
+    let mut store = Store::open(&project).unwrap();
+    let tags = store.read(|tx| tx.tags()).unwrap();
+    let names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["low light", "blurry", "borderline"]);
+    assert!(tags[0].description.ends_with("Check the eyes."), "{}", tags[0].description);
+    let alice = labeler(&mut store, "alice");
+    let pair = first_pairs(&mut store, 1)[0];
+    assert_eq!(store.read(|tx| tx.pair_tags_by(pair, alice)).unwrap(), vec![tags[0].id]);
+}

@@ -68,9 +68,16 @@ pub(super) fn show(ctx: &egui::Context, editor: &mut Option<TagEditor>, tags: &[
             ui.strong("Key");
             ui.end_row();
             for draft in &mut state.drafts {
-                ui.add(egui::TextEdit::singleline(&mut draft.name).desired_width(120.0));
-                ui.add(egui::TextEdit::singleline(&mut draft.description).desired_width(300.0));
-                ui.color_edit_button_srgb(&mut draft.colour);
+                let named = |response: egui::Response, what: &str| {
+                    let label = format!("{what} of {}", draft.saved_name);
+                    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, &label));
+                };
+                named(ui.add(egui::TextEdit::singleline(&mut draft.name).desired_width(120.0)), "Name");
+                named(ui.add(egui::TextEdit::singleline(&mut draft.description).desired_width(300.0)), "Description");
+                let colour_label = format!("Colour of {}", draft.saved_name);
+                ui.color_edit_button_srgb(&mut draft.colour)
+                    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ColorWell, true, &colour_label));
+                let key_label = format!("Key of {}", draft.saved_name);
                 egui::ComboBox::from_id_salt(("hotkey", draft.id))
                     .selected_text(key_text(draft.hotkey))
                     .width(60.0)
@@ -79,7 +86,9 @@ pub(super) fn show(ctx: &egui::Context, editor: &mut Option<TagEditor>, tags: &[
                         for k in 1..=9u8 {
                             ui.selectable_value(&mut draft.hotkey, Some(k), k.to_string());
                         }
-                    });
+                    })
+                    .response
+                    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &key_label));
                 if ui.button(format!("Save {}", draft.saved_name)).clicked() {
                     let [r, g, b] = draft.colour;
                     commands.push(Command::EditTag {
@@ -105,32 +114,30 @@ pub(super) fn show(ctx: &egui::Context, editor: &mut Option<TagEditor>, tags: &[
             }
         });
         ui.separator();
-        ui.horizontal(|ui| {
-            let name_of = |id: Option<TagId>| {
-                id.and_then(|id| tags.iter().find(|t| t.id == id))
-                    .map(|t| t.name.clone())
-                    .unwrap_or_else(|| "choose".into())
-            };
-            ui.label("Merge");
-            egui::ComboBox::from_id_salt("merge from").selected_text(name_of(state.merge_from)).show_ui(ui, |ui| {
+        // Buttons rather than drop-downs: a short list, seen at a glance, one click each.
+        let pick = |ui: &mut egui::Ui, title: &str, choice: &mut Option<TagId>| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(title);
                 for t in tags {
-                    ui.selectable_value(&mut state.merge_from, Some(t.id), &t.name);
+                    let response = ui.selectable_label(*choice == Some(t.id), &t.name);
+                    let label = format!("{title} {}", t.name);
+                    let selected = *choice == Some(t.id);
+                    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, selected, &label));
+                    if response.clicked() {
+                        *choice = Some(t.id);
+                    }
                 }
             });
-            ui.label("into");
-            egui::ComboBox::from_id_salt("merge into").selected_text(name_of(state.merge_into)).show_ui(ui, |ui| {
-                for t in tags {
-                    ui.selectable_value(&mut state.merge_into, Some(t.id), &t.name);
-                }
-            });
-            let ready = matches!((state.merge_from, state.merge_into), (Some(a), Some(b)) if a != b);
-            if ui.add_enabled(ready, egui::Button::new("Merge tags")).clicked()
-                && let (Some(from), Some(into)) = (state.merge_from, state.merge_into)
-            {
-                commands.push(Command::MergeTags { from, into });
-                state.merge_from = None;
-            }
-        });
+        };
+        pick(ui, "Merge", &mut state.merge_from);
+        pick(ui, "into", &mut state.merge_into);
+        let ready = matches!((state.merge_from, state.merge_into), (Some(a), Some(b)) if a != b);
+        if ui.add_enabled(ready, egui::Button::new("Merge tags")).clicked()
+            && let (Some(from), Some(into)) = (state.merge_from, state.merge_into)
+        {
+            commands.push(Command::MergeTags { from, into });
+            state.merge_from = None;
+        }
         ui.weak("Merging moves every labeler's use of the first tag onto the second, then removes the first.");
     });
     if !open {
