@@ -356,3 +356,27 @@ fn tag_editor_renames_describes_and_merges() {
     let pair = first_pairs(&mut store, 1)[0];
     assert_eq!(store.read(|tx| tx.pair_tags_by(pair, alice)).unwrap(), vec![tags[0].id]);
 }
+
+#[test]
+fn keys_act_on_the_pair_after_a_button_was_clicked() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    harness.get_by_label("2 blurry").click(); // the mouse works too
+    harness.step();
+    // Space must turn the page, not click the focused tag again.
+    press(&mut harness, Key::Space);
+    harness.get_by_label_contains("Pair 2 of 160");
+    harness.get_by_label("Blind mode").click();
+    harness.step();
+    press(&mut harness, Key::D);
+    settle(&mut harness);
+    harness.get_by_label("Truth: same");
+
+    let mut store = Store::open(&project).unwrap();
+    let alice = labeler(&mut store, "alice");
+    let pairs = first_pairs(&mut store, 2);
+    assert_eq!(store.read(|tx| tx.pair_tags_by(pairs[0], alice)).unwrap().len(), 1, "blurry, toggled once");
+    assert_eq!(store.read(|tx| tx.verdict(pairs[1], alice)).unwrap(), Some(Truth::Different));
+}

@@ -629,6 +629,11 @@ impl eframe::App for PairscopeApp {
             self.push(Command::OpenProject(path));
         }
 
+        let labeling = self.project.as_ref().is_some_and(|p| p.session.is_some());
+        if labeling && !self.ui.show_overview {
+            let commands = review::shortcuts(&ctx, self);
+            self.commands.extend(commands);
+        }
         self.top_bar(ui);
         if let Some(error) = self.error.clone() {
             egui::Panel::bottom("error").show(ui, |ui| {
@@ -641,7 +646,6 @@ impl eframe::App for PairscopeApp {
             });
         }
 
-        let labeling = self.project.as_ref().is_some_and(|p| p.session.is_some());
         if labeling && !self.ui.show_overview {
             self.prefetch();
             let commands = queues::show(ui, self);

@@ -10,7 +10,7 @@ use super::image_cache::{Entry, ImageCache};
 use super::labeling::{Labeling, QueueKind};
 use super::note_editor::NoteDraft;
 use crate::domain::Truth;
-use crate::store::{LabelerId, PairId, ReviewImage, ReviewPair, Tag};
+use crate::store::{LabelerId, PairId, ReviewImage, ReviewPair};
 
 /// Zoom and pan, shared by both photos so that the same region of each face is compared.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -41,20 +41,27 @@ pub(super) fn truth_word(truth: Option<Truth>) -> &'static str {
     truth.map(Truth::as_str).unwrap_or("unknown")
 }
 
-/// The review keys, read only while no text field has the keyboard.
-fn keys(
-    ui: &egui::Ui,
-    pair: PairId,
-    tags: &[Tag],
-    note: &mut Option<NoteDraft>,
-    cheat_sheet: &mut bool,
-    current_note: &str,
-) -> Vec<Command> {
+/// The review keys. Read at the start of the frame, before any widget, so that a focused
+/// button or checkbox never swallows them (Space would click it); skipped while a text field
+/// has the keyboard.
+pub(super) fn shortcuts(ctx: &egui::Context, app: &mut PairscopeApp) -> Vec<Command> {
     let mut commands = Vec::new();
-    if ui.ctx().egui_wants_keyboard_input() || note.is_some() {
+    if ctx.text_edit_focused() || app.ui.note.is_some() {
         return commands;
     }
-    ui.input_mut(|i| {
+    let Some(project) = &app.project else { return commands };
+    let Some(session) = &project.session else { return commands };
+    let Some(pair) = session.current() else { return commands };
+    let tags = &project.labeling.data.tags;
+    let current_note = project.labeling.data.notes.get(&(pair, session.me.id)).map(String::as_str).unwrap_or("");
+    let note = &mut app.ui.note;
+    let cheat_sheet = &mut app.ui.cheat_sheet;
+    let zoom = &mut app.ui.zoom;
+    // Keys act on the pair, not on whatever widget was clicked last.
+    if let Some(focused) = ctx.memory(|m| m.focused()) {
+        ctx.memory_mut(|m| m.surrender_focus(focused));
+    }
+    ctx.input_mut(|i| {
         // Most specific first: Ctrl+Shift+Z would otherwise also match Ctrl+Z.
         if i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z) {
             commands.push(Command::Redo);
@@ -96,6 +103,9 @@ fn keys(
         }
         if i.consume_key(Modifiers::NONE, Key::Escape) {
             *cheat_sheet = false;
+        }
+        if i.consume_key(Modifiers::NONE, Key::Z) {
+            *zoom = Zoom::default();
         }
     });
     commands
@@ -143,10 +153,6 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
             return;
         };
         let note = labeling.data.notes.get(&(pair.id, me)).cloned().unwrap_or_default();
-        commands.extend(keys(ui, pair.id, &labeling.data.tags, &mut app.ui.note, &mut app.ui.cheat_sheet, &note));
-        if ui.input(|i| i.key_pressed(Key::Z) && i.modifiers.is_none()) && !ui.ctx().egui_wants_keyboard_input() {
-            app.ui.zoom = Zoom::default();
-        }
 
         header(ui, session.queue, session.cursor, session.order.len(), pair, labeling, &mut commands);
         ui.horizontal(|ui| {
