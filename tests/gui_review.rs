@@ -380,3 +380,19 @@ fn keys_act_on_the_pair_after_a_button_was_clicked() {
     assert_eq!(store.read(|tx| tx.pair_tags_by(pairs[0], alice)).unwrap().len(), 1, "blurry, toggled once");
     assert_eq!(store.read(|tx| tx.verdict(pairs[1], alice)).unwrap(), Some(Truth::Different));
 }
+
+#[test]
+fn pinch_or_wheel_zooms_both_photos_and_z_resets() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    let centre = harness.get_by_label("Photo A: amy/amy1.png").rect().center();
+    harness.hover_at(centre);
+    harness.step();
+    harness.event(egui::Event::Zoom(2.0));
+    harness.step();
+    assert!((harness.state().zoom_scale() - 2.0).abs() < 1e-3, "zoomed to {}", harness.state().zoom_scale());
+    press(&mut harness, Key::Z);
+    assert_eq!(harness.state().zoom_scale(), 1.0);
+}

@@ -196,6 +196,11 @@ impl PairscopeApp {
         self.images.loading()
     }
 
+    /// How far the photos are zoomed in (1 = fitted).
+    pub fn zoom_scale(&self) -> f32 {
+        self.ui.zoom.scale
+    }
+
     /// The last page turn, once the new pair was drawn.
     pub fn last_page_turn(&self) -> Option<PageTurn> {
         self.last_turn

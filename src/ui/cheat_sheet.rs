@@ -11,7 +11,7 @@ pub(super) const KEYS: [(&str, &str); 11] = [
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z", "redo"),
     ("N", "note on this pair"),
-    ("Z", "reset zoom and pan (wheel zooms, drag pans)"),
+    ("Z", "reset zoom and pan"),
     ("?", "show or hide this sheet"),
     ("Esc", "close this sheet"),
 ];
@@ -34,6 +34,7 @@ pub(super) fn show(ctx: &egui::Context, open: &mut bool) -> Vec<Command> {
                 }
             });
             ui.add_space(6.0);
+            ui.label("Mouse wheel over a photo zooms both; dragging pans them.");
             ui.weak("Every action is saved at once; there is no save button.");
             close = ui.button("Close").clicked();
         });

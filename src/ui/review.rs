@@ -4,7 +4,7 @@
 
 use egui::{Color32, Key, Modifiers, Rect, RichText, Sense, Vec2};
 
-use super::app::PairscopeApp;
+use super::app::{PairscopeApp, Session};
 use super::command::{Command, Nav};
 use super::image_cache::{Entry, ImageCache};
 use super::labeling::{Labeling, QueueKind};
@@ -154,15 +154,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
         };
         let note = labeling.data.notes.get(&(pair.id, me)).cloned().unwrap_or_default();
 
-        header(ui, session.queue, session.cursor, session.order.len(), pair, labeling, &mut commands);
-        ui.horizontal(|ui| {
-            if ui.add_enabled(session.can_undo(), egui::Button::new("Undo (Ctrl+Z)")).clicked() {
-                commands.push(Command::Undo);
-            }
-            if ui.add_enabled(session.can_redo(), egui::Button::new("Redo (Ctrl+Shift+Z)")).clicked() {
-                commands.push(Command::Redo);
-            }
-        });
+        header(ui, session, pair, labeling, &mut commands);
         ui.add_space(4.0);
         let both_ready = photos(ui, &app.images, pair, &mut app.ui.zoom);
         if both_ready {
@@ -200,34 +192,34 @@ pub(super) fn queue_title(kind: QueueKind, labeling: &Labeling) -> String {
     }
 }
 
-fn header(
-    ui: &mut egui::Ui,
-    queue: QueueKind,
-    cursor: usize,
-    len: usize,
-    pair: &ReviewPair,
-    labeling: &Labeling,
-    commands: &mut Vec<Command>,
-) {
-    ui.horizontal(|ui| {
-        ui.heading(format!("Pair {} of {} in {}", cursor + 1, len, queue_title(queue, labeling)));
+fn header(ui: &mut egui::Ui, session: &Session, pair: &ReviewPair, labeling: &Labeling, commands: &mut Vec<Command>) {
+    let (cursor, len) = (session.cursor, session.order.len());
+    ui.horizontal_wrapped(|ui| {
+        ui.heading(format!("Pair {} of {} in {}", cursor + 1, len, queue_title(session.queue, labeling)));
         ui.separator();
         let id = pair.external_id.clone().unwrap_or_else(|| format!("#{}", pair.id));
         ui.label(format!("id {id}"));
         if let Some(split) = pair.split {
             ui.label(format!("split {}", split.as_str()));
         }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Next unlabeled (Space)").clicked() {
-                commands.push(Command::Go(Nav::NextUnlabeled));
-            }
-            if ui.add_enabled(cursor + 1 < len, egui::Button::new("Next (Right)")).clicked() {
-                commands.push(Command::Go(Nav::Next));
-            }
-            if ui.add_enabled(cursor > 0, egui::Button::new("Previous (Left)")).clicked() {
-                commands.push(Command::Go(Nav::Previous));
-            }
-        });
+    });
+    ui.horizontal(|ui| {
+        if ui.add_enabled(cursor > 0, egui::Button::new("Previous (Left)")).clicked() {
+            commands.push(Command::Go(Nav::Previous));
+        }
+        if ui.add_enabled(cursor + 1 < len, egui::Button::new("Next (Right)")).clicked() {
+            commands.push(Command::Go(Nav::Next));
+        }
+        if ui.button("Next unlabeled (Space)").clicked() {
+            commands.push(Command::Go(Nav::NextUnlabeled));
+        }
+        ui.separator();
+        if ui.add_enabled(session.can_undo(), egui::Button::new("Undo (Ctrl+Z)")).clicked() {
+            commands.push(Command::Undo);
+        }
+        if ui.add_enabled(session.can_redo(), egui::Button::new("Redo (Ctrl+Shift+Z)")).clicked() {
+            commands.push(Command::Redo);
+        }
     });
 }
 
@@ -277,8 +269,16 @@ fn photo(
         Some(Entry::Ready(texture, _)) => {
             if response.hovered() {
                 let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
-                let factor = (scroll * 0.002).exp() * pinch;
-                zoom.scale = (zoom.scale * factor).clamp(0.5, 12.0);
+                let wanted = (zoom.scale * (scroll * 0.002).exp() * pinch).clamp(0.5, 12.0);
+                // Zoom about the pointer, so the spot under it stays put.
+                if let Some(pointer) = response.hover_pos()
+                    && wanted != zoom.scale
+                {
+                    let factor = wanted / zoom.scale;
+                    let centre = rect.center() + zoom.offset;
+                    zoom.offset = pointer + (centre - pointer) * factor - rect.center();
+                    zoom.scale = wanted;
+                }
             }
             if response.dragged() {
                 zoom.offset += response.drag_delta();

@@ -72,8 +72,8 @@ pub(super) fn show(ctx: &egui::Context, editor: &mut Option<TagEditor>, tags: &[
                     let label = format!("{what} of {}", draft.saved_name);
                     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, &label));
                 };
-                named(ui.add(egui::TextEdit::singleline(&mut draft.name).desired_width(120.0)), "Name");
-                named(ui.add(egui::TextEdit::singleline(&mut draft.description).desired_width(300.0)), "Description");
+                named(ui.add_sized([130.0, 20.0], egui::TextEdit::singleline(&mut draft.name)), "Name");
+                named(ui.add_sized([340.0, 20.0], egui::TextEdit::singleline(&mut draft.description)), "Description");
                 let colour_label = format!("Colour of {}", draft.saved_name);
                 ui.color_edit_button_srgb(&mut draft.colour)
                     .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ColorWell, true, &colour_label));
