@@ -151,18 +151,19 @@ fn labels_tags_and_undoes_with_the_keyboard_saving_every_action_at_once() {
 }
 
 #[test]
-fn the_next_pair_is_drawn_in_the_very_next_frame() {
+fn the_next_pair_is_drawn_in_the_frame_that_reads_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let project = sitcom_project(dir.path());
     let mut harness = app(&project);
     start_labeling(&mut harness, "alice", false);
     for _ in 0..5 {
         settle(&mut harness); // the neighbours are prefetched while the labeler looks
-        harness.key_press(Key::ArrowRight);
-        harness.step(); // key down: the page turns at the end of this frame
-        harness.step(); // key up: the new pair is drawn
+        harness.key_down(Key::ArrowRight);
+        harness.step(); // the frame that reads the key
         let turn = harness.state().last_page_turn().expect("the page turn was drawn");
-        assert_eq!(turn.frames, 1, "drawn in the frame after the key, with its photos");
+        assert_eq!(turn.frames, 0, "the new pair, with its photos, is drawn in the frame that read the key");
+        harness.key_up(Key::ArrowRight);
+        harness.step();
         assert!(harness.query_by_label_contains("Loading photo").is_none());
     }
     harness.get_by_label_contains("Pair 6 of 160");

@@ -636,8 +636,11 @@ impl eframe::App for PairscopeApp {
 
         let labeling = self.project.as_ref().is_some_and(|p| p.session.is_some());
         if labeling && !self.ui.show_overview {
-            let commands = review::shortcuts(&ctx, self);
-            self.commands.extend(commands);
+            // No view has drawn yet this frame, so the keys' commands can be applied now: the
+            // page turned by a key is drawn in the same frame that read the key.
+            for command in review::shortcuts(&ctx, self) {
+                self.apply(&ctx, command);
+            }
         }
         self.top_bar(ui);
         if let Some(error) = self.error.clone() {

@@ -130,12 +130,12 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
                 ui.separator();
             }
             if let Some(turn) = last_turn {
-                ui.weak(format!(
-                    "Last page turn: {} frame{}, {:.1} ms",
-                    turn.frames,
-                    if turn.frames == 1 { "" } else { "s" },
-                    turn.elapsed.as_secs_f64() * 1000.0
-                ));
+                let when = match turn.frames {
+                    0 => "in the frame that read the key".to_owned(),
+                    1 => "1 frame after the key".to_owned(),
+                    n => format!("{n} frames after the key"),
+                };
+                ui.weak(format!("Last page turn drawn {when}, {:.1} ms", turn.elapsed.as_secs_f64() * 1000.0));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.weak("Saved as you go. Press ? for keys.");
