@@ -397,3 +397,32 @@ fn pinch_or_wheel_zooms_both_photos_and_z_resets() {
     press(&mut harness, Key::Z);
     assert_eq!(harness.state().zoom_scale(), 1.0);
 }
+
+#[test]
+fn the_last_labeler_is_remembered_and_roles_are_set_in_the_picker() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    let state = harness.state().state.clone();
+    assert_eq!(state.last_labeler.as_deref(), Some("alice"));
+    drop(harness);
+
+    // A restart with the saved state goes straight to alice's review screen.
+    let path = project.clone();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), state, Some(path)));
+    step_until(&mut harness, "alice's review screen", |h| h.query_by_label("Labeler: alice").is_some());
+    harness.get_by_label("Switch labeler").click();
+    step_until(&mut harness, "the picker", |h| h.query_by_label("alice adjudicates").is_some());
+    harness.get_by_label("alice adjudicates").click();
+    harness.step();
+    settle(&mut harness);
+    harness.get_by_label("Label as alice").click();
+    step_until(&mut harness, "the adjudicator", |h| h.query_by_label("Labeler: alice (adjudicator)").is_some());
+
+    let mut store = Store::open(&project).unwrap();
+    let alice = store.read(|tx| tx.find_labeler("alice")).unwrap().unwrap();
+    assert_eq!(alice.role, pairscope::store::Role::Adjudicator);
+}

@@ -111,6 +111,7 @@ pub(super) struct Transient {
     pub adjudication: Option<adjudication::Draft>,
     pub zoom: review::Zoom,
     pub show_overview: bool,
+    pub queue_counts: Option<queues::Counts>,
 }
 
 pub struct PairscopeApp {
@@ -454,7 +455,7 @@ impl PairscopeApp {
                     project.labeling.data.notes.insert(key, text.clone());
                 }
                 let store = project.store.clone();
-                self.spawn(move || Loaded::Saved {
+                self.last_edit_seq = self.spawn(move || Loaded::Saved {
                     result: lock(&store)
                         .write(|tx| tx.set_note(pair, me, &text, Origin::Gui))
                         .map_err(|e| e.to_string()),

@@ -178,10 +178,6 @@ impl Labeling {
     pub fn queue(&self, kind: QueueKind, me: LabelerId, threshold: f64, blind: bool) -> Vec<PairId> {
         self.data.pairs.iter().filter(|p| self.in_queue(kind, p, me, threshold, blind)).map(|p| p.id).collect()
     }
-
-    pub fn queue_len(&self, kind: QueueKind, me: LabelerId, threshold: f64, blind: bool) -> usize {
-        self.data.pairs.iter().filter(|p| self.in_queue(kind, p, me, threshold, blind)).count()
-    }
 }
 
 #[cfg(test)]
