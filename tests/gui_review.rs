@@ -46,6 +46,8 @@ fn app<'a>(project: &Path) -> H<'a> {
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project)));
     step_until(&mut harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
+    harness.step();
+    harness.check_accessibility();
     harness
 }
 
@@ -63,6 +65,7 @@ fn start_labeling(harness: &mut H<'_>, name: &str, adjudicator: bool) {
     let want = format!("Labeler: {name}{}", if adjudicator { " (adjudicator)" } else { "" });
     step_until(harness, "the review screen", |h| h.query_by_label(&want).is_some());
     settle(harness);
+    harness.check_accessibility();
 }
 
 fn press(harness: &mut H<'_>, key: Key) {
@@ -199,6 +202,7 @@ fn blind_mode_hides_truth_and_others_until_my_verdict_and_an_adjudicator_settles
     harness.step();
     harness.get_by_label("Adjudication");
     harness.get_by_label("The labelers disagree on this pair.");
+    harness.check_accessibility();
     harness.get_by_label("Consensus: different").click();
     harness.step();
     harness.get_by_label("Consensus tag dark").click();
@@ -274,11 +278,13 @@ fn note_and_cheat_sheet_open_from_the_keyboard() {
     start_labeling(&mut harness, "alice", false);
     press(&mut harness, Key::Questionmark);
     harness.get_by_label("Keyboard shortcuts");
+    harness.check_accessibility();
     harness.get_by_label("Close").click();
     step_until(&mut harness, "the sheet to close", |h| h.query_by_label("Keyboard shortcuts").is_none());
 
     press(&mut harness, Key::N);
     harness.step();
+    harness.check_accessibility();
     harness.get_by_label("Note").type_text("poster in the background");
     harness.step();
     // Keys typed into the note do not label the pair.
@@ -320,6 +326,8 @@ fn tag_editor_renames_describes_and_merges() {
 
     harness.get_by_label("Tags…").click();
     step_until(&mut harness, "the tag editor", |h| h.query_by_label("Name of dark").is_some());
+    harness.step();
+    harness.check_accessibility();
     let name = harness.get_by_label("Name of dark");
     name.focus();
     harness.step();
