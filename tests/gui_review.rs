@@ -434,3 +434,54 @@ fn the_last_labeler_is_remembered_and_roles_are_set_in_the_picker() {
     let alice = store.read(|tx| tx.find_labeler("alice")).unwrap().unwrap();
     assert_eq!(alice.role, pairscope::store::Role::Adjudicator);
 }
+
+#[test]
+fn model_errors_queue_follows_the_threshold_and_needs_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    harness.get_by_label("Model errors and truth queues: hidden in blind mode.");
+    harness.get_by_label("Blind mode").click();
+    harness.step();
+    harness.get_by_label_contains("Model errors: no scores yet.");
+    drop(harness);
+
+    // An outside model that is sure of itself and wrong on three pairs, borderline on one.
+    let mut store = Store::open(&project).unwrap();
+    let mut csv = String::from("pair_id,score\n");
+    let fourth_is_same = store.read(|tx| tx.pairs()).unwrap()[3].truth == Some(Truth::Same);
+    for (i, pair) in store.read(|tx| tx.pairs()).unwrap().iter().enumerate() {
+        let right = if pair.truth == Some(Truth::Same) { 0.9 } else { 0.1 };
+        let score = match i {
+            0..3 => 1.0 - right,
+            3 => 0.55,
+            _ => right,
+        };
+        csv.push_str(&format!("\"{}\",{score}\n", pair.external_id.as_ref().unwrap()));
+    }
+    drop(store);
+    let scores = dir.path().join("scores.csv");
+    std::fs::write(&scores, csv).unwrap();
+    common::ok(["import-scores", project.to_str().unwrap(), "--csv", scores.to_str().unwrap(), "--model", "outside"]);
+
+    let state = State { blind: false, threshold: 0.5, ..State::default() };
+    let path = project.clone();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), state, Some(path)));
+    step_until(&mut harness, "the picker", |h| h.query_by_label("Label as alice").is_some());
+    harness.get_by_label("Label as alice").click();
+    step_until(&mut harness, "the queues", |h| h.query_by_label_contains("Model errors (").is_some());
+    // Three sure mistakes, plus the 0.55 pair on whichever side of the threshold is wrong.
+    let (at_half, at_six) = if fourth_is_same { (3, 4) } else { (4, 3) };
+    harness.get_by_label(&format!("Model errors ({at_half})"));
+    harness.state_mut().state.threshold = 0.6;
+    harness.step();
+    harness.get_by_label(&format!("Model errors ({at_six})"));
+    harness.get_by_label_contains("Model errors (").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label_contains("in Model errors");
+    harness.get_by_label_contains("Score (outside):");
+}

@@ -615,7 +615,10 @@ impl PairscopeApp {
                     ui.checkbox(&mut self.state.blind, "Blind mode").on_hover_text(
                         "Hide the truth, the model score and other labelers' work on a pair until you have given your verdict.",
                     );
-                    ui.toggle_value(&mut self.ui.show_overview, "Overview");
+                    if ui.toggle_value(&mut self.ui.show_overview, "Overview").clicked() && self.ui.show_overview {
+                        // The counts were read when the project opened; labeling changed them.
+                        self.commands.push(Command::Refresh);
+                    }
                     if ui.button("Keys (?)").clicked() {
                         self.ui.cheat_sheet = !self.ui.cheat_sheet;
                     }
