@@ -108,5 +108,8 @@ fn every_label_reported_saved_survives_sigkill() {
         checked += 1;
     }
     assert_eq!(checked, 160, "every pair was reported at least once");
+    // Each save changed a verdict and a tag: two audit events per reported save, at least.
+    let events = store.read(|tx| tx.event_count()).unwrap();
+    assert!(events >= 2 * order.len() as u64, "{events} audit events for {} reported saves", order.len());
     assert!(order.len() >= 197, "killed mid-stream after {} saves", order.len());
 }

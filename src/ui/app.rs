@@ -128,6 +128,7 @@ pub struct PairscopeApp {
     seq: u64,
     /// The seq of the last label edit sent for saving; reloads older than it are stale.
     last_edit_seq: u64,
+    unsaved: usize,
     frame: u64,
     frame_started: Option<Instant>,
     pending_turn: Option<PendingTurn>,
@@ -176,6 +177,7 @@ impl PairscopeApp {
             in_flight: 0,
             seq: 0,
             last_edit_seq: 0,
+            unsaved: 0,
             frame: 0,
             frame_started: None,
             pending_turn: None,
@@ -219,6 +221,11 @@ impl PairscopeApp {
 
     pub(super) fn push(&mut self, command: Command) {
         self.commands.push(command);
+    }
+
+    /// Label or note writes not yet committed.
+    pub(super) fn unsaved(&self) -> usize {
+        self.unsaved
     }
 
     fn spawn(&mut self, job: impl FnOnce() -> Loaded + Send + 'static) -> u64 {
@@ -265,6 +272,7 @@ impl PairscopeApp {
         let Some(project) = &mut self.project else { return };
         project.labeling.apply(&edit);
         let store = project.store.clone();
+        self.unsaved += 1;
         self.last_edit_seq = self
             .spawn(move || Loaded::Saved { result: save_edit(&mut lock(&store), &edit).map_err(|e| e.to_string()) });
     }
@@ -455,6 +463,7 @@ impl PairscopeApp {
                     project.labeling.data.notes.insert(key, text.clone());
                 }
                 let store = project.store.clone();
+                self.unsaved += 1;
                 self.last_edit_seq = self.spawn(move || Loaded::Saved {
                     result: lock(&store)
                         .write(|tx| tx.set_note(pair, me, &text, Origin::Gui))
@@ -522,8 +531,9 @@ impl PairscopeApp {
                 Loaded::Data { result: Err(e), .. } => {
                     self.error = Some(e);
                 }
-                Loaded::Saved { result: Ok(()) } => {}
+                Loaded::Saved { result: Ok(()) } => self.unsaved = self.unsaved.saturating_sub(1),
                 Loaded::Saved { result: Err(e) } => {
+                    self.unsaved = self.unsaved.saturating_sub(1);
                     // The edit did not reach the disk: say so, and show what the disk holds.
                     self.error = Some(format!("not saved: {e}"));
                     self.reload();

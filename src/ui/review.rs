@@ -117,6 +117,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
     let threshold = app.state.threshold;
     let blind = app.state.blind;
     let last_turn = app.last_page_turn();
+    let unsaved = app.unsaved();
     let Some(project) = &app.project else { return (commands, drawn) };
     let Some(session) = &project.session else { return (commands, drawn) };
     let labeling = &project.labeling;
@@ -138,7 +139,13 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
                 ui.weak(format!("Last page turn drawn {when}, {:.1} ms", turn.elapsed.as_secs_f64() * 1000.0));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.weak("Saved as you go. Press ? for keys.");
+                ui.weak("Press ? for keys.");
+                ui.separator();
+                if unsaved > 0 {
+                    ui.weak("Saving...");
+                } else {
+                    ui.weak("All changes saved");
+                }
             });
         });
     });
