@@ -395,7 +395,7 @@ impl PairscopeApp {
                 self.project = None;
                 self.state.last_project = None;
                 self.ui = Transient::default();
-                self.images.want(&[]);
+                self.images.want(&[], 0);
                 self.set_title(ctx);
             }
             Command::DismissError => self.error = None,
@@ -566,7 +566,7 @@ impl PairscopeApp {
     }
 
     /// The photos to keep decoded: the current pair first, then the next few and the previous ones.
-    fn prefetch(&mut self) {
+    fn prefetch(&mut self, ctx: &egui::Context) {
         let Some(project) = &self.project else { return };
         let Some(session) = &project.session else { return };
         let mut paths = Vec::new();
@@ -581,7 +581,8 @@ impl PairscopeApp {
                 paths.push(pair.b.path.clone());
             }
         }
-        self.images.want(&paths);
+        let side = super::image_cache::side_for_window(ctx.content_rect().size(), ctx.pixels_per_point());
+        self.images.want(&paths, side);
     }
 
     /// Called by the review view once both photos of the pair on screen are drawn.
@@ -669,7 +670,7 @@ impl eframe::App for PairscopeApp {
         }
 
         if labeling && !self.ui.show_overview {
-            self.prefetch();
+            self.prefetch(&ctx);
             let commands = queues::show(ui, self);
             self.commands.extend(commands);
             let commands = adjudication::show(ui, self);

@@ -8,8 +8,16 @@ use std::sync::{Arc, Mutex};
 
 use super::background::Background;
 
-/// Longest side a photo is decoded to: about the size it can take on a large screen.
-const MAX_SIDE: u32 = 1600;
+/// Bounds for the longest side a photo is decoded to (it follows the window's size).
+const MIN_SIDE: u32 = 512;
+const MAX_SIDE: u32 = 4096;
+
+/// The longest side worth decoding for a window of this size: a photo takes at most about
+/// half its width and all of its height.
+pub fn side_for_window(size: egui::Vec2, pixels_per_point: f32) -> u32 {
+    let side = (size.x / 2.0).max(size.y) * pixels_per_point;
+    (side.ceil() as u32).clamp(MIN_SIDE, MAX_SIDE)
+}
 
 pub enum Entry {
     Loading,
@@ -50,7 +58,7 @@ impl ImageCache {
     }
 
     /// Keeps exactly these photos (in priority order: the current pair first) loaded or loading.
-    pub fn want(&mut self, paths: &[PathBuf]) {
+    pub fn want(&mut self, paths: &[PathBuf], max_side: u32) {
         let keep: HashSet<PathBuf> = paths.iter().cloned().collect();
         self.entries.retain(|p, _| keep.contains(p));
         *self.wanted.lock().expect("wanted set") = keep;
@@ -63,7 +71,7 @@ impl ImageCache {
             let path = path.clone();
             self.worker.spawn(move || {
                 let still_wanted = wanted.lock().expect("wanted set").contains(&path);
-                let result = still_wanted.then(|| decode(&path));
+                let result = still_wanted.then(|| decode(&path, max_side));
                 Decoded { path, result }
             });
         }
@@ -93,15 +101,15 @@ impl ImageCache {
 }
 
 /// Reads and downscales one photo; the error says what is wrong in a labeler's words.
-fn decode(path: &Path) -> Result<(egui::ColorImage, [u32; 2]), String> {
+fn decode(path: &Path, max_side: u32) -> Result<(egui::ColorImage, [u32; 2]), String> {
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => "file not found".to_owned(),
         _ => format!("cannot read the file: {e}"),
     })?;
     let image = image::load_from_memory(&bytes).map_err(|e| format!("cannot decode the image: {e}"))?;
     let size = [image.width(), image.height()];
-    let image = if image.width() > MAX_SIDE || image.height() > MAX_SIDE {
-        image.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle)
+    let image = if image.width() > max_side || image.height() > max_side {
+        image.resize(max_side, max_side, image::imageops::FilterType::Triangle)
     } else {
         image
     };
@@ -117,10 +125,10 @@ mod tests {
     #[test]
     fn unreadable_files_say_why() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(decode(&dir.path().join("gone.jpg")).unwrap_err(), "file not found");
+        assert_eq!(decode(&dir.path().join("gone.jpg"), 512).unwrap_err(), "file not found");
         let junk = dir.path().join("junk.jpg");
         std::fs::write(&junk, b"not a jpeg").unwrap();
-        assert!(decode(&junk).unwrap_err().starts_with("cannot decode the image"));
+        assert!(decode(&junk, 512).unwrap_err().starts_with("cannot decode the image"));
     }
 
     #[test]
@@ -128,8 +136,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.png");
         image::RgbImage::new(3200, 1000).save(&big).unwrap();
-        let (image, size) = decode(&big).unwrap();
+        let (image, size) = decode(&big, 1600).unwrap();
         assert_eq!(size, [3200, 1000]);
         assert_eq!(image.size, [1600, 500]);
+        let (small, _) = decode(&big, 8000).unwrap();
+        assert_eq!(small.size, [3200, 1000], "never upscaled");
+    }
+
+    #[test]
+    fn decode_size_follows_the_window() {
+        assert_eq!(side_for_window(egui::vec2(1280.0, 800.0), 1.0), 800);
+        assert_eq!(side_for_window(egui::vec2(1280.0, 800.0), 2.0), 1600);
+        assert_eq!(side_for_window(egui::vec2(100.0, 100.0), 1.0), 512);
     }
 }
