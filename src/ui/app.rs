@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 use super::background::Background;
 use super::command::{Command, Nav};
 use super::image_cache::ImageCache;
-use super::labeling::{LabelEdit, Labeling, QueueKind};
-use super::{adjudication, cheat_sheet, labeler_picker, note_editor, overview, queues, review, tag_editor, welcome};
+use super::labeling::{LabelEdit, Labeling};
+use super::session::Session;
+use super::{
+    adjudication, cheat_sheet, labeler_picker, note_editor, overview, queues, review, tag_editor, top_bar, welcome,
+};
 use crate::store::{Decision, Labeler, Origin, PairId, ProjectInfo, ReviewData, Role, Store, StoreError, TagEdit};
 
 const MAX_RECENT: usize = 8;
@@ -47,34 +50,6 @@ pub(super) enum Loaded {
     Data { seq: u64, result: Result<(ProjectInfo, ReviewData), String> },
     Saved { result: Result<(), String> },
     Labeler { result: Result<(Labeler, ProjectInfo, ReviewData), String> },
-}
-
-/// One labeler at work: where they are and what they can undo.
-pub(super) struct Session {
-    pub me: Labeler,
-    pub queue: QueueKind,
-    /// The queue's pairs, fixed when the queue was chosen, so labeling a pair does not pull
-    /// it out from under the labeler (counts in the panel stay live).
-    pub order: Vec<PairId>,
-    pub cursor: usize,
-    undo: Vec<LabelEdit>,
-    redo: Vec<LabelEdit>,
-    /// Shown in the status line (e.g. "Nothing to undo").
-    pub notice: Option<String>,
-}
-
-impl Session {
-    pub fn current(&self) -> Option<PairId> {
-        self.order.get(self.cursor).copied()
-    }
-
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
-    pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
-    }
 }
 
 pub(super) struct OpenProject {
@@ -279,22 +254,12 @@ impl PairscopeApp {
 
     fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {
         let Some(project) = &mut self.project else { return };
-        let order: Vec<PairId> = project.labeling.data.pairs.iter().map(|p| p.id).collect();
-        let cursor = order.iter().position(|&p| project.labeling.verdict(p, me.id).is_none()).unwrap_or(0);
         self.state.last_labeler = Some(me.name.clone());
         // Adjudicators need to see everyone's work; blind mode is for labelers.
         if me.role == Role::Adjudicator {
             self.state.blind = false;
         }
-        project.session = Some(Session {
-            me,
-            queue: QueueKind::All,
-            order,
-            cursor,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            notice: None,
-        });
+        project.session = Some(Session::new(me, &project.labeling));
         self.ui.zoom = review::Zoom::default();
         self.ui.show_overview = false;
         self.set_title(ctx);
@@ -317,71 +282,28 @@ impl PairscopeApp {
     fn go(&mut self, nav: Nav) {
         let Some(project) = &mut self.project else { return };
         let Some(session) = &mut project.session else { return };
-        let len = session.order.len();
-        if len == 0 {
-            return;
+        if let Some(pair) = session.go(nav, &project.labeling) {
+            self.ui.zoom = review::Zoom::default();
+            let started = self.frame_started.unwrap_or_else(Instant::now);
+            self.pending_turn = Some(PendingTurn { pair, frame: self.frame, started });
         }
-        let target = match nav {
-            Nav::Previous => session.cursor.saturating_sub(1),
-            Nav::Next => (session.cursor + 1).min(len - 1),
-            Nav::To(i) => i.min(len - 1),
-            Nav::NextUnlabeled => {
-                let me = session.me.id;
-                let found = (1..=len)
-                    .map(|step| (session.cursor + step) % len)
-                    .find(|&i| project.labeling.verdict(session.order[i], me).is_none());
-                match found {
-                    Some(i) => i,
-                    None => {
-                        session.notice = Some("Every pair in this queue has your verdict.".into());
-                        return;
-                    }
-                }
-            }
-        };
-        if target == session.cursor {
-            session.notice = Some(match nav {
-                Nav::Previous => "This is the first pair of the queue.".into(),
-                _ => "This is the last pair of the queue.".into(),
-            });
-            return;
-        }
-        session.cursor = target;
-        session.notice = None;
-        self.ui.zoom = review::Zoom::default();
-        self.pending_turn = Some(PendingTurn {
-            pair: session.order[target],
-            frame: self.frame,
-            started: self.frame_started.unwrap_or_else(Instant::now),
-        });
     }
 
     fn undo_or_redo(&mut self, undo: bool) {
         let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
-        let (from, to) =
-            if undo { (&mut session.undo, &mut session.redo) } else { (&mut session.redo, &mut session.undo) };
-        let Some(edit) = from.pop() else {
-            session.notice = Some(if undo { "Nothing to undo." } else { "Nothing to redo." }.into());
-            return;
-        };
-        to.push(edit.clone());
-        // Undo appends the compensating change to the audit log; the log itself never shrinks.
-        let apply = if undo { edit.inverse() } else { edit };
-        session.notice = Some(if undo { "Undone." } else { "Redone." }.into());
-        if let Some(i) = session.order.iter().position(|&p| p == apply.pair())
+        let Some(edit) = session.take_undo_or_redo(undo) else { return };
+        if let Some(i) = session.order.iter().position(|&p| p == edit.pair())
             && i != session.cursor
         {
             self.go(Nav::To(i));
         }
-        self.save(apply);
+        self.save(edit);
     }
 
-    /// A new edit by the labeler: saved, undoable, and it clears the redo stack.
+    /// A new edit by the labeler: saved, and undoable.
     fn edit(&mut self, edit: LabelEdit) {
         let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
-        session.undo.push(edit.clone());
-        session.redo.clear();
-        session.notice = None;
+        session.record(edit.clone());
         self.save(edit);
     }
 
@@ -444,14 +366,10 @@ impl PairscopeApp {
             Command::Redo => self.undo_or_redo(false),
             Command::Go(nav) => self.go(nav),
             Command::SelectQueue(kind) => {
-                let threshold = self.state.threshold;
-                let blind = self.state.blind;
+                let (threshold, blind) = (self.state.threshold, self.state.blind);
                 let Some(project) = &mut self.project else { return };
                 let Some(session) = &mut project.session else { return };
-                session.order = project.labeling.queue(kind, session.me.id, threshold, blind);
-                session.queue = kind;
-                session.cursor = 0;
-                session.notice = session.order.is_empty().then(|| "This queue is empty.".into());
+                session.select(kind, project.labeling.queue(kind, session.me.id, threshold, blind));
                 self.ui.zoom = review::Zoom::default();
             }
             Command::SaveNote { pair, text } => {
@@ -600,43 +518,6 @@ impl PairscopeApp {
     fn dropped_project(ctx: &egui::Context) -> Option<PathBuf> {
         ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).find(|p| p.is_file()))
     }
-
-    fn top_bar(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("menu").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.strong("pairscope");
-                ui.separator();
-                let Some(project) = &self.project else { return };
-                if ui.button("Close project").clicked() {
-                    self.commands.push(Command::CloseProject);
-                }
-                if ui.button("Reload").clicked() {
-                    self.commands.push(Command::Refresh);
-                }
-                if ui.button("Tags…").clicked() {
-                    self.ui.tag_editor = Some(tag_editor::TagEditor::new(&project.labeling.data.tags));
-                }
-                if let Some(session) = &project.session {
-                    ui.separator();
-                    let role = if session.me.role == Role::Adjudicator { " (adjudicator)" } else { "" };
-                    ui.label(format!("Labeler: {}{role}", session.me.name));
-                    if ui.button("Switch labeler").clicked() {
-                        self.commands.push(Command::SwitchLabeler);
-                    }
-                    ui.checkbox(&mut self.state.blind, "Blind mode").on_hover_text(
-                        "Hide the truth, the model score and other labelers' work on a pair until you have given your verdict.",
-                    );
-                    if ui.toggle_value(&mut self.ui.show_overview, "Overview").clicked() && self.ui.show_overview {
-                        // The counts were read when the project opened; labeling changed them.
-                        self.commands.push(Command::Refresh);
-                    }
-                    if ui.button("Keys (?)").clicked() {
-                        self.ui.cheat_sheet = !self.ui.cheat_sheet;
-                    }
-                }
-            });
-        });
-    }
 }
 
 impl eframe::App for PairscopeApp {
@@ -657,7 +538,8 @@ impl eframe::App for PairscopeApp {
                 self.apply(&ctx, command);
             }
         }
-        self.top_bar(ui);
+        let commands = top_bar::show(ui, self);
+        self.commands.extend(commands);
         if let Some(error) = self.error.clone() {
             egui::Panel::bottom("error").show(ui, |ui| {
                 ui.horizontal(|ui| {

@@ -14,7 +14,9 @@ mod note_editor;
 mod overview;
 mod queues;
 mod review;
+mod session;
 mod tag_editor;
+mod top_bar;
 mod welcome;
 
 use std::path::PathBuf;

@@ -4,11 +4,12 @@
 
 use egui::{Color32, Key, Modifiers, Rect, RichText, Sense, Vec2};
 
-use super::app::{PairscopeApp, Session};
+use super::app::PairscopeApp;
 use super::command::{Command, Nav};
 use super::image_cache::{Entry, ImageCache};
 use super::labeling::{Labeling, QueueKind};
 use super::note_editor::NoteDraft;
+use super::session::Session;
 use crate::domain::Truth;
 use crate::store::{LabelerId, PairId, ReviewImage, ReviewPair};
 
