@@ -159,7 +159,12 @@ impl Labeling {
         match kind {
             QueueKind::All => true,
             QueueKind::UnlabeledByMe => !self.data.verdicts.contains_key(&(pair.id, me)),
-            QueueKind::Disagreements => !self.data.adjudications.contains_key(&pair.id) && self.disagrees(pair.id),
+            // Blind, I only learn that others disagree on pairs I have judged myself.
+            QueueKind::Disagreements => {
+                (!blind || self.data.verdicts.contains_key(&(pair.id, me)))
+                    && !self.data.adjudications.contains_key(&pair.id)
+                    && self.disagrees(pair.id)
+            }
             QueueKind::ModelErrors => match (self.score(pair.id), pair.truth) {
                 (Some((_, score)), Some(truth)) => {
                     let predicted = if score >= threshold { Truth::Same } else { Truth::Different };
@@ -221,6 +226,17 @@ mod tests {
         assert!(!l.disagrees(PairId(1)));
         l.apply(&verdict(1, BOB, Truth::Different));
         assert_eq!(l.queue(QueueKind::Disagreements, ALICE, 0.5, true), vec![PairId(1)]);
+        l.apply(&verdict(2, BOB, Truth::Same));
+        l.apply(&LabelEdit::Tag { pair: PairId(2), labeler: LabelerId(3), tag: TagId(1), applied: true });
+        l.data.labelers.push(crate::store::Labeler {
+            id: LabelerId(3),
+            name: "carol".into(),
+            role: crate::store::Role::Labeler,
+            simulated: false,
+        });
+        assert!(l.disagrees(PairId(2)));
+        assert_eq!(l.queue(QueueKind::Disagreements, ALICE, 0.5, true), vec![PairId(1)], "blind: only pairs I judged");
+        assert_eq!(l.queue(QueueKind::Disagreements, ALICE, 0.5, false), vec![PairId(1), PairId(2)]);
     }
 
     #[test]
