@@ -260,14 +260,29 @@ fn a_missing_or_broken_photo_shows_why_and_the_pair_can_still_be_labeled() {
     harness.get_by_label("Cannot show photo A: file not found");
     harness.get_by_label_contains("Cannot show photo B: cannot decode the image");
     press(&mut harness, Key::D);
-    press(&mut harness, Key::Num4); // borderline, say
+    // A "broken" tag, made on the spot in the tag editor, gets the next free key: 5.
+    harness.get_by_label("Tags…").click();
+    step_until(&mut harness, "the tag editor", |h| h.query_by_label("New tag:").is_some());
+    harness.get_by_label("New tag:").focus();
+    harness.step();
+    harness.get_by_label("New tag:").type_text("broken");
+    harness.step();
+    harness.get_by_label("Add tag").click();
+    harness.step();
+    settle(&mut harness);
+    step_until(&mut harness, "the new tag in the strip", |h| h.query_by_label("5 broken").is_some());
+    harness.get_by_label("Close window").click();
+    harness.step();
+    press(&mut harness, Key::Num5);
     settle(&mut harness);
 
     let mut store = Store::open(&project).unwrap();
     let alice = labeler(&mut store, "alice");
     let pair = first_pairs(&mut store, 1)[0];
     assert_eq!(store.read(|tx| tx.verdict(pair, alice)).unwrap(), Some(Truth::Different));
-    assert_eq!(store.read(|tx| tx.pair_tags_by(pair, alice)).unwrap().len(), 1);
+    let broken = store.read(|tx| tx.find_tag("broken")).unwrap().expect("the tag was created");
+    assert_eq!(broken.hotkey, Some(5));
+    assert_eq!(store.read(|tx| tx.pair_tags_by(pair, alice)).unwrap(), vec![broken.id]);
 }
 
 #[test]
