@@ -299,14 +299,18 @@ fn photo(
             (true, format!("Photo {side}: {}", image.name))
         }
         Some(Entry::Failed(why)) => {
+            // Wrapped and centred inside the photo's place, however long the reason.
             let text = format!("Cannot show photo {side}\n{}\n{why}", image.name);
-            painter.text(
-                rect.center(),
-                egui::Align2::CENTER_CENTER,
-                &text,
+            let mut job = egui::text::LayoutJob::simple(
+                text,
                 egui::FontId::proportional(16.0),
                 ui.visuals().error_fg_color,
+                rect.width() - 24.0,
             );
+            job.halign = egui::Align::Center;
+            let galley = ui.fonts_mut(|f| f.layout_job(job));
+            let top = rect.center() - egui::vec2(0.0, galley.size().y / 2.0);
+            painter.galley(top, galley, ui.visuals().error_fg_color);
             (true, format!("Cannot show photo {side}: {why}"))
         }
         _ => {
