@@ -218,6 +218,10 @@ fn blind_mode_hides_truth_and_others_until_my_verdict_and_an_adjudicator_settles
     settle(&mut harness);
     step_until(&mut harness, "the queue to empty", |h| h.query_by_label("Disagreements (0)").is_some());
     harness.get_by_label("Truth: different");
+    // The next labeler is blind again, whatever the adjudicator saw.
+    switch_to(&mut harness, "carol", false);
+    harness.get_by_label("Photo A: amy/amy1.png");
+    assert!(harness.query_by_label_contains("Truth:").is_none(), "carol starts blind");
 
     let mut store = Store::open(&project).unwrap();
     let pair = first_pairs(&mut store, 1)[0];
@@ -480,13 +484,15 @@ fn model_errors_queue_follows_the_threshold_and_needs_scores() {
     std::fs::write(&scores, csv).unwrap();
     common::ok(["import-scores", project.to_str().unwrap(), "--csv", scores.to_str().unwrap(), "--model", "outside"]);
 
-    let state = State { blind: false, threshold: 0.5, ..State::default() };
+    let state = State { threshold: 0.5, ..State::default() };
     let path = project.clone();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), state, Some(path)));
     step_until(&mut harness, "the picker", |h| h.query_by_label("Label as alice").is_some());
     harness.get_by_label("Label as alice").click();
+    step_until(&mut harness, "the review screen", |h| h.query_by_label("Labeler: alice").is_some());
+    harness.get_by_label("Blind mode").click();
     step_until(&mut harness, "the queues", |h| h.query_by_label_contains("Model errors (").is_some());
     // Three sure mistakes, plus the 0.55 pair on whichever side of the threshold is wrong.
     let (at_half, at_six) = if fourth_is_same { (3, 4) } else { (4, 3) };

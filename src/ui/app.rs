@@ -255,10 +255,9 @@ impl PairscopeApp {
     fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {
         let Some(project) = &mut self.project else { return };
         self.state.last_labeler = Some(me.name.clone());
-        // Adjudicators need to see everyone's work; blind mode is for labelers.
-        if me.role == Role::Adjudicator {
-            self.state.blind = false;
-        }
+        // Blind mode is on by default for labelers (each may turn it off); adjudicators need
+        // to see everyone's work.
+        self.state.blind = me.role != Role::Adjudicator;
         project.session = Some(Session::new(me, &project.labeling));
         self.ui.zoom = review::Zoom::default();
         self.ui.show_overview = false;
@@ -458,7 +457,9 @@ impl PairscopeApp {
                 }
                 Loaded::Labeler { result: Ok((me, info, data)) } => {
                     self.refresh(info, data);
+                    // The next new labeler starts from a blank form, not as an adjudicator.
                     self.ui.labeler_field.clear();
+                    self.ui.new_is_adjudicator = false;
                     self.start_session(ctx, me);
                 }
                 Loaded::Labeler { result: Err(e) } => self.error = Some(e),
