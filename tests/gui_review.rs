@@ -506,3 +506,27 @@ fn model_errors_queue_follows_the_threshold_and_needs_scores() {
     harness.get_by_label_contains("in Model errors");
     harness.get_by_label_contains("Score (outside):");
 }
+
+#[test]
+fn dropping_a_project_file_on_the_window_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), None));
+    harness.step();
+    harness.get_by_label("Open project…");
+    #[derive(Debug)]
+    struct Dropped(PathBuf);
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &Path {
+            &self.0
+        }
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            std::fs::read(&self.0).map_err(|e| e.to_string())
+        }
+    }
+    harness.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(project.clone())));
+    step_until(&mut harness, "the dropped project", |h| h.query_by_label("Start labeling").is_some());
+    assert_eq!(harness.state().state.last_project.as_deref(), Some(project.as_path()));
+}
