@@ -58,8 +58,33 @@ pub(super) fn shortcuts(ctx: &egui::Context, app: &mut PairscopeApp) -> Vec<Comm
     let note = &mut app.ui.note;
     let cheat_sheet = &mut app.ui.cheat_sheet;
     let zoom = &mut app.ui.zoom;
-    // Keys act on the pair, not on whatever widget was clicked last.
-    if let Some(focused) = ctx.memory(|m| m.focused()) {
+    // Our keys act on the pair, not on whatever widget was clicked last (Tab and Enter still
+    // move between and press buttons).
+    const OURS: [Key; 19] = [
+        Key::S,
+        Key::D,
+        Key::Num1,
+        Key::Num2,
+        Key::Num3,
+        Key::Num4,
+        Key::Num5,
+        Key::Num6,
+        Key::Num7,
+        Key::Num8,
+        Key::Num9,
+        Key::ArrowLeft,
+        Key::ArrowRight,
+        Key::Space,
+        Key::N,
+        Key::Z,
+        Key::Questionmark,
+        Key::Slash,
+        Key::Escape,
+    ];
+    let ours = ctx.input(|i| {
+        i.events.iter().any(|e| matches!(e, egui::Event::Key { key, pressed: true, .. } if OURS.contains(key)))
+    });
+    if ours && let Some(focused) = ctx.memory(|m| m.focused()) {
         ctx.memory_mut(|m| m.surrender_focus(focused));
     }
     ctx.input_mut(|i| {
