@@ -16,6 +16,8 @@ mod merge_rows;
 mod migrate;
 mod models;
 mod pairs;
+mod review;
+mod tag_edit;
 mod tags;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +37,8 @@ pub use merge_rows::{EventRow, PairHashes};
 pub use migrate::SCHEMA_VERSION;
 pub use models::{ModelKind, ScoreChange};
 pub use pairs::{NewPair, PairRecord};
+pub use review::{Adjudication, Decision, LabelEvent, ModelScores, ReviewData, ReviewImage, ReviewPair};
+pub use tag_edit::TagEdit;
 pub use tags::{NewTag, Tag, validate_tag_name};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

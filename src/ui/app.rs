@@ -1,21 +1,38 @@
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use super::background::Background;
-use super::command::Command;
-use super::{overview, welcome};
-use crate::store::{ProjectInfo, Store};
+use super::command::{Command, Nav};
+use super::image_cache::ImageCache;
+use super::labeling::{LabelEdit, Labeling};
+use super::session::Session;
+use super::{
+    adjudication, cheat_sheet, labeler_picker, note_editor, overview, queues, review, tag_editor, top_bar, welcome,
+};
+use crate::store::{Decision, Labeler, Origin, PairId, ProjectInfo, ReviewData, Role, Store, StoreError, TagEdit};
 
 const MAX_RECENT: usize = 8;
 
 /// What survives a restart (eframe storage).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct State {
     pub recent_projects: Vec<PathBuf>,
     pub last_project: Option<PathBuf>,
     pub last_labeler: Option<String>,
+    /// Hide truth, score and others' work on a pair until I have given my verdict.
+    pub blind: bool,
+    /// Model score at or above which a pair counts as "same" (for the model-errors queue).
+    pub threshold: f64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State { recent_projects: Vec::new(), last_project: None, last_labeler: None, blind: true, threshold: 0.5 }
+    }
 }
 
 impl State {
@@ -27,15 +44,49 @@ impl State {
     }
 }
 
-/// Results of background work.
+/// Results of background work. `seq` orders them against the edits made meanwhile.
 pub(super) enum Loaded {
-    Project { path: PathBuf, result: Result<ProjectInfo, String> },
+    Project { path: PathBuf, result: Result<(ProjectInfo, ReviewData, Store), String> },
+    Data { seq: u64, result: Result<(ProjectInfo, ReviewData), String> },
+    Saved { result: Result<(), String> },
+    Labeler { result: Result<(Labeler, ProjectInfo, ReviewData), String> },
 }
 
 pub(super) struct OpenProject {
     pub path: PathBuf,
     /// None while the first load is in flight.
     pub info: Option<ProjectInfo>,
+    pub store: Arc<Mutex<Store>>,
+    pub labeling: Labeling,
+    pub session: Option<Session>,
+}
+
+/// How long the last page turn took: from the frame that handled the key to the end of the
+/// frame that drew both photos of the new pair.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PageTurn {
+    pub frames: u64,
+    pub elapsed: Duration,
+}
+
+struct PendingTurn {
+    pair: PairId,
+    frame: u64,
+    started: Instant,
+}
+
+/// View state that does not outlive the window.
+#[derive(Default)]
+pub(super) struct Transient {
+    pub labeler_field: String,
+    pub new_is_adjudicator: bool,
+    pub cheat_sheet: bool,
+    pub note: Option<note_editor::NoteDraft>,
+    pub tag_editor: Option<tag_editor::TagEditor>,
+    pub adjudication: Option<adjudication::Draft>,
+    pub zoom: review::Zoom,
+    pub show_overview: bool,
+    pub queue_counts: Option<queues::Counts>,
 }
 
 pub struct PairscopeApp {
@@ -43,8 +94,41 @@ pub struct PairscopeApp {
     pub(super) project: Option<OpenProject>,
     pub(super) error: Option<String>,
     pub(super) path_field: String,
+    pub(super) ui: Transient,
+    pub(super) images: ImageCache,
     commands: Vec<Command>,
     background: Background<Loaded>,
+    /// Jobs sent to the I/O thread whose result has not come back yet.
+    in_flight: usize,
+    seq: u64,
+    /// The seq of the last label edit sent for saving; reloads older than it are stale.
+    last_edit_seq: u64,
+    unsaved: usize,
+    frame: u64,
+    frame_started: Option<Instant>,
+    pending_turn: Option<PendingTurn>,
+    last_turn: Option<PageTurn>,
+}
+
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    // Only the I/O thread locks the store; a panic there must not wedge the app for good.
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
+    store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
+}
+
+fn save_edit(store: &mut Store, edit: &LabelEdit) -> Result<(), StoreError> {
+    store.write(|tx| {
+        match *edit {
+            LabelEdit::Verdict { pair, labeler, after, .. } => tx.set_verdict(pair, labeler, after, Origin::Gui)?,
+            LabelEdit::Tag { pair, labeler, tag, applied } => {
+                tx.set_pair_tag(pair, labeler, tag, applied, Origin::Gui)?
+            }
+        };
+        Ok(())
+    })
 }
 
 impl PairscopeApp {
@@ -55,13 +139,24 @@ impl PairscopeApp {
 
     /// The app without eframe storage (tests).
     pub fn with_state(ctx: egui::Context, state: State, project: Option<PathBuf>) -> Self {
+        let wake = ctx.clone();
         let mut app = PairscopeApp {
             path_field: String::new(),
-            background: Background::new(move || ctx.request_repaint()),
+            background: Background::new(move || wake.request_repaint()),
+            images: ImageCache::new(ctx),
             state,
             project: None,
             error: None,
+            ui: Transient::default(),
             commands: Vec::new(),
+            in_flight: 0,
+            seq: 0,
+            last_edit_seq: 0,
+            unsaved: 0,
+            frame: 0,
+            frame_started: None,
+            pending_turn: None,
+            last_turn: None,
         };
         if let Some(path) = project.or_else(|| app.state.last_project.clone().filter(|p| p.is_file())) {
             app.commands.push(Command::OpenProject(path));
@@ -69,50 +164,355 @@ impl PairscopeApp {
         app
     }
 
+    /// No work is waiting on the I/O thread: everything the user did is on disk.
+    pub fn is_idle(&self) -> bool {
+        self.in_flight == 0 && self.commands.is_empty()
+    }
+
+    /// Photos being decoded (the pair on screen and the prefetched ones).
+    pub fn images_loading(&self) -> usize {
+        self.images.loading()
+    }
+
+    /// How far the photos are zoomed in (1 = fitted).
+    pub fn zoom_scale(&self) -> f32 {
+        self.ui.zoom.scale
+    }
+
+    /// The last page turn, once the new pair was drawn.
+    pub fn last_page_turn(&self) -> Option<PageTurn> {
+        self.last_turn
+    }
+
+    /// The labeler at work, if any.
+    pub fn labeler(&self) -> Option<&str> {
+        self.project.as_ref()?.session.as_ref().map(|s| s.me.name.as_str())
+    }
+
+    /// The pair on screen, if any.
+    pub fn current_pair(&self) -> Option<PairId> {
+        self.project.as_ref()?.session.as_ref()?.current()
+    }
+
     pub(super) fn push(&mut self, command: Command) {
         self.commands.push(command);
     }
 
-    fn load(&self, path: PathBuf, create: bool) {
-        self.background.spawn(move || {
+    /// Label or note writes not yet committed.
+    pub(super) fn unsaved(&self) -> usize {
+        self.unsaved
+    }
+
+    fn spawn(&mut self, job: impl FnOnce() -> Loaded + Send + 'static) -> u64 {
+        self.in_flight += 1;
+        self.seq += 1;
+        self.background.spawn(job);
+        self.seq
+    }
+
+    fn load(&mut self, path: PathBuf, create: bool) {
+        self.spawn(move || {
             let result = (|| {
                 let mut store = if create { Store::create(&path)? } else { Store::open(&path)? };
-                store.read(|tx| tx.info())
+                let (info, data) = read_all(&mut store)?;
+                Ok::<_, StoreError>((info, data, store))
             })()
             .map_err(|e| e.to_string());
             Loaded::Project { path, result }
         });
     }
 
+    /// Re-reads the project after the writes queued so far.
+    fn reload(&mut self) {
+        let Some(project) = &self.project else { return };
+        let store = project.store.clone();
+        let seq = self.seq + 1;
+        self.spawn(move || Loaded::Data { seq, result: read_all(&mut lock(&store)).map_err(|e| e.to_string()) });
+    }
+
+    /// Runs a write that changes more than labels, then re-reads the project.
+    fn write_and_reload(&mut self, write: impl FnOnce(&mut Store) -> Result<(), StoreError> + Send + 'static) {
+        let Some(project) = &self.project else { return };
+        let store = project.store.clone();
+        let seq = self.seq + 1;
+        self.spawn(move || {
+            let mut store = lock(&store);
+            let result = write(&mut store).and_then(|()| read_all(&mut store)).map_err(|e| e.to_string());
+            Loaded::Data { seq, result }
+        });
+    }
+
+    /// Shows a label edit at once and saves it in its own transaction on the I/O thread.
+    fn save(&mut self, edit: LabelEdit) {
+        let Some(project) = &mut self.project else { return };
+        project.labeling.apply(&edit);
+        let store = project.store.clone();
+        self.unsaved += 1;
+        self.last_edit_seq = self
+            .spawn(move || Loaded::Saved { result: save_edit(&mut lock(&store), &edit).map_err(|e| e.to_string()) });
+    }
+
+    fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {
+        let Some(project) = &mut self.project else { return };
+        self.state.last_labeler = Some(me.name.clone());
+        // Blind mode is on by default for labelers (each may turn it off); adjudicators need
+        // to see everyone's work.
+        self.state.blind = me.role != Role::Adjudicator;
+        project.session = Some(Session::new(me, &project.labeling));
+        self.ui.zoom = review::Zoom::default();
+        self.ui.show_overview = false;
+        self.set_title(ctx);
+    }
+
+    fn set_title(&self, ctx: &egui::Context) {
+        let title = match &self.project {
+            Some(p) => {
+                let name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                match &p.session {
+                    Some(s) => format!("{name} — {} — pairscope", s.me.name),
+                    None => format!("{name} — pairscope"),
+                }
+            }
+            None => "pairscope".into(),
+        };
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
+    }
+
+    fn go(&mut self, nav: Nav) {
+        let Some(project) = &mut self.project else { return };
+        let Some(session) = &mut project.session else { return };
+        if let Some(pair) = session.go(nav, &project.labeling) {
+            self.ui.zoom = review::Zoom::default();
+            let started = self.frame_started.unwrap_or_else(Instant::now);
+            self.pending_turn = Some(PendingTurn { pair, frame: self.frame, started });
+        }
+    }
+
+    fn undo_or_redo(&mut self, undo: bool) {
+        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
+        let Some(edit) = session.take_undo_or_redo(undo) else { return };
+        if let Some(i) = session.order.iter().position(|&p| p == edit.pair())
+            && i != session.cursor
+        {
+            self.go(Nav::To(i));
+        }
+        self.save(edit);
+    }
+
+    /// A new edit by the labeler: saved, and undoable.
+    fn edit(&mut self, edit: LabelEdit) {
+        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
+        session.record(edit.clone());
+        self.save(edit);
+    }
+
     fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        let me = self.project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id);
         match command {
             Command::OpenProject(path) => self.load(path, false),
             Command::CreateProject(path) => self.load(path, true),
-            Command::Refresh => {
-                if let Some(p) = &self.project {
-                    self.load(p.path.clone(), false);
-                }
-            }
+            Command::Refresh => self.reload(),
             Command::CloseProject => {
                 self.project = None;
                 self.state.last_project = None;
-                ctx.send_viewport_cmd(egui::ViewportCommand::Title("pairscope".into()));
+                self.ui = Transient::default();
+                self.images.want(&[], 0);
+                self.set_title(ctx);
             }
             Command::DismissError => self.error = None,
+            Command::PickLabeler { name, adjudicator } => {
+                let Some(project) = &self.project else { return };
+                let store = project.store.clone();
+                self.spawn(move || {
+                    let mut store = lock(&store);
+                    let result = store
+                        .write(|tx| {
+                            let (labeler, created) = tx.labeler_or_create(&name)?;
+                            if created && adjudicator {
+                                tx.set_labeler_role(labeler.id, Role::Adjudicator)?;
+                                return Ok::<_, StoreError>(Labeler { role: Role::Adjudicator, ..labeler });
+                            }
+                            Ok(labeler)
+                        })
+                        .and_then(|labeler| read_all(&mut store).map(|(info, data)| (labeler, info, data)))
+                        .map_err(|e| e.to_string());
+                    Loaded::Labeler { result }
+                });
+            }
+            Command::SetRole(labeler, role) => {
+                self.write_and_reload(move |s| s.write(|tx| tx.set_labeler_role(labeler, role)))
+            }
+            Command::SwitchLabeler => {
+                if let Some(p) = &mut self.project {
+                    p.session = None;
+                }
+                self.ui.adjudication = None;
+                self.set_title(ctx);
+            }
+            Command::SetVerdict { pair, verdict } => {
+                let (Some(me), Some(project)) = (me, &self.project) else { return };
+                let before = project.labeling.verdict(pair, me);
+                if before != Some(verdict) {
+                    self.edit(LabelEdit::Verdict { pair, labeler: me, before, after: Some(verdict) });
+                }
+            }
+            Command::ToggleTag { pair, tag } => {
+                let (Some(me), Some(project)) = (me, &self.project) else { return };
+                let applied = !project.labeling.has_tag(pair, me, tag);
+                self.edit(LabelEdit::Tag { pair, labeler: me, tag, applied });
+            }
+            Command::Undo => self.undo_or_redo(true),
+            Command::Redo => self.undo_or_redo(false),
+            Command::Go(nav) => self.go(nav),
+            Command::SelectQueue(kind) => {
+                let (threshold, blind) = (self.state.threshold, self.state.blind);
+                let Some(project) = &mut self.project else { return };
+                let Some(session) = &mut project.session else { return };
+                session.select(kind, project.labeling.queue(kind, session.me.id, threshold, blind));
+                self.ui.zoom = review::Zoom::default();
+            }
+            Command::SaveNote { pair, text } => {
+                let (Some(me), Some(project)) = (me, &mut self.project) else { return };
+                let key = (pair, me);
+                if text.trim().is_empty() {
+                    project.labeling.data.notes.remove(&key);
+                } else {
+                    project.labeling.data.notes.insert(key, text.clone());
+                }
+                let store = project.store.clone();
+                self.unsaved += 1;
+                self.last_edit_seq = self.spawn(move || Loaded::Saved {
+                    result: lock(&store)
+                        .write(|tx| tx.set_note(pair, me, &text, Origin::Gui))
+                        .map_err(|e| e.to_string()),
+                });
+            }
+            Command::Adjudicate { pair, verdict, tags, reason, correct_truth } => {
+                let Some(me) = me else { return };
+                self.write_and_reload(move |s| {
+                    let decision = Decision {
+                        verdict,
+                        tags: &tags,
+                        reason: &reason,
+                        correct_truth: correct_truth.then_some(verdict),
+                    };
+                    s.write(|tx| tx.adjudicate(pair, me, &decision, Origin::Gui))
+                });
+                self.ui.adjudication = None;
+            }
+            Command::EditTag { tag, name, description, colour, hotkey } => self.write_and_reload(move |s| {
+                let edit = TagEdit { name: &name, description: &description, colour: &colour, hotkey };
+                s.write(|tx| tx.edit_tag(tag, &edit, Origin::Gui)).map(|_| ())
+            }),
+            Command::MergeTags { from, into } => {
+                self.write_and_reload(move |s| s.write(|tx| tx.merge_tags(from, into, Origin::Gui)))
+            }
+            Command::CreateTag(name) => {
+                self.write_and_reload(move |s| s.write(|tx| tx.create_tag(&name, Origin::Gui)).map(|_| ()))
+            }
         }
+        // Whatever changed shows in the next frame, without waiting for more input.
+        ctx.request_repaint();
     }
 
     fn receive(&mut self, ctx: &egui::Context) {
         for loaded in self.background.poll() {
+            self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {
-                Loaded::Project { path, result: Ok(info) } => {
+                Loaded::Project { path, result: Ok((info, data, store)) } => {
                     self.state.remember(&path);
-                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                    ctx.send_viewport_cmd(egui::ViewportCommand::Title(format!("{name} — pairscope")));
-                    self.project = Some(OpenProject { path, info: Some(info) });
+                    let last = self.state.last_labeler.clone();
+                    let me = data.labelers.iter().find(|l| Some(&l.name) == last.as_ref()).cloned();
+                    self.project = Some(OpenProject {
+                        path,
+                        info: Some(info),
+                        store: Arc::new(Mutex::new(store)),
+                        labeling: Labeling::new(data),
+                        session: None,
+                    });
+                    self.ui = Transient::default();
+                    match me {
+                        Some(me) => self.start_session(ctx, me),
+                        None => self.set_title(ctx),
+                    }
                 }
                 Loaded::Project { result: Err(e), .. } => self.error = Some(e),
+                Loaded::Data { seq, result: Ok((info, data)) } => {
+                    if seq < self.last_edit_seq {
+                        // Edits made after this read are not in it; read again after them.
+                        self.reload();
+                        continue;
+                    }
+                    self.refresh(info, data);
+                }
+                Loaded::Data { result: Err(e), .. } => {
+                    self.error = Some(e);
+                }
+                Loaded::Saved { result: Ok(()) } => self.unsaved = self.unsaved.saturating_sub(1),
+                Loaded::Saved { result: Err(e) } => {
+                    self.unsaved = self.unsaved.saturating_sub(1);
+                    // The edit did not reach the disk: say so, and show what the disk holds.
+                    self.error = Some(format!("not saved: {e}"));
+                    self.reload();
+                }
+                Loaded::Labeler { result: Ok((me, info, data)) } => {
+                    self.refresh(info, data);
+                    // The next new labeler starts from a blank form, not as an adjudicator.
+                    self.ui.labeler_field.clear();
+                    self.ui.new_is_adjudicator = false;
+                    self.start_session(ctx, me);
+                }
+                Loaded::Labeler { result: Err(e) } => self.error = Some(e),
             }
+        }
+        if self.images.poll(ctx) {
+            ctx.request_repaint();
+        }
+    }
+
+    fn refresh(&mut self, info: ProjectInfo, data: ReviewData) {
+        let Some(project) = &mut self.project else { return };
+        project.info = Some(info);
+        if let Some(session) = &mut project.session
+            && let Some(me) = data.labelers.iter().find(|l| l.id == session.me.id)
+        {
+            session.me = me.clone();
+        }
+        project.labeling.replace(data);
+        if let Some(editor) = &mut self.ui.tag_editor {
+            editor.reset(&project.labeling.data.tags);
+        }
+    }
+
+    /// The photos to keep decoded: the current pair first, then the next few and the previous ones.
+    fn prefetch(&mut self, ctx: &egui::Context) {
+        let Some(project) = &self.project else { return };
+        let Some(session) = &project.session else { return };
+        let mut paths = Vec::new();
+        let offsets: [isize; 6] = [0, 1, -1, 2, 3, -2];
+        for offset in offsets {
+            let i = session.cursor as isize + offset;
+            if i < 0 {
+                continue;
+            }
+            if let Some(pair) = session.order.get(i as usize).and_then(|&id| project.labeling.pair(id)) {
+                paths.push(pair.a.path.clone());
+                paths.push(pair.b.path.clone());
+            }
+        }
+        let side = super::image_cache::side_for_window(ctx.content_rect().size(), ctx.pixels_per_point());
+        self.images.want(&paths, side);
+    }
+
+    /// Called by the review view once both photos of the pair on screen are drawn.
+    pub(super) fn drawn(&mut self, pair: PairId) {
+        if let Some(turn) = &self.pending_turn
+            && turn.pair == pair
+        {
+            let shown = PageTurn { frames: self.frame - turn.frame, elapsed: turn.started.elapsed() };
+            tracing::info!(frames = shown.frames, micros = shown.elapsed.as_micros() as u64, "page turn drawn");
+            self.last_turn = Some(shown);
+            self.pending_turn = None;
         }
     }
 
@@ -124,23 +524,23 @@ impl PairscopeApp {
 impl eframe::App for PairscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        self.frame += 1;
+        self.frame_started = Some(Instant::now());
         self.receive(&ctx);
         if let Some(path) = Self::dropped_project(&ctx) {
             self.push(Command::OpenProject(path));
         }
 
-        egui::Panel::top("menu").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.strong("pairscope");
-                ui.separator();
-                if self.project.is_some() && ui.button("Close project").clicked() {
-                    self.push(Command::CloseProject);
-                }
-                if self.project.is_some() && ui.button("Reload").clicked() {
-                    self.push(Command::Refresh);
-                }
-            });
-        });
+        let labeling = self.project.as_ref().is_some_and(|p| p.session.is_some());
+        if labeling && !self.ui.show_overview {
+            // No view has drawn yet this frame, so the keys' commands can be applied now: the
+            // page turned by a key is drawn in the same frame that read the key.
+            for command in review::shortcuts(&ctx, self) {
+                self.apply(&ctx, command);
+            }
+        }
+        let commands = top_bar::show(ui, self);
+        self.commands.extend(commands);
         if let Some(error) = self.error.clone() {
             egui::Panel::bottom("error").show(ui, |ui| {
                 ui.horizontal(|ui| {
@@ -151,19 +551,46 @@ impl eframe::App for PairscopeApp {
                 });
             });
         }
-        egui::CentralPanel::default().show(ui, |ui| match &self.project {
-            Some(project) => {
-                let commands = overview::show(ui, project);
-                self.commands.extend(commands);
+
+        if labeling && !self.ui.show_overview {
+            self.prefetch(&ctx);
+            let commands = queues::show(ui, self);
+            self.commands.extend(commands);
+            let commands = adjudication::show(ui, self);
+            self.commands.extend(commands);
+            let (commands, drawn) = review::show(ui, self);
+            self.commands.extend(commands);
+            if let Some(pair) = drawn {
+                self.drawn(pair);
             }
-            None => {
-                let commands = welcome::show(ui, &self.state, &mut self.path_field);
-                self.commands.extend(commands);
-            }
-        });
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| match &self.project {
+                Some(project) if project.session.is_none() => {
+                    let commands = labeler_picker::show(ui, project, &mut self.ui);
+                    self.commands.extend(commands);
+                    ui.separator();
+                    self.commands.extend(overview::show(ui, project));
+                }
+                Some(project) => self.commands.extend(overview::show(ui, project)),
+                None => {
+                    let commands = welcome::show(ui, &self.state, &mut self.path_field);
+                    self.commands.extend(commands);
+                }
+            });
+        }
+        if labeling {
+            self.commands.extend(cheat_sheet::show(&ctx, &mut self.ui.cheat_sheet));
+            self.commands.extend(note_editor::show(&ctx, &mut self.ui.note));
+        }
+        if let Some(project) = &self.project {
+            self.commands.extend(tag_editor::show(&ctx, &mut self.ui.tag_editor, &project.labeling.data.tags));
+        }
 
         for command in std::mem::take(&mut self.commands) {
             self.apply(&ctx, command);
+        }
+        if let Some(started) = self.frame_started {
+            tracing::debug!(frame = self.frame, micros = started.elapsed().as_micros() as u64, "ui pass");
         }
     }
 

@@ -13,10 +13,15 @@ pub struct Background<T: Send + 'static> {
 impl<T: Send + 'static> Background<T> {
     /// `wake` is called after each finished job (the app passes `ctx.request_repaint`).
     pub fn new(wake: impl Fn() + Send + 'static) -> Self {
+        Self::named("pairscope-io", wake)
+    }
+
+    /// A worker whose thread carries this name (seen in debuggers and panics).
+    pub fn named(name: &str, wake: impl Fn() + Send + 'static) -> Self {
         let (jobs, job_rx) = channel::<Job<T>>();
         let (result_tx, results) = channel();
         std::thread::Builder::new()
-            .name("pairscope-io".into())
+            .name(name.into())
             .spawn(move || {
                 for job in job_rx {
                     if result_tx.send(job()).is_err() {
@@ -25,7 +30,7 @@ impl<T: Send + 'static> Background<T> {
                     wake();
                 }
             })
-            .expect("spawning the I/O thread");
+            .expect("spawning a worker thread");
         Background { jobs, results }
     }
 

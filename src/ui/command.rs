@@ -1,5 +1,20 @@
 use std::path::PathBuf;
 
+use super::labeling::QueueKind;
+use crate::domain::Truth;
+use crate::store::{LabelerId, PairId, Role, TagId};
+
+/// Where a page turn goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nav {
+    Previous,
+    Next,
+    /// The next pair in the queue without my verdict (wrapping around).
+    NextUnlabeled,
+    /// A position in the queue.
+    To(usize),
+}
+
 /// Everything a view can ask for. Views push commands; the app applies them after the frame
 /// is drawn, so no view mutates shared state while others are still reading it.
 #[derive(Clone, Debug, PartialEq)]
@@ -10,4 +25,46 @@ pub enum Command {
     /// Reload everything shown about the open project from disk.
     Refresh,
     DismissError,
+    /// Label as this labeler, creating them (as an adjudicator if asked) when new.
+    PickLabeler {
+        name: String,
+        adjudicator: bool,
+    },
+    SetRole(LabelerId, Role),
+    SwitchLabeler,
+    SetVerdict {
+        pair: PairId,
+        verdict: Truth,
+    },
+    ToggleTag {
+        pair: PairId,
+        tag: TagId,
+    },
+    Undo,
+    Redo,
+    Go(Nav),
+    SelectQueue(QueueKind),
+    SaveNote {
+        pair: PairId,
+        text: String,
+    },
+    Adjudicate {
+        pair: PairId,
+        verdict: Option<Truth>,
+        tags: Vec<String>,
+        reason: String,
+        correct_truth: bool,
+    },
+    EditTag {
+        tag: TagId,
+        name: String,
+        description: String,
+        colour: String,
+        hotkey: Option<u8>,
+    },
+    MergeTags {
+        from: TagId,
+        into: TagId,
+    },
+    CreateTag(String),
 }

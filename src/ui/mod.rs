@@ -2,16 +2,28 @@
 //! views emit, at the end of the frame; `background.rs` runs disk and model work off the UI
 //! thread so that no frame ever waits on it.
 
+mod adjudication;
 mod app;
 mod background;
+mod cheat_sheet;
 mod command;
+mod image_cache;
+mod labeler_picker;
+mod labeling;
+mod note_editor;
 mod overview;
+mod queues;
+mod review;
+mod session;
+mod tag_editor;
+mod top_bar;
 mod welcome;
 
 use std::path::PathBuf;
 
-pub use app::{PairscopeApp, State};
-pub use command::Command;
+pub use app::{PageTurn, PairscopeApp, State};
+pub use command::{Command, Nav};
+pub use labeling::{LabelEdit, QueueKind};
 
 /// Opens the main window; `project` (if any) is opened on start, else the last project.
 pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {

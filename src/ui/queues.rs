@@ -1,0 +1,204 @@
+//! The left panel: my progress, and the queues of pairs to work through, with live counts.
+
+use std::collections::HashMap;
+
+use super::app::PairscopeApp;
+use super::command::Command;
+use super::labeling::{Labeling, QueueKind};
+use super::review::truth_word;
+use crate::domain::{Split, Truth};
+use crate::store::{LabelerId, TagId};
+
+/// Queue sizes, recounted only when labels, the labeler, the threshold or blind mode change:
+/// a project of many thousand pairs must not be walked fifteen times every frame.
+pub struct Counts {
+    key: (u64, u64, bool, LabelerId),
+    counts: HashMap<QueueKind, usize>,
+    progress: (usize, usize),
+}
+
+impl Counts {
+    /// One pass over the pairs, with the same rules as [`Labeling::in_queue`], counting into
+    /// plain arrays: this runs on the UI thread after every edit.
+    fn of(labeling: &Labeling, me: LabelerId, threshold: f64, blind: bool) -> Self {
+        let split_slot = |s: Option<Split>| s.and_then(|s| Split::ALL.iter().position(|x| *x == s)).unwrap_or(4);
+        let truth_slot = |t: Option<Truth>| match t {
+            Some(Truth::Same) => 0,
+            Some(Truth::Different) => 1,
+            None => 2,
+        };
+        let (mut unlabeled, mut disagreements, mut errors) = (0, 0, 0);
+        let mut splits = [0usize; 5];
+        let mut truths = [0usize; 3];
+        let mut tags: HashMap<TagId, usize> = HashMap::new();
+        for pair in &labeling.data.pairs {
+            if labeling.verdict(pair.id, me).is_none() {
+                unlabeled += 1;
+            }
+            splits[split_slot(pair.split)] += 1;
+            truths[truth_slot(pair.truth)] += 1;
+            if let Some(applied) = labeling.data.pair_tags.get(&pair.id) {
+                let mut seen: Vec<TagId> = Vec::new();
+                for &(labeler, tag) in applied {
+                    if (!blind || labeler == me) && !seen.contains(&tag) {
+                        seen.push(tag);
+                        *tags.entry(tag).or_insert(0) += 1;
+                    }
+                }
+            }
+            if labeling.in_queue(QueueKind::Disagreements, pair, me, threshold, blind) {
+                disagreements += 1;
+            }
+            if labeling.has_scores() && labeling.in_queue(QueueKind::ModelErrors, pair, me, threshold, blind) {
+                errors += 1;
+            }
+        }
+        let total = labeling.data.pairs.len();
+        let mut counts: HashMap<QueueKind, usize> = HashMap::new();
+        counts.insert(QueueKind::All, total);
+        counts.insert(QueueKind::UnlabeledByMe, unlabeled);
+        counts.insert(QueueKind::Disagreements, disagreements);
+        counts.insert(QueueKind::ModelErrors, errors);
+        for split in Split::ALL.map(Some).into_iter().chain([None]) {
+            counts.insert(QueueKind::Split(split), splits[split_slot(split)]);
+        }
+        for truth in [Some(Truth::Same), Some(Truth::Different), None] {
+            counts.insert(QueueKind::Truth(truth), truths[truth_slot(truth)]);
+        }
+        counts.extend(tags.into_iter().map(|(tag, n)| (QueueKind::Tag(tag), n)));
+        Counts {
+            key: (labeling.generation, threshold.to_bits(), blind, me),
+            counts,
+            progress: (total - unlabeled, total),
+        }
+    }
+
+    fn get(&self, kind: QueueKind) -> usize {
+        self.counts.get(&kind).copied().unwrap_or(0)
+    }
+}
+
+pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let blind = app.state.blind;
+    let Some(project) = &app.project else { return commands };
+    let Some(session) = &project.session else { return commands };
+    let labeling = &project.labeling;
+    let me = session.me.id;
+    let threshold = &mut app.state.threshold;
+    let key = (labeling.generation, threshold.to_bits(), blind, me);
+    let counts = match &mut app.ui.queue_counts {
+        Some(counts) if counts.key == key => counts,
+        slot => slot.insert(Counts::of(labeling, me, *threshold, blind)),
+    };
+
+    egui::Panel::left("queues").resizable(true).default_size(230.0).show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading("My progress");
+            let (done, total) = counts.progress;
+            let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
+            ui.add(egui::ProgressBar::new(fraction).desired_height(8.0));
+            ui.label(format!("{done} / {total} labeled"));
+            ui.add_space(8.0);
+            ui.heading("Queues");
+            let mut entry = |ui: &mut egui::Ui, kind: QueueKind, name: &str| {
+                let count = counts.get(kind);
+                if ui.selectable_label(session.queue == kind, format!("{name} ({count})")).clicked() {
+                    commands.push(Command::SelectQueue(kind));
+                }
+            };
+            entry(ui, QueueKind::All, "All pairs");
+            entry(ui, QueueKind::UnlabeledByMe, "Unlabeled by me");
+            entry(ui, QueueKind::Disagreements, "Disagreements");
+            if blind {
+                ui.weak("Model errors and truth queues: hidden in blind mode.");
+            } else if labeling.has_scores() {
+                entry(ui, QueueKind::ModelErrors, "Model errors");
+                ui.horizontal(|ui| {
+                    let label = ui.label("Threshold");
+                    ui.add(egui::DragValue::new(threshold).speed(0.005).range(-1.0..=1.0).max_decimals(3))
+                        .labelled_by(label.id);
+                });
+            } else {
+                ui.weak("Model errors: no scores yet. Score the pairs with a model (or import scores) first.");
+            }
+            ui.add_space(6.0);
+            ui.strong("By tag");
+            for tag in &labeling.data.tags {
+                entry(ui, QueueKind::Tag(tag.id), &tag.name);
+            }
+            ui.add_space(6.0);
+            ui.strong("By split");
+            for split in Split::ALL.map(Some).into_iter().chain([None]) {
+                if counts.get(QueueKind::Split(split)) > 0 {
+                    entry(ui, QueueKind::Split(split), split.map(Split::as_str).unwrap_or("no split"));
+                }
+            }
+            if !blind {
+                ui.add_space(6.0);
+                ui.strong("By truth");
+                for truth in [Some(Truth::Same), Some(Truth::Different), None] {
+                    entry(ui, QueueKind::Truth(truth), &format!("truth {}", truth_word(truth)));
+                }
+            }
+        });
+    });
+    commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Truth;
+    use crate::store::{Labeler, ModelScores, PairId, ReviewData, ReviewImage, ReviewPair, Role};
+
+    #[test]
+    fn counts_agree_with_the_queues_themselves() {
+        let image = |n: &str| ReviewImage { path: n.into(), name: n.into(), width: None, height: None };
+        let pairs = (1..=12)
+            .map(|i| ReviewPair {
+                id: PairId(i),
+                external_id: None,
+                a: image("a"),
+                b: image("b"),
+                truth: [Some(Truth::Same), Some(Truth::Different), None][i as usize % 3],
+                split: [None, Some(Split::Dev), Some(Split::Test)][i as usize % 3],
+            })
+            .collect();
+        let labeler =
+            |id, name: &str| Labeler { id: LabelerId(id), name: name.into(), role: Role::Labeler, simulated: false };
+        let mut data = ReviewData { pairs, labelers: vec![labeler(1, "a"), labeler(2, "b")], ..Default::default() };
+        for i in 1..=12 {
+            let verdict = if i % 2 == 0 { Truth::Same } else { Truth::Different };
+            if i % 3 != 0 {
+                data.verdicts.insert((PairId(i), LabelerId(1)), verdict);
+            }
+            if i % 4 == 0 {
+                data.verdicts.insert((PairId(i), LabelerId(2)), Truth::Same);
+                data.pair_tags.entry(PairId(i)).or_default().push((LabelerId(2), TagId(1 + i % 2)));
+            }
+            if i % 5 == 0 {
+                data.pair_tags.entry(PairId(i)).or_default().push((LabelerId(1), TagId(1)));
+            }
+        }
+        data.scores = vec![ModelScores {
+            model: crate::store::ModelId(1),
+            name: "m".into(),
+            scores: (1..=12).map(|i| (PairId(i), i as f64 / 12.0)).collect(),
+        }];
+        let labeling = Labeling::new(data);
+        let mut kinds =
+            vec![QueueKind::All, QueueKind::UnlabeledByMe, QueueKind::Disagreements, QueueKind::ModelErrors];
+        kinds.extend([1, 2].map(|t| QueueKind::Tag(TagId(t))));
+        kinds.extend([None, Some(Split::Dev), Some(Split::Test), Some(Split::Train)].map(QueueKind::Split));
+        kinds.extend([None, Some(Truth::Same), Some(Truth::Different)].map(QueueKind::Truth));
+        for blind in [true, false] {
+            let me = LabelerId(1);
+            let counts = Counts::of(&labeling, me, 0.5, blind);
+            for &kind in &kinds {
+                assert_eq!(counts.get(kind), labeling.queue(kind, me, 0.5, blind).len(), "{kind:?} blind={blind}");
+            }
+            assert_eq!(counts.progress, labeling.progress(me));
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! The bar across the top: the project, who is labeling, blind mode, and the windows.
+
+use super::app::PairscopeApp;
+use super::command::Command;
+use super::tag_editor::TagEditor;
+use crate::store::Role;
+
+pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+    let mut commands = Vec::new();
+    egui::Panel::top("menu").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong("pairscope");
+            ui.separator();
+            let Some(project) = &app.project else { return };
+            if ui.button("Close project").clicked() {
+                commands.push(Command::CloseProject);
+            }
+            if ui.button("Reload").clicked() {
+                commands.push(Command::Refresh);
+            }
+            if ui.button("Tags…").clicked() {
+                app.ui.tag_editor = Some(TagEditor::new(&project.labeling.data.tags));
+            }
+            let Some(session) = &project.session else { return };
+            ui.separator();
+            let role = if session.me.role == Role::Adjudicator { " (adjudicator)" } else { "" };
+            ui.label(format!("Labeler: {}{role}", session.me.name));
+            if ui.button("Switch labeler").clicked() {
+                commands.push(Command::SwitchLabeler);
+            }
+            ui.checkbox(&mut app.state.blind, "Blind mode").on_hover_text(
+                "Hide the truth, the model score and other labelers' work on a pair until you have given your verdict.",
+            );
+            if ui.toggle_value(&mut app.ui.show_overview, "Overview").clicked() && app.ui.show_overview {
+                // The counts were read when the project opened; labeling changed them.
+                commands.push(Command::Refresh);
+            }
+            if ui.button("Keys (?)").clicked() {
+                app.ui.cheat_sheet = !app.ui.cheat_sheet;
+            }
+        });
+    });
+    commands
+}

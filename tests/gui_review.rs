@@ -1,0 +1,532 @@
+//! The labeling workflow driven through egui_kittest on a real project built from
+//! ../shared/datasets/sitcom: keys, tags, undo, labelers, blind mode, adjudication. Every test
+//! asserts on the project file afterwards.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use pairscope::domain::Truth;
+use pairscope::store::{LabelerId, PairId, Store};
+use pairscope::ui::{PairscopeApp, State};
+
+type H<'a> = Harness<'a, PairscopeApp>;
+
+/// Steps the app until `done` holds. Loading, saving and decoding run on worker threads, so
+/// this waits on them (bounded, so a hang fails instead of blocking CI).
+fn step_until(harness: &mut H<'_>, what: &str, done: impl Fn(&H<'_>) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Everything saved and every wanted photo decoded and drawn.
+fn settle(harness: &mut H<'_>) {
+    step_until(harness, "saves and decodes to finish", |h| h.state().is_idle() && h.state().images_loading() == 0);
+    harness.step();
+}
+
+fn sitcom_project(dir: &Path) -> PathBuf {
+    let project = dir.join("sitcom.pairscope");
+    let sitcom = common::datasets().join("sitcom");
+    common::ok(["import-folders", project.to_str().unwrap(), "--images", sitcom.to_str().unwrap(), "--seed", "1"]);
+    project
+}
+
+fn app<'a>(project: &Path) -> H<'a> {
+    let project = project.to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project)));
+    step_until(&mut harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
+    harness.step();
+    harness.check_accessibility();
+    harness
+}
+
+/// Creates (or picks) a labeler through the picker and waits for the review screen.
+fn start_labeling(harness: &mut H<'_>, name: &str, adjudicator: bool) {
+    harness.get_by_label("New labeler:").focus();
+    harness.step();
+    harness.get_by_label("New labeler:").type_text(name);
+    harness.step();
+    if adjudicator {
+        harness.get_by_label("Adjudicator").click();
+        harness.step();
+    }
+    harness.get_by_label("Start labeling").click();
+    let want = format!("Labeler: {name}{}", if adjudicator { " (adjudicator)" } else { "" });
+    step_until(harness, "the review screen", |h| h.query_by_label(&want).is_some());
+    settle(harness);
+    harness.check_accessibility();
+}
+
+fn press(harness: &mut H<'_>, key: Key) {
+    harness.key_press(key);
+    harness.step();
+}
+
+fn press_with(harness: &mut H<'_>, modifiers: Modifiers, key: Key) {
+    harness.key_press_modifiers(modifiers, key);
+    harness.step();
+}
+
+fn switch_to(harness: &mut H<'_>, name: &str, adjudicator: bool) {
+    harness.get_by_label("Switch labeler").click();
+    step_until(harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
+    start_labeling(harness, name, adjudicator);
+}
+
+fn labeler(store: &mut Store, name: &str) -> LabelerId {
+    store.read(|tx| tx.find_labeler(name)).unwrap().expect("labeler exists").id
+}
+
+fn first_pairs(store: &mut Store, n: usize) -> Vec<PairId> {
+    store.read(|tx| tx.pairs()).unwrap().into_iter().take(n).map(|p| p.id).collect()
+}
+
+#[test]
+fn labels_tags_and_undoes_with_the_keyboard_saving_every_action_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    harness.get_by_label("0 / 160 labeled");
+    harness.get_by_label("Photo A: amy/amy1.png");
+    harness.get_by_label("Photo B: amy/amy2.png");
+
+    press(&mut harness, Key::S);
+    press(&mut harness, Key::Num1); // dark
+    press(&mut harness, Key::Num3); // sunset
+    press(&mut harness, Key::Num3); // sunset off again
+    press(&mut harness, Key::Num2); // blurry
+    press(&mut harness, Key::ArrowRight);
+    press(&mut harness, Key::D);
+    press(&mut harness, Key::Space); // the next pair without my verdict
+    press(&mut harness, Key::S);
+    settle(&mut harness);
+    harness.get_by_label("3 / 160 labeled");
+
+    // Undo the verdict on the third pair, then the one on the second (which turns back to it).
+    press_with(&mut harness, Modifiers::COMMAND, Key::Z);
+    press_with(&mut harness, Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    harness.get_by_label("1 / 160 labeled");
+    harness.get_by_label_contains("Pair 2 of 160");
+    // Redo brings the second pair's verdict back.
+    press_with(&mut harness, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    settle(&mut harness);
+    harness.get_by_label("2 / 160 labeled");
+
+    let mut store = Store::open(&project).unwrap();
+    let alice = labeler(&mut store, "alice");
+    let pairs = first_pairs(&mut store, 3);
+    let verdicts: Vec<Option<Truth>> = pairs.iter().map(|&p| store.read(|tx| tx.verdict(p, alice)).unwrap()).collect();
+    assert_eq!(verdicts, [Some(Truth::Same), Some(Truth::Different), None]);
+    let tag = |store: &mut Store, name: &str| store.read(|tx| tx.find_tag(name)).unwrap().unwrap().id;
+    let (dark, blurry) = (tag(&mut store, "dark"), tag(&mut store, "blurry"));
+    assert_eq!(store.read(|tx| tx.pair_tags_by(pairs[0], alice)).unwrap(), vec![dark, blurry]);
+
+    // The audit log only grows: undo and redo are compensating events.
+    let kinds = |store: &mut Store, p| -> Vec<(String, Option<String>, Option<String>)> {
+        store.read(|tx| tx.label_events(p)).unwrap().into_iter().map(|e| (e.kind, e.before, e.after)).collect()
+    };
+    let same = Some("\"same\"".to_owned());
+    let different = Some("\"different\"".to_owned());
+    assert_eq!(kinds(&mut store, pairs[2]), [("verdict".into(), None, same.clone()), ("verdict".into(), same, None)]);
+    assert_eq!(
+        kinds(&mut store, pairs[1]),
+        [
+            ("verdict".into(), None, different.clone()),
+            ("verdict".into(), different.clone(), None),
+            ("verdict".into(), None, different)
+        ]
+    );
+    assert_eq!(kinds(&mut store, pairs[0]).len(), 5, "a verdict and four tag toggles");
+    assert!(store.read(|tx| tx.label_events(pairs[0])).unwrap().iter().all(|e| e.origin == "gui"));
+}
+
+#[test]
+fn the_next_pair_is_drawn_in_the_frame_that_reads_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    for _ in 0..5 {
+        settle(&mut harness); // the neighbours are prefetched while the labeler looks
+        harness.key_down(Key::ArrowRight);
+        harness.step(); // the frame that reads the key
+        let turn = harness.state().last_page_turn().expect("the page turn was drawn");
+        assert_eq!(turn.frames, 0, "the new pair, with its photos, is drawn in the frame that read the key");
+        harness.key_up(Key::ArrowRight);
+        harness.step();
+        assert!(harness.query_by_label_contains("Loading photo").is_none());
+    }
+    harness.get_by_label_contains("Pair 6 of 160");
+}
+
+#[test]
+fn blind_mode_hides_truth_and_others_until_my_verdict_and_an_adjudicator_settles_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    assert!(harness.query_by_label_contains("Truth:").is_none(), "blind before my verdict");
+    press(&mut harness, Key::S);
+    harness.get_by_label("Truth: same");
+    harness.get_by_label("No other labeler has worked on this pair.");
+
+    switch_to(&mut harness, "bob", false);
+    harness.get_by_label("Labeler: bob");
+    harness.get_by_label("Photo A: amy/amy1.png");
+    assert!(harness.query_by_label_contains("Truth:").is_none(), "bob is blind to the truth");
+    assert!(harness.query_by_label_contains("alice").is_none(), "bob is blind to alice's verdict");
+    harness.get_by_label("Disagreements (0)");
+    press(&mut harness, Key::D);
+    press(&mut harness, Key::Num1);
+    settle(&mut harness);
+    harness.get_by_label("Truth: same");
+    harness.get_by_label("Others: alice: same");
+    harness.get_by_label("Disagreements (1)");
+
+    switch_to(&mut harness, "judge", true);
+    harness.get_by_label("Disagreements (1)").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label("Adjudication");
+    harness.get_by_label("The labelers disagree on this pair.");
+    harness.check_accessibility();
+    harness.get_by_label("Consensus: different").click();
+    harness.step();
+    harness.get_by_label("Consensus tag dark").click();
+    harness.step();
+    harness.get_by_label("Also correct the truth to the consensus").click();
+    harness.step();
+    harness.get_by_label("Reason").focus();
+    harness.step();
+    harness.get_by_label("Reason").type_text("the second photo is her sister");
+    harness.step();
+    harness.get_by_label("Record decision").click();
+    harness.step();
+    settle(&mut harness);
+    step_until(&mut harness, "the queue to empty", |h| h.query_by_label("Disagreements (0)").is_some());
+    harness.get_by_label("Truth: different");
+    // The next labeler is blind again, whatever the adjudicator saw.
+    switch_to(&mut harness, "carol", false);
+    harness.get_by_label("Photo A: amy/amy1.png");
+    assert!(harness.query_by_label_contains("Truth:").is_none(), "carol starts blind");
+
+    let mut store = Store::open(&project).unwrap();
+    let pair = first_pairs(&mut store, 1)[0];
+    let judge = labeler(&mut store, "judge");
+    let data = store.read(|tx| tx.review_data()).unwrap();
+    let decision = &data.adjudications[&pair];
+    assert_eq!((decision.by, decision.verdict), (judge, Some(Truth::Different)));
+    assert_eq!(decision.tags, ["dark"]);
+    assert_eq!(decision.reason, "the second photo is her sister");
+    assert_eq!(data.pairs[0].truth, Some(Truth::Different));
+    let events = store.read(|tx| tx.label_events(pair)).unwrap();
+    let truth = events.iter().find(|e| e.kind == "truth").expect("the truth correction is in the audit log");
+    assert_eq!(truth.reason.as_deref(), Some("the second photo is her sister"));
+    assert_eq!(truth.labeler, Some(judge));
+    // Nobody's own labels were touched by the others.
+    let (alice, bob) = (labeler(&mut store, "alice"), labeler(&mut store, "bob"));
+    assert_eq!(store.read(|tx| tx.verdict(pair, alice)).unwrap(), Some(Truth::Same));
+    assert_eq!(store.read(|tx| tx.verdict(pair, bob)).unwrap(), Some(Truth::Different));
+}
+
+#[test]
+fn a_missing_or_broken_photo_shows_why_and_the_pair_can_still_be_labeled() {
+    let dir = tempfile::tempdir().unwrap();
+    let images = dir.path().join("people");
+    for person in ["ann", "ben"] {
+        std::fs::create_dir_all(images.join(person)).unwrap();
+        for i in 1..=2u8 {
+            image::RgbImage::from_pixel(40, 50, image::Rgb([i * 60, 90, 120]))
+                .save(images.join(person).join(format!("{person}{i}.png")))
+                .unwrap();
+        }
+    }
+    let project = dir.path().join("tiny.pairscope");
+    common::ok(["import-folders", project.to_str().unwrap(), "--images", images.to_str().unwrap(), "--seed", "1"]);
+    std::fs::remove_file(images.join("ann/ann1.png")).unwrap();
+    std::fs::write(images.join("ann/ann2.png"), b"no longer a png").unwrap();
+
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    harness.get_by_label("Cannot show photo A: file not found");
+    harness.get_by_label_contains("Cannot show photo B: cannot decode the image");
+    press(&mut harness, Key::D);
+    // A "broken" tag, made on the spot in the tag editor, gets the next free key: 5.
+    harness.get_by_label("Tags…").click();
+    step_until(&mut harness, "the tag editor", |h| h.query_by_label("New tag:").is_some());
+    harness.get_by_label("New tag:").focus();
+    harness.step();
+    harness.get_by_label("New tag:").type_text("broken");
+    harness.step();
+    harness.get_by_label("Add tag").click();
+    harness.step();
+    settle(&mut harness);
+    step_until(&mut harness, "the new tag in the strip", |h| h.query_by_label("5 broken").is_some());
+    harness.get_by_label("Close window").click();
+    harness.step();
+    press(&mut harness, Key::Num5);
+    settle(&mut harness);
+
+    let mut store = Store::open(&project).unwrap();
+    let alice = labeler(&mut store, "alice");
+    let pair = first_pairs(&mut store, 1)[0];
+    assert_eq!(store.read(|tx| tx.verdict(pair, alice)).unwrap(), Some(Truth::Different));
+    let broken = store.read(|tx| tx.find_tag("broken")).unwrap().expect("the tag was created");
+    assert_eq!(broken.hotkey, Some(5));
+    assert_eq!(store.read(|tx| tx.pair_tags_by(pair, alice)).unwrap(), vec![broken.id]);
+}
+
+#[test]
+fn note_and_cheat_sheet_open_from_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    press(&mut harness, Key::Questionmark);
+    harness.get_by_label("Keyboard shortcuts");
+    harness.check_accessibility();
+    harness.get_by_label("Close").click();
+    step_until(&mut harness, "the sheet to close", |h| h.query_by_label("Keyboard shortcuts").is_none());
+
+    press(&mut harness, Key::N);
+    harness.step();
+    harness.check_accessibility();
+    harness.get_by_label("Note").type_text("poster in the background");
+    harness.step();
+    // Keys typed into the note do not label the pair.
+    harness.get_by_label("Note").type_text("s");
+    harness.key_press(Key::S);
+    harness.step();
+    harness.get_by_label("Save note").click();
+    harness.step();
+    settle(&mut harness);
+    harness.get_by_label("Your note: poster in the backgrounds");
+
+    let mut store = Store::open(&project).unwrap();
+    let alice = labeler(&mut store, "alice");
+    let pair = first_pairs(&mut store, 1)[0];
+    assert_eq!(store.read(|tx| tx.note(pair, alice)).unwrap().as_deref(), Some("poster in the backgrounds"));
+    assert_eq!(store.read(|tx| tx.verdict(pair, alice)).unwrap(), None);
+}
+
+#[test]
+fn review_screen_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    press(&mut harness, Key::S);
+    press(&mut harness, Key::Num2);
+    settle(&mut harness);
+    harness.snapshot("review");
+}
+
+#[test]
+fn tag_editor_renames_describes_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    press(&mut harness, Key::Num3); // sunset on the first pair
+    settle(&mut harness);
+
+    harness.get_by_label("Tags…").click();
+    step_until(&mut harness, "the tag editor", |h| h.query_by_label("Name of dark").is_some());
+    harness.step();
+    harness.check_accessibility();
+    let name = harness.get_by_label("Name of dark");
+    name.focus();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.step();
+    harness.get_by_label("Name of dark").type_text("low light");
+    harness.step();
+    harness.get_by_label("Description of dark").focus();
+    harness.step();
+    harness.key_press(Key::End);
+    harness.step();
+    harness.get_by_label("Description of dark").type_text(" Check the eyes.");
+    harness.step();
+    harness.get_by_label("Save dark").click();
+    harness.step();
+    settle(&mut harness);
+    step_until(&mut harness, "the renamed tag", |h| h.query_by_label("1 low light").is_some());
+
+    // Merge sunset into the renamed tag: alice's sunset on the first pair becomes low light.
+    harness.get_by_label("Merge sunset").click();
+    harness.step();
+    harness.get_by_label("into low light").click();
+    harness.step();
+    harness.get_by_label("Merge tags").click();
+    harness.step();
+    settle(&mut harness);
+    step_until(&mut harness, "sunset to go", |h| h.query_by_label("3 sunset").is_none());
+
+    let mut store = Store::open(&project).unwrap();
+    let tags = store.read(|tx| tx.tags()).unwrap();
+    let names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["low light", "blurry", "borderline"]);
+    assert!(tags[0].description.ends_with("Check the eyes."), "{}", tags[0].description);
+    let alice = labeler(&mut store, "alice");
+    let pair = first_pairs(&mut store, 1)[0];
+    assert_eq!(store.read(|tx| tx.pair_tags_by(pair, alice)).unwrap(), vec![tags[0].id]);
+}
+
+#[test]
+fn keys_act_on_the_pair_after_a_button_was_clicked() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    harness.get_by_label("2 blurry").click(); // the mouse works too
+    harness.step();
+    // Space must turn the page, not click the focused tag again.
+    press(&mut harness, Key::Space);
+    harness.get_by_label_contains("Pair 2 of 160");
+    harness.get_by_label("Blind mode").click();
+    harness.step();
+    press(&mut harness, Key::D);
+    settle(&mut harness);
+    harness.get_by_label("Truth: same");
+
+    let mut store = Store::open(&project).unwrap();
+    let alice = labeler(&mut store, "alice");
+    let pairs = first_pairs(&mut store, 2);
+    assert_eq!(store.read(|tx| tx.pair_tags_by(pairs[0], alice)).unwrap().len(), 1, "blurry, toggled once");
+    assert_eq!(store.read(|tx| tx.verdict(pairs[1], alice)).unwrap(), Some(Truth::Different));
+}
+
+#[test]
+fn pinch_or_wheel_zooms_both_photos_and_z_resets() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    let centre = harness.get_by_label("Photo A: amy/amy1.png").rect().center();
+    harness.hover_at(centre);
+    harness.step();
+    harness.event(egui::Event::Zoom(2.0));
+    harness.step();
+    assert!((harness.state().zoom_scale() - 2.0).abs() < 1e-3, "zoomed to {}", harness.state().zoom_scale());
+    press(&mut harness, Key::Z);
+    assert_eq!(harness.state().zoom_scale(), 1.0);
+}
+
+#[test]
+fn the_last_labeler_is_remembered_and_roles_are_set_in_the_picker() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    let state = harness.state().state.clone();
+    assert_eq!(state.last_labeler.as_deref(), Some("alice"));
+    drop(harness);
+
+    // A restart with the saved state goes straight to alice's review screen.
+    let path = project.clone();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), state, Some(path)));
+    step_until(&mut harness, "alice's review screen", |h| h.query_by_label("Labeler: alice").is_some());
+    harness.get_by_label("Switch labeler").click();
+    step_until(&mut harness, "the picker", |h| h.query_by_label("alice adjudicates").is_some());
+    harness.get_by_label("alice adjudicates").click();
+    harness.step();
+    settle(&mut harness);
+    harness.get_by_label("Label as alice").click();
+    step_until(&mut harness, "the adjudicator", |h| h.query_by_label("Labeler: alice (adjudicator)").is_some());
+
+    let mut store = Store::open(&project).unwrap();
+    let alice = store.read(|tx| tx.find_labeler("alice")).unwrap().unwrap();
+    assert_eq!(alice.role, pairscope::store::Role::Adjudicator);
+}
+
+#[test]
+fn model_errors_queue_follows_the_threshold_and_needs_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", false);
+    harness.get_by_label("Model errors and truth queues: hidden in blind mode.");
+    harness.get_by_label("Blind mode").click();
+    harness.step();
+    harness.get_by_label_contains("Model errors: no scores yet.");
+    drop(harness);
+
+    // An outside model that is sure of itself and wrong on three pairs, borderline on one.
+    let mut store = Store::open(&project).unwrap();
+    let mut csv = String::from("pair_id,score\n");
+    let fourth_is_same = store.read(|tx| tx.pairs()).unwrap()[3].truth == Some(Truth::Same);
+    for (i, pair) in store.read(|tx| tx.pairs()).unwrap().iter().enumerate() {
+        let right = if pair.truth == Some(Truth::Same) { 0.9 } else { 0.1 };
+        let score = match i {
+            0..3 => 1.0 - right,
+            3 => 0.55,
+            _ => right,
+        };
+        csv.push_str(&format!("\"{}\",{score}\n", pair.external_id.as_ref().unwrap()));
+    }
+    drop(store);
+    let scores = dir.path().join("scores.csv");
+    std::fs::write(&scores, csv).unwrap();
+    common::ok(["import-scores", project.to_str().unwrap(), "--csv", scores.to_str().unwrap(), "--model", "outside"]);
+
+    let state = State { threshold: 0.5, ..State::default() };
+    let path = project.clone();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), state, Some(path)));
+    step_until(&mut harness, "the picker", |h| h.query_by_label("Label as alice").is_some());
+    harness.get_by_label("Label as alice").click();
+    step_until(&mut harness, "the review screen", |h| h.query_by_label("Labeler: alice").is_some());
+    harness.get_by_label("Blind mode").click();
+    step_until(&mut harness, "the queues", |h| h.query_by_label_contains("Model errors (").is_some());
+    // Three sure mistakes, plus the 0.55 pair on whichever side of the threshold is wrong.
+    let (at_half, at_six) = if fourth_is_same { (3, 4) } else { (4, 3) };
+    harness.get_by_label(&format!("Model errors ({at_half})"));
+    harness.state_mut().state.threshold = 0.6;
+    harness.step();
+    harness.get_by_label(&format!("Model errors ({at_six})"));
+    harness.get_by_label_contains("Model errors (").click();
+    harness.step();
+    harness.step();
+    harness.get_by_label_contains("in Model errors");
+    harness.get_by_label_contains("Score (outside):");
+}
+
+#[test]
+fn dropping_a_project_file_on_the_window_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), None));
+    harness.step();
+    harness.get_by_label("Open project…");
+    #[derive(Debug)]
+    struct Dropped(PathBuf);
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &Path {
+            &self.0
+        }
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            std::fs::read(&self.0).map_err(|e| e.to_string())
+        }
+    }
+    harness.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(project.clone())));
+    step_until(&mut harness, "the dropped project", |h| h.query_by_label("Start labeling").is_some());
+    assert_eq!(harness.state().state.last_project.as_deref(), Some(project.as_path()));
+}
