@@ -113,6 +113,14 @@ pub enum Command {
         status (ok, several_faces, no_face, missing_file, undecodable, too_large), summarised \
         at the end.")]
     Embed(EmbedArgs),
+    /// Create the demo project (if needed) and open it; the default when pairscope starts fresh.
+    #[command(long_about = "Create the demo project and open it.\n\n\
+        The demo is built from six group photos embedded in pairscope: two faces of one photo \
+        are different people, a face and a changed copy of itself (darker, blurred, sunset \
+        colours, shifted, flipped, JPEG noise) are the same person. Three simulated labelers \
+        (named as such) label it, and the built-in model scores it. Without PATH it lives in \
+        your data directory.")]
+    Demo(DemoArgs),
     /// Make pairs from a folder of identity subfolders (DIR/<person>/*.jpg).
     #[command(long_about = "Make pairs from a folder of identity subfolders (DIR/<person>/*.jpg).\n\n\
         Every two images of one person form a same-person pair; different-person pairs are a \
@@ -246,6 +254,22 @@ pub struct SplitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to create the demo project (default: in your data directory).
+    pub path: Option<PathBuf>,
+    /// Only create it (already scored and labeled); do not open the GUI.
+    #[arg(long)]
+    pub no_gui: bool,
+    /// Recreate it even if it exists (its project file and images are replaced).
+    #[arg(long)]
+    pub replace: bool,
+    /// Developers: regenerate the demo recipe from the embedded photos and write it to FILE
+    /// (sample-data/demo-recipe.json is what this writes).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["path", "no_gui", "replace"])]
+    pub write_recipe: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct EmbedArgs {
     pub project: PathBuf,
     /// An ONNX face embedder to use instead of the built-in one (the built-in detector and
@@ -320,6 +344,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Embed(args)) => crate::cli_embed::embed(args),
+        Some(Command::Demo(args)) => crate::cli_demo::demo(args),
         Some(Command::ImportFolders { project, images, different, seed, verbose }) => {
             with_project(&project, verbose, |s| import::import_folders(s, &images, &FolderOptions { different, seed }))
         }

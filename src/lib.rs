@@ -6,6 +6,7 @@
 
 pub mod analysis;
 pub mod cli;
+mod cli_demo;
 mod cli_embed;
 pub mod curate;
 pub mod demo;

@@ -79,6 +79,14 @@ impl Tx<'_> {
     }
 }
 
+impl Tx<'_> {
+    /// Marks a labeler as simulated (the demo's made-up labelers), so the UI can say so.
+    pub fn mark_simulated(&self, labeler: LabelerId) -> Result<()> {
+        self.conn().execute("UPDATE labelers SET simulated = 1 WHERE id = ?1", [labeler])?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::store::test_util::temp_store;

@@ -87,6 +87,8 @@ pub(super) struct Transient {
     pub zoom: review::Zoom,
     pub show_overview: bool,
     pub queue_counts: Option<queues::Counts>,
+    /// Long work the welcome screen is waiting for (e.g. building the demo on first run).
+    pub busy: Option<String>,
 }
 
 pub struct PairscopeApp {
@@ -134,7 +136,12 @@ fn save_edit(store: &mut Store, edit: &LabelEdit) -> Result<(), StoreError> {
 impl PairscopeApp {
     pub fn new(cc: &eframe::CreationContext<'_>, project: Option<PathBuf>) -> Self {
         let state: State = cc.storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)).unwrap_or_default();
-        Self::with_state(cc.egui_ctx.clone(), state, project)
+        let first_run = project.is_none() && !state.last_project.as_ref().is_some_and(|p| p.is_file());
+        let mut app = Self::with_state(cc.egui_ctx.clone(), state, project);
+        if first_run {
+            app.commands.push(Command::OpenDemo);
+        }
+        app
     }
 
     /// The app without eframe storage (tests).
@@ -310,6 +317,24 @@ impl PairscopeApp {
         let me = self.project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id);
         match command {
             Command::OpenProject(path) => self.load(path, false),
+            Command::OpenDemo => {
+                let path = crate::demo::default_demo_path();
+                self.ui.busy = Some(format!(
+                    "Preparing the demo project in {} (first run: cutting faces, scoring them with the built-in model)…",
+                    path.parent().unwrap_or(&path).display()
+                ));
+                self.spawn(move || {
+                    let result = (|| {
+                        if !path.exists() {
+                            crate::demo::create_demo(&path, false, |_| {}).map_err(|e| e.to_string())?;
+                        }
+                        let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+                        let (info, data) = read_all(&mut store).map_err(|e| e.to_string())?;
+                        Ok((info, data, store))
+                    })();
+                    Loaded::Project { path, result }
+                });
+            }
             Command::CreateProject(path) => self.load(path, true),
             Command::Refresh => self.reload(),
             Command::CloseProject => {
@@ -420,6 +445,7 @@ impl PairscopeApp {
             self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {
                 Loaded::Project { path, result: Ok((info, data, store)) } => {
+                    self.ui.busy = None;
                     self.state.remember(&path);
                     let last = self.state.last_labeler.clone();
                     let me = data.labelers.iter().find(|l| Some(&l.name) == last.as_ref()).cloned();
@@ -436,7 +462,10 @@ impl PairscopeApp {
                         None => self.set_title(ctx),
                     }
                 }
-                Loaded::Project { result: Err(e), .. } => self.error = Some(e),
+                Loaded::Project { result: Err(e), .. } => {
+                    self.ui.busy = None;
+                    self.error = Some(e);
+                }
                 Loaded::Data { seq, result: Ok((info, data)) } => {
                     if seq < self.last_edit_seq {
                         // Edits made after this read are not in it; read again after them.
@@ -573,7 +602,7 @@ impl eframe::App for PairscopeApp {
                 }
                 Some(project) => self.commands.extend(overview::show(ui, project)),
                 None => {
-                    let commands = welcome::show(ui, &self.state, &mut self.path_field);
+                    let commands = welcome::show(ui, &self.state, &mut self.path_field, self.ui.busy.as_deref());
                     self.commands.extend(commands);
                 }
             });

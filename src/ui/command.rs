@@ -21,6 +21,8 @@ pub enum Nav {
 pub enum Command {
     OpenProject(PathBuf),
     CreateProject(PathBuf),
+    /// Open the demo project, creating it first if this is the first run.
+    OpenDemo,
     CloseProject,
     /// Reload everything shown about the open project from disk.
     Refresh,

@@ -5,9 +5,15 @@ use std::path::PathBuf;
 use super::app::State;
 use super::command::Command;
 
-pub(super) fn show(ui: &mut egui::Ui, state: &State, path_field: &mut String) -> Vec<Command> {
+pub(super) fn show(ui: &mut egui::Ui, state: &State, path_field: &mut String, busy: Option<&str>) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.vertical_centered(|ui| {
+        if let Some(busy) = busy {
+            ui.add_space(40.0);
+            ui.spinner();
+            ui.label(busy);
+            return;
+        }
         ui.add_space(40.0);
         ui.heading("pairscope");
         ui.label("Find where a face-verification model fails, and why.");
@@ -17,6 +23,13 @@ pub(super) fn show(ui: &mut egui::Ui, state: &State, path_field: &mut String) ->
                 && let Some(path) = rfd::FileDialog::new().add_filter("pairscope project", &["pairscope"]).pick_file()
             {
                 commands.push(Command::OpenProject(path));
+            }
+            if ui
+                .button("Open the demo project")
+                .on_hover_text("Real photos, simulated labelers, scored by the built-in model")
+                .clicked()
+            {
+                commands.push(Command::OpenDemo);
             }
             if ui.button("New project…").clicked()
                 && let Some(path) = rfd::FileDialog::new().add_filter("pairscope project", &["pairscope"]).save_file()
