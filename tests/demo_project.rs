@@ -49,7 +49,7 @@ fn recipe_truth_is_by_construction_and_labels_are_human_like() {
     assert!(error_rate(true) > error_rate(false), "{} vs {}", error_rate(true), error_rate(false));
     let labelers: std::collections::BTreeSet<_> = recipe.labels.iter().map(|l| l.labeler.as_str()).collect();
     assert_eq!(labelers.len(), 3);
-    assert!(labelers.iter().all(|l| l.contains("simulated")), "named as simulated: {labelers:?}");
+    assert!(labelers.iter().all(|l| l.starts_with("sim-")), "named as simulated: {labelers:?}");
 }
 
 #[test]

@@ -29,7 +29,8 @@ struct Persona {
     false_tag: f64,
 }
 
-pub const SIMULATED_LABELERS: [&str; 3] = ["sim-ana (simulated)", "sim-ben (simulated)", "sim-cy (simulated)"];
+/// The "sim-" prefix and the labelers' simulated flag (shown as "(simulated)" in the app) say what they are.
+pub const SIMULATED_LABELERS: [&str; 3] = ["sim-ana", "sim-ben", "sim-cy"];
 
 const PERSONAS: [Persona; 3] = [
     Persona {
