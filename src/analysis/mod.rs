@@ -1,5 +1,55 @@
-//! Pure analysis over columnar snapshots of a project. No I/O, no egui; uses nothing of ours.
+//! The analysis engine: pure functions over a columnar [`Snapshot`] of a project. No I/O,
+//! no GUI; it uses nothing else of ours.
+//!
+//! Typical use:
+//! - once per data change: [`Prepared::new`] (validates, derives consensus tags, HLP,
+//!   agreement, sorted scores per slice, AUC);
+//! - on every threshold change: [`Prepared::live`] (operating point, per-tag table, split
+//!   table), or the single tables ([`Prepared::tag_table`], [`Prepared::metadata_table`],
+//!   [`Prepared::tag_pair_table`], [`Prepared::split_table`]);
+//! - for the CLI: [`Report::new`] / [`Report::from_snapshot`], serialized with serde or
+//!   rendered by [`render_text`].
+//!
+//! Definitions (issue 4): a pair is evaluable when it has a truth and a score; predicted
+//! `same` ⇔ score ≥ threshold; an error is an evaluable pair predicted wrongly.
 
+mod agreement;
+mod confusion;
+mod consensus;
+mod hlp;
+mod kfold;
+mod label_index;
+mod pair_labels;
+mod prepared;
+#[cfg(test)]
+mod properties;
+mod report;
+mod roc;
+mod score_groups;
+mod score_order;
+mod slices;
+/// The input, built by the store.
 pub mod snapshot;
+mod splits;
+mod text;
+mod threshold;
 
-pub use snapshot::{Split, Truth};
+pub use agreement::{Agreement, CohenKappa, Disagreement, TagAgreement};
+pub use confusion::{Confusion, Rates};
+pub use consensus::consensus_of;
+pub use hlp::{Hlp, HlpSummary};
+pub use kfold::{FoldResult, KFold, KFoldError, contiguous_folds, kfold_accuracy};
+pub use prepared::{LiveTables, PairCounts, Prepared};
+pub use report::{
+    AgreementReport, CohenReport, HlpReport, Named, OperatingPointReport, Report, ReportError, RocReport, SplitReport,
+    SplitsReport, TagReport,
+};
+pub use roc::{DetPoint, RocPoint, TPR_AT_FPR, probit};
+pub use slices::{SliceKey, SliceRow, SliceSort, sort_rows};
+pub use snapshot::{
+    Labels, MAX_PAIRS, MAX_TAGS, MetadataColumn, SPLITS, Snapshot, SnapshotError, Split, TagBits, Truth, tag_indices,
+    tag_mask,
+};
+pub use splits::{Component, Diagnosis, SplitRow, SplitTable};
+pub use text::render_text;
+pub use threshold::{OperatingPoint, RuleError, ThresholdRule};

@@ -17,6 +17,7 @@ mod migrate;
 mod models;
 mod pairs;
 mod review;
+mod snapshot;
 mod tag_edit;
 mod tags;
 
@@ -35,9 +36,10 @@ pub use labelers::{Labeler, Role};
 pub use labels::{LabelChange, Origin};
 pub use merge_rows::{EventRow, PairHashes};
 pub use migrate::SCHEMA_VERSION;
-pub use models::{ModelKind, ScoreChange};
+pub use models::{ModelKind, ScoreChange, ScoredModel};
 pub use pairs::{NewPair, PairRecord};
 pub use review::{Adjudication, Decision, LabelEvent, ModelScores, ReviewData, ReviewImage, ReviewPair};
+pub use snapshot::ProjectSnapshot;
 pub use tag_edit::TagEdit;
 pub use tags::{NewTag, Tag, validate_tag_name};
 

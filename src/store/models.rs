@@ -97,3 +97,56 @@ impl Tx<'_> {
         Ok(change)
     }
 }
+
+/// A model with how many pairs it scored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoredModel {
+    pub id: ModelId,
+    pub name: String,
+    pub kind: ModelKind,
+    pub sha256: Option<String>,
+    pub scores: u64,
+}
+
+impl Tx<'_> {
+    /// Every model, oldest first, with its score count.
+    pub fn models(&self) -> Result<Vec<ScoredModel>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT m.id, m.name, m.kind, m.sha256, (SELECT count(*) FROM scores s WHERE s.model_id = m.id)
+             FROM models m ORDER BY m.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ScoredModel {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                sha256: r.get(3)?,
+                scores: r.get::<_, i64>(4)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The model a report should use: the one named, else the only model with scores, else the
+    /// built-in one. Several candidates and no name is an error that lists them.
+    pub fn choose_model(&self, name: Option<&str>) -> Result<Option<ScoredModel>> {
+        let models = self.models()?;
+        if let Some(name) = name {
+            return models.into_iter().find(|m| m.name == name).map(Some).ok_or_else(|| {
+                StoreError::Invalid(format!("no model named {name:?} in this project (see `pairscope info`)"))
+            });
+        }
+        let scored: Vec<ScoredModel> = models.into_iter().filter(|m| m.scores > 0).collect();
+        match scored.len() {
+            0 => Ok(None),
+            1 => Ok(scored.into_iter().next()),
+            _ => match scored.iter().position(|m| m.kind == ModelKind::Embedded) {
+                Some(i) => Ok(Some(scored[i].clone())),
+                None => Err(StoreError::Invalid(format!(
+                    "several models have scores ({}); choose one with --model",
+                    scored.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+                ))),
+            },
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! The report: the JSON contract that scripts and our own tests rely on
+//! (`pairscope report --json`). Every undefined number is JSON null, never NaN.
+
+use std::fmt;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::agreement::TagAgreement;
+use super::prepared::{PairCounts, Prepared};
+use super::roc::TPR_AT_FPR;
+use super::snapshot::{Snapshot, SnapshotError};
+use super::splits::{Diagnosis, SplitTable};
+use super::threshold::{RuleError, ThresholdRule};
+
+/// Ordered `name → value` pairs, serialized as a JSON object in this order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Named<T>(pub Vec<(String, T)>);
+
+impl<T: Serialize> Serialize for Named<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<T> Named<T> {
+    /// The value under `name`.
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct OperatingPointReport {
+    /// `max-accuracy`, `eer`, `fixed T` or `max-fpr F`.
+    pub rule: ThresholdRule,
+    /// `None` (null) when the threshold is +∞: nothing is predicted `same`.
+    pub threshold: Option<f64>,
+    pub tp: u64,
+    pub fp: u64,
+    pub tn: u64,
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+    pub accuracy: Option<f64>,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    pub f1: Option<f64>,
+    pub fpr: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RocReport {
+    pub auc: Option<f64>,
+    /// Keyed "1e-1" … "1e-6".
+    pub tpr_at_fpr: Named<Option<f64>>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct HlpReport {
+    pub accuracy: Option<f64>,
+    /// Every labeler who gave at least one verdict; null without verdicts on pairs with a
+    /// truth.
+    pub labelers: Named<Option<f64>>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CohenReport {
+    pub a: String,
+    pub b: String,
+    pub n: u64,
+    pub kappa: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct AgreementReport {
+    pub percent_agreement: Option<f64>,
+    pub fleiss_kappa: Option<f64>,
+    pub krippendorff_alpha: Option<f64>,
+    pub cohen_kappa: Vec<CohenReport>,
+    pub tags: Named<TagAgreement>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TagReport {
+    pub tag: String,
+    pub pairs: u64,
+    pub share_of_data: f64,
+    pub errors: u64,
+    pub share_of_errors: Option<f64>,
+    pub error_rate: f64,
+    pub accuracy: f64,
+    pub hlp: Option<f64>,
+    pub gap_to_hlp: Option<f64>,
+    pub priority: Option<f64>,
+    pub fp: u64,
+    #[serde(rename = "fn")]
+    pub fn_: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct SplitReport {
+    pub pairs: u64,
+    pub error_rate: f64,
+}
+
+/// `{"train": {…}, …, "human_error": …, "diagnosis": {…}}`: one entry per split with
+/// evaluable pairs, then the human error and the diagnosis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SplitsReport {
+    pub splits: Named<SplitReport>,
+    pub human_error: Option<f64>,
+    pub diagnosis: Diagnosis,
+}
+
+impl Serialize for SplitsReport {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.splits.0.len() + 2))?;
+        for (k, v) in &self.splits.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.serialize_entry("human_error", &self.human_error)?;
+        map.serialize_entry("diagnosis", &self.diagnosis)?;
+        map.end()
+    }
+}
+
+/// Everything `pairscope report` prints.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Report {
+    pub pairs: PairCounts,
+    pub operating_point: OperatingPointReport,
+    pub roc: RocReport,
+    pub hlp: HlpReport,
+    pub agreement: AgreementReport,
+    /// Sorted by priority.
+    pub tags: Vec<TagReport>,
+    pub splits: SplitsReport,
+}
+
+/// Why a report cannot be made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReportError {
+    Snapshot(SnapshotError),
+    Rule(RuleError),
+}
+
+impl fmt::Display for ReportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReportError::Snapshot(e) => write!(f, "invalid project data: {e}"),
+            ReportError::Rule(e) => write!(f, "invalid threshold rule: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReportError::Snapshot(e) => Some(e),
+            ReportError::Rule(e) => Some(e),
+        }
+    }
+}
+
+impl From<SnapshotError> for ReportError {
+    fn from(e: SnapshotError) -> Self {
+        ReportError::Snapshot(e)
+    }
+}
+
+impl From<RuleError> for ReportError {
+    fn from(e: RuleError) -> Self {
+        ReportError::Rule(e)
+    }
+}
+
+impl Report {
+    /// Validates and prepares the snapshot, then reports at the threshold `rule` picks.
+    pub fn from_snapshot(snapshot: &Snapshot, rule: ThresholdRule) -> Result<Report, ReportError> {
+        let prepared = Prepared::new(snapshot)?;
+        Ok(Report::new(&prepared, rule)?)
+    }
+
+    /// The report at the threshold `rule` picks.
+    pub fn new(prepared: &Prepared, rule: ThresholdRule) -> Result<Report, RuleError> {
+        let op = prepared.operating_point(rule)?;
+        let t = op.threshold;
+        let c = op.confusion;
+        let operating_point = OperatingPointReport {
+            rule,
+            threshold: op.finite_threshold(),
+            tp: c.tp,
+            fp: c.fp,
+            tn: c.tn,
+            fn_: c.fn_,
+            accuracy: op.rates.accuracy,
+            precision: op.rates.precision,
+            recall: op.rates.recall,
+            f1: op.rates.f1,
+            fpr: op.rates.fpr,
+        };
+        let roc = RocReport {
+            auc: prepared.auc(),
+            tpr_at_fpr: Named(
+                TPR_AT_FPR.iter().map(|&(key, fpr)| (key.to_string(), prepared.tpr_at_fpr(fpr))).collect(),
+            ),
+        };
+        let names = prepared.labeler_names();
+        let hlp = prepared.hlp();
+        let hlp = HlpReport {
+            accuracy: hlp.overall.accuracy(),
+            labelers: Named(
+                names
+                    .iter()
+                    .enumerate()
+                    .filter(|&(l, _)| hlp.gave_verdicts[l])
+                    .map(|(l, name)| (name.clone(), hlp.labelers[l].accuracy()))
+                    .collect(),
+            ),
+        };
+        let a = prepared.agreement();
+        let agreement = AgreementReport {
+            percent_agreement: a.percent_agreement,
+            fleiss_kappa: a.fleiss_kappa,
+            krippendorff_alpha: a.krippendorff_alpha,
+            cohen_kappa: a
+                .cohen_kappa
+                .iter()
+                .map(|k| CohenReport { a: names[k.a].clone(), b: names[k.b].clone(), n: k.n, kappa: k.kappa })
+                .collect(),
+            tags: Named(prepared.tag_names().iter().cloned().zip(a.tags.iter().copied()).collect()),
+        };
+        let tags = prepared
+            .tag_table(t)
+            .into_iter()
+            .map(|r| TagReport {
+                tag: r.name,
+                pairs: r.pairs,
+                share_of_data: r.share_of_data,
+                errors: r.errors,
+                share_of_errors: r.share_of_errors,
+                error_rate: r.error_rate,
+                accuracy: r.accuracy,
+                hlp: r.hlp,
+                gap_to_hlp: r.gap_to_hlp,
+                priority: r.priority,
+                fp: r.fp,
+                fn_: r.fn_,
+            })
+            .collect();
+        Ok(Report {
+            pairs: prepared.pair_counts(),
+            operating_point,
+            roc,
+            hlp,
+            agreement,
+            tags,
+            splits: splits_report(prepared.split_table(t)),
+        })
+    }
+
+    /// The report as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serializes")
+    }
+}
+
+fn splits_report(table: SplitTable) -> SplitsReport {
+    SplitsReport {
+        splits: Named(
+            table
+                .rows
+                .iter()
+                .map(|r| {
+                    let row = SplitReport { pairs: r.pairs, error_rate: r.error_rate };
+                    (r.split.name().to_string(), row)
+                })
+                .collect(),
+        ),
+        human_error: table.human_error,
+        diagnosis: table.diagnosis,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::snapshot::Split;
+    use crate::analysis::snapshot::Truth::{Different, Same};
+    use serde_json::{Value, json};
+
+    fn example() -> Snapshot {
+        let mut s = Snapshot::with_pairs(4, vec!["dark".into()], vec!["ann".into(), "bob".into()]);
+        s.score = vec![0.9, 0.8, 0.4, 0.2];
+        s.truth = vec![Some(Same), Some(Different), Some(Same), Some(Different)];
+        s.split = vec![Some(Split::Train), Some(Split::Train), Some(Split::Dev), None];
+        s.labels.push(0, 0, Some(Same), 1);
+        s.labels.push(0, 1, Some(Same), 1);
+        s.labels.push(1, 0, Some(Different), 0);
+        s.labels.push(1, 1, Some(Same), 1);
+        s
+    }
+
+    #[test]
+    fn json_has_exactly_the_contract_keys() {
+        let report = Report::from_snapshot(&example(), ThresholdRule::Fixed(0.5)).unwrap();
+        let v: Value = serde_json::from_str(&report.to_json()).unwrap();
+        // Key sets, compared sorted: `Value` may or may not keep the written order.
+        let keys = |v: &Value| -> Vec<String> {
+            let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        let sorted = |k: &[&str]| -> Vec<String> {
+            let mut k: Vec<String> = k.iter().map(|s| s.to_string()).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(&v), sorted(&["agreement", "hlp", "operating_point", "pairs", "roc", "splits", "tags"]));
+        assert_eq!(keys(&v["pairs"]), sorted(&["total", "with_truth", "scored", "evaluable"]));
+        assert_eq!(
+            keys(&v["operating_point"]),
+            sorted(&["rule", "threshold", "tp", "fp", "tn", "fn", "accuracy", "precision", "recall", "f1", "fpr"])
+        );
+        assert_eq!(keys(&v["roc"]), sorted(&["auc", "tpr_at_fpr"]));
+        assert_eq!(keys(&v["roc"]["tpr_at_fpr"]), sorted(&["1e-1", "1e-2", "1e-3", "1e-4", "1e-5", "1e-6"]));
+        assert_eq!(keys(&v["hlp"]), sorted(&["accuracy", "labelers"]));
+        assert_eq!(
+            keys(&v["agreement"]),
+            sorted(&["percent_agreement", "fleiss_kappa", "krippendorff_alpha", "cohen_kappa", "tags"])
+        );
+        assert_eq!(keys(&v["agreement"]["cohen_kappa"][0]), sorted(&["a", "b", "n", "kappa"]));
+        assert_eq!(keys(&v["agreement"]["tags"]["dark"]), sorted(&["krippendorff_alpha", "percent_agreement"]));
+        assert_eq!(
+            keys(&v["tags"][0]),
+            sorted(&[
+                "tag",
+                "pairs",
+                "share_of_data",
+                "errors",
+                "share_of_errors",
+                "error_rate",
+                "accuracy",
+                "hlp",
+                "gap_to_hlp",
+                "priority",
+                "fp",
+                "fn"
+            ])
+        );
+        assert_eq!(keys(&v["splits"]), sorted(&["train", "dev", "human_error", "diagnosis"]));
+        assert_eq!(keys(&v["splits"]["train"]), sorted(&["pairs", "error_rate"]));
+        assert_eq!(
+            keys(&v["splits"]["diagnosis"]),
+            sorted(&["avoidable_bias", "variance", "data_mismatch", "overfitting_to_dev", "largest"])
+        );
+    }
+
+    #[test]
+    fn maps_keep_their_order() {
+        let text = Report::from_snapshot(&example(), ThresholdRule::Fixed(0.5)).unwrap().to_json();
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert!(at("\"1e-1\"") < at("\"1e-2\"") && at("\"1e-5\"") < at("\"1e-6\""));
+        assert!(at("\"train\":") < at("\"dev\":") && at("\"dev\":") < at("\"human_error\""));
+        assert!(at("\"ann\": 1.0") < at("\"bob\": 0.5"));
+    }
+
+    #[test]
+    fn values_by_hand() {
+        let report = Report::from_snapshot(&example(), ThresholdRule::Fixed(0.5)).unwrap();
+        let v: Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(v["operating_point"]["rule"], json!("fixed 0.5"));
+        assert_eq!(v["operating_point"]["threshold"], json!(0.5));
+        // 0.9 S tp, 0.8 D fp, 0.4 S fn, 0.2 D tn.
+        assert_eq!(
+            [
+                &v["operating_point"]["tp"],
+                &v["operating_point"]["fp"],
+                &v["operating_point"]["tn"],
+                &v["operating_point"]["fn"]
+            ],
+            [&json!(1), &json!(1), &json!(1), &json!(1)]
+        );
+        assert_eq!(v["roc"]["auc"], json!(0.75));
+        // Humans: 3 of 4 verdicts right; ann 2/2, bob 1/2.
+        assert_eq!(v["hlp"], json!({"accuracy": 0.75, "labelers": {"ann": 1.0, "bob": 0.5}}));
+        assert_eq!(v["agreement"]["cohen_kappa"][0]["a"], json!("ann"));
+        assert_eq!(v["agreement"]["cohen_kappa"][0]["n"], json!(2));
+        // dark: pairs 0 and 1 → 1 error of 2 overall.
+        assert_eq!(v["tags"][0]["tag"], json!("dark"));
+        assert_eq!(v["tags"][0]["share_of_errors"], json!(0.5));
+        assert_eq!(v["splits"]["train"], json!({"pairs": 2, "error_rate": 0.5}));
+        assert_eq!(v["splits"]["human_error"], json!(0.25));
+        assert_eq!(v["splits"]["diagnosis"]["largest"], json!("avoidable_bias"));
+    }
+
+    #[test]
+    fn undefined_numbers_are_null_never_nan() {
+        // Nothing evaluable, no labels: almost everything is undefined.
+        let mut s = Snapshot::with_pairs(3, vec!["dark".into()], vec!["ann".into()]);
+        s.score = vec![f64::NAN, 0.3, f64::NAN];
+        let report = Report::from_snapshot(&s, ThresholdRule::MaxAccuracy).unwrap();
+        let text = report.to_json();
+        assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["operating_point"]["threshold"], Value::Null);
+        assert_eq!(v["operating_point"]["accuracy"], Value::Null);
+        assert_eq!(v["operating_point"]["fpr"], Value::Null);
+        assert_eq!(v["roc"]["auc"], Value::Null);
+        assert_eq!(v["roc"]["tpr_at_fpr"]["1e-3"], Value::Null);
+        assert_eq!(v["hlp"]["accuracy"], Value::Null);
+        assert_eq!(v["agreement"]["fleiss_kappa"], Value::Null);
+        assert_eq!(v["agreement"]["tags"]["dark"]["krippendorff_alpha"], Value::Null);
+        assert_eq!(v["splits"]["human_error"], Value::Null);
+        assert_eq!(v["splits"]["diagnosis"]["largest"], Value::Null);
+        assert_eq!(v["tags"], json!([]));
+    }
+
+    #[test]
+    fn errors_name_their_cause() {
+        let mut s = example();
+        s.score.push(0.1);
+        let err = Report::from_snapshot(&s, ThresholdRule::Eer).unwrap_err();
+        assert!(err.to_string().contains("truth"), "{err}");
+        let err = Report::from_snapshot(&example(), ThresholdRule::MaxFpr(2.0)).unwrap_err();
+        assert!(err.to_string().contains("maximum FPR 2"), "{err}");
+    }
+}

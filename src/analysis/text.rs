@@ -1,0 +1,253 @@
+//! The report as readable, aligned plain-text tables (`pairscope report` without `--json`).
+
+use std::fmt::Write;
+
+use super::report::Report;
+
+/// A rate as a percentage with two decimals; "-" when undefined.
+fn percent(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_string(), |x| format!("{:.2}%", 100.0 * x))
+}
+
+/// A signed difference in percentage points.
+fn points(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_string(), |x| format!("{:+.2} pp", 100.0 * x))
+}
+
+/// A coefficient (κ, α, AUC, priority) with four decimals.
+fn coefficient(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_string(), |x| format!("{x:.4}"))
+}
+
+/// Columns padded to their widest cell: the first left-aligned, the rest right-aligned.
+fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let width = |cell: &str| cell.chars().count();
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let mut text = String::from("  ");
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            let pad = " ".repeat(w - width(cell));
+            if i == 0 {
+                text.push_str(cell);
+                text.push_str(&pad);
+            } else {
+                text.push_str("  ");
+                text.push_str(&pad);
+                text.push_str(cell);
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(headers.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+/// The whole report as text.
+pub fn render_text(r: &Report) -> String {
+    let mut out = String::new();
+    let p = &r.pairs;
+    let _ = writeln!(
+        out,
+        "Pairs: {} total, {} with truth, {} scored, {} evaluable",
+        p.total, p.with_truth, p.scored, p.evaluable
+    );
+
+    let op = &r.operating_point;
+    let threshold = op.threshold.map_or_else(|| "none (nothing predicted same)".to_string(), |t| format!("{t}"));
+    let _ = writeln!(out, "\nOperating point ({}): threshold {threshold}", op.rule);
+    let fnr = op.recall.map(|r| 1.0 - r);
+    out.push_str(&table(
+        &["tp", "fp", "tn", "fn", "accuracy", "precision", "recall", "F1", "FPR", "FNR"],
+        &[vec![
+            op.tp.to_string(),
+            op.fp.to_string(),
+            op.tn.to_string(),
+            op.fn_.to_string(),
+            percent(op.accuracy),
+            percent(op.precision),
+            percent(op.recall),
+            percent(op.f1),
+            percent(op.fpr),
+            percent(fnr),
+        ]],
+    ));
+
+    let _ = writeln!(out, "\nROC: AUC {}", coefficient(r.roc.auc));
+    let keys: Vec<String> = r.roc.tpr_at_fpr.0.iter().map(|(k, _)| format!("FPR {k}")).collect();
+    let mut headers = vec!["TPR at"];
+    headers.extend(keys.iter().map(String::as_str));
+    let mut row = vec![String::new()];
+    row.extend(r.roc.tpr_at_fpr.0.iter().map(|(_, v)| percent(*v)));
+    out.push_str(&table(&headers, &[row]));
+
+    let _ = writeln!(
+        out,
+        "\nHuman-level performance: {} (human error {})",
+        percent(r.hlp.accuracy),
+        percent(r.hlp.accuracy.map(|a| 1.0 - a))
+    );
+    if !r.hlp.labelers.0.is_empty() {
+        let rows: Vec<Vec<String>> =
+            r.hlp.labelers.0.iter().map(|(name, acc)| vec![name.clone(), percent(*acc)]).collect();
+        out.push_str(&table(&["labeler", "HLP"], &rows));
+    }
+
+    let a = &r.agreement;
+    let _ = writeln!(out, "\nAgreement on verdicts");
+    out.push_str(&table(
+        &["measure", "value"],
+        &[
+            vec!["percent agreement".into(), percent(a.percent_agreement)],
+            vec!["Fleiss' kappa".into(), coefficient(a.fleiss_kappa)],
+            vec!["Krippendorff's alpha".into(), coefficient(a.krippendorff_alpha)],
+        ],
+    ));
+    if !a.cohen_kappa.is_empty() {
+        let rows: Vec<Vec<String>> = a
+            .cohen_kappa
+            .iter()
+            .map(|k| vec![k.a.clone(), k.b.clone(), k.n.to_string(), coefficient(k.kappa)])
+            .collect();
+        let _ = writeln!(out, "\nCohen's kappa");
+        out.push_str(&table(&["labeler a", "labeler b", "pairs", "kappa"], &rows));
+    }
+    if !a.tags.0.is_empty() {
+        let rows: Vec<Vec<String>> = a
+            .tags
+            .0
+            .iter()
+            .map(|(tag, t)| vec![tag.clone(), percent(t.percent_agreement), coefficient(t.krippendorff_alpha)])
+            .collect();
+        let _ = writeln!(out, "\nAgreement on tags");
+        out.push_str(&table(&["tag", "agreement", "alpha"], &rows));
+    }
+
+    let _ = writeln!(out, "\nTags (by priority = max(gap to HLP, 0) x share of data)");
+    if r.tags.is_empty() {
+        let _ = writeln!(out, "  no tag has an evaluable pair");
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .tags
+            .iter()
+            .map(|t| {
+                vec![
+                    t.tag.clone(),
+                    t.pairs.to_string(),
+                    percent(Some(t.share_of_data)),
+                    t.errors.to_string(),
+                    percent(t.share_of_errors),
+                    percent(Some(t.error_rate)),
+                    percent(Some(t.accuracy)),
+                    percent(t.hlp),
+                    points(t.gap_to_hlp),
+                    coefficient(t.priority),
+                    t.fp.to_string(),
+                    t.fn_.to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "tag",
+                "pairs",
+                "of data",
+                "errors",
+                "of errors",
+                "error rate",
+                "accuracy",
+                "HLP",
+                "gap to HLP",
+                "priority",
+                "fp",
+                "fn",
+            ],
+            &rows,
+        ));
+    }
+
+    let s = &r.splits;
+    let _ = writeln!(out, "\nSplits");
+    let mut rows: Vec<Vec<String>> = s
+        .splits
+        .0
+        .iter()
+        .map(|(name, row)| vec![name.clone(), row.pairs.to_string(), percent(Some(row.error_rate))])
+        .collect();
+    rows.push(vec!["human".into(), String::new(), percent(s.human_error)]);
+    out.push_str(&table(&["split", "pairs", "error"], &rows));
+    let rows: Vec<Vec<String>> = s
+        .diagnosis
+        .terms()
+        .iter()
+        .map(|(c, v)| {
+            let mark =
+                if s.diagnosis.largest == Some(*c) { format!("<- largest: {}", c.advice()) } else { String::new() };
+            vec![c.name().replace('_', " "), points(*v), mark]
+        })
+        .collect();
+    let _ = writeln!(out, "\nDiagnosis");
+    out.push_str(&table(&["term", "value", ""], &rows));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::snapshot::Truth::{Different, Same};
+    use crate::analysis::snapshot::{Snapshot, Split};
+    use crate::analysis::threshold::ThresholdRule;
+
+    #[test]
+    fn table_aligns_columns() {
+        let t = table(&["name", "n"], &[vec!["a".into(), "10".into()], vec!["longer".into(), "2".into()]]);
+        assert_eq!(t, "  name     n\n  a       10\n  longer   2\n");
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(percent(Some(0.12345)), "12.35%");
+        assert_eq!(percent(None), "-");
+        assert_eq!(points(Some(-0.015)), "-1.50 pp");
+        assert_eq!(coefficient(Some(0.5)), "0.5000");
+    }
+
+    #[test]
+    fn renders_every_section() {
+        let mut s = Snapshot::with_pairs(4, vec!["dark".into()], vec!["ann".into(), "bob".into()]);
+        s.score = vec![0.9, 0.8, 0.4, 0.2];
+        s.truth = vec![Some(Same), Some(Different), Some(Same), Some(Different)];
+        s.split = vec![Some(Split::Train), Some(Split::Train), Some(Split::Dev), None];
+        s.labels.push(0, 0, Some(Same), 1);
+        s.labels.push(0, 1, Some(Same), 1);
+        let r = Report::from_snapshot(&s, ThresholdRule::Fixed(0.5)).unwrap();
+        let text = render_text(&r);
+        for needle in [
+            "Pairs: 4 total",
+            "Operating point (fixed 0.5): threshold 0.5",
+            "AUC 0.7500",
+            "Human-level performance: 100.00%",
+            "Cohen's kappa",
+            "Agreement on tags",
+            "dark",
+            "train-dev",
+            "<- largest",
+        ] {
+            if needle == "train-dev" {
+                assert!(!text.contains(needle), "empty splits have no row");
+            } else {
+                assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+            }
+        }
+        assert!(!text.contains("NaN"));
+    }
+}

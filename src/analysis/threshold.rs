@@ -1,0 +1,316 @@
+//! Candidate thresholds and the rules that choose one.
+//!
+//! Candidates are the distinct scores of evaluable pairs plus +∞ (predict nothing `same`).
+//! A rate whose denominator is 0 (FPR without negatives, FNR without positives) counts as 0
+//! when choosing: no error of that kind is possible.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::confusion::{Confusion, Rates};
+
+/// How the operating threshold is chosen.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum ThresholdRule {
+    /// This threshold.
+    Fixed(f64),
+    /// The smallest candidate with FPR ≤ F (so the best recall under that FPR).
+    MaxFpr(f64),
+    /// The candidate with the highest accuracy; ties go to the larger threshold.
+    #[default]
+    MaxAccuracy,
+    /// The candidate where FPR and FNR cross: the smallest |FPR − FNR|, ties to the larger
+    /// threshold.
+    Eer,
+}
+
+impl ThresholdRule {
+    /// Rejects a NaN fixed threshold and an FPR bound outside [0, 1].
+    pub fn validate(&self) -> Result<(), RuleError> {
+        match *self {
+            ThresholdRule::Fixed(t) if t.is_nan() => Err(RuleError::NanThreshold),
+            ThresholdRule::MaxFpr(f) if !(0.0..=1.0).contains(&f) => Err(RuleError::FprOutOfRange(f)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// As in the report: `fixed 0.5`, `max-fpr 0.0001`, `max-accuracy`, `eer`.
+impl fmt::Display for ThresholdRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ThresholdRule::Fixed(t) => write!(f, "fixed {t}"),
+            ThresholdRule::MaxFpr(x) => write!(f, "max-fpr {x}"),
+            ThresholdRule::MaxAccuracy => f.write_str("max-accuracy"),
+            ThresholdRule::Eer => f.write_str("eer"),
+        }
+    }
+}
+
+impl Serialize for ThresholdRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A threshold rule that cannot be applied.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RuleError {
+    NanThreshold,
+    FprOutOfRange(f64),
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleError::NanThreshold => f.write_str("the threshold is not a number"),
+            RuleError::FprOutOfRange(x) => {
+                write!(f, "the maximum FPR {x} is not between 0 and 1")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// The outcome at one threshold.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OperatingPoint {
+    pub rule: ThresholdRule,
+    /// `+∞` when nothing is predicted `same` (serialized as null).
+    pub threshold: f64,
+    pub confusion: Confusion,
+    pub rates: Rates,
+}
+
+impl OperatingPoint {
+    /// The threshold, or `None` when it is +∞.
+    pub fn finite_threshold(&self) -> Option<f64> {
+        self.threshold.is_finite().then_some(self.threshold)
+    }
+}
+
+/// Candidate thresholds with cumulative counts, built once per data change.
+#[derive(Clone, Debug)]
+pub(crate) struct Candidates {
+    /// Descending: `+∞` first, then the distinct evaluable scores.
+    thresholds: Vec<f64>,
+    /// Positives / negatives with score ≥ `thresholds[i]`.
+    tp: Vec<u64>,
+    fp: Vec<u64>,
+    positives: u64,
+    negatives: u64,
+    max_accuracy: usize,
+    eer: usize,
+}
+
+impl Candidates {
+    /// `descending`: the evaluable pairs as `(score, positive)` in descending score order.
+    pub(crate) fn from_descending(descending: impl Iterator<Item = (f64, bool)>) -> Self {
+        let (lower, _) = descending.size_hint();
+        let mut thresholds = Vec::with_capacity(lower + 1);
+        let mut tp = Vec::with_capacity(lower + 1);
+        let mut fp = Vec::with_capacity(lower + 1);
+        thresholds.push(f64::INFINITY);
+        tp.push(0);
+        fp.push(0);
+        let (mut p, mut n) = (0u64, 0u64);
+        for (score, positive) in descending {
+            if score != *thresholds.last().unwrap_or(&f64::INFINITY) {
+                thresholds.push(score);
+                tp.push(p);
+                fp.push(n);
+            }
+            if positive {
+                p += 1;
+            } else {
+                n += 1;
+            }
+            let last = tp.len() - 1;
+            tp[last] = p;
+            fp[last] = n;
+        }
+        let mut c = Candidates { thresholds, tp, fp, positives: p, negatives: n, max_accuracy: 0, eer: 0 };
+        c.max_accuracy = c.argmin_by(|c, i| std::cmp::Reverse(c.tp[i] + c.negatives - c.fp[i]));
+        c.eer = c.argmin_by(|c, i| c.eer_gap(i));
+        c
+    }
+
+    /// First index minimizing `key`: candidates run from the largest threshold down, so
+    /// ties go to the larger threshold.
+    fn argmin_by<K: Ord>(&self, key: impl Fn(&Self, usize) -> K) -> usize {
+        (0..self.len()).min_by_key(|&i| key(self, i)).unwrap_or_default()
+    }
+
+    /// |FPR − FNR| scaled by P·N (exact in integers), with an undefined rate counted as 0.
+    fn eer_gap(&self, i: usize) -> u128 {
+        let (p, n) = (self.positives as u128, self.negatives as u128);
+        let fp = self.fp[i] as u128;
+        let fn_ = p - self.tp[i] as u128;
+        match (p > 0, n > 0) {
+            (true, true) => (fp * p).abs_diff(fn_ * n),
+            (true, false) => fn_,
+            (false, true) => fp,
+            (false, false) => 0,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.thresholds.len()
+    }
+
+    pub(crate) fn positives(&self) -> u64 {
+        self.positives
+    }
+
+    pub(crate) fn negatives(&self) -> u64 {
+        self.negatives
+    }
+
+    pub(crate) fn threshold(&self, i: usize) -> f64 {
+        self.thresholds[i]
+    }
+
+    /// Confusion counts at candidate `i`.
+    pub(crate) fn confusion(&self, i: usize) -> Confusion {
+        Confusion { tp: self.tp[i], fp: self.fp[i], tn: self.negatives - self.fp[i], fn_: self.positives - self.tp[i] }
+    }
+
+    /// Confusion counts at any threshold (NaN behaves as +∞).
+    pub(crate) fn confusion_at(&self, threshold: f64) -> Confusion {
+        let at_least = self.thresholds.partition_point(|&c| c >= threshold);
+        self.confusion(at_least.saturating_sub(1))
+    }
+
+    /// The smallest candidate whose FPR is ≤ `max_fpr`.
+    pub(crate) fn max_fpr(&self, max_fpr: f64) -> usize {
+        let n = self.negatives;
+        let within = |fp: &u64| n == 0 || (*fp as f64 / n as f64) <= max_fpr;
+        self.fp.partition_point(within).saturating_sub(1)
+    }
+
+    /// The candidate index a rule picks, or `None` for a fixed threshold.
+    pub(crate) fn index_for(&self, rule: ThresholdRule) -> Option<usize> {
+        match rule {
+            ThresholdRule::Fixed(_) => None,
+            ThresholdRule::MaxFpr(f) => Some(self.max_fpr(f)),
+            ThresholdRule::MaxAccuracy => Some(self.max_accuracy),
+            ThresholdRule::Eer => Some(self.eer),
+        }
+    }
+
+    /// The operating point a rule picks.
+    pub(crate) fn operating_point(&self, rule: ThresholdRule) -> Result<OperatingPoint, RuleError> {
+        rule.validate()?;
+        let (threshold, confusion) = match (rule, self.index_for(rule)) {
+            (ThresholdRule::Fixed(t), _) => (t, self.confusion_at(t)),
+            (_, Some(i)) => (self.threshold(i), self.confusion(i)),
+            (_, None) => unreachable!("every rule but fixed picks a candidate"),
+        };
+        Ok(OperatingPoint { rule, threshold, confusion, rates: confusion.rates() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Scores with truths: (0.9 S) (0.8 D) (0.8 S) (0.6 S) (0.4 D) (0.3 D) (0.1 S).
+    fn example() -> Candidates {
+        let items = [(0.9, true), (0.8, false), (0.8, true), (0.6, true), (0.4, false), (0.3, false), (0.1, true)];
+        Candidates::from_descending(items.into_iter())
+    }
+
+    #[test]
+    fn candidates_are_distinct_scores_plus_infinity() {
+        let c = example();
+        assert_eq!(c.thresholds, vec![f64::INFINITY, 0.9, 0.8, 0.6, 0.4, 0.3, 0.1]);
+        assert_eq!(c.tp, vec![0, 1, 2, 3, 3, 3, 4]);
+        assert_eq!(c.fp, vec![0, 0, 1, 1, 2, 3, 3]);
+        assert_eq!((c.positives(), c.negatives()), (4, 3));
+    }
+
+    #[test]
+    fn fixed_threshold_between_and_on_scores() {
+        let c = example();
+        let at = |t| {
+            let x = c.confusion_at(t);
+            (x.tp, x.fp, x.tn, x.fn_)
+        };
+        assert_eq!(at(0.8), (2, 1, 2, 2));
+        assert_eq!(at(0.7), (2, 1, 2, 2));
+        assert_eq!(at(0.95), (0, 0, 3, 4));
+        assert_eq!(at(f64::NEG_INFINITY), (4, 3, 0, 0));
+        assert_eq!(at(f64::INFINITY), (0, 0, 3, 4));
+        assert_eq!(at(f64::NAN), (0, 0, 3, 4));
+    }
+
+    #[test]
+    fn max_fpr_takes_the_smallest_qualifying_candidate() {
+        let c = example();
+        // FPR per candidate: 0, 0, 1/3, 1/3, 2/3, 1, 1.
+        assert_eq!(c.threshold(c.max_fpr(0.0)), 0.9);
+        assert_eq!(c.threshold(c.max_fpr(0.34)), 0.6);
+        assert_eq!(c.threshold(c.max_fpr(1.0)), 0.1);
+        // Only +∞ qualifies when the top score is a negative.
+        let c = Candidates::from_descending([(0.9, false), (0.1, true)].into_iter());
+        assert_eq!(c.threshold(c.max_fpr(0.0)), f64::INFINITY);
+        // No negatives: every candidate qualifies.
+        let c = Candidates::from_descending([(0.9, true), (0.1, true)].into_iter());
+        assert_eq!(c.threshold(c.max_fpr(0.0)), 0.1);
+    }
+
+    #[test]
+    fn max_accuracy_ties_go_to_the_larger_threshold() {
+        let c = example();
+        // Correct per candidate: 3, 4, 4, 5, 4, 3, 4 → 0.6.
+        assert_eq!(c.threshold(c.max_accuracy), 0.6);
+        // Correct: 1 at +∞, 1 at 0.5 (tp=1, tn=0): tie → +∞.
+        let c = Candidates::from_descending([(0.5, true), (0.5, false)].into_iter());
+        assert_eq!(c.threshold(c.max_accuracy), f64::INFINITY);
+    }
+
+    #[test]
+    fn eer_is_where_fpr_and_fnr_cross() {
+        let c = example();
+        // FPR: 0, 0, 1/3, 1/3, 2/3, 1, 1; FNR: 1, 3/4, 1/2, 1/4, 1/4, 1/4, 0.
+        // |FPR − FNR|·12: 12, 9, 2, 1, 5, 9, 12 → candidate 0.6.
+        assert_eq!(c.threshold(c.eer), 0.6);
+        let op = c.operating_point(ThresholdRule::Eer).unwrap();
+        assert_eq!(op.rates.fpr, Some(1.0 / 3.0));
+        assert_eq!(op.rates.fnr, Some(0.25));
+    }
+
+    #[test]
+    fn single_class_rules() {
+        // No negatives: EER minimizes FNR → smallest threshold.
+        let c = Candidates::from_descending([(0.9, true), (0.1, true)].into_iter());
+        assert_eq!(c.threshold(c.eer), 0.1);
+        // No positives: EER minimizes FPR → +∞; max accuracy → +∞.
+        let c = Candidates::from_descending([(0.9, false), (0.1, false)].into_iter());
+        assert_eq!(c.threshold(c.eer), f64::INFINITY);
+        assert_eq!(c.threshold(c.max_accuracy), f64::INFINITY);
+        // Nothing evaluable.
+        let c = Candidates::from_descending(std::iter::empty());
+        let op = c.operating_point(ThresholdRule::MaxAccuracy).unwrap();
+        assert_eq!(op.threshold, f64::INFINITY);
+        assert_eq!(op.finite_threshold(), None);
+        assert_eq!(op.rates.accuracy, None);
+    }
+
+    #[test]
+    fn rule_names_and_validation() {
+        assert_eq!(ThresholdRule::Fixed(0.5).to_string(), "fixed 0.5");
+        assert_eq!(ThresholdRule::MaxFpr(0.0001).to_string(), "max-fpr 0.0001");
+        assert_eq!(ThresholdRule::MaxAccuracy.to_string(), "max-accuracy");
+        assert_eq!(ThresholdRule::Eer.to_string(), "eer");
+        assert_eq!(serde_json::to_string(&ThresholdRule::MaxAccuracy).unwrap(), "\"max-accuracy\"");
+        assert!(ThresholdRule::Fixed(f64::NAN).validate().is_err());
+        assert!(ThresholdRule::MaxFpr(1.5).validate().is_err());
+        assert!(ThresholdRule::MaxFpr(f64::NAN).validate().is_err());
+        assert!(ThresholdRule::MaxFpr(0.0).validate().is_ok());
+        let c = example();
+        assert_eq!(c.operating_point(ThresholdRule::Fixed(f64::NAN)), Err(RuleError::NanThreshold));
+    }
+}
