@@ -113,6 +113,21 @@ pub enum Command {
         status (ok, several_faces, no_face, missing_file, undecodable, too_large), summarised \
         at the end.")]
     Embed(EmbedArgs),
+    /// Every number of the error analysis: operating point, ROC, HLP, agreement, per-tag table, splits.
+    #[command(long_about = "Every number of the error analysis, for people and for scripts.\n\n\
+        The operating point is chosen by a rule: by default max accuracy; --threshold T fixes \
+        it; --max-fpr F takes the smallest threshold with FPR <= F (the door-lock rule: \
+        \"FPR <= 0.01%, then the best recall\" is --max-fpr 0.0001); --eer where FPR and FNR \
+        cross. With --json the output is one JSON object (null, never NaN, where a number is \
+        undefined); otherwise readable tables.")]
+    Report(ReportArgs),
+    /// LFW 10-fold accuracy of a model's scores (threshold chosen on 9 folds, tested on the 10th).
+    EvalLfw {
+        project: PathBuf,
+        /// The model whose scores to evaluate (default: the only one, or the built-in one).
+        #[arg(long)]
+        model: Option<String>,
+    },
     /// Create the demo project (if needed) and open it; the default when pairscope starts fresh.
     #[command(long_about = "Create the demo project and open it.\n\n\
         The demo is built from six group photos embedded in pairscope: two faces of one photo \
@@ -254,6 +269,26 @@ pub struct SplitArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReportArgs {
+    pub project: PathBuf,
+    /// One JSON object instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    /// The model whose scores to use (default: the only one, or the built-in one).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Use this threshold.
+    #[arg(long, group = "rule")]
+    pub threshold: Option<f64>,
+    /// The smallest threshold with FPR <= F (e.g. 0.0001 for 0.01%).
+    #[arg(long, group = "rule", value_name = "F")]
+    pub max_fpr: Option<f64>,
+    /// The threshold where FPR and FNR cross.
+    #[arg(long, group = "rule")]
+    pub eer: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Where to create the demo project (default: in your data directory).
     pub path: Option<PathBuf>,
@@ -345,6 +380,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Embed(args)) => crate::cli_embed::embed(args),
         Some(Command::Demo(args)) => crate::cli_demo::demo(args),
+        Some(Command::Report(args)) => crate::cli_report::report(args),
+        Some(Command::EvalLfw { project, model }) => crate::cli_report::eval_lfw(&project, model.as_deref()),
         Some(Command::ImportFolders { project, images, different, seed, verbose }) => {
             with_project(&project, verbose, |s| import::import_folders(s, &images, &FolderOptions { different, seed }))
         }

@@ -1,0 +1,110 @@
+//! `pairscope report` and `pairscope eval-lfw`: the analysis engine on a project, from the shell.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+use crate::analysis::{self, Prepared, Report, ThresholdRule, Truth, render_text};
+use crate::cli::ReportArgs;
+use crate::store::Store;
+
+pub fn report(args: ReportArgs) -> anyhow::Result<()> {
+    let rule = match (args.threshold, args.max_fpr, args.eer) {
+        (Some(t), _, _) => ThresholdRule::Fixed(t),
+        (_, Some(f), _) => ThresholdRule::MaxFpr(f),
+        (_, _, true) => ThresholdRule::Eer,
+        _ => ThresholdRule::MaxAccuracy,
+    };
+    let mut store = Store::open(&args.project)?;
+    let project = store.read(|tx| {
+        let model = tx.choose_model(args.model.as_deref())?;
+        tx.snapshot(model.map(|m| m.id))
+    })?;
+    let report = Report::from_snapshot(&project.snapshot, rule)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.project.display()))?;
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", render_text(&report));
+    }
+    Ok(())
+}
+
+pub fn eval_lfw(project_path: &Path, model: Option<&str>) -> anyhow::Result<()> {
+    let mut store = Store::open(project_path)?;
+    let (model, project) = store.read(|tx| {
+        let model = tx.choose_model(model)?;
+        let snapshot = tx.snapshot(model.as_ref().map(|m| m.id))?;
+        Ok((model, snapshot))
+    })?;
+    let Some(model) = model else {
+        bail!("{}: no model has scored this project yet; run `pairscope embed` first", project_path.display());
+    };
+    let snapshot = &project.snapshot;
+    let fold_column = snapshot.metadata.iter().find(|c| c.name == "fold").with_context(|| {
+        format!("{}: no pair has an LFW fold; import them with `pairscope import-lfw`", project_path.display())
+    })?;
+
+    // The LFW pairs: those with a fold and a truth.
+    let mut score = Vec::new();
+    let mut truth = Vec::new();
+    let mut fold = Vec::new();
+    let mut folds = std::collections::BTreeSet::new();
+    for (i, code) in fold_column.codes.iter().enumerate() {
+        let (Some(code), Some(t)) = (code, snapshot.truth[i]) else { continue };
+        let Ok(number) = fold_column.values[*code as usize].parse::<usize>() else {
+            bail!("pair {}: fold {:?} is not a number", project.pair_ids[i], fold_column.values[*code as usize]);
+        };
+        folds.insert(number);
+        score.push(snapshot.score[i]);
+        truth.push(t);
+        fold.push(number);
+    }
+    // Folds are numbered from 1 in the project; k-fold wants 0..k.
+    let index: std::collections::HashMap<usize, usize> = folds.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    let fold: Vec<usize> = fold.iter().map(|f| index[f]).collect();
+    let k = folds.len();
+    let result = analysis::kfold_accuracy(&score, &truth, &fold, k).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    // AUC over the same pairs: a snapshot of just those scores and truths.
+    let lfw = analysis::Snapshot {
+        score: score.clone(),
+        truth: truth.iter().map(|t| Some(*t)).collect(),
+        split: vec![None; score.len()],
+        consensus_override: vec![None; score.len()],
+        ..analysis::Snapshot::default()
+    };
+    let auc = Prepared::new(&lfw).map_err(|e| anyhow::anyhow!("{e}"))?.auc();
+
+    let same = truth.iter().filter(|t| **t == Truth::Same).count();
+    println!(
+        "model {} on {} LFW pairs ({same} same, {} different), {k} folds",
+        model.name,
+        truth.len(),
+        truth.len() - same
+    );
+    match (result.mean, result.std) {
+        (Some(mean), Some(std)) => println!("{k}-fold accuracy  {:.2}% ± {:.2}", mean * 100.0, std * 100.0),
+        _ => println!("{k}-fold accuracy  n/a (no fold has scored pairs)"),
+    }
+    match auc {
+        Some(auc) => println!("ROC AUC           {auc:.4}"),
+        None => println!("ROC AUC           n/a"),
+    }
+    for f in &result.folds {
+        let threshold = f.threshold.map_or("+inf".to_owned(), |t| format!("{t:.4}"));
+        let accuracy = f.accuracy.map_or("n/a".to_owned(), |a| format!("{:.2}%", a * 100.0));
+        println!("  fold {:>2}: {:>4} pairs  threshold {threshold:>7}  accuracy {accuracy}", f.fold + 1, f.pairs);
+    }
+    println!("skipped {} pairs without a score (an image with no face, or not embedded yet)", result.unscored);
+    let statuses = store.read(|tx| tx.embedding_statuses(model.sha256.as_deref().unwrap_or_default()))?;
+    let bad: Vec<String> = statuses
+        .iter()
+        .filter(|(s, _)| !matches!(s.as_str(), "ok" | "several_faces"))
+        .map(|(s, n)| format!("{s} {n}"))
+        .collect();
+    if !bad.is_empty() {
+        println!("images without an embedding: {}", bad.join(", "));
+    }
+    Ok(())
+}
