@@ -159,7 +159,7 @@ fn score_pairs(
     let pairs = store.read(|tx| tx.pair_image_hashes())?;
     store.write(|tx| {
         let mut cache: HashMap<String, Option<CachedEmbedding>> = HashMap::new();
-        for (pair, a, b) in &pairs {
+        for (pair, name, a, b) in &pairs {
             for sha in [a, b] {
                 if !cache.contains_key(sha) {
                     cache.insert(sha.clone(), tx.cached_embedding(model_sha, sha)?);
@@ -175,7 +175,7 @@ fn score_pairs(
                     let why = |e: &Option<CachedEmbedding>| {
                         e.as_ref().map_or("not processed".to_owned(), |e| e.status.clone())
                     };
-                    summary.pairs_unscored.push(format!("pair {pair}: image a {}, image b {}", why(ea), why(eb)));
+                    summary.pairs_unscored.push(format!("pair {name}: image a {}, image b {}", why(ea), why(eb)));
                 }
             }
         }

@@ -31,7 +31,10 @@ fn embed_scores_pairs_reports_bad_images_and_reuses_the_cache() {
     assert!(out.contains("4 processed"), "{out}");
     assert!(out.contains("ok 3") && out.contains("undecodable 1"), "{out}");
     assert!(out.contains("scored 2 pairs; 1 without a score"), "{out}");
-    assert!(out.contains("undecodable"), "the unscored pair says why: {out}");
+    assert!(
+        out.contains("pair broken: image a ok, image b undecodable"),
+        "the unscored pair says which and why: {out}"
+    );
 
     let again = ok(["embed", p, "--quiet"]);
     assert!(again.contains("4 from the cache, 0 processed"), "{again}");

@@ -102,13 +102,14 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Every pair with the sha256 of its two images.
-    pub fn pair_image_hashes(&self) -> Result<Vec<(PairId, String, String)>> {
+    /// Every pair with the name users know it by (its own id, else its row id) and the sha256
+    /// of its two images.
+    pub fn pair_image_hashes(&self) -> Result<Vec<(PairId, String, String, String)>> {
         let mut stmt = self.conn().prepare(
-            "SELECT p.id, a.sha256, b.sha256 FROM pairs p
+            "SELECT p.id, coalesce(p.external_id, '#' || p.id), a.sha256, b.sha256 FROM pairs p
              JOIN images a ON a.id = p.image_a JOIN images b ON b.id = p.image_b ORDER BY p.id",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
