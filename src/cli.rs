@@ -286,6 +286,12 @@ pub struct ReportArgs {
     /// The threshold where FPR and FNR cross.
     #[arg(long, group = "rule")]
     pub eer: bool,
+    /// Also write a self-contained HTML report (tables and plots) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Also write every table as a CSV file into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,8 @@ use anyhow::{Context, bail};
 
 use crate::analysis::{self, Prepared, Report, ThresholdRule, Truth, render_text};
 use crate::cli::ReportArgs;
+use crate::curate::html_report::{ReportPlots, html_report};
+use crate::curate::report_csv::write_report_csvs;
 use crate::store::Store;
 
 pub fn report(args: ReportArgs) -> anyhow::Result<()> {
@@ -16,12 +18,34 @@ pub fn report(args: ReportArgs) -> anyhow::Result<()> {
         _ => ThresholdRule::MaxAccuracy,
     };
     let mut store = Store::open(&args.project)?;
-    let project = store.read(|tx| {
+    let (model, project) = store.read(|tx| {
         let model = tx.choose_model(args.model.as_deref())?;
-        tx.snapshot(model.map(|m| m.id))
+        let snapshot = tx.snapshot(model.as_ref().map(|m| m.id))?;
+        Ok((model, snapshot))
     })?;
-    let report = Report::from_snapshot(&project.snapshot, rule)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.project.display()))?;
+    let fail = |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: {e}", args.project.display());
+    let prepared = Prepared::new(&project.snapshot).map_err(|e| fail(&e))?;
+    let report = Report::new(&prepared, rule).map_err(|e| fail(&e))?;
+    if let Some(file) = &args.html {
+        let snapshot = &project.snapshot;
+        let scores_of = |wanted: Truth| -> Vec<f64> {
+            (0..snapshot.score.len())
+                .filter(|&i| snapshot.truth[i] == Some(wanted) && snapshot.score[i].is_finite())
+                .map(|i| snapshot.score[i])
+                .collect()
+        };
+        let (same, different) = (scores_of(Truth::Same), scores_of(Truth::Different));
+        let roc = prepared.roc_curve(true);
+        let plots = ReportPlots { roc: roc.as_deref(), same_scores: &same, different_scores: &different };
+        let title = args.project.file_stem().map_or("project".into(), |s| s.to_string_lossy().into_owned());
+        let html = html_report(&title, model.as_ref().map(|m| m.name.as_str()), &report, &plots);
+        std::fs::write(file, html).with_context(|| format!("writing {}", file.display()))?;
+        eprintln!("wrote {}", file.display());
+    }
+    if let Some(dir) = &args.csv {
+        let files = write_report_csvs(&report, dir).map_err(|e| anyhow::anyhow!(e))?;
+        eprintln!("wrote {} tables into {}", files.len(), dir.display());
+    }
     if args.json {
         println!("{}", report.to_json());
     } else {

@@ -37,7 +37,8 @@ fn report_json_follows_the_contract_and_rules_change_the_threshold() {
     std::fs::write(
         &labels,
         "pair_id,labeler,verdict,tags\namy/amy1.png|amy/amy2.png,ann,same,dark\n\
-         amy/amy1.png|amy/amy2.png,bob,different,\namy/amy1.png|amy/amy3.png,ann,same,\n",
+         amy/amy1.png|amy/amy2.png,bob,different,\namy/amy1.png|amy/amy3.png,ann,same,\n\
+         amy/amy1.png|amy/amy3.png,<script>x</script>,same,\n",
     )
     .unwrap();
     ok(["import-labels", arg(&project), "--csv", arg(&labels)]);
@@ -67,6 +68,17 @@ fn report_json_follows_the_contract_and_rules_change_the_threshold() {
         serde_json::from_str(&ok(["report", arg(&project), "--json", "--threshold", "0.5"])).unwrap();
     assert_eq!(fixed["operating_point"]["threshold"], 0.5);
     assert!(!ok(["report", arg(&project)]).contains("NaN"));
+
+    let html = dir.path().join("report.html");
+    let tables = dir.path().join("tables");
+    ok(["report", arg(&project), "--html", arg(&html), "--csv", arg(&tables)]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(page.matches("<svg").count(), 2, "histogram and ROC are inline");
+    assert!(!page.contains("src=\"http") && !page.contains("href=\"http"), "self-contained");
+    assert!(page.contains("&lt;script&gt;") && !page.contains("<script>"), "user names are escaped");
+    let tags = std::fs::read_to_string(tables.join("tags.csv")).unwrap();
+    assert!(tags.starts_with("tag,pairs,share_of_data"), "{tags}");
+    assert!(tables.join("cohen_kappa.csv").is_file());
 
     let err = stderr(&pairscope(["report", arg(&project), "--model", "nope"]));
     assert!(err.contains("no model named \"nope\""), "{err}");
