@@ -2,6 +2,7 @@
 
 use super::app::PairscopeApp;
 use super::command::Command;
+use super::screens::Screen;
 use super::tag_editor::TagEditor;
 use crate::store::Role;
 
@@ -20,6 +21,12 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
             }
             if ui.button("Tags…").clicked() {
                 app.ui.tag_editor = Some(TagEditor::new(&project.labeling.data.tags));
+            }
+            ui.separator();
+            for screen in [Screen::Review, Screen::Model, Screen::Agreement, Screen::ErrorAnalysis] {
+                if ui.selectable_label(app.ui.screen == screen, screen.title()).clicked() && app.ui.screen != screen {
+                    commands.push(Command::ShowScreen(screen));
+                }
             }
             let Some(session) = &project.session else { return };
             ui.separator();
