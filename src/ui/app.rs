@@ -132,6 +132,10 @@ pub struct PairscopeApp {
     analysis_generation: u64,
     /// CPU time of the last `ui()` pass.
     last_frame_time: Option<Duration>,
+    /// When the app was created (for the time to first paint).
+    created: Instant,
+    /// What arrived and is drawn at the end of this frame (logged with the time since start).
+    paint_pending: Option<&'static str>,
     commands: Vec<Command>,
     background: Background<Loaded>,
     /// Jobs sent to the I/O thread whose result has not come back yet.
@@ -192,6 +196,8 @@ impl PairscopeApp {
             analysis: None,
             analysis_generation: 0,
             last_frame_time: None,
+            created: Instant::now(),
+            paint_pending: None,
             commands: Vec::new(),
             in_flight: 0,
             seq: 0,
@@ -607,6 +613,9 @@ impl PairscopeApp {
             self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {
                 Loaded::Project { path, result: Ok((info, data, store)) } => {
+                    let millis = self.created.elapsed().as_millis() as u64;
+                    tracing::info!(millis, "project loaded");
+                    self.paint_pending = Some("first paint of the project");
                     self.ui.busy = None;
                     self.state.remember(&path);
                     let last = self.state.last_labeler.clone();
@@ -664,6 +673,8 @@ impl PairscopeApp {
                         continue;
                     }
                     self.ui.analysis.loading = false;
+                    tracing::info!(millis = self.created.elapsed().as_millis() as u64, "analysis ready");
+                    self.paint_pending = Some("first paint of the analysis");
                     match result {
                         Ok(data) => {
                             self.analysis = Some(*data);
@@ -838,6 +849,9 @@ impl eframe::App for PairscopeApp {
         if let Some(started) = self.frame_started {
             let elapsed = started.elapsed();
             self.last_frame_time = Some(elapsed);
+            if let Some(what) = self.paint_pending.take() {
+                tracing::info!(frame = self.frame, millis = self.created.elapsed().as_millis() as u64, "{what}");
+            }
             tracing::debug!(frame = self.frame, micros = elapsed.as_micros() as u64, "ui pass");
         }
     }

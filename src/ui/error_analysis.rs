@@ -56,14 +56,16 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
                 return;
             }
             view.metadata_column = view.metadata_column.min(names.len() - 1);
-            egui::ComboBox::from_id_salt("metadata column").selected_text(names[view.metadata_column]).show_ui(
-                ui,
-                |ui| {
+            let label = ui.label("column");
+            egui::ComboBox::from_id_salt("metadata column")
+                .selected_text(names[view.metadata_column])
+                .show_ui(ui, |ui| {
                     for (i, name) in names.iter().enumerate() {
                         ui.selectable_value(&mut view.metadata_column, i, *name);
                     }
-                },
-            );
+                })
+                .response
+                .labelled_by(label.id);
             if let Some(mut rows) = prepared.metadata_table(view.metadata_column, threshold) {
                 slice_table::sort(&mut rows, view.metadata_sort);
                 let name = format!("{}.csv", names[view.metadata_column]);

@@ -32,7 +32,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
     let errors = data.slice_errors(&key, threshold);
     let dark = ui.visuals().dark_mode;
     ui.horizontal(|ui| {
-        if ui.button("⏴ Back to the tables").clicked() {
+        if ui.button("Back to the tables").clicked() {
             app.ui.analysis.browsing = None;
         }
         ui.heading(format!("Errors in {}", data.slice_name(&key)));

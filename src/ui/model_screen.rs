@@ -18,18 +18,22 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     let Some(data) = app.analysis.as_ref() else { return commands };
     if data.models.len() > 1 {
         ui.horizontal(|ui| {
-            ui.label("Scores of");
+            let label = ui.label("Scores of");
             let current = data.model.as_ref().map(|m| m.name.clone()).unwrap_or_default();
-            egui::ComboBox::from_id_salt("model").selected_text(&current).show_ui(ui, |ui| {
-                for m in &data.models {
-                    if ui
-                        .selectable_label(m.name == current, format!("{} ({} scores)", m.name, count(m.scores)))
-                        .clicked()
-                    {
-                        commands.push(Command::ChooseModel(m.name.clone()));
+            egui::ComboBox::from_id_salt("model")
+                .selected_text(&current)
+                .show_ui(ui, |ui| {
+                    for m in &data.models {
+                        if ui
+                            .selectable_label(m.name == current, format!("{} ({} scores)", m.name, count(m.scores)))
+                            .clicked()
+                        {
+                            commands.push(Command::ChooseModel(m.name.clone()));
+                        }
                     }
-                }
-            });
+                })
+                .response
+                .labelled_by(label.id);
         });
     }
     ui.separator();
@@ -106,7 +110,6 @@ fn roc(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) {
     let dark = ui.visuals().dark_mode;
     Plot::new("roc")
         .height(height)
-        .data_aspect(1.0)
         .include_x(0.0)
         .include_x(1.0)
         .include_y(0.0)

@@ -16,7 +16,7 @@ pub fn marker(dark: bool) -> egui::Color32 {
 }
 
 /// Rates marked on a probit axis.
-const PROBIT_MARKS: [f64; 11] = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.05, 0.1, 0.2, 0.5, 0.8, 0.95];
+const PROBIT_MARKS: [f64; 8] = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 0.5, 0.9];
 
 /// Grid marks at round rates (the axis is in probit units).
 pub fn probit_grid(input: GridInput) -> Vec<GridMark> {

@@ -69,13 +69,19 @@ pub(super) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut AnalysisUi)
         return commands;
     }
     egui::Grid::new("runs").striped(true).min_col_width(60.0).show(ui, |ui| {
-        for h in ["A", "B", "Run", "Model", "Rule", "Threshold", "Accuracy", "Saved"] {
+        ui.strong("Compare");
+        ui.label("");
+        for h in ["Run", "Model", "Rule"] {
             ui.strong(h);
         }
+        for h in ["Threshold", "Accuracy"] {
+            right(ui, egui::RichText::new(h).strong());
+        }
+        ui.strong("Saved");
         ui.end_row();
         for run in runs.iter().rev() {
-            ui.radio_value(&mut view.compare[0], Some(run.id), "").on_hover_text(format!("Compare {} as A", run.name));
-            ui.radio_value(&mut view.compare[1], Some(run.id), "").on_hover_text(format!("Compare {} as B", run.name));
+            ui.radio_value(&mut view.compare[0], Some(run.id), "A").on_hover_text(format!("Compare {} as A", run.name));
+            ui.radio_value(&mut view.compare[1], Some(run.id), "B").on_hover_text(format!("Compare {} as B", run.name));
             ui.label(&run.name);
             ui.label(run.model.as_deref().unwrap_or("–"));
             ui.label(&run.rule);
@@ -93,7 +99,7 @@ pub(super) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut AnalysisUi)
     ui.add_space(6.0);
     let rows = compare(a, b);
     ui.horizontal(|ui| {
-        ui.strong(format!("{} (A) → {} (B): accuracy {} → {}", a.name, b.name, pct(accuracy(a)), pct(accuracy(b))));
+        ui.strong(format!("{} (A) vs {} (B): accuracy {} vs {}", a.name, b.name, pct(accuracy(a)), pct(accuracy(b))));
         if ui.small_button("Export CSV…").clicked() {
             let mut csv = csv_line(["tag", "error_rate_a", "error_rate_b", "change"]);
             let opt = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();

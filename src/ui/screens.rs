@@ -117,10 +117,16 @@ pub(super) fn threshold_controls(
     let h = &data.histograms;
     let (lo, hi) = if h.same.is_empty() { (0.0, 1.0) } else { (h.min, h.min + h.width * h.same.len() as f64) };
     ui.horizontal_wrapped(|ui| {
-        ui.label("Threshold");
-        let slider = egui::Slider::new(threshold, lo..=hi).max_decimals(4).min_decimals(4);
+        let label = ui.label("Threshold");
+        ui.spacing_mut().slider_width = 320.0;
+        let slider = egui::Slider::new(threshold, lo..=hi)
+            .max_decimals(4)
+            .min_decimals(4)
+            // Clamping on every frame would round a rule's exact threshold to the shown decimals.
+            .clamping(egui::SliderClamping::Edits);
         if ui
-            .add_sized([320.0, 20.0], slider)
+            .add(slider)
+            .labelled_by(label.id)
             .on_hover_text("Pairs scoring at or above it are predicted same.")
             .changed()
         {
@@ -129,13 +135,15 @@ pub(super) fn threshold_controls(
         ui.separator();
         let mut rule_button = |ui: &mut egui::Ui, rule: ThresholdRule, text: &str| {
             let selected = view.rule == Some(rule);
-            if ui.selectable_label(selected, text).clicked()
+            let response = ui.selectable_label(selected, text);
+            if response.clicked()
                 && let Ok(op) = data.prepared.operating_point(rule)
             {
                 // +∞ (nothing predicted same) shows as the top of the slider.
                 *threshold = op.finite_threshold().unwrap_or(hi);
                 view.rule = Some(rule);
             }
+            response
         };
         rule_button(ui, ThresholdRule::MaxAccuracy, "Max accuracy");
         rule_button(ui, ThresholdRule::Eer, "EER");
@@ -145,8 +153,10 @@ pub(super) fn threshold_controls(
             view.custom_fpr = 0.01;
         }
         let custom = view.custom_fpr;
-        rule_button(ui, ThresholdRule::MaxFpr(custom), "FPR ≤");
-        ui.add(egui::DragValue::new(&mut view.custom_fpr).range(1e-6..=1.0).speed(0.0005).max_decimals(6));
+        let custom_button = rule_button(ui, ThresholdRule::MaxFpr(custom), "FPR ≤");
+        ui.add(egui::DragValue::new(&mut view.custom_fpr).range(1e-6..=1.0).speed(0.0005).max_decimals(6))
+            .labelled_by(custom_button.id)
+            .on_hover_text("The custom FPR bound");
     });
     *threshold
 }

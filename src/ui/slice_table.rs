@@ -67,9 +67,9 @@ impl SliceColumn {
             SliceColumn::Errors => "Pairs the model gets wrong at this threshold.",
             SliceColumn::ShareOfErrors => "The slice's share of all the model's errors.",
             SliceColumn::ErrorRate => "Errors / pairs in the slice.",
-            SliceColumn::Accuracy => "1 − error rate.",
+            SliceColumn::Accuracy => "1 - error rate.",
             SliceColumn::Hlp => "Human-level performance: the labelers' accuracy on the slice.",
-            SliceColumn::GapToHlp => "HLP − accuracy: how much better humans do.",
+            SliceColumn::GapToHlp => "HLP - accuracy: how much better humans do.",
             SliceColumn::Priority => "max(gap to HLP, 0) × share of data: what fixing the slice could gain.",
             SliceColumn::Fp => "Different people predicted same.",
             SliceColumn::Fn => "Same person predicted different.",
@@ -181,6 +181,17 @@ pub fn to_csv(rows: &[SliceRow]) -> String {
 
 const ROW_HEIGHT: f32 = 20.0;
 
+/// A small triangle: pointing up when sorted smallest first, down when largest first
+/// (painted: the bundled fonts have no arrow glyphs).
+fn sort_marker(ui: &mut egui::Ui, ascending: bool) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+    let c = rect.center();
+    let (tip, base) = if ascending { (-4.0, 3.0) } else { (4.0, -3.0) };
+    let points = vec![egui::pos2(c.x, c.y + tip), egui::pos2(c.x - 4.0, c.y + base), egui::pos2(c.x + 4.0, c.y + base)];
+    let colour = ui.visuals().strong_text_color();
+    ui.painter().add(egui::Shape::convex_polygon(points, colour, egui::Stroke::NONE));
+}
+
 /// Shows the rows (sorted by `sort` first). Returns the slice whose name was clicked.
 pub fn show(
     ui: &mut egui::Ui,
@@ -212,20 +223,24 @@ pub fn show(
             .header(ROW_HEIGHT + 4.0, |mut header| {
                 for c in SliceColumn::ALL {
                     header.col(|ui| {
-                        let arrow = if sort_state.column == c {
-                            if sort_state.ascending { " ⏶" } else { " ⏷" }
-                        } else {
-                            ""
-                        };
+                        let sorted = (sort_state.column == c).then_some(sort_state.ascending);
                         let layout = if c == SliceColumn::Name {
                             egui::Layout::left_to_right(egui::Align::Center)
                         } else {
                             egui::Layout::right_to_left(egui::Align::Center)
                         };
                         ui.with_layout(layout, |ui| {
-                            let text = egui::RichText::new(format!("{}{arrow}", c.title())).strong();
+                            if let Some(ascending) = sorted {
+                                sort_marker(ui, ascending);
+                            }
+                            let text = egui::RichText::new(c.title()).strong();
                             if ui.add(egui::Button::new(text).frame(false)).on_hover_text(c.hint()).clicked() {
                                 sort_state.click(c);
+                            }
+                            if c == SliceColumn::Name
+                                && let Some(ascending) = sorted
+                            {
+                                sort_marker(ui, ascending);
                             }
                         });
                     });

@@ -53,8 +53,9 @@ pub(super) fn show(ui: &mut egui::Ui, data: &AnalysisData, view: &mut AnalysisUi
                 sorted[sorted.len() / 10]
             });
             col.horizontal(|ui| {
-                ui.label(format!("Suggest {} when the {} is below", s.tag, s.measure));
-                ui.add(egui::DragValue::new(below).range(lo..=hi).speed((hi - lo) / 200.0).max_decimals(3));
+                let label = ui.label(format!("Suggest {} when the {} is below", s.tag, s.measure));
+                ui.add(egui::DragValue::new(below).range(lo..=hi).speed((hi - lo) / 200.0).max_decimals(3))
+                    .labelled_by(label.id);
             });
             let width = ((hi - lo) / BINS as f64).max(1e-9);
             let mut bins = vec![0u64; BINS];
@@ -72,7 +73,7 @@ pub(super) fn show(ui: &mut egui::Ui, data: &AnalysisData, view: &mut AnalysisUi
                 .allow_zoom(false)
                 .allow_scroll(false)
                 .show(col, |plot| {
-                    plot.bar_chart(BarChart::new(s.measure, bars));
+                    plot.bar_chart(BarChart::new(s.measure, bars).color(egui::Color32::GRAY));
                     plot.vline(VLine::new("below", *below).color(egui::Color32::RED));
                 });
             let tag = data.prepared.tag_names().iter().position(|n| n.eq_ignore_ascii_case(s.tag));
