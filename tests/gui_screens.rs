@@ -52,10 +52,11 @@ fn settle(harness: &mut H<'_>) {
 
 fn app<'a>(project: &Path, dark: bool) -> H<'a> {
     let project = project.to_owned();
-    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(move |cc| {
-        cc.egui_ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
-        PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project.clone()))
-    });
+    let theme = if dark { egui::Theme::Dark } else { egui::Theme::Light };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_theme(theme)
+        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project.clone())));
     step_until(&mut harness, "the project to load", |h| h.query_by_label("Error analysis").is_some());
     harness
 }
@@ -162,6 +163,8 @@ fn clicking_a_tag_opens_exactly_its_errors_most_wrong_first() {
     harness.get_by_label_contains("Errors in dark");
     harness.get_by_label(&format!("{} errors: ", expected.len()));
 
+    harness.remove_cursor();
+    harness.run();
     harness.snapshot("error_browser");
     harness.get_by_label("Back to the tables").click();
     harness.run();
@@ -213,11 +216,17 @@ fn snapshots_in_theme(dark: bool) {
     open(&mut harness, "Error analysis");
     harness.get_by_label("Max accuracy").click();
     harness.run();
+    harness.remove_cursor();
+    harness.run();
     harness.snapshot(format!("error_analysis_{theme}"));
     open(&mut harness, "Agreement");
+    harness.remove_cursor();
+    harness.run();
     harness.snapshot(format!("agreement_{theme}"));
     open(&mut harness, "Model");
     harness.get_by_label("Max accuracy").click();
+    harness.run();
+    harness.remove_cursor();
     harness.run();
     harness.snapshot(format!("model_{theme}"));
 }

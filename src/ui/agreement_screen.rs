@@ -24,7 +24,7 @@ fn kappa_grid(ui: &mut egui::Ui, names: &[String], agreement: &Agreement) {
     let dark = ui.visuals().dark_mode;
     // The cells are light on both themes.
     let text = egui::Color32::BLACK;
-    egui::Grid::new("cohen").spacing([2.0, 2.0]).show(ui, |ui| {
+    egui::Grid::new("cohen").spacing([6.0, 3.0]).show(ui, |ui| {
         ui.label("");
         for name in names {
             ui.strong(name);

@@ -119,7 +119,7 @@ fn roc(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) {
         .x_axis_label("FPR")
         .y_axis_label("TPR")
         .show(ui, |plot| {
-            plot.line(Line::new("ROC", data.roc.clone()).color(plots::curve(dark)));
+            plot.line(Line::new("ROC", data.roc.clone()).color(plots::curve(dark)).allow_band(false));
             if let (Some(fpr), Some(tpr)) = (r.fpr, r.recall) {
                 plot.points(Points::new("operating point", vec![[fpr, tpr]]).radius(5.0).color(plots::marker(dark)));
             }
@@ -145,7 +145,7 @@ fn det(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) {
         .include_y(probit(0.5).unwrap_or(0.0))
         .label_formatter(|_| None)
         .show(ui, |plot| {
-            plot.line(Line::new("DET", data.det.clone()).color(plots::curve(dark)));
+            plot.line(Line::new("DET", data.det.clone()).color(plots::curve(dark)).allow_band(false));
             if let (Some(x), Some(y)) = (r.fpr.and_then(probit), r.fnr.and_then(probit))
                 && x.is_finite()
                 && y.is_finite()
