@@ -240,3 +240,19 @@ fn snapshots_of_the_analysis_screens_dark() {
 fn snapshots_of_the_analysis_screens_light() {
     snapshots_in_theme(false);
 }
+
+#[test]
+fn score_project_runs_on_a_worker_and_reports_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, true);
+    open(&mut harness, "Model");
+    harness.get_by_label("Score project").click();
+    harness.step();
+    // The frames keep coming while the model works (the demo's embeddings are cached).
+    step_until(&mut harness, "scoring to finish", |h| h.state().scoring_outcome().is_some());
+    let outcome = harness.state().scoring_outcome().unwrap().to_owned();
+    assert!(outcome.starts_with("Scored "), "{outcome}");
+    settle(&mut harness);
+    harness.get_by_label(&outcome);
+}

@@ -9,6 +9,7 @@ use super::background::Background;
 use super::command::{Command, Nav};
 use super::image_cache::ImageCache;
 use super::labeling::{LabelEdit, Labeling, QueueKind};
+use super::scoring_job::ScoringJob;
 use super::screens::{AnalysisUi, Screen};
 use super::session::Session;
 use super::{
@@ -128,6 +129,10 @@ pub struct PairscopeApp {
     pub(super) images: ImageCache,
     /// The analysis of the open project (None until the I/O thread has prepared it).
     pub(super) analysis: Option<AnalysisData>,
+    /// The built-in model scoring the project, if running.
+    pub(super) scoring: Option<ScoringJob>,
+    /// What the last scoring run did (or why it stopped).
+    pub(super) scoring_outcome: Option<String>,
     /// Requests for analysis data sent; only the newest answer is kept.
     analysis_generation: u64,
     /// CPU time of the last `ui()` pass.
@@ -194,6 +199,8 @@ impl PairscopeApp {
             error: None,
             ui: Transient::default(),
             analysis: None,
+            scoring: None,
+            scoring_outcome: None,
             analysis_generation: 0,
             last_frame_time: None,
             created: Instant::now(),
@@ -264,6 +271,11 @@ impl PairscopeApp {
         let key = self.ui.analysis.browsing.as_ref()?;
         let data = self.analysis.as_ref()?;
         Some(data.slice_errors(key, self.state.threshold).into_iter().map(|i| data.pair_ids[i as usize]).collect())
+    }
+
+    /// What the last "Score project" did, once it finished.
+    pub fn scoring_outcome(&self) -> Option<&str> {
+        if self.scoring.is_some() { None } else { self.scoring_outcome.as_deref() }
     }
 
     /// CPU time of the last frame's `ui()` pass.
@@ -544,6 +556,19 @@ impl PairscopeApp {
                     Loaded::Exported { result }
                 });
             }
+            Command::ScoreProject => {
+                if self.scoring.is_none()
+                    && let Some(project) = &self.project
+                {
+                    self.scoring = Some(ScoringJob::start(project.path.clone(), ctx.clone()));
+                    self.scoring_outcome = None;
+                }
+            }
+            Command::CancelScoring => {
+                if let Some(job) = &self.scoring {
+                    job.cancel();
+                }
+            }
             Command::ApplyTag { pairs, tag } => {
                 let Some(me) = me else {
                     self.error =
@@ -692,6 +717,20 @@ impl PairscopeApp {
         }
         if self.images.poll(ctx) {
             ctx.request_repaint();
+        }
+        if let Some(outcome) = self.scoring.as_ref().and_then(ScoringJob::finished) {
+            let cancelled = self.scoring.as_ref().is_some_and(ScoringJob::cancelled);
+            self.scoring = None;
+            self.scoring_outcome = Some(match outcome {
+                Ok(s) if cancelled => format!("Cancelled; kept what was done: {} pairs scored.", s.pairs_scored),
+                Ok(s) => format!(
+                    "Scored {} pairs ({} images, {} from the cache).",
+                    s.pairs_scored, s.images_total, s.images_cached
+                ),
+                Err(e) => format!("Scoring stopped: {e}"),
+            });
+            self.reload();
+            self.load_analysis();
         }
     }
 

@@ -85,6 +85,9 @@ pub enum Command {
         suggested_name: String,
         csv: String,
     },
+    /// Score every pair with the built-in face model (on a thread of its own).
+    ScoreProject,
+    CancelScoring,
     /// Apply (or take back) a tag as the current labeler on many pairs: accepted suggestions.
     ApplyTag {
         pairs: Vec<PairId>,

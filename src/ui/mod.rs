@@ -21,6 +21,7 @@ mod plots;
 mod queues;
 mod review;
 mod runs;
+mod scoring_job;
 mod screens;
 mod session;
 mod slice_table;

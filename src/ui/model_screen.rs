@@ -9,12 +9,13 @@ use super::app::PairscopeApp;
 use super::command::Command;
 use super::error_browser::{fn_colour, fp_colour};
 use super::screens::{self, count, pct, right};
-use super::{plots, runs};
+use super::{plots, runs, scoring_job};
 use crate::analysis::{Confusion, TPR_AT_FPR, probit};
 
 pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     let mut commands = Vec::new();
     let Some(threshold) = screens::header(ui, app) else { return commands };
+    scoring_bar(ui, app, &mut commands);
     let Some(data) = app.analysis.as_ref() else { return commands };
     if data.models.len() > 1 {
         ui.horizontal(|ui| {
@@ -75,6 +76,38 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
         commands.extend(runs::show(ui, app_runs(data), &mut app.ui.analysis));
     });
     commands
+}
+
+/// "Score project" with the built-in model, or its progress and Cancel while it runs.
+fn scoring_bar(ui: &mut egui::Ui, app: &PairscopeApp, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| match &app.scoring {
+        Some(job) => {
+            let progress = job.progress();
+            let fraction = progress.map(|p| p.done as f32 / p.total.max(1) as f32).unwrap_or(0.0);
+            ui.add(egui::ProgressBar::new(fraction).desired_width(240.0).show_percentage());
+            ui.label(match &progress {
+                Some(p) => scoring_job::describe(p),
+                None => "Loading the face model…".into(),
+            });
+            if job.cancelled() {
+                ui.weak("Cancelling…");
+            } else if ui.button("Cancel").clicked() {
+                commands.push(Command::CancelScoring);
+            }
+        }
+        None => {
+            if ui
+                .button("Score project")
+                .on_hover_text("Score every pair with the built-in face model (cached embeddings are reused).")
+                .clicked()
+            {
+                commands.push(Command::ScoreProject);
+            }
+            if let Some(outcome) = &app.scoring_outcome {
+                ui.label(outcome);
+            }
+        }
+    });
 }
 
 fn app_runs(data: &AnalysisData) -> &[crate::store::RunRecord] {
