@@ -256,3 +256,24 @@ fn score_project_runs_on_a_worker_and_reports_back() {
     settle(&mut harness);
     harness.get_by_label(&outcome);
 }
+
+#[test]
+fn a_disagreement_opens_in_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, true);
+    harness.get_by_label("New labeler:").focus();
+    harness.step();
+    harness.get_by_label("New labeler:").type_text("eve");
+    harness.step();
+    harness.get_by_label("Start labeling").click();
+    step_until(&mut harness, "the labeler", |h| h.state().labeler() == Some("eve"));
+    open(&mut harness, "Agreement");
+    let (prepared, pair_ids) = prepared(&project);
+    let first = prepared.agreement().disagreements.first().expect("the simulated labelers disagree somewhere");
+    harness.query_all_by_label("Open").next().expect("the list has Open buttons").click();
+    harness.step();
+    settle(&mut harness);
+    assert_eq!(harness.state().screen(), Screen::Review);
+    assert_eq!(harness.state().current_pair(), Some(pair_ids[first.pair as usize]));
+}

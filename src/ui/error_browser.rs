@@ -91,10 +91,22 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
                             });
                         })
                         .response;
-                    let response = response.interact(egui::Sense::click()).on_hover_text("Open in review");
+                    let response = response
+                        .interact(egui::Sense::click())
+                        .on_hover_text("Click: open in review. Right-click: add a tag.");
                     if response.clicked() {
                         commands.push(Command::OpenInReview(pair_id));
                     }
+                    response.context_menu(|ui| {
+                        ui.weak("Tag this pair (as the labeler at work)");
+                        for (t, name) in data.prepared.tag_names().iter().enumerate() {
+                            let has = data.prepared.consensus()[i] & (1 << t) != 0;
+                            if !has && ui.button(format!("Tag {name}")).clicked() {
+                                commands.push(Command::ApplyTag { pairs: vec![pair_id], tag: data.tag_ids[t] });
+                                ui.close();
+                            }
+                        }
+                    });
                 }
             });
         }

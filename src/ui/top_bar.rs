@@ -11,6 +11,17 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     egui::Panel::top("menu").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.strong("pairscope");
+            // Dark, light, or follow the system (in words: the bundled fonts lack egui's icons).
+            let current = ui.options(|o| o.theme_preference);
+            for (pref, name) in [
+                (egui::ThemePreference::Dark, "Dark"),
+                (egui::ThemePreference::Light, "Light"),
+                (egui::ThemePreference::System, "System"),
+            ] {
+                if ui.selectable_label(current == pref, name).on_hover_text("Theme").clicked() {
+                    ui.ctx().set_theme(pref);
+                }
+            }
             ui.separator();
             let Some(project) = &app.project else { return };
             if ui.button("Close project").clicked() {
