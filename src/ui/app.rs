@@ -556,6 +556,26 @@ impl PairscopeApp {
                     Loaded::Exported { result }
                 });
             }
+            Command::SavePlotPng { suggested_name, rect } => {
+                let ppp = ctx.pixels_per_point();
+                let callback = egui::ScreenshotCallback::new(move |image| {
+                    // The file dialog must not hold up the renderer that delivered the image.
+                    std::thread::spawn(move || {
+                        let plot = image.region(&rect, Some(ppp));
+                        let Some(path) = rfd::FileDialog::new().set_file_name(&suggested_name).save_file() else {
+                            return;
+                        };
+                        let [w, h] = plot.size;
+                        let saved = image::RgbaImage::from_raw(w as u32, h as u32, plot.as_raw().to_vec())
+                            .ok_or_else(|| "bad screenshot size".to_owned())
+                            .and_then(|img| img.save(&path).map_err(|e| e.to_string()));
+                        if let Err(e) = saved {
+                            tracing::error!(path = %path.display(), "cannot save the plot: {e}");
+                        }
+                    });
+                });
+                ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+            }
             Command::ScoreProject => {
                 if self.scoring.is_none()
                     && let Some(project) = &self.project

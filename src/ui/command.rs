@@ -85,6 +85,11 @@ pub enum Command {
         suggested_name: String,
         csv: String,
     },
+    /// Save the part of the window showing a plot as a PNG file the user picks.
+    SavePlotPng {
+        suggested_name: String,
+        rect: egui::Rect,
+    },
     /// Score every pair with the built-in face model (on a thread of its own).
     ScoreProject,
     CancelScoring,

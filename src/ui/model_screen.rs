@@ -42,12 +42,27 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let plot_height = 230.0;
         ui.columns(3, |cols| {
-            cols[0].strong("Scores: same vs different");
-            histogram(&mut cols[0], data, threshold, plot_height);
-            cols[1].strong(format!("ROC (AUC {})", screens::stat(data.prepared.auc())));
-            roc(&mut cols[1], data, &confusion, plot_height);
-            cols[2].strong("DET (probit axes)");
-            det(&mut cols[2], data, &confusion, plot_height);
+            let titles = [
+                ("Scores: same vs different".to_owned(), "histogram.png"),
+                (format!("ROC (AUC {})", screens::stat(data.prepared.auc())), "roc.png"),
+                ("DET (probit axes)".to_owned(), "det.png"),
+            ];
+            for (i, (col, (title, file))) in cols.iter_mut().zip(titles).enumerate() {
+                let save = col
+                    .horizontal(|ui| {
+                        ui.strong(title);
+                        ui.small_button("Save PNG…").on_hover_text("Save this plot as a PNG image.").clicked()
+                    })
+                    .inner;
+                let rect = match i {
+                    0 => histogram(col, data, threshold, plot_height),
+                    1 => roc(col, data, &confusion, plot_height),
+                    _ => det(col, data, &confusion, plot_height),
+                };
+                if save {
+                    commands.push(Command::SavePlotPng { suggested_name: file.into(), rect });
+                }
+            }
         });
         ui.add_space(8.0);
         ui.horizontal_top(|ui| {
@@ -114,7 +129,7 @@ fn app_runs(data: &AnalysisData) -> &[crate::store::RunRecord] {
     &data.runs
 }
 
-fn histogram(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64, height: f32) {
+fn histogram(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64, height: f32) -> egui::Rect {
     let h = &data.histograms;
     let dark = ui.visuals().dark_mode;
     let bars = |counts: &[u64]| -> Vec<Bar> {
@@ -135,10 +150,12 @@ fn histogram(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64, height: f32
             plot.bar_chart(BarChart::new("same", bars(&h.same)).color(fn_colour(dark).gamma_multiply(0.7)));
             plot.bar_chart(BarChart::new("different", bars(&h.different)).color(fp_colour(dark).gamma_multiply(0.7)));
             plot.vline(VLine::new("threshold", threshold).color(plots::marker(dark)).width(2.0));
-        });
+        })
+        .response
+        .rect
 }
 
-fn roc(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) {
+fn roc(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> egui::Rect {
     let r = c.rates();
     let dark = ui.visuals().dark_mode;
     Plot::new("roc")
@@ -156,10 +173,12 @@ fn roc(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) {
             if let (Some(fpr), Some(tpr)) = (r.fpr, r.recall) {
                 plot.points(Points::new("operating point", vec![[fpr, tpr]]).radius(5.0).color(plots::marker(dark)));
             }
-        });
+        })
+        .response
+        .rect
 }
 
-fn det(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) {
+fn det(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> egui::Rect {
     let r = c.rates();
     let dark = ui.visuals().dark_mode;
     Plot::new("det")
@@ -185,7 +204,9 @@ fn det(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) {
             {
                 plot.points(Points::new("operating point", vec![[x, y]]).radius(5.0).color(plots::marker(dark)));
             }
-        });
+        })
+        .response
+        .rect
 }
 
 fn confusion_matrix(ui: &mut egui::Ui, c: &Confusion) {
