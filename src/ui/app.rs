@@ -4,14 +4,19 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::analysis_data::AnalysisData;
 use super::background::Background;
 use super::command::{Command, Nav};
 use super::image_cache::ImageCache;
-use super::labeling::{LabelEdit, Labeling};
+use super::labeling::{LabelEdit, Labeling, QueueKind};
+use super::scoring_job::ScoringJob;
+use super::screens::{AnalysisUi, Screen};
 use super::session::Session;
 use super::{
-    adjudication, cheat_sheet, labeler_picker, note_editor, overview, queues, review, tag_editor, top_bar, welcome,
+    adjudication, agreement_screen, cheat_sheet, error_analysis, labeler_picker, model_screen, note_editor, overview,
+    queues, review, tag_editor, top_bar, welcome,
 };
+use crate::analysis::{Report, ThresholdRule};
 use crate::store::{Decision, Labeler, Origin, PairId, ProjectInfo, ReviewData, Role, Store, StoreError, TagEdit};
 
 const MAX_RECENT: usize = 8;
@@ -46,10 +51,28 @@ impl State {
 
 /// Results of background work. `seq` orders them against the edits made meanwhile.
 pub(super) enum Loaded {
-    Project { path: PathBuf, result: Result<(ProjectInfo, ReviewData, Store), String> },
-    Data { seq: u64, result: Result<(ProjectInfo, ReviewData), String> },
-    Saved { result: Result<(), String> },
-    Labeler { result: Result<(Labeler, ProjectInfo, ReviewData), String> },
+    Project {
+        path: PathBuf,
+        result: Result<(ProjectInfo, ReviewData, Store), String>,
+    },
+    Data {
+        seq: u64,
+        result: Result<(ProjectInfo, ReviewData), String>,
+    },
+    Saved {
+        result: Result<(), String>,
+    },
+    Labeler {
+        result: Result<(Labeler, ProjectInfo, ReviewData), String>,
+    },
+    /// The analysis screens' data; `generation` says which request it answers.
+    Analysis {
+        generation: u64,
+        result: Result<Box<AnalysisData>, String>,
+    },
+    Exported {
+        result: Result<Option<PathBuf>, String>,
+    },
 }
 
 pub(super) struct OpenProject {
@@ -89,6 +112,12 @@ pub(super) struct Transient {
     pub queue_counts: Option<queues::Counts>,
     /// Long work the welcome screen is waiting for (e.g. building the demo on first run).
     pub busy: Option<String>,
+    pub screen: Screen,
+    pub analysis: AnalysisUi,
+    /// Analyse this model's scores (None: the project's default model).
+    pub model: Option<String>,
+    /// Where the last CSV export went.
+    pub exported: Option<PathBuf>,
 }
 
 pub struct PairscopeApp {
@@ -98,6 +127,20 @@ pub struct PairscopeApp {
     pub(super) path_field: String,
     pub(super) ui: Transient,
     pub(super) images: ImageCache,
+    /// The analysis of the open project (None until the I/O thread has prepared it).
+    pub(super) analysis: Option<AnalysisData>,
+    /// The built-in model scoring the project, if running.
+    pub(super) scoring: Option<ScoringJob>,
+    /// What the last scoring run did (or why it stopped).
+    pub(super) scoring_outcome: Option<String>,
+    /// Requests for analysis data sent; only the newest answer is kept.
+    analysis_generation: u64,
+    /// CPU time of the last `ui()` pass.
+    last_frame_time: Option<Duration>,
+    /// When the app was created (for the time to first paint).
+    created: Instant,
+    /// What arrived and is drawn at the end of this frame (logged with the time since start).
+    paint_pending: Option<&'static str>,
     commands: Vec<Command>,
     background: Background<Loaded>,
     /// Jobs sent to the I/O thread whose result has not come back yet.
@@ -155,6 +198,13 @@ impl PairscopeApp {
             project: None,
             error: None,
             ui: Transient::default(),
+            analysis: None,
+            scoring: None,
+            scoring_outcome: None,
+            analysis_generation: 0,
+            last_frame_time: None,
+            created: Instant::now(),
+            paint_pending: None,
             commands: Vec::new(),
             in_flight: 0,
             seq: 0,
@@ -201,6 +251,38 @@ impl PairscopeApp {
         self.project.as_ref()?.session.as_ref()?.current()
     }
 
+    /// The screen shown.
+    pub fn screen(&self) -> Screen {
+        self.ui.screen
+    }
+
+    /// Whether the analysis screens have their data (prepared on the I/O thread).
+    pub fn analysis_ready(&self) -> bool {
+        self.analysis.is_some() && !self.ui.analysis.loading
+    }
+
+    /// Saved runs of the open project, as the screens last read them.
+    pub fn run_names(&self) -> Vec<String> {
+        self.analysis.as_ref().map(|a| a.runs.iter().map(|r| r.name.clone()).collect()).unwrap_or_default()
+    }
+
+    /// The pairs the error browser shows, in its order (None when it is closed).
+    pub fn error_browser_pairs(&self) -> Option<Vec<PairId>> {
+        let key = self.ui.analysis.browsing.as_ref()?;
+        let data = self.analysis.as_ref()?;
+        Some(data.slice_errors(key, self.state.threshold).into_iter().map(|i| data.pair_ids[i as usize]).collect())
+    }
+
+    /// What the last "Score project" did, once it finished.
+    pub fn scoring_outcome(&self) -> Option<&str> {
+        if self.scoring.is_some() { None } else { self.scoring_outcome.as_deref() }
+    }
+
+    /// CPU time of the last frame's `ui()` pass.
+    pub fn last_frame_time(&self) -> Option<Duration> {
+        self.last_frame_time
+    }
+
     pub(super) fn push(&mut self, command: Command) {
         self.commands.push(command);
     }
@@ -226,6 +308,20 @@ impl PairscopeApp {
             })()
             .map_err(|e| e.to_string());
             Loaded::Project { path, result }
+        });
+    }
+
+    /// Reads and prepares the analysis on the I/O thread (after the writes queued so far).
+    fn load_analysis(&mut self) {
+        let Some(project) = &self.project else { return };
+        let store = project.store.clone();
+        let model = self.ui.model.clone();
+        self.analysis_generation += 1;
+        let generation = self.analysis_generation;
+        self.ui.analysis.loading = true;
+        self.spawn(move || Loaded::Analysis {
+            generation,
+            result: AnalysisData::load(&mut lock(&store), model.as_deref()).map(Box::new),
         });
     }
 
@@ -435,9 +531,126 @@ impl PairscopeApp {
             Command::CreateTag(name) => {
                 self.write_and_reload(move |s| s.write(|tx| tx.create_tag(&name, Origin::Gui)).map(|_| ()))
             }
+            Command::ShowScreen(screen) => {
+                self.ui.screen = screen;
+                if screen != Screen::Review {
+                    // Labels may have changed since the last read.
+                    self.load_analysis();
+                }
+            }
+            Command::LoadAnalysis => self.load_analysis(),
+            Command::ChooseModel(name) => {
+                self.ui.model = Some(name);
+                self.load_analysis();
+            }
+            Command::OpenInReview(pair) => self.open_in_review(ctx, pair),
+            Command::SaveRun(name) => self.save_run(name),
+            Command::ExportCsv { suggested_name, csv } => {
+                self.spawn(move || {
+                    let result = match rfd::FileDialog::new().set_file_name(&suggested_name).save_file() {
+                        Some(path) => std::fs::write(&path, csv)
+                            .map(|()| Some(path.clone()))
+                            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                        None => Ok(None),
+                    };
+                    Loaded::Exported { result }
+                });
+            }
+            Command::SavePlotPng { suggested_name, rect } => {
+                let ppp = ctx.pixels_per_point();
+                let callback = egui::ScreenshotCallback::new(move |image| {
+                    // The file dialog must not hold up the renderer that delivered the image.
+                    std::thread::spawn(move || {
+                        let plot = image.region(&rect, Some(ppp));
+                        let Some(path) = rfd::FileDialog::new().set_file_name(&suggested_name).save_file() else {
+                            return;
+                        };
+                        let [w, h] = plot.size;
+                        let saved = image::RgbaImage::from_raw(w as u32, h as u32, plot.as_raw().to_vec())
+                            .ok_or_else(|| "bad screenshot size".to_owned())
+                            .and_then(|img| img.save(&path).map_err(|e| e.to_string()));
+                        if let Err(e) = saved {
+                            tracing::error!(path = %path.display(), "cannot save the plot: {e}");
+                        }
+                    });
+                });
+                ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+            }
+            Command::ScoreProject => {
+                if self.scoring.is_none()
+                    && let Some(project) = &self.project
+                {
+                    self.scoring = Some(ScoringJob::start(project.path.clone(), ctx.clone()));
+                    self.scoring_outcome = None;
+                }
+            }
+            Command::CancelScoring => {
+                if let Some(job) = &self.scoring {
+                    job.cancel();
+                }
+            }
+            Command::ApplyTag { pairs, tag } => {
+                let Some(me) = me else {
+                    self.error =
+                        Some("Pick a labeler first (Review): accepted suggestions are tagged in their name.".into());
+                    return;
+                };
+                self.write_and_reload(move |s| {
+                    s.write(|tx| {
+                        for &pair in &pairs {
+                            tx.set_pair_tag(pair, me, tag, true, Origin::Gui)?;
+                        }
+                        Ok(())
+                    })
+                });
+                self.load_analysis();
+            }
         }
         // Whatever changed shows in the next frame, without waiting for more input.
         ctx.request_repaint();
+    }
+
+    fn open_in_review(&mut self, ctx: &egui::Context, pair: PairId) {
+        self.ui.screen = Screen::Review;
+        let (threshold, blind) = (self.state.threshold, self.state.blind);
+        let Some(project) = &mut self.project else { return };
+        let Some(session) = &mut project.session else {
+            self.error = Some("Pick a labeler to open the pair in review.".into());
+            return;
+        };
+        if !session.order.contains(&pair) {
+            session.select(QueueKind::All, project.labeling.queue(QueueKind::All, session.me.id, threshold, blind));
+        }
+        if let Some(i) = session.order.iter().position(|&p| p == pair) {
+            self.go(Nav::To(i));
+        }
+        ctx.request_repaint();
+    }
+
+    /// Stores the report at the current threshold as a run, on the I/O thread.
+    fn save_run(&mut self, name: String) {
+        let (Some(project), Some(data)) = (&self.project, &self.analysis) else { return };
+        let store = project.store.clone();
+        let prepared = data.prepared.clone();
+        let model = data.model.as_ref().map(|m| m.id);
+        let threshold = self.state.threshold;
+        let rule = match self.ui.analysis.rule {
+            Some(rule) => rule.to_string(),
+            None => ThresholdRule::Fixed(threshold).to_string(),
+        };
+        self.spawn(move || {
+            let result = Report::new(&prepared, ThresholdRule::Fixed(threshold))
+                .map_err(|e| e.to_string())
+                .and_then(|report| serde_json::to_value(&report).map_err(|e| e.to_string()))
+                .and_then(|metrics| {
+                    lock(&store)
+                        .write(|tx| tx.save_run(&name, model, &rule, Some(threshold), &metrics))
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                });
+            Loaded::Saved { result }
+        });
+        self.load_analysis();
     }
 
     fn receive(&mut self, ctx: &egui::Context) {
@@ -445,6 +658,9 @@ impl PairscopeApp {
             self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {
                 Loaded::Project { path, result: Ok((info, data, store)) } => {
+                    let millis = self.created.elapsed().as_millis() as u64;
+                    tracing::info!(millis, "project loaded");
+                    self.paint_pending = Some("first paint of the project");
                     self.ui.busy = None;
                     self.state.remember(&path);
                     let last = self.state.last_labeler.clone();
@@ -457,6 +673,8 @@ impl PairscopeApp {
                         session: None,
                     });
                     self.ui = Transient::default();
+                    self.analysis = None;
+                    self.load_analysis();
                     match me {
                         Some(me) => self.start_session(ctx, me),
                         None => self.set_title(ctx),
@@ -473,6 +691,9 @@ impl PairscopeApp {
                         continue;
                     }
                     self.refresh(info, data);
+                    if self.ui.screen != Screen::Review {
+                        self.load_analysis();
+                    }
                 }
                 Loaded::Data { result: Err(e), .. } => {
                     self.error = Some(e);
@@ -492,10 +713,59 @@ impl PairscopeApp {
                     self.start_session(ctx, me);
                 }
                 Loaded::Labeler { result: Err(e) } => self.error = Some(e),
+                Loaded::Analysis { generation, result } => {
+                    if generation != self.analysis_generation {
+                        continue;
+                    }
+                    self.ui.analysis.loading = false;
+                    tracing::info!(millis = self.created.elapsed().as_millis() as u64, "analysis ready");
+                    self.paint_pending = Some("first paint of the analysis");
+                    match result {
+                        Ok(data) => {
+                            self.analysis = Some(*data);
+                            // The analysis screens open at the rule's threshold, not at an arbitrary one.
+                            if self.ui.analysis.rule.is_none() && !self.threshold_in_range() {
+                                self.apply_rule(ThresholdRule::MaxAccuracy);
+                            }
+                        }
+                        Err(e) => self.error = Some(format!("cannot analyse the project: {e}")),
+                    }
+                }
+                Loaded::Exported { result: Ok(path) } => self.ui.exported = path,
+                Loaded::Exported { result: Err(e) } => self.error = Some(e),
             }
         }
         if self.images.poll(ctx) {
             ctx.request_repaint();
+        }
+        if let Some(outcome) = self.scoring.as_ref().and_then(ScoringJob::finished) {
+            let cancelled = self.scoring.as_ref().is_some_and(ScoringJob::cancelled);
+            self.scoring = None;
+            self.scoring_outcome = Some(match outcome {
+                Ok(s) if cancelled => format!("Cancelled; kept what was done: {} pairs scored.", s.pairs_scored),
+                Ok(s) => format!(
+                    "Scored {} pairs ({} images, {} from the cache).",
+                    s.pairs_scored, s.images_total, s.images_cached
+                ),
+                Err(e) => format!("Scoring stopped: {e}"),
+            });
+            self.reload();
+            self.load_analysis();
+        }
+    }
+
+    fn threshold_in_range(&self) -> bool {
+        let Some(h) = self.analysis.as_ref().map(|a| &a.histograms) else { return true };
+        h.same.is_empty() || (h.min..=h.min + h.width * h.same.len() as f64).contains(&self.state.threshold)
+    }
+
+    /// Sets the threshold by a rule (as the rule buttons do).
+    pub fn apply_rule(&mut self, rule: ThresholdRule) {
+        let Some(data) = &self.analysis else { return };
+        if let Ok(op) = data.prepared.operating_point(rule) {
+            let h = &data.histograms;
+            self.state.threshold = op.finite_threshold().unwrap_or(h.min + h.width * h.same.len() as f64);
+            self.ui.analysis.rule = Some(rule);
         }
     }
 
@@ -560,7 +830,8 @@ impl eframe::App for PairscopeApp {
             self.push(Command::OpenProject(path));
         }
 
-        let labeling = self.project.as_ref().is_some_and(|p| p.session.is_some());
+        let analysing = self.project.is_some() && self.ui.screen != Screen::Review;
+        let labeling = !analysing && self.project.as_ref().is_some_and(|p| p.session.is_some());
         if labeling && !self.ui.show_overview {
             // No view has drawn yet this frame, so the keys' commands can be applied now: the
             // page turned by a key is drawn in the same frame that read the key.
@@ -581,7 +852,23 @@ impl eframe::App for PairscopeApp {
             });
         }
 
-        if labeling && !self.ui.show_overview {
+        if analysing {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let commands = match self.ui.screen {
+                    _ if self.analysis.is_none() => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label("Preparing the analysis…");
+                        });
+                        Vec::new()
+                    }
+                    Screen::Model => model_screen::show(ui, self),
+                    Screen::Agreement => agreement_screen::show(ui, self),
+                    _ => error_analysis::show(ui, self),
+                };
+                self.commands.extend(commands);
+            });
+        } else if labeling && !self.ui.show_overview {
             self.prefetch(&ctx);
             let commands = queues::show(ui, self);
             self.commands.extend(commands);
@@ -619,7 +906,12 @@ impl eframe::App for PairscopeApp {
             self.apply(&ctx, command);
         }
         if let Some(started) = self.frame_started {
-            tracing::debug!(frame = self.frame, micros = started.elapsed().as_micros() as u64, "ui pass");
+            let elapsed = started.elapsed();
+            self.last_frame_time = Some(elapsed);
+            if let Some(what) = self.paint_pending.take() {
+                tracing::info!(frame = self.frame, millis = self.created.elapsed().as_millis() as u64, "{what}");
+            }
+            tracing::debug!(frame = self.frame, micros = elapsed.as_micros() as u64, "ui pass");
         }
     }
 

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use super::labeling::QueueKind;
+use super::screens::Screen;
 use crate::domain::Truth;
 use crate::store::{LabelerId, PairId, Role, TagId};
 
@@ -69,4 +70,32 @@ pub enum Command {
         into: TagId,
     },
     CreateTag(String),
+    /// Switch the central view (review, model, agreement, error analysis).
+    ShowScreen(Screen),
+    /// Re-read and re-prepare the analysis of the open project (on the I/O thread).
+    LoadAnalysis,
+    /// Analyse the scores of this model.
+    ChooseModel(String),
+    /// Open this pair in review (in the queue of all pairs).
+    OpenInReview(PairId),
+    /// Store a run (model, threshold, every metric) under this name.
+    SaveRun(String),
+    /// Write this CSV text to a file the user picks.
+    ExportCsv {
+        suggested_name: String,
+        csv: String,
+    },
+    /// Save the part of the window showing a plot as a PNG file the user picks.
+    SavePlotPng {
+        suggested_name: String,
+        rect: egui::Rect,
+    },
+    /// Score every pair with the built-in face model (on a thread of its own).
+    ScoreProject,
+    CancelScoring,
+    /// Apply (or take back) a tag as the current labeler on many pairs: accepted suggestions.
+    ApplyTag {
+        pairs: Vec<PairId>,
+        tag: TagId,
+    },
 }

@@ -3,18 +3,29 @@
 //! thread so that no frame ever waits on it.
 
 mod adjudication;
+mod agreement_screen;
+mod analysis_data;
 mod app;
 mod background;
 mod cheat_sheet;
 mod command;
+mod error_analysis;
+mod error_browser;
 mod image_cache;
 mod labeler_picker;
 mod labeling;
+mod model_screen;
 mod note_editor;
 mod overview;
+mod plots;
 mod queues;
 mod review;
+mod runs;
+mod scoring_job;
+mod screens;
 mod session;
+mod slice_table;
+mod suggestions;
 mod tag_editor;
 mod top_bar;
 mod welcome;
@@ -24,6 +35,7 @@ use std::path::PathBuf;
 pub use app::{PageTurn, PairscopeApp, State};
 pub use command::{Command, Nav};
 pub use labeling::{LabelEdit, QueueKind};
+pub use screens::Screen;
 
 /// Opens the main window; `project` (if any) is opened on start, else the last project.
 pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {

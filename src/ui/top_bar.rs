@@ -2,6 +2,7 @@
 
 use super::app::PairscopeApp;
 use super::command::Command;
+use super::screens::Screen;
 use super::tag_editor::TagEditor;
 use crate::store::Role;
 
@@ -10,6 +11,17 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     egui::Panel::top("menu").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.strong("pairscope");
+            // Dark, light, or follow the system (in words: the bundled fonts lack egui's icons).
+            let current = ui.options(|o| o.theme_preference);
+            for (pref, name) in [
+                (egui::ThemePreference::Dark, "Dark"),
+                (egui::ThemePreference::Light, "Light"),
+                (egui::ThemePreference::System, "System"),
+            ] {
+                if ui.selectable_label(current == pref, name).on_hover_text("Theme").clicked() {
+                    ui.ctx().set_theme(pref);
+                }
+            }
             ui.separator();
             let Some(project) = &app.project else { return };
             if ui.button("Close project").clicked() {
@@ -20,6 +32,12 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
             }
             if ui.button("Tags…").clicked() {
                 app.ui.tag_editor = Some(TagEditor::new(&project.labeling.data.tags));
+            }
+            ui.separator();
+            for screen in [Screen::Review, Screen::Model, Screen::Agreement, Screen::ErrorAnalysis] {
+                if ui.selectable_label(app.ui.screen == screen, screen.title()).clicked() && app.ui.screen != screen {
+                    commands.push(Command::ShowScreen(screen));
+                }
             }
             let Some(session) = &project.session else { return };
             ui.separator();

@@ -1,0 +1,163 @@
+//! What the analysis screens compute on: the prepared snapshot of the open project, read
+//! and prepared on the I/O thread (never in a frame), plus what only changes with the data
+//! (curves, histograms, saved runs).
+
+use std::sync::Arc;
+
+use crate::analysis::{DetPoint, Prepared, RocPoint, SliceKey, Snapshot, Truth, probit};
+use crate::store::{PairId, RunRecord, ScoredModel, Store, StoreError, TagId};
+
+/// Bins of the score histograms.
+pub const HISTOGRAM_BINS: usize = 60;
+
+/// Score histograms of same-person and different-person pairs over the same bins.
+#[derive(Clone, Debug, Default)]
+pub struct Histograms {
+    pub min: f64,
+    pub width: f64,
+    pub same: Vec<u64>,
+    pub different: Vec<u64>,
+}
+
+impl Histograms {
+    fn new(scores: &[f64], truth: &[Option<Truth>]) -> Histograms {
+        let pairs = || scores.iter().zip(truth).filter_map(|(&s, t)| (s.is_finite()).then_some((s, (*t)?)));
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (s, _) in pairs() {
+            lo = lo.min(s);
+            hi = hi.max(s);
+        }
+        if !lo.is_finite() {
+            return Histograms::default();
+        }
+        let width = ((hi - lo) / HISTOGRAM_BINS as f64).max(1e-9);
+        let mut same = vec![0; HISTOGRAM_BINS];
+        let mut different = vec![0; HISTOGRAM_BINS];
+        for (s, t) in pairs() {
+            let bin = (((s - lo) / width) as usize).min(HISTOGRAM_BINS - 1);
+            match t {
+                Truth::Same => same[bin] += 1,
+                Truth::Different => different[bin] += 1,
+            }
+        }
+        Histograms { min: lo, width, same, different }
+    }
+}
+
+/// At most this many points per curve are drawn (a 1M-pair ROC has 1M points).
+const MAX_CURVE_POINTS: usize = 2000;
+
+fn thin<T: Copy>(points: Vec<T>) -> Vec<T> {
+    if points.len() <= MAX_CURVE_POINTS {
+        return points;
+    }
+    let step = points.len().div_ceil(MAX_CURVE_POINTS);
+    let last = *points.last().expect("not empty");
+    let mut out: Vec<T> = points.into_iter().step_by(step).collect();
+    out.push(last);
+    out
+}
+
+/// The project as the analysis screens see it.
+pub struct AnalysisData {
+    pub prepared: Arc<Prepared>,
+    /// The columns the prepared analysis was built from (scores, truth, metadata).
+    pub snapshot: Snapshot,
+    pub pair_ids: Vec<PairId>,
+    pub tag_ids: Vec<TagId>,
+    /// The model whose scores these are (None: no scores).
+    pub model: Option<ScoredModel>,
+    pub models: Vec<ScoredModel>,
+    pub histograms: Histograms,
+    /// (FPR, TPR) from threshold +∞ down, thinned for drawing.
+    pub roc: Vec<[f64; 2]>,
+    /// (probit FPR, probit FNR), thinned, only points where both are finite.
+    pub det: Vec<[f64; 2]>,
+    pub runs: Vec<RunRecord>,
+    /// Image brightness / sharpness per pair (the lower of the two photos), when scored.
+    pub image_stats: Vec<Option<(f64, f64)>>,
+}
+
+impl AnalysisData {
+    /// Reads and prepares everything (I/O thread only: ~0.1 s at 1M pairs).
+    pub fn load(store: &mut Store, model_name: Option<&str>) -> Result<AnalysisData, String> {
+        let (model, models, snap, runs, image_stats) = store
+            .read(|tx| {
+                let models = tx.models()?;
+                let model = match model_name {
+                    Some(name) => models.iter().find(|m| m.name == name).cloned(),
+                    None => tx.choose_model(None).ok().flatten(),
+                };
+                let snap = tx.snapshot(model.as_ref().map(|m| m.id))?;
+                let runs = tx.runs()?;
+                let stats = tx.pair_image_stats()?;
+                Ok((model, models, snap, runs, stats))
+            })
+            .map_err(|e: StoreError| e.to_string())?;
+        let prepared = Prepared::new(&snap.snapshot).map_err(|e| format!("invalid project data: {e}"))?;
+        let histograms = Histograms::new(&snap.snapshot.score, &snap.snapshot.truth);
+        let roc =
+            thin(prepared.roc_curve(true).unwrap_or_default().iter().map(|p: &RocPoint| [p.fpr, p.tpr]).collect());
+        let det = thin(
+            prepared
+                .det_curve()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p: &DetPoint| Some([probit(p.fpr)?, probit(p.fnr)?]))
+                .filter(|p| p[0].is_finite() && p[1].is_finite())
+                .collect(),
+        );
+        let image_stats = snap.pair_ids.iter().map(|id| image_stats.get(id).copied()).collect();
+        Ok(AnalysisData {
+            prepared: Arc::new(prepared),
+            snapshot: snap.snapshot,
+            pair_ids: snap.pair_ids,
+            tag_ids: snap.tag_ids,
+            model,
+            models,
+            histograms,
+            roc,
+            det,
+            runs,
+            image_stats,
+        })
+    }
+
+    /// Whether pair `i` (dense index) belongs to the slice.
+    pub fn in_slice(&self, i: usize, key: &SliceKey) -> bool {
+        let tags = self.prepared.consensus()[i];
+        match *key {
+            SliceKey::Tag { tag } => tags & (1 << tag) != 0,
+            SliceKey::TagPair { a, b } => tags & (1 << a) != 0 && tags & (1 << b) != 0,
+            SliceKey::Metadata { column, value } => {
+                self.snapshot.metadata.get(column).and_then(|c| c.codes[i]) == Some(value as u32)
+            }
+        }
+    }
+
+    /// The slice's errors at `threshold` (dense indices), the most wrong first: the
+    /// farthest from the threshold on the wrong side.
+    pub fn slice_errors(&self, key: &SliceKey, threshold: f64) -> Vec<u32> {
+        let mut errors: Vec<u32> =
+            self.prepared.error_pairs(threshold).into_iter().filter(|&i| self.in_slice(i as usize, key)).collect();
+        let score = &self.snapshot.score;
+        errors.sort_by(|&a, &b| {
+            let wrong = |i: u32| (score[i as usize] - threshold).abs();
+            wrong(b).total_cmp(&wrong(a)).then(a.cmp(&b))
+        });
+        errors
+    }
+
+    /// The display name of a slice.
+    pub fn slice_name(&self, key: &SliceKey) -> String {
+        let tag = |t: usize| self.prepared.tag_names().get(t).cloned().unwrap_or_default();
+        match *key {
+            SliceKey::Tag { tag: t } => tag(t),
+            SliceKey::TagPair { a, b } => format!("{} + {}", tag(a), tag(b)),
+            SliceKey::Metadata { column, value } => match self.snapshot.metadata.get(column) {
+                Some(c) => format!("{} = {}", c.name, c.values.get(value).map(String::as_str).unwrap_or("?")),
+                None => "?".into(),
+            },
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! The analysis screens driven through egui_kittest on the real demo project (real SQLite,
+//! real photos, real model scores): the threshold slider, the error browser, saved runs.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use pairscope::analysis::{Prepared, ThresholdRule};
+use pairscope::store::Store;
+use pairscope::ui::{PairscopeApp, Screen, State};
+
+type H<'a> = Harness<'a, PairscopeApp>;
+
+/// The demo project, built once per test binary (10–20 s in debug).
+fn demo() -> &'static Path {
+    static DEMO: OnceLock<PathBuf> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let path = dir.join("demo.pairscope");
+        pairscope::demo::create_demo(&path, false, |_| {}).expect("building the demo project");
+        path
+    })
+}
+
+/// A copy of the demo project of this test's own (tests save runs into it).
+fn project(dir: &Path) -> PathBuf {
+    let path = dir.join("demo.pairscope");
+    Store::open(demo()).unwrap().integrity_check().unwrap();
+    std::fs::copy(demo(), &path).unwrap();
+    path
+}
+
+fn step_until(harness: &mut H<'_>, what: &str, done: impl Fn(&H<'_>) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn settle(harness: &mut H<'_>) {
+    step_until(harness, "the I/O and decodes to finish", |h| {
+        h.state().is_idle() && h.state().images_loading() == 0 && h.state().analysis_ready()
+    });
+    // Textures that just arrived ask for a few more frames.
+    harness.run_steps(4);
+}
+
+fn app<'a>(project: &Path, dark: bool) -> H<'a> {
+    let project = project.to_owned();
+    let theme = if dark { egui::Theme::Dark } else { egui::Theme::Light };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_theme(theme)
+        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project.clone())));
+    step_until(&mut harness, "the project to load", |h| h.query_by_label("Error analysis").is_some());
+    harness
+}
+
+fn open(harness: &mut H<'_>, screen: &str) {
+    harness.get_by_label(screen).click();
+    settle(harness);
+}
+
+/// The analysis, computed here independently of the app.
+fn prepared(project: &Path) -> (Prepared, Vec<pairscope::store::PairId>) {
+    let mut store = Store::open(project).unwrap();
+    let snap = store
+        .read(|tx| {
+            let model = tx.choose_model(None)?;
+            tx.snapshot(model.map(|m| m.id))
+        })
+        .unwrap();
+    (Prepared::new(&snap.snapshot).unwrap(), snap.pair_ids)
+}
+
+fn summary(harness: &H<'_>) -> String {
+    let node = harness.get_by_label_contains("At this threshold the model makes");
+    node.accesskit_node().label().filter(|l| !l.is_empty()).or_else(|| node.value()).unwrap_or_default()
+}
+
+#[test]
+fn dragging_the_threshold_recomputes_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, true);
+    open(&mut harness, "Error analysis");
+    assert_eq!(harness.state().screen(), Screen::ErrorAnalysis);
+    harness.get_by_label("Max accuracy").click();
+    harness.run();
+    let (prepared, _) = prepared(&project);
+    let t0 = harness.state().state.threshold;
+    let best = prepared.operating_point(ThresholdRule::MaxAccuracy).unwrap();
+    assert_eq!(Some(t0), best.finite_threshold());
+    let before = summary(&harness);
+
+    // Drag the slider's handle to the left: a lower threshold.
+    let slider = harness.get_by_role(Role::Slider).rect();
+    let from = slider.center();
+    let to = egui::pos2(slider.left() + slider.width() * 0.15, from.y);
+    harness.hover_at(from);
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    for i in 1..=10 {
+        harness.hover_at(from + (to - from) * (i as f32 / 10.0));
+        harness.run();
+    }
+    harness.drop_at(to);
+    harness.run();
+
+    let t1 = harness.state().state.threshold;
+    assert!(t1 < t0, "the threshold went down: {t0} → {t1}");
+    let after = summary(&harness);
+    assert_ne!(before, after, "the summary follows the threshold");
+    let c = prepared.confusion_at(t1);
+    assert!(after.contains(&format!("({} FP, {} FN)", c.fp, c.fn_)), "{after}");
+    // The per-tag table shows the rows at the new threshold.
+    let rows = prepared.tag_table(t1);
+    assert_ne!(rows, prepared.tag_table(t0), "the demo's tag table depends on the threshold");
+    for row in &rows {
+        assert!(harness.query_all_by_label(&row.name).next().is_some(), "{} is listed", row.name);
+        assert!(
+            harness.query_all_by_label(&format!("{:.1} %", row.error_rate * 100.0)).next().is_some(),
+            "error rate of {} at the new threshold is shown",
+            row.name
+        );
+    }
+}
+
+#[test]
+fn clicking_a_tag_opens_exactly_its_errors_most_wrong_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, true);
+    open(&mut harness, "Error analysis");
+    harness.get_by_label("EER").click();
+    harness.run();
+    let t = harness.state().state.threshold;
+    let (prepared, pair_ids) = prepared(&project);
+    let tag = prepared.tag_names().iter().position(|n| n == "dark").expect("the demo has a dark tag");
+
+    harness.get_by_label("dark").click();
+    // One frame handles the click, the next draws the browser and asks for its thumbnails.
+    harness.run_steps(2);
+    settle(&mut harness);
+    let shown = harness.state().error_browser_pairs().expect("the error browser is open");
+    let mut expected: Vec<_> = prepared
+        .error_pairs(t)
+        .into_iter()
+        .filter(|&i| prepared.consensus()[i as usize] & (1 << tag) != 0)
+        .map(|i| pair_ids[i as usize])
+        .collect();
+    assert!(!expected.is_empty(), "the model gets some dark pairs wrong at the EER");
+    let mut sorted = shown.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(sorted, expected, "exactly the dark pairs the model gets wrong");
+    harness.get_by_label_contains("Errors in dark");
+    harness.get_by_label(&format!("{} errors: ", expected.len()));
+
+    harness.remove_cursor();
+    harness.run();
+    harness.snapshot("error_browser");
+    harness.get_by_label("Back to the tables").click();
+    harness.run();
+    assert!(harness.state().error_browser_pairs().is_none());
+}
+
+#[test]
+fn saves_two_runs_and_compares_them_per_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, true);
+    open(&mut harness, "Model");
+    harness.get_by_label("Max accuracy").click();
+    harness.run();
+    harness.get_by_label("Save run").click();
+    harness.run();
+    step_until(&mut harness, "the first run", |h| h.state().run_names() == ["run 1"]);
+    harness.get_by_label("FPR ≤ 1e-3").click();
+    harness.run();
+    harness.get_by_label("Save run").click();
+    harness.run();
+    step_until(&mut harness, "the second run", |h| h.state().run_names() == ["run 1", "run 2"]);
+    settle(&mut harness);
+
+    // Newest first: run 2's radio buttons come before run 1's.
+    let a_buttons: Vec<_> = harness.query_all_by_label("A").collect();
+    assert_eq!(a_buttons.len(), 2);
+    a_buttons[1].click();
+    harness.run();
+    harness.query_all_by_label("B").next().unwrap().click();
+    harness.run();
+    harness.get_by_label_contains("run 1 (A) vs run 2 (B)");
+    harness.get_by_label("Error rate A");
+    for tag in ["dark", "blurry", "sunset"] {
+        harness.get_by_label(tag);
+    }
+    let runs = Store::open(&project).unwrap().read(|tx| tx.runs()).unwrap();
+    assert_eq!(runs.len(), 2);
+    assert!(runs[0].metrics["tags"].as_array().is_some_and(|t| !t.is_empty()), "the run holds every metric");
+    assert_eq!(runs[0].rule, "max-accuracy");
+    assert_eq!(runs[1].rule, "max-fpr 0.001");
+}
+
+fn snapshots_in_theme(dark: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, dark);
+    let theme = if dark { "dark" } else { "light" };
+    open(&mut harness, "Error analysis");
+    harness.get_by_label("Max accuracy").click();
+    harness.run();
+    harness.remove_cursor();
+    harness.run();
+    harness.snapshot(format!("error_analysis_{theme}"));
+    open(&mut harness, "Agreement");
+    harness.remove_cursor();
+    harness.run();
+    harness.snapshot(format!("agreement_{theme}"));
+    open(&mut harness, "Model");
+    harness.get_by_label("Max accuracy").click();
+    harness.run();
+    harness.remove_cursor();
+    harness.run();
+    harness.snapshot(format!("model_{theme}"));
+}
+
+#[test]
+fn snapshots_of_the_analysis_screens_dark() {
+    snapshots_in_theme(true);
+}
+
+#[test]
+fn snapshots_of_the_analysis_screens_light() {
+    snapshots_in_theme(false);
+}
+
+#[test]
+fn score_project_runs_on_a_worker_and_reports_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, true);
+    open(&mut harness, "Model");
+    harness.get_by_label("Score project").click();
+    harness.step();
+    // The frames keep coming while the model works (the demo's embeddings are cached).
+    step_until(&mut harness, "scoring to finish", |h| h.state().scoring_outcome().is_some());
+    let outcome = harness.state().scoring_outcome().unwrap().to_owned();
+    assert!(outcome.starts_with("Scored "), "{outcome}");
+    settle(&mut harness);
+    harness.get_by_label(&outcome);
+}
+
+#[test]
+fn a_disagreement_opens_in_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, true);
+    harness.get_by_label("New labeler:").focus();
+    harness.step();
+    harness.get_by_label("New labeler:").type_text("eve");
+    harness.step();
+    harness.get_by_label("Start labeling").click();
+    step_until(&mut harness, "the labeler", |h| h.state().labeler() == Some("eve"));
+    open(&mut harness, "Agreement");
+    let (prepared, pair_ids) = prepared(&project);
+    let first = prepared.agreement().disagreements.first().expect("the simulated labelers disagree somewhere");
+    harness.query_all_by_label("Open").next().expect("the list has Open buttons").click();
+    harness.step();
+    settle(&mut harness);
+    assert_eq!(harness.state().screen(), Screen::Review);
+    assert_eq!(harness.state().current_pair(), Some(pair_ids[first.pair as usize]));
+}
