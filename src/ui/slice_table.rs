@@ -101,7 +101,7 @@ impl SliceColumn {
             SliceColumn::Fp => count(r.fp),
             SliceColumn::Fn => count(r.fn_),
             SliceColumn::GapToHlp => pp(r.gap_to_hlp),
-            SliceColumn::Priority => r.priority.map(|p| format!("{:.2} pp", p * 100.0)).unwrap_or_else(|| "–".into()),
+            SliceColumn::Priority => r.priority.map(|p| format!("{p:.4}")).unwrap_or_else(|| "–".into()),
             other => pct(other.value(r)),
         }
     }
