@@ -277,3 +277,16 @@ fn a_disagreement_opens_in_review() {
     assert_eq!(harness.state().screen(), Screen::Review);
     assert_eq!(harness.state().current_pair(), Some(pair_ids[first.pair as usize]));
 }
+
+#[test]
+fn a_project_opens_at_the_max_accuracy_threshold_not_one_carried_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    // State::default() carries a threshold of 0.5 from "another project".
+    let mut harness = app(&project, true);
+    open(&mut harness, "Error analysis");
+    let (prepared, _) = prepared(&project);
+    let best = prepared.operating_point(ThresholdRule::MaxAccuracy).unwrap().finite_threshold();
+    assert_ne!(best, Some(0.5), "the test needs a max-accuracy threshold other than the carried-over one");
+    assert_eq!(Some(harness.state().state.threshold), best);
+}

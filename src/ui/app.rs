@@ -723,9 +723,15 @@ impl PairscopeApp {
                     match result {
                         Ok(data) => {
                             self.analysis = Some(*data);
-                            // The analysis screens open at the rule's threshold, not at an arbitrary one.
-                            if self.ui.analysis.rule.is_none() && !self.threshold_in_range() {
-                                self.apply_rule(ThresholdRule::MaxAccuracy);
+                            // A rule follows the data as labels and scores change; a project whose
+                            // threshold nobody set here starts at max accuracy (as `report` does),
+                            // not at a number carried over from another project.
+                            match self.ui.analysis.rule {
+                                Some(rule) => self.apply_rule(rule),
+                                None if !self.ui.analysis.touched || !self.threshold_in_range() => {
+                                    self.apply_rule(ThresholdRule::MaxAccuracy)
+                                }
+                                None => {}
                             }
                         }
                         Err(e) => self.error = Some(format!("cannot analyse the project: {e}")),

@@ -86,6 +86,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     let labeling = &project.labeling;
     let me = session.me.id;
     let threshold = &mut app.state.threshold;
+    let threshold_touched = &mut app.ui.analysis.touched;
     let key = (labeling.generation, threshold.to_bits(), blind, me);
     let counts = match &mut app.ui.queue_counts {
         Some(counts) if counts.key == key => counts,
@@ -116,8 +117,13 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
                 entry(ui, QueueKind::ModelErrors, "Model errors");
                 ui.horizontal(|ui| {
                     let label = ui.label("Threshold");
-                    ui.add(egui::DragValue::new(threshold).speed(0.005).range(-1.0..=1.0).max_decimals(3))
-                        .labelled_by(label.id);
+                    if ui
+                        .add(egui::DragValue::new(threshold).speed(0.005).range(-1.0..=1.0).max_decimals(3))
+                        .labelled_by(label.id)
+                        .changed()
+                    {
+                        *threshold_touched = true;
+                    }
                 });
             } else {
                 ui.weak("Model errors: no scores yet. Score the pairs with a model (or import scores) first.");

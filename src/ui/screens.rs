@@ -37,6 +37,9 @@ impl Screen {
 pub(super) struct AnalysisUi {
     /// The rule that set the threshold last (None once the slider moved it).
     pub rule: Option<ThresholdRule>,
+    /// The user set the threshold in this project (slider, rule button or the review queue's
+    /// field). Until then it follows max accuracy, the default of `pairscope report` too.
+    pub touched: bool,
     /// The FPR bound of the "custom" rule.
     pub custom_fpr: f64,
     pub tag_sort: SortState,
@@ -131,6 +134,7 @@ pub(super) fn threshold_controls(
             .changed()
         {
             view.rule = None;
+            view.touched = true;
         }
         ui.separator();
         let mut rule_button = |ui: &mut egui::Ui, rule: ThresholdRule, text: &str| {
@@ -142,6 +146,7 @@ pub(super) fn threshold_controls(
                 // +∞ (nothing predicted same) shows as the top of the slider.
                 *threshold = op.finite_threshold().unwrap_or(hi);
                 view.rule = Some(rule);
+                view.touched = true;
             }
             response
         };
