@@ -151,6 +151,11 @@ fn labels_tags_and_undoes_with_the_keyboard_saving_every_action_at_once() {
     );
     assert_eq!(kinds(&mut store, pairs[0]).len(), 5, "a verdict and four tag toggles");
     assert!(store.read(|tx| tx.label_events(pairs[0])).unwrap().iter().all(|e| e.origin == "gui"));
+    let origins = |store: &mut Store, p| -> Vec<String> {
+        store.read(|tx| tx.label_events(p)).unwrap().into_iter().map(|e| e.origin).collect()
+    };
+    assert_eq!(origins(&mut store, pairs[1]), ["gui", "gui:undo", "gui:redo"], "the log says what undo did");
+    assert_eq!(origins(&mut store, pairs[2]), ["gui", "gui:undo"]);
 }
 
 #[test]

@@ -10,6 +10,9 @@ use crate::domain::Truth;
 #[derive(Clone, Copy, Debug)]
 pub enum Origin<'a> {
     Gui,
+    /// The GUI's undo and redo: compensating events, marked so the log reads as what happened.
+    GuiUndo,
+    GuiRedo,
     Cli,
     Import(&'a str),
     Merge(&'a str),
@@ -19,6 +22,8 @@ impl Origin<'_> {
     fn label(&self) -> String {
         match self {
             Origin::Gui => "gui".into(),
+            Origin::GuiUndo => "gui:undo".into(),
+            Origin::GuiRedo => "gui:redo".into(),
             Origin::Cli => "cli".into(),
             Origin::Import(file) => format!("import:{file}"),
             Origin::Merge(file) => format!("merge:{file}"),

@@ -164,13 +164,11 @@ fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> 
     store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
 }
 
-fn save_edit(store: &mut Store, edit: &LabelEdit) -> Result<(), StoreError> {
+fn save_edit(store: &mut Store, edit: &LabelEdit, origin: Origin<'static>) -> Result<(), StoreError> {
     store.write(|tx| {
         match *edit {
-            LabelEdit::Verdict { pair, labeler, after, .. } => tx.set_verdict(pair, labeler, after, Origin::Gui)?,
-            LabelEdit::Tag { pair, labeler, tag, applied } => {
-                tx.set_pair_tag(pair, labeler, tag, applied, Origin::Gui)?
-            }
+            LabelEdit::Verdict { pair, labeler, after, .. } => tx.set_verdict(pair, labeler, after, origin)?,
+            LabelEdit::Tag { pair, labeler, tag, applied } => tx.set_pair_tag(pair, labeler, tag, applied, origin)?,
         };
         Ok(())
     })
@@ -346,13 +344,14 @@ impl PairscopeApp {
     }
 
     /// Shows a label edit at once and saves it in its own transaction on the I/O thread.
-    fn save(&mut self, edit: LabelEdit) {
+    fn save(&mut self, edit: LabelEdit, origin: Origin<'static>) {
         let Some(project) = &mut self.project else { return };
         project.labeling.apply(&edit);
         let store = project.store.clone();
         self.unsaved += 1;
-        self.last_edit_seq = self
-            .spawn(move || Loaded::Saved { result: save_edit(&mut lock(&store), &edit).map_err(|e| e.to_string()) });
+        self.last_edit_seq = self.spawn(move || Loaded::Saved {
+            result: save_edit(&mut lock(&store), &edit, origin).map_err(|e| e.to_string()),
+        });
     }
 
     fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {
@@ -399,14 +398,14 @@ impl PairscopeApp {
         {
             self.go(Nav::To(i));
         }
-        self.save(edit);
+        self.save(edit, if undo { Origin::GuiUndo } else { Origin::GuiRedo });
     }
 
     /// A new edit by the labeler: saved, and undoable.
     fn edit(&mut self, edit: LabelEdit) {
         let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
         session.record(edit.clone());
-        self.save(edit);
+        self.save(edit, Origin::Gui);
     }
 
     fn apply(&mut self, ctx: &egui::Context, command: Command) {
