@@ -182,6 +182,8 @@ fn saves_two_runs_and_compares_them_per_tag() {
     harness.get_by_label("Save run").click();
     harness.run();
     step_until(&mut harness, "the first run", |h| h.state().run_names() == ["run 1"]);
+    // Saving reloads the analysis on the I/O thread; the screen's buttons return when it is done.
+    settle(&mut harness);
     harness.get_by_label("FPR ≤ 1e-3").click();
     harness.run();
     harness.get_by_label("Save run").click();
