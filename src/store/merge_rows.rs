@@ -22,6 +22,24 @@ pub struct EventRow {
     pub reason: Option<String>,
 }
 
+/// The columns `event_from_row` reads, in its order.
+pub(super) const EVENT_COLUMNS: &str = "id, at, labeler_id, pair_id, kind, before, after, origin, reason";
+
+/// One audit-log row, selected with [`EVENT_COLUMNS`].
+pub(super) fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<EventRow> {
+    Ok(EventRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        labeler: r.get(2)?,
+        pair: r.get(3)?,
+        kind: r.get(4)?,
+        before: r.get(5)?,
+        after: r.get(6)?,
+        origin: r.get(7)?,
+        reason: r.get(8)?,
+    })
+}
+
 /// A pair with the content hashes of its images.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PairHashes {
@@ -54,24 +72,11 @@ impl Store {
 impl Tx<'_> {
     /// Every event of these kinds, oldest first.
     pub fn label_events_of(&self, kinds: &[&str]) -> Result<Vec<EventRow>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, at, labeler_id, pair_id, kind, before, after, origin, reason FROM label_events
-             WHERE kind IN (SELECT value FROM json_each(?1)) ORDER BY id",
-        )?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM label_events WHERE kind IN (SELECT value FROM json_each(?1)) ORDER BY id"
+        ))?;
         let kinds = serde_json::to_string(kinds).expect("strings serialise");
-        let rows = stmt.query_map([kinds], |r| {
-            Ok(EventRow {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                labeler: r.get(2)?,
-                pair: r.get(3)?,
-                kind: r.get(4)?,
-                before: r.get(5)?,
-                after: r.get(6)?,
-                origin: r.get(7)?,
-                reason: r.get(8)?,
-            })
-        })?;
+        let rows = stmt.query_map([kinds], event_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

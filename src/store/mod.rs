@@ -40,7 +40,7 @@ pub use merge_rows::{EventRow, PairHashes};
 pub use migrate::SCHEMA_VERSION;
 pub use models::{ModelKind, ScoreChange, ScoredModel};
 pub use pairs::{NewPair, PairRecord};
-pub use review::{Adjudication, Decision, LabelEvent, ModelScores, ReviewData, ReviewImage, ReviewPair};
+pub use review::{Adjudication, Decision, ModelScores, ReviewData, ReviewImage, ReviewPair};
 pub use runs::RunRecord;
 pub use snapshot::ProjectSnapshot;
 pub use tag_edit::TagEdit;

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::OptionalExtension;
 use serde_json::json;
 
+use super::merge_rows::{EVENT_COLUMNS, EventRow, event_from_row};
 use super::{Labeler, Role, Tag};
 use super::{LabelerId, ModelId, NOW, Origin, PairId, Result, StoreError, TagId, Tx};
 use crate::domain::{Split, Truth};
@@ -77,37 +78,12 @@ pub struct Decision<'a> {
     pub correct_truth: Option<Option<Truth>>,
 }
 
-/// One entry of the audit log.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LabelEvent {
-    pub labeler: Option<LabelerId>,
-    pub pair: Option<PairId>,
-    pub kind: String,
-    /// JSON text, or None.
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub origin: String,
-    pub reason: Option<String>,
-}
-
 impl Tx<'_> {
     /// The audit log about one pair, oldest first.
-    pub fn label_events(&self, pair: PairId) -> Result<Vec<LabelEvent>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT labeler_id, pair_id, kind, before, after, origin, reason FROM label_events
-             WHERE pair_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([pair], |r| {
-            Ok(LabelEvent {
-                labeler: r.get(0)?,
-                pair: r.get(1)?,
-                kind: r.get(2)?,
-                before: r.get(3)?,
-                after: r.get(4)?,
-                origin: r.get(5)?,
-                reason: r.get(6)?,
-            })
-        })?;
+    pub fn label_events(&self, pair: PairId) -> Result<Vec<EventRow>> {
+        let mut stmt =
+            self.conn().prepare(&format!("SELECT {EVENT_COLUMNS} FROM label_events WHERE pair_id = ?1 ORDER BY id"))?;
+        let rows = stmt.query_map([pair], event_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
