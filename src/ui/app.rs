@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::analysis_data::AnalysisData;
 use super::background::Background;
-use super::command::{Command, Nav};
+use super::command::Command;
 use super::image_cache::ImageCache;
-use super::labeling::{LabelEdit, Labeling, QueueKind};
+use super::labeling::{LabelEdit, Labeling};
 use super::scoring_job::ScoringJob;
 use super::screens::{AnalysisUi, Screen};
 use super::session::Session;
@@ -16,8 +16,8 @@ use super::{
     adjudication, agreement_screen, cheat_sheet, error_analysis, labeler_picker, model_screen, note_editor, overview,
     queues, review, tag_editor, top_bar, welcome,
 };
-use crate::analysis::{Report, ThresholdRule};
-use crate::store::{Decision, Labeler, Origin, PairId, ProjectInfo, ReviewData, Role, Store, StoreError, TagEdit};
+use crate::analysis::ThresholdRule;
+use crate::store::{Labeler, Origin, PairId, ProjectInfo, ReviewData, Role, Store, StoreError};
 
 const MAX_RECENT: usize = 8;
 
@@ -41,7 +41,7 @@ impl Default for State {
 }
 
 impl State {
-    fn remember(&mut self, path: &Path) {
+    pub(super) fn remember(&mut self, path: &Path) {
         self.recent_projects.retain(|p| p != path);
         self.recent_projects.insert(0, path.to_owned());
         self.recent_projects.truncate(MAX_RECENT);
@@ -92,10 +92,10 @@ pub struct PageTurn {
     pub elapsed: Duration,
 }
 
-struct PendingTurn {
-    pair: PairId,
-    frame: u64,
-    started: Instant,
+pub(super) struct PendingTurn {
+    pub(super) pair: PairId,
+    pub(super) frame: u64,
+    pub(super) started: Instant,
 }
 
 /// View state that does not outlive the window.
@@ -134,37 +134,37 @@ pub struct PairscopeApp {
     /// What the last scoring run did (or why it stopped).
     pub(super) scoring_outcome: Option<String>,
     /// Requests for analysis data sent; only the newest answer is kept.
-    analysis_generation: u64,
+    pub(super) analysis_generation: u64,
     /// CPU time of the last `ui()` pass.
-    last_frame_time: Option<Duration>,
+    pub(super) last_frame_time: Option<Duration>,
     /// When the app was created (for the time to first paint).
-    created: Instant,
+    pub(super) created: Instant,
     /// What arrived and is drawn at the end of this frame (logged with the time since start).
-    paint_pending: Option<&'static str>,
-    commands: Vec<Command>,
-    background: Background<Loaded>,
+    pub(super) paint_pending: Option<&'static str>,
+    pub(super) commands: Vec<Command>,
+    pub(super) background: Background<Loaded>,
     /// Jobs sent to the I/O thread whose result has not come back yet.
-    in_flight: usize,
-    seq: u64,
+    pub(super) in_flight: usize,
+    pub(super) seq: u64,
     /// The seq of the last label edit sent for saving; reloads older than it are stale.
-    last_edit_seq: u64,
-    unsaved: usize,
-    frame: u64,
-    frame_started: Option<Instant>,
-    pending_turn: Option<PendingTurn>,
-    last_turn: Option<PageTurn>,
+    pub(super) last_edit_seq: u64,
+    pub(super) unsaved: usize,
+    pub(super) frame: u64,
+    pub(super) frame_started: Option<Instant>,
+    pub(super) pending_turn: Option<PendingTurn>,
+    pub(super) last_turn: Option<PageTurn>,
 }
 
-fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+pub(super) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
     // Only the I/O thread locks the store; a panic there must not wedge the app for good.
     store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
+pub(super) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
     store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
 }
 
-fn save_edit(store: &mut Store, edit: &LabelEdit, origin: Origin<'static>) -> Result<(), StoreError> {
+pub(super) fn save_edit(store: &mut Store, edit: &LabelEdit, origin: Origin<'static>) -> Result<(), StoreError> {
     store.write(|tx| {
         match *edit {
             LabelEdit::Verdict { pair, labeler, after, .. } => tx.set_verdict(pair, labeler, after, origin)?,
@@ -290,14 +290,14 @@ impl PairscopeApp {
         self.unsaved
     }
 
-    fn spawn(&mut self, job: impl FnOnce() -> Loaded + Send + 'static) -> u64 {
+    pub(super) fn spawn(&mut self, job: impl FnOnce() -> Loaded + Send + 'static) -> u64 {
         self.in_flight += 1;
         self.seq += 1;
         self.background.spawn(job);
         self.seq
     }
 
-    fn load(&mut self, path: PathBuf, create: bool) {
+    pub(super) fn load(&mut self, path: PathBuf, create: bool) {
         self.spawn(move || {
             let result = (|| {
                 let mut store = if create { Store::create(&path)? } else { Store::open(&path)? };
@@ -310,7 +310,7 @@ impl PairscopeApp {
     }
 
     /// Reads and prepares the analysis on the I/O thread (after the writes queued so far).
-    fn load_analysis(&mut self) {
+    pub(super) fn load_analysis(&mut self) {
         let Some(project) = &self.project else { return };
         let store = project.store.clone();
         let model = self.ui.model.clone();
@@ -324,7 +324,7 @@ impl PairscopeApp {
     }
 
     /// Re-reads the project after the writes queued so far.
-    fn reload(&mut self) {
+    pub(super) fn reload(&mut self) {
         let Some(project) = &self.project else { return };
         let store = project.store.clone();
         let seq = self.seq + 1;
@@ -332,7 +332,10 @@ impl PairscopeApp {
     }
 
     /// Runs a write that changes more than labels, then re-reads the project.
-    fn write_and_reload(&mut self, write: impl FnOnce(&mut Store) -> Result<(), StoreError> + Send + 'static) {
+    pub(super) fn write_and_reload(
+        &mut self,
+        write: impl FnOnce(&mut Store) -> Result<(), StoreError> + Send + 'static,
+    ) {
         let Some(project) = &self.project else { return };
         let store = project.store.clone();
         let seq = self.seq + 1;
@@ -344,7 +347,7 @@ impl PairscopeApp {
     }
 
     /// Shows a label edit at once and saves it in its own transaction on the I/O thread.
-    fn save(&mut self, edit: LabelEdit, origin: Origin<'static>) {
+    pub(super) fn save(&mut self, edit: LabelEdit, origin: Origin<'static>) {
         let Some(project) = &mut self.project else { return };
         project.labeling.apply(&edit);
         let store = project.store.clone();
@@ -354,7 +357,7 @@ impl PairscopeApp {
         });
     }
 
-    fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {
+    pub(super) fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {
         let Some(project) = &mut self.project else { return };
         self.state.last_labeler = Some(me.name.clone());
         // Blind mode is on by default for labelers (each may turn it off); adjudicators need
@@ -366,7 +369,7 @@ impl PairscopeApp {
         self.set_title(ctx);
     }
 
-    fn set_title(&self, ctx: &egui::Context) {
+    pub(super) fn set_title(&self, ctx: &egui::Context) {
         let title = match &self.project {
             Some(p) => {
                 let name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -380,386 +383,7 @@ impl PairscopeApp {
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
     }
 
-    fn go(&mut self, nav: Nav) {
-        let Some(project) = &mut self.project else { return };
-        let Some(session) = &mut project.session else { return };
-        if let Some(pair) = session.go(nav, &project.labeling) {
-            self.ui.zoom = review::Zoom::default();
-            let started = self.frame_started.unwrap_or_else(Instant::now);
-            self.pending_turn = Some(PendingTurn { pair, frame: self.frame, started });
-        }
-    }
-
-    fn undo_or_redo(&mut self, undo: bool) {
-        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
-        let Some(edit) = session.take_undo_or_redo(undo) else { return };
-        if let Some(i) = session.order.iter().position(|&p| p == edit.pair())
-            && i != session.cursor
-        {
-            self.go(Nav::To(i));
-        }
-        self.save(edit, if undo { Origin::GuiUndo } else { Origin::GuiRedo });
-    }
-
-    /// A new edit by the labeler: saved, and undoable.
-    fn edit(&mut self, edit: LabelEdit) {
-        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
-        session.record(edit.clone());
-        self.save(edit, Origin::Gui);
-    }
-
-    fn apply(&mut self, ctx: &egui::Context, command: Command) {
-        let me = self.project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id);
-        match command {
-            Command::OpenProject(path) => self.load(path, false),
-            Command::OpenDemo => {
-                let path = crate::demo::default_demo_path();
-                self.ui.busy = Some(format!(
-                    "Preparing the demo project in {} (first run: cutting faces, scoring them with the built-in model)…",
-                    path.parent().unwrap_or(&path).display()
-                ));
-                self.spawn(move || {
-                    let result = (|| {
-                        if !path.exists() {
-                            crate::demo::create_demo(&path, false, |_| {}).map_err(|e| e.to_string())?;
-                        }
-                        let mut store = Store::open(&path).map_err(|e| e.to_string())?;
-                        let (info, data) = read_all(&mut store).map_err(|e| e.to_string())?;
-                        Ok((info, data, store))
-                    })();
-                    Loaded::Project { path, result }
-                });
-            }
-            Command::CreateProject(path) => self.load(path, true),
-            Command::Refresh => self.reload(),
-            Command::CloseProject => {
-                self.project = None;
-                self.state.last_project = None;
-                self.ui = Transient::default();
-                self.images.want(&[], 0);
-                self.set_title(ctx);
-            }
-            Command::DismissError => self.error = None,
-            Command::PickLabeler { name, adjudicator } => {
-                let Some(project) = &self.project else { return };
-                let store = project.store.clone();
-                self.spawn(move || {
-                    let mut store = lock(&store);
-                    let result = store
-                        .write(|tx| {
-                            let (labeler, created) = tx.labeler_or_create(&name)?;
-                            if created && adjudicator {
-                                tx.set_labeler_role(labeler.id, Role::Adjudicator)?;
-                                return Ok::<_, StoreError>(Labeler { role: Role::Adjudicator, ..labeler });
-                            }
-                            Ok(labeler)
-                        })
-                        .and_then(|labeler| read_all(&mut store).map(|(info, data)| (labeler, info, data)))
-                        .map_err(|e| e.to_string());
-                    Loaded::Labeler { result }
-                });
-            }
-            Command::SetRole(labeler, role) => {
-                self.write_and_reload(move |s| s.write(|tx| tx.set_labeler_role(labeler, role)))
-            }
-            Command::SwitchLabeler => {
-                if let Some(p) = &mut self.project {
-                    p.session = None;
-                }
-                self.ui.adjudication = None;
-                self.set_title(ctx);
-            }
-            Command::SetVerdict { pair, verdict } => {
-                let (Some(me), Some(project)) = (me, &self.project) else { return };
-                let before = project.labeling.verdict(pair, me);
-                if before != Some(verdict) {
-                    self.edit(LabelEdit::Verdict { pair, labeler: me, before, after: Some(verdict) });
-                }
-            }
-            Command::ToggleTag { pair, tag } => {
-                let (Some(me), Some(project)) = (me, &self.project) else { return };
-                let applied = !project.labeling.has_tag(pair, me, tag);
-                self.edit(LabelEdit::Tag { pair, labeler: me, tag, applied });
-            }
-            Command::Undo => self.undo_or_redo(true),
-            Command::Redo => self.undo_or_redo(false),
-            Command::Go(nav) => self.go(nav),
-            Command::SelectQueue(kind) => {
-                let (threshold, blind) = (self.state.threshold, self.state.blind);
-                let Some(project) = &mut self.project else { return };
-                let Some(session) = &mut project.session else { return };
-                session.select(kind, project.labeling.queue(kind, session.me.id, threshold, blind));
-                self.ui.zoom = review::Zoom::default();
-            }
-            Command::SaveNote { pair, text } => {
-                let (Some(me), Some(project)) = (me, &mut self.project) else { return };
-                let key = (pair, me);
-                if text.trim().is_empty() {
-                    project.labeling.data.notes.remove(&key);
-                } else {
-                    project.labeling.data.notes.insert(key, text.clone());
-                }
-                let store = project.store.clone();
-                self.unsaved += 1;
-                self.last_edit_seq = self.spawn(move || Loaded::Saved {
-                    result: lock(&store)
-                        .write(|tx| tx.set_note(pair, me, &text, Origin::Gui))
-                        .map_err(|e| e.to_string()),
-                });
-            }
-            Command::Adjudicate { pair, verdict, tags, reason, correct_truth } => {
-                let Some(me) = me else { return };
-                self.write_and_reload(move |s| {
-                    let decision = Decision {
-                        verdict,
-                        tags: &tags,
-                        reason: &reason,
-                        correct_truth: correct_truth.then_some(verdict),
-                    };
-                    s.write(|tx| tx.adjudicate(pair, me, &decision, Origin::Gui))
-                });
-                self.ui.adjudication = None;
-            }
-            Command::EditTag { tag, name, description, colour, hotkey } => self.write_and_reload(move |s| {
-                let edit = TagEdit { name: &name, description: &description, colour: &colour, hotkey };
-                s.write(|tx| tx.edit_tag(tag, &edit, Origin::Gui)).map(|_| ())
-            }),
-            Command::MergeTags { from, into } => {
-                self.write_and_reload(move |s| s.write(|tx| tx.merge_tags(from, into, Origin::Gui)))
-            }
-            Command::CreateTag(name) => {
-                self.write_and_reload(move |s| s.write(|tx| tx.create_tag(&name, Origin::Gui)).map(|_| ()))
-            }
-            Command::ShowScreen(screen) => {
-                self.ui.screen = screen;
-                if screen != Screen::Review {
-                    // Labels may have changed since the last read.
-                    self.load_analysis();
-                }
-            }
-            Command::LoadAnalysis => self.load_analysis(),
-            Command::ChooseModel(name) => {
-                self.ui.model = Some(name);
-                self.load_analysis();
-            }
-            Command::OpenInReview(pair) => self.open_in_review(ctx, pair),
-            Command::SaveRun(name) => self.save_run(name),
-            Command::ExportCsv { suggested_name, csv } => {
-                self.spawn(move || {
-                    let result = match rfd::FileDialog::new().set_file_name(&suggested_name).save_file() {
-                        Some(path) => std::fs::write(&path, csv)
-                            .map(|()| Some(path.clone()))
-                            .map_err(|e| format!("cannot write {}: {e}", path.display())),
-                        None => Ok(None),
-                    };
-                    Loaded::Exported { result }
-                });
-            }
-            Command::SavePlotPng { suggested_name, rect } => {
-                let ppp = ctx.pixels_per_point();
-                let callback = egui::ScreenshotCallback::new(move |image| {
-                    // The file dialog must not hold up the renderer that delivered the image.
-                    std::thread::spawn(move || {
-                        let plot = image.region(&rect, Some(ppp));
-                        let Some(path) = rfd::FileDialog::new().set_file_name(&suggested_name).save_file() else {
-                            return;
-                        };
-                        let [w, h] = plot.size;
-                        let saved = image::RgbaImage::from_raw(w as u32, h as u32, plot.as_raw().to_vec())
-                            .ok_or_else(|| "bad screenshot size".to_owned())
-                            .and_then(|img| img.save(&path).map_err(|e| e.to_string()));
-                        if let Err(e) = saved {
-                            tracing::error!(path = %path.display(), "cannot save the plot: {e}");
-                        }
-                    });
-                });
-                ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
-            }
-            Command::ScoreProject => {
-                if self.scoring.is_none()
-                    && let Some(project) = &self.project
-                {
-                    self.scoring = Some(ScoringJob::start(project.path.clone(), ctx.clone()));
-                    self.scoring_outcome = None;
-                }
-            }
-            Command::CancelScoring => {
-                if let Some(job) = &self.scoring {
-                    job.cancel();
-                }
-            }
-            Command::ApplyTag { pairs, tag } => {
-                let Some(me) = me else {
-                    self.error =
-                        Some("Pick a labeler first (Review): accepted suggestions are tagged in their name.".into());
-                    return;
-                };
-                self.write_and_reload(move |s| {
-                    s.write(|tx| {
-                        for &pair in &pairs {
-                            tx.set_pair_tag(pair, me, tag, true, Origin::Gui)?;
-                        }
-                        Ok(())
-                    })
-                });
-                self.load_analysis();
-            }
-        }
-        // Whatever changed shows in the next frame, without waiting for more input.
-        ctx.request_repaint();
-    }
-
-    fn open_in_review(&mut self, ctx: &egui::Context, pair: PairId) {
-        self.ui.screen = Screen::Review;
-        let (threshold, blind) = (self.state.threshold, self.state.blind);
-        let Some(project) = &mut self.project else { return };
-        let Some(session) = &mut project.session else {
-            self.error = Some("Pick a labeler to open the pair in review.".into());
-            return;
-        };
-        if !session.order.contains(&pair) {
-            session.select(QueueKind::All, project.labeling.queue(QueueKind::All, session.me.id, threshold, blind));
-        }
-        if let Some(i) = session.order.iter().position(|&p| p == pair) {
-            self.go(Nav::To(i));
-        }
-        ctx.request_repaint();
-    }
-
-    /// Stores the report at the current threshold as a run, on the I/O thread.
-    fn save_run(&mut self, name: String) {
-        let (Some(project), Some(data)) = (&self.project, &self.analysis) else { return };
-        let store = project.store.clone();
-        let prepared = data.prepared.clone();
-        let model = data.model.as_ref().map(|m| m.id);
-        let threshold = self.state.threshold;
-        let rule = match self.ui.analysis.rule {
-            Some(rule) => rule.to_string(),
-            None => ThresholdRule::Fixed(threshold).to_string(),
-        };
-        self.spawn(move || {
-            let result = Report::new(&prepared, ThresholdRule::Fixed(threshold))
-                .map_err(|e| e.to_string())
-                .and_then(|report| serde_json::to_value(&report).map_err(|e| e.to_string()))
-                .and_then(|metrics| {
-                    lock(&store)
-                        .write(|tx| tx.save_run(&name, model, &rule, Some(threshold), &metrics))
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                });
-            Loaded::Saved { result }
-        });
-        self.load_analysis();
-    }
-
-    fn receive(&mut self, ctx: &egui::Context) {
-        for loaded in self.background.poll() {
-            self.in_flight = self.in_flight.saturating_sub(1);
-            match loaded {
-                Loaded::Project { path, result: Ok((info, data, store)) } => {
-                    let millis = self.created.elapsed().as_millis() as u64;
-                    tracing::info!(millis, "project loaded");
-                    self.paint_pending = Some("first paint of the project");
-                    self.ui.busy = None;
-                    self.state.remember(&path);
-                    let last = self.state.last_labeler.clone();
-                    let me = data.labelers.iter().find(|l| Some(&l.name) == last.as_ref()).cloned();
-                    self.project = Some(OpenProject {
-                        path,
-                        info: Some(info),
-                        store: Arc::new(Mutex::new(store)),
-                        labeling: Labeling::new(data),
-                        session: None,
-                    });
-                    self.ui = Transient::default();
-                    self.analysis = None;
-                    self.load_analysis();
-                    match me {
-                        Some(me) => self.start_session(ctx, me),
-                        None => self.set_title(ctx),
-                    }
-                }
-                Loaded::Project { result: Err(e), .. } => {
-                    self.ui.busy = None;
-                    self.error = Some(e);
-                }
-                Loaded::Data { seq, result: Ok((info, data)) } => {
-                    if seq < self.last_edit_seq {
-                        // Edits made after this read are not in it; read again after them.
-                        self.reload();
-                        continue;
-                    }
-                    self.refresh(info, data);
-                    if self.ui.screen != Screen::Review {
-                        self.load_analysis();
-                    }
-                }
-                Loaded::Data { result: Err(e), .. } => {
-                    self.error = Some(e);
-                }
-                Loaded::Saved { result: Ok(()) } => self.unsaved = self.unsaved.saturating_sub(1),
-                Loaded::Saved { result: Err(e) } => {
-                    self.unsaved = self.unsaved.saturating_sub(1);
-                    // The edit did not reach the disk: say so, and show what the disk holds.
-                    self.error = Some(format!("not saved: {e}"));
-                    self.reload();
-                }
-                Loaded::Labeler { result: Ok((me, info, data)) } => {
-                    self.refresh(info, data);
-                    // The next new labeler starts from a blank form, not as an adjudicator.
-                    self.ui.labeler_field.clear();
-                    self.ui.new_is_adjudicator = false;
-                    self.start_session(ctx, me);
-                }
-                Loaded::Labeler { result: Err(e) } => self.error = Some(e),
-                Loaded::Analysis { generation, result } => {
-                    if generation != self.analysis_generation {
-                        continue;
-                    }
-                    self.ui.analysis.loading = false;
-                    tracing::info!(millis = self.created.elapsed().as_millis() as u64, "analysis ready");
-                    self.paint_pending = Some("first paint of the analysis");
-                    match result {
-                        Ok(data) => {
-                            self.analysis = Some(*data);
-                            // A rule follows the data as labels and scores change; a project whose
-                            // threshold nobody set here starts at max accuracy (as `report` does),
-                            // not at a number carried over from another project.
-                            match self.ui.analysis.rule {
-                                Some(rule) => self.apply_rule(rule),
-                                None if !self.ui.analysis.touched || !self.threshold_in_range() => {
-                                    self.apply_rule(ThresholdRule::MaxAccuracy)
-                                }
-                                None => {}
-                            }
-                        }
-                        Err(e) => self.error = Some(format!("cannot analyse the project: {e}")),
-                    }
-                }
-                Loaded::Exported { result: Ok(path) } => self.ui.exported = path,
-                Loaded::Exported { result: Err(e) } => self.error = Some(e),
-            }
-        }
-        if self.images.poll(ctx) {
-            ctx.request_repaint();
-        }
-        if let Some(outcome) = self.scoring.as_ref().and_then(ScoringJob::finished) {
-            let cancelled = self.scoring.as_ref().is_some_and(ScoringJob::cancelled);
-            self.scoring = None;
-            self.scoring_outcome = Some(match outcome {
-                Ok(s) if cancelled => format!("Cancelled; kept what was done: {} pairs scored.", s.pairs_scored),
-                Ok(s) => format!(
-                    "Scored {} pairs ({} images, {} from the cache).",
-                    s.pairs_scored, s.images_total, s.images_cached
-                ),
-                Err(e) => format!("Scoring stopped: {e}"),
-            });
-            self.reload();
-            self.load_analysis();
-        }
-    }
-
-    fn threshold_in_range(&self) -> bool {
+    pub(super) fn threshold_in_range(&self) -> bool {
         let Some(h) = self.analysis.as_ref().map(|a| &a.histograms) else { return true };
         h.same.is_empty() || (h.min..=h.min + h.width * h.same.len() as f64).contains(&self.state.threshold)
     }
@@ -774,7 +398,7 @@ impl PairscopeApp {
         }
     }
 
-    fn refresh(&mut self, info: ProjectInfo, data: ReviewData) {
+    pub(super) fn refresh(&mut self, info: ProjectInfo, data: ReviewData) {
         let Some(project) = &mut self.project else { return };
         project.info = Some(info);
         if let Some(session) = &mut project.session
@@ -789,7 +413,7 @@ impl PairscopeApp {
     }
 
     /// The photos to keep decoded: the current pair first, then the next few and the previous ones.
-    fn prefetch(&mut self, ctx: &egui::Context) {
+    pub(super) fn prefetch(&mut self, ctx: &egui::Context) {
         let Some(project) = &self.project else { return };
         let Some(session) = &project.session else { return };
         let mut paths = Vec::new();
@@ -820,7 +444,7 @@ impl PairscopeApp {
         }
     }
 
-    fn dropped_project(ctx: &egui::Context) -> Option<PathBuf> {
+    pub(super) fn dropped_project(ctx: &egui::Context) -> Option<PathBuf> {
         ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).find(|p| p.is_file()))
     }
 }

@@ -1,14 +1,17 @@
-//! The eframe app. One file per view; `app.rs` holds the state and applies the commands the
-//! views emit, at the end of the frame; `background.rs` runs disk and model work off the UI
-//! thread so that no frame ever waits on it.
+//! The eframe app. One file per view. `app.rs` holds the state and draws the frame;
+//! `command_handling.rs` applies the commands the views emit, at the end of the frame;
+//! `background.rs` runs disk work off the UI thread, so that no frame ever waits on it, and
+//! `background_results.rs` takes in what it finished.
 
 mod adjudication;
 mod agreement_screen;
 mod analysis_data;
 mod app;
 mod background;
+mod background_results;
 mod cheat_sheet;
 mod command;
+mod command_handling;
 mod error_analysis;
 mod error_browser;
 mod image_cache;

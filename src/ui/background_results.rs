@@ -1,0 +1,119 @@
+//! Taking in what the I/O thread, the image decoder and the scoring thread finished since the
+//! last frame.
+
+use std::sync::{Arc, Mutex};
+
+use super::app::{Loaded, OpenProject, PairscopeApp, Transient};
+use super::labeling::Labeling;
+use super::scoring_job::ScoringJob;
+use super::screens::Screen;
+use crate::analysis::ThresholdRule;
+
+impl PairscopeApp {
+    pub(super) fn receive(&mut self, ctx: &egui::Context) {
+        for loaded in self.background.poll() {
+            self.in_flight = self.in_flight.saturating_sub(1);
+            match loaded {
+                Loaded::Project { path, result: Ok((info, data, store)) } => {
+                    let millis = self.created.elapsed().as_millis() as u64;
+                    tracing::info!(millis, "project loaded");
+                    self.paint_pending = Some("first paint of the project");
+                    self.ui.busy = None;
+                    self.state.remember(&path);
+                    let last = self.state.last_labeler.clone();
+                    let me = data.labelers.iter().find(|l| Some(&l.name) == last.as_ref()).cloned();
+                    self.project = Some(OpenProject {
+                        path,
+                        info: Some(info),
+                        store: Arc::new(Mutex::new(store)),
+                        labeling: Labeling::new(data),
+                        session: None,
+                    });
+                    self.ui = Transient::default();
+                    self.analysis = None;
+                    self.load_analysis();
+                    match me {
+                        Some(me) => self.start_session(ctx, me),
+                        None => self.set_title(ctx),
+                    }
+                }
+                Loaded::Project { result: Err(e), .. } => {
+                    self.ui.busy = None;
+                    self.error = Some(e);
+                }
+                Loaded::Data { seq, result: Ok((info, data)) } => {
+                    if seq < self.last_edit_seq {
+                        // Edits made after this read are not in it; read again after them.
+                        self.reload();
+                        continue;
+                    }
+                    self.refresh(info, data);
+                    if self.ui.screen != Screen::Review {
+                        self.load_analysis();
+                    }
+                }
+                Loaded::Data { result: Err(e), .. } => {
+                    self.error = Some(e);
+                }
+                Loaded::Saved { result: Ok(()) } => self.unsaved = self.unsaved.saturating_sub(1),
+                Loaded::Saved { result: Err(e) } => {
+                    self.unsaved = self.unsaved.saturating_sub(1);
+                    // The edit did not reach the disk: say so, and show what the disk holds.
+                    self.error = Some(format!("not saved: {e}"));
+                    self.reload();
+                }
+                Loaded::Labeler { result: Ok((me, info, data)) } => {
+                    self.refresh(info, data);
+                    // The next new labeler starts from a blank form, not as an adjudicator.
+                    self.ui.labeler_field.clear();
+                    self.ui.new_is_adjudicator = false;
+                    self.start_session(ctx, me);
+                }
+                Loaded::Labeler { result: Err(e) } => self.error = Some(e),
+                Loaded::Analysis { generation, result } => {
+                    if generation != self.analysis_generation {
+                        continue;
+                    }
+                    self.ui.analysis.loading = false;
+                    tracing::info!(millis = self.created.elapsed().as_millis() as u64, "analysis ready");
+                    self.paint_pending = Some("first paint of the analysis");
+                    match result {
+                        Ok(data) => {
+                            self.analysis = Some(*data);
+                            // A rule follows the data as labels and scores change; a project whose
+                            // threshold nobody set here starts at max accuracy (as `report` does),
+                            // not at a number carried over from another project.
+                            match self.ui.analysis.rule {
+                                Some(rule) => self.apply_rule(rule),
+                                None if !self.ui.analysis.touched || !self.threshold_in_range() => {
+                                    self.apply_rule(ThresholdRule::MaxAccuracy)
+                                }
+                                None => {}
+                            }
+                        }
+                        Err(e) => self.error = Some(format!("cannot analyse the project: {e}")),
+                    }
+                }
+                Loaded::Exported { result: Ok(path) } => self.ui.exported = path,
+                Loaded::Exported { result: Err(e) } => self.error = Some(e),
+            }
+        }
+        if self.images.poll(ctx) {
+            ctx.request_repaint();
+        }
+        if let Some(outcome) = self.scoring.as_ref().and_then(ScoringJob::finished) {
+            let cancelled = self.scoring.as_ref().is_some_and(ScoringJob::cancelled);
+            self.scoring = None;
+            self.scoring_outcome = Some(match outcome {
+                Ok(s) if cancelled => format!("Cancelled; kept what was done: {} pairs scored.", s.pairs_scored),
+                Ok(s) => format!(
+                    "Scored {} pairs ({} images, {} from the cache).",
+                    s.pairs_scored, s.images_total, s.images_cached
+                ),
+                Err(e) => format!("Scoring stopped: {e}"),
+            });
+            self.reload();
+            self.load_analysis();
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Applying the commands the views emit, at the end of the frame (or, for review keys, before
+//! any view has drawn). Disk work goes to the I/O thread; its results come back in
+//! `background_results.rs`.
+
+use std::time::Instant;
+
+use super::app::{Loaded, PairscopeApp, PendingTurn, Transient, lock, read_all};
+use super::command::{Command, Nav};
+use super::labeling::{LabelEdit, QueueKind};
+use super::review;
+use super::scoring_job::ScoringJob;
+use super::screens::Screen;
+use crate::analysis::{Report, ThresholdRule};
+use crate::store::{Decision, Labeler, Origin, PairId, Role, Store, StoreError, TagEdit};
+
+impl PairscopeApp {
+    pub(super) fn go(&mut self, nav: Nav) {
+        let Some(project) = &mut self.project else { return };
+        let Some(session) = &mut project.session else { return };
+        if let Some(pair) = session.go(nav, &project.labeling) {
+            self.ui.zoom = review::Zoom::default();
+            let started = self.frame_started.unwrap_or_else(Instant::now);
+            self.pending_turn = Some(PendingTurn { pair, frame: self.frame, started });
+        }
+    }
+
+    fn undo_or_redo(&mut self, undo: bool) {
+        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
+        let Some(edit) = session.take_undo_or_redo(undo) else { return };
+        if let Some(i) = session.order.iter().position(|&p| p == edit.pair())
+            && i != session.cursor
+        {
+            self.go(Nav::To(i));
+        }
+        self.save(edit, if undo { Origin::GuiUndo } else { Origin::GuiRedo });
+    }
+
+    /// A new edit by the labeler: saved, and undoable.
+    fn edit(&mut self, edit: LabelEdit) {
+        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
+        session.record(edit.clone());
+        self.save(edit, Origin::Gui);
+    }
+
+    pub(super) fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        let me = self.project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id);
+        match command {
+            Command::OpenProject(path) => self.load(path, false),
+            Command::OpenDemo => {
+                let path = crate::demo::default_demo_path();
+                self.ui.busy = Some(format!(
+                    "Preparing the demo project in {} (first run: cutting faces, scoring them with the built-in model)…",
+                    path.parent().unwrap_or(&path).display()
+                ));
+                self.spawn(move || {
+                    let result = (|| {
+                        if !path.exists() {
+                            crate::demo::create_demo(&path, false, |_| {}).map_err(|e| e.to_string())?;
+                        }
+                        let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+                        let (info, data) = read_all(&mut store).map_err(|e| e.to_string())?;
+                        Ok((info, data, store))
+                    })();
+                    Loaded::Project { path, result }
+                });
+            }
+            Command::CreateProject(path) => self.load(path, true),
+            Command::Refresh => self.reload(),
+            Command::CloseProject => {
+                self.project = None;
+                self.state.last_project = None;
+                self.ui = Transient::default();
+                self.images.want(&[], 0);
+                self.set_title(ctx);
+            }
+            Command::DismissError => self.error = None,
+            Command::PickLabeler { name, adjudicator } => {
+                let Some(project) = &self.project else { return };
+                let store = project.store.clone();
+                self.spawn(move || {
+                    let mut store = lock(&store);
+                    let result = store
+                        .write(|tx| {
+                            let (labeler, created) = tx.labeler_or_create(&name)?;
+                            if created && adjudicator {
+                                tx.set_labeler_role(labeler.id, Role::Adjudicator)?;
+                                return Ok::<_, StoreError>(Labeler { role: Role::Adjudicator, ..labeler });
+                            }
+                            Ok(labeler)
+                        })
+                        .and_then(|labeler| read_all(&mut store).map(|(info, data)| (labeler, info, data)))
+                        .map_err(|e| e.to_string());
+                    Loaded::Labeler { result }
+                });
+            }
+            Command::SetRole(labeler, role) => {
+                self.write_and_reload(move |s| s.write(|tx| tx.set_labeler_role(labeler, role)))
+            }
+            Command::SwitchLabeler => {
+                if let Some(p) = &mut self.project {
+                    p.session = None;
+                }
+                self.ui.adjudication = None;
+                self.set_title(ctx);
+            }
+            Command::SetVerdict { pair, verdict } => {
+                let (Some(me), Some(project)) = (me, &self.project) else { return };
+                let before = project.labeling.verdict(pair, me);
+                if before != Some(verdict) {
+                    self.edit(LabelEdit::Verdict { pair, labeler: me, before, after: Some(verdict) });
+                }
+            }
+            Command::ToggleTag { pair, tag } => {
+                let (Some(me), Some(project)) = (me, &self.project) else { return };
+                let applied = !project.labeling.has_tag(pair, me, tag);
+                self.edit(LabelEdit::Tag { pair, labeler: me, tag, applied });
+            }
+            Command::Undo => self.undo_or_redo(true),
+            Command::Redo => self.undo_or_redo(false),
+            Command::Go(nav) => self.go(nav),
+            Command::SelectQueue(kind) => {
+                let (threshold, blind) = (self.state.threshold, self.state.blind);
+                let Some(project) = &mut self.project else { return };
+                let Some(session) = &mut project.session else { return };
+                session.select(kind, project.labeling.queue(kind, session.me.id, threshold, blind));
+                self.ui.zoom = review::Zoom::default();
+            }
+            Command::SaveNote { pair, text } => {
+                let (Some(me), Some(project)) = (me, &mut self.project) else { return };
+                let key = (pair, me);
+                if text.trim().is_empty() {
+                    project.labeling.data.notes.remove(&key);
+                } else {
+                    project.labeling.data.notes.insert(key, text.clone());
+                }
+                let store = project.store.clone();
+                self.unsaved += 1;
+                self.last_edit_seq = self.spawn(move || Loaded::Saved {
+                    result: lock(&store)
+                        .write(|tx| tx.set_note(pair, me, &text, Origin::Gui))
+                        .map_err(|e| e.to_string()),
+                });
+            }
+            Command::Adjudicate { pair, verdict, tags, reason, correct_truth } => {
+                let Some(me) = me else { return };
+                self.write_and_reload(move |s| {
+                    let decision = Decision {
+                        verdict,
+                        tags: &tags,
+                        reason: &reason,
+                        correct_truth: correct_truth.then_some(verdict),
+                    };
+                    s.write(|tx| tx.adjudicate(pair, me, &decision, Origin::Gui))
+                });
+                self.ui.adjudication = None;
+            }
+            Command::EditTag { tag, name, description, colour, hotkey } => self.write_and_reload(move |s| {
+                let edit = TagEdit { name: &name, description: &description, colour: &colour, hotkey };
+                s.write(|tx| tx.edit_tag(tag, &edit, Origin::Gui)).map(|_| ())
+            }),
+            Command::MergeTags { from, into } => {
+                self.write_and_reload(move |s| s.write(|tx| tx.merge_tags(from, into, Origin::Gui)))
+            }
+            Command::CreateTag(name) => {
+                self.write_and_reload(move |s| s.write(|tx| tx.create_tag(&name, Origin::Gui)).map(|_| ()))
+            }
+            Command::ShowScreen(screen) => {
+                self.ui.screen = screen;
+                if screen != Screen::Review {
+                    // Labels may have changed since the last read.
+                    self.load_analysis();
+                }
+            }
+            Command::LoadAnalysis => self.load_analysis(),
+            Command::ChooseModel(name) => {
+                self.ui.model = Some(name);
+                self.load_analysis();
+            }
+            Command::OpenInReview(pair) => self.open_in_review(ctx, pair),
+            Command::SaveRun(name) => self.save_run(name),
+            Command::ExportCsv { suggested_name, csv } => {
+                self.spawn(move || {
+                    let result = match rfd::FileDialog::new().set_file_name(&suggested_name).save_file() {
+                        Some(path) => std::fs::write(&path, csv)
+                            .map(|()| Some(path.clone()))
+                            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                        None => Ok(None),
+                    };
+                    Loaded::Exported { result }
+                });
+            }
+            Command::SavePlotPng { suggested_name, rect } => {
+                let ppp = ctx.pixels_per_point();
+                let callback = egui::ScreenshotCallback::new(move |image| {
+                    // The file dialog must not hold up the renderer that delivered the image.
+                    std::thread::spawn(move || {
+                        let plot = image.region(&rect, Some(ppp));
+                        let Some(path) = rfd::FileDialog::new().set_file_name(&suggested_name).save_file() else {
+                            return;
+                        };
+                        let [w, h] = plot.size;
+                        let saved = image::RgbaImage::from_raw(w as u32, h as u32, plot.as_raw().to_vec())
+                            .ok_or_else(|| "bad screenshot size".to_owned())
+                            .and_then(|img| img.save(&path).map_err(|e| e.to_string()));
+                        if let Err(e) = saved {
+                            tracing::error!(path = %path.display(), "cannot save the plot: {e}");
+                        }
+                    });
+                });
+                ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
+            }
+            Command::ScoreProject => {
+                if self.scoring.is_none()
+                    && let Some(project) = &self.project
+                {
+                    self.scoring = Some(ScoringJob::start(project.path.clone(), ctx.clone()));
+                    self.scoring_outcome = None;
+                }
+            }
+            Command::CancelScoring => {
+                if let Some(job) = &self.scoring {
+                    job.cancel();
+                }
+            }
+            Command::ApplyTag { pairs, tag } => {
+                let Some(me) = me else {
+                    self.error =
+                        Some("Pick a labeler first (Review): accepted suggestions are tagged in their name.".into());
+                    return;
+                };
+                self.write_and_reload(move |s| {
+                    s.write(|tx| {
+                        for &pair in &pairs {
+                            tx.set_pair_tag(pair, me, tag, true, Origin::Gui)?;
+                        }
+                        Ok(())
+                    })
+                });
+                self.load_analysis();
+            }
+        }
+        // Whatever changed shows in the next frame, without waiting for more input.
+        ctx.request_repaint();
+    }
+
+    fn open_in_review(&mut self, ctx: &egui::Context, pair: PairId) {
+        self.ui.screen = Screen::Review;
+        let (threshold, blind) = (self.state.threshold, self.state.blind);
+        let Some(project) = &mut self.project else { return };
+        let Some(session) = &mut project.session else {
+            self.error = Some("Pick a labeler to open the pair in review.".into());
+            return;
+        };
+        if !session.order.contains(&pair) {
+            session.select(QueueKind::All, project.labeling.queue(QueueKind::All, session.me.id, threshold, blind));
+        }
+        if let Some(i) = session.order.iter().position(|&p| p == pair) {
+            self.go(Nav::To(i));
+        }
+        ctx.request_repaint();
+    }
+
+    /// Stores the report at the current threshold as a run, on the I/O thread.
+    fn save_run(&mut self, name: String) {
+        let (Some(project), Some(data)) = (&self.project, &self.analysis) else { return };
+        let store = project.store.clone();
+        let prepared = data.prepared.clone();
+        let model = data.model.as_ref().map(|m| m.id);
+        let threshold = self.state.threshold;
+        let rule = match self.ui.analysis.rule {
+            Some(rule) => rule.to_string(),
+            None => ThresholdRule::Fixed(threshold).to_string(),
+        };
+        self.spawn(move || {
+            let result = Report::new(&prepared, ThresholdRule::Fixed(threshold))
+                .map_err(|e| e.to_string())
+                .and_then(|report| serde_json::to_value(&report).map_err(|e| e.to_string()))
+                .and_then(|metrics| {
+                    lock(&store)
+                        .write(|tx| tx.save_run(&name, model, &rule, Some(threshold), &metrics))
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                });
+            Loaded::Saved { result }
+        });
+        self.load_analysis();
+    }
+}
