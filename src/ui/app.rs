@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::analysis_data::AnalysisData;
 use super::background::Background;
 use super::command::Command;
+use super::file_dialogs::{Dialogs, FileDialogs, SystemDialogs};
 use super::image_cache::ImageCache;
 use super::labeling::{LabelEdit, Labeling};
 use super::scoring_job::ScoringJob;
@@ -142,6 +143,7 @@ pub struct PairscopeApp {
     /// What arrived and is drawn at the end of this frame (logged with the time since start).
     pub(super) paint_pending: Option<&'static str>,
     pub(super) commands: Vec<Command>,
+    pub(super) dialogs: Dialogs,
     pub(super) background: Background<Loaded>,
     /// Jobs sent to the I/O thread whose result has not come back yet.
     pub(super) in_flight: usize,
@@ -191,6 +193,7 @@ impl PairscopeApp {
         let mut app = PairscopeApp {
             path_field: String::new(),
             background: Background::new(move || wake.request_repaint()),
+            dialogs: Dialogs::new(ctx.clone(), Arc::new(SystemDialogs)),
             images: ImageCache::new(ctx),
             state,
             project: None,
@@ -219,9 +222,15 @@ impl PairscopeApp {
         app
     }
 
-    /// No work is waiting on the I/O thread: everything the user did is on disk.
+    /// Answers file dialogs with these instead of the desktop's (tests).
+    pub fn with_file_dialogs(mut self, dialogs: Arc<dyn FileDialogs>) -> Self {
+        self.dialogs.replace(dialogs);
+        self
+    }
+
+    /// No work is waiting on the I/O thread or a dialog: everything the user did is on disk.
     pub fn is_idle(&self) -> bool {
-        self.in_flight == 0 && self.commands.is_empty()
+        self.in_flight == 0 && self.commands.is_empty() && !self.dialogs.waiting()
     }
 
     /// Photos being decoded (the pair on screen and the prefetched ones).

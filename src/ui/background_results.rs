@@ -11,6 +11,8 @@ use crate::analysis::ThresholdRule;
 
 impl PairscopeApp {
     pub(super) fn receive(&mut self, ctx: &egui::Context) {
+        let answered = self.dialogs.answers();
+        self.commands.extend(answered);
         for loaded in self.background.poll() {
             self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {

@@ -22,6 +22,10 @@ pub enum Nav {
 pub enum Command {
     OpenProject(PathBuf),
     CreateProject(PathBuf),
+    /// Ask for a project file to open (or a new one to create) in a file dialog.
+    BrowseProject {
+        create: bool,
+    },
     /// Open the demo project, creating it first if this is the first run.
     OpenDemo,
     CloseProject,
@@ -83,6 +87,11 @@ pub enum Command {
     /// Write this CSV text to a file the user picks.
     ExportCsv {
         suggested_name: String,
+        csv: String,
+    },
+    /// Write this CSV text to this file (the answer to `ExportCsv`'s dialog).
+    WriteCsv {
+        path: PathBuf,
         csv: String,
     },
     /// Save the part of the window showing a plot as a PNG file the user picks.

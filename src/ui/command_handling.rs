@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use super::app::{Loaded, PairscopeApp, PendingTurn, Transient, lock, read_all};
 use super::command::{Command, Nav};
+use super::file_dialogs::PathRequest;
 use super::labeling::{LabelEdit, QueueKind};
 use super::review;
 use super::scoring_job::ScoringJob;
@@ -65,6 +66,17 @@ impl PairscopeApp {
                 });
             }
             Command::CreateProject(path) => self.load(path, true),
+            Command::BrowseProject { create } => {
+                let title = if create { "New pairscope project" } else { "Open a pairscope project" };
+                let request = if create {
+                    PathRequest::save(title, "project.pairscope")
+                } else {
+                    PathRequest::open(title, "pairscope project", &["pairscope"])
+                };
+                self.dialogs.ask(request, move |path| {
+                    if create { Command::CreateProject(path) } else { Command::OpenProject(path) }
+                });
+            }
             Command::Refresh => self.reload(),
             Command::CloseProject => {
                 self.project = None;
@@ -179,30 +191,26 @@ impl PairscopeApp {
             Command::OpenInReview(pair) => self.open_in_review(ctx, pair),
             Command::SaveRun(name) => self.save_run(name),
             Command::ExportCsv { suggested_name, csv } => {
-                self.spawn(move || {
-                    let result = match rfd::FileDialog::new().set_file_name(&suggested_name).save_file() {
-                        Some(path) => std::fs::write(&path, csv)
-                            .map(|()| Some(path.clone()))
-                            .map_err(|e| format!("cannot write {}: {e}", path.display())),
-                        None => Ok(None),
-                    };
-                    Loaded::Exported { result }
+                self.dialogs.ask(PathRequest::save("Export the table as CSV", &suggested_name), move |path| {
+                    Command::WriteCsv { path, csv }
+                });
+            }
+            Command::WriteCsv { path, csv } => {
+                self.spawn(move || Loaded::Exported {
+                    result: std::fs::write(&path, csv)
+                        .map(|()| Some(path.clone()))
+                        .map_err(|e| format!("cannot write {}: {e}", path.display())),
                 });
             }
             Command::SavePlotPng { suggested_name, rect } => {
                 let ppp = ctx.pixels_per_point();
+                let dialogs = self.dialogs.handle();
                 let callback = egui::ScreenshotCallback::new(move |image| {
                     // The file dialog must not hold up the renderer that delivered the image.
                     std::thread::spawn(move || {
-                        let plot = image.region(&rect, Some(ppp));
-                        let Some(path) = rfd::FileDialog::new().set_file_name(&suggested_name).save_file() else {
-                            return;
-                        };
-                        let [w, h] = plot.size;
-                        let saved = image::RgbaImage::from_raw(w as u32, h as u32, plot.as_raw().to_vec())
-                            .ok_or_else(|| "bad screenshot size".to_owned())
-                            .and_then(|img| img.save(&path).map_err(|e| e.to_string()));
-                        if let Err(e) = saved {
+                        let request = PathRequest::save("Save the plot as PNG", &suggested_name);
+                        let Some(path) = dialogs.ask(&request) else { return };
+                        if let Err(e) = save_region_png(&image, rect, ppp, &path) {
                             tracing::error!(path = %path.display(), "cannot save the plot: {e}");
                         }
                     });
@@ -284,5 +292,44 @@ impl PairscopeApp {
             Loaded::Saved { result }
         });
         self.load_analysis();
+    }
+}
+
+/// Crops a screenshot to a plot's rectangle (in points) and writes it as PNG.
+pub(super) fn save_region_png(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    let region = image.region(&rect, Some(pixels_per_point));
+    let [w, h] = region.size;
+    let img = image::RgbaImage::from_raw(w as u32, h as u32, region.as_raw().to_vec())
+        .ok_or_else(|| format!("bad screenshot size {w}x{h}"))?;
+    img.save(path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plot_region_is_cropped_and_written_as_png() {
+        // 4x3 points at 2 pixels per point: 8x6 pixels; red on the left half, blue on the right.
+        let mut image = egui::ColorImage::filled([8, 6], egui::Color32::RED);
+        for y in 0..6 {
+            for x in 4..8 {
+                image.pixels[y * 8 + x] = egui::Color32::BLUE;
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plot.png");
+        let rect = egui::Rect::from_min_max(egui::pos2(2.0, 1.0), egui::pos2(4.0, 3.0));
+        save_region_png(&image, rect, 2.0, &path).unwrap();
+        let saved = image::open(&path).unwrap().to_rgba8();
+        assert_eq!(saved.dimensions(), (4, 4));
+        assert!(saved.pixels().all(|p| p.0 == [0, 0, 255, 255]), "only the blue half was inside the rectangle");
+        let bad = save_region_png(&image, rect, 2.0, &dir.path().join("missing/plot.png"));
+        assert!(bad.unwrap_err().contains("missing/plot.png"));
     }
 }

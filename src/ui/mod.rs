@@ -14,6 +14,7 @@ mod command;
 mod command_handling;
 mod error_analysis;
 mod error_browser;
+mod file_dialogs;
 mod image_cache;
 mod labeler_picker;
 mod labeling;
@@ -37,6 +38,7 @@ use std::path::PathBuf;
 
 pub use app::{PageTurn, PairscopeApp, State};
 pub use command::{Command, Nav};
+pub use file_dialogs::{FileDialogs, PathRequest, SystemDialogs};
 pub use labeling::{LabelEdit, QueueKind};
 pub use screens::Screen;
 

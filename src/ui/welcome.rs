@@ -19,10 +19,8 @@ pub(super) fn show(ui: &mut egui::Ui, state: &State, path_field: &mut String, bu
         ui.label("Find where a face-verification model fails, and why.");
         ui.add_space(20.0);
         ui.horizontal(|ui| {
-            if ui.button("Open project…").clicked()
-                && let Some(path) = rfd::FileDialog::new().add_filter("pairscope project", &["pairscope"]).pick_file()
-            {
-                commands.push(Command::OpenProject(path));
+            if ui.button("Open project…").clicked() {
+                commands.push(Command::BrowseProject { create: false });
             }
             if ui
                 .button("Open the demo project")
@@ -31,10 +29,8 @@ pub(super) fn show(ui: &mut egui::Ui, state: &State, path_field: &mut String, bu
             {
                 commands.push(Command::OpenDemo);
             }
-            if ui.button("New project…").clicked()
-                && let Some(path) = rfd::FileDialog::new().add_filter("pairscope project", &["pairscope"]).save_file()
-            {
-                commands.push(Command::CreateProject(path));
+            if ui.button("New project…").clicked() {
+                commands.push(Command::BrowseProject { create: true });
             }
         });
         // The file dialog needs a desktop portal; without one this field is the way in.
