@@ -115,7 +115,12 @@ fn offline_copy_merges_back_with_history_and_conflicts_keep_ours() {
     let laptop_bytes = std::fs::read(&laptop_path).unwrap();
     let events_before = main.read(|tx| tx.event_count()).unwrap();
 
+    let preview = curate::preview_merge(&mut main, &laptop_path).unwrap();
+    assert_eq!(main.read(|tx| tx.event_count()).unwrap(), events_before, "a preview writes nothing");
+    assert_eq!(verdict(&mut main, p[0], "ana"), Some(Same), "a preview changes no label");
+    assert!(main.read(|tx| tx.find_labeler("zoe")).unwrap().is_none(), "nor creates a labeler");
     let report = curate::merge_labels(&mut main, &laptop_path).unwrap();
+    assert_eq!(format!("{preview:?}"), format!("{report:?}"), "the preview is what the merge then did");
     assert_eq!(std::fs::read(&laptop_path).unwrap(), laptop_bytes, "the other project is only read");
     assert_eq!(report.verdicts_changed, 2, "{report:#?}"); // p0 (ana), p1 (zoe)
     assert_eq!((report.tags_applied, report.tags_removed), (1, 1), "{report:#?}");

@@ -323,6 +323,15 @@ impl Target {
 /// Merges the labels of the project at `other` into `store`, in one transaction. `other` is
 /// only read.
 pub fn merge_labels(store: &mut Store, other: &Path) -> Result<MergeReport, CurateError> {
+    merge(store, other, false)
+}
+
+/// What `merge_labels` would do (the same report), with nothing written.
+pub fn preview_merge(store: &mut Store, other: &Path) -> Result<MergeReport, CurateError> {
+    merge(store, other, true)
+}
+
+fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, CurateError> {
     let same_file = match (store.path().canonicalize(), other.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -337,7 +346,7 @@ pub fn merge_labels(store: &mut Store, other: &Path) -> Result<MergeReport, Cura
     })?;
     let file = other.file_name().map_or_else(|| other.display().to_string(), |n| n.to_string_lossy().into_owned());
 
-    store.write(|tx| {
+    let body = |tx: &Tx| {
         let ours = read_side(tx)?;
         let mut report = MergeReport::default();
         let mut labelled: BTreeSet<PairId> = theirs.states.keys().map(|k| k.0).collect();
@@ -460,7 +469,8 @@ pub fn merge_labels(store: &mut Store, other: &Path) -> Result<MergeReport, Cura
             }
         }
         Ok::<_, CurateError>(report)
-    })
+    };
+    if dry_run { store.dry_run(body) } else { store.write(body) }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub mod split;
 pub use error::CurateError;
 pub use export::{ExportOptions, ExportReport, export};
 pub use manifest::{FileEntry, verify_export};
-pub use merge::{MergeReport, merge_labels};
+pub use merge::{MergeReport, merge_labels, preview_merge};
 pub use selection::Selection;
 
 pub use snapshot::Snapshot;

@@ -121,6 +121,22 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs `f` as `write` does, then rolls everything back: what a write would do, without
+    /// doing it (previews).
+    pub fn dry_run<T, E>(&mut self, f: impl FnOnce(&Tx) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::at(&self.path, e))?;
+        let tx = Tx { tx };
+        let value = f(&tx)?;
+        tx.tx.rollback().map_err(|e| StoreError::at(&self.path, e))?;
+        Ok(value)
+    }
+
     /// Runs `f` against a read snapshot (a deferred transaction that is never committed).
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction().map_err(|e| StoreError::at(&self.path, e))?;
