@@ -210,10 +210,11 @@ pub enum Command {
     /// Merge labels from another project of the same pairs (e.g. a labeler's offline copy).
     #[command(long_about = "Merge labels from another project of the same pairs.\n\n\
         Pairs are matched by the sha256 of their two images, or by pair id. For each labeler's \
-        verdict and each labeler's tag on a pair, the audit histories decide: labels changed \
-        only in the other project come in with their authors, times and history; labels \
-        changed in both are conflicts, reported and kept as they are here. The other project \
-        is only read. Notes and adjudications are not merged.")]
+        verdict, tag and note on a pair, and for each pair's adjudication, the audit histories \
+        decide: labels changed only in the other project come in with their authors, times and \
+        history; labels changed in both are conflicts, reported and kept as they are here. \
+        Ground truth is never changed; pairs whose truth differs are listed. The other project \
+        is only read.")]
     MergeLabels {
         project: PathBuf,
         /// The project to take labels from.

@@ -10,7 +10,7 @@ use common::{datasets, ok, pairscope, stderr};
 use pairscope::curate;
 use pairscope::domain::Truth;
 use pairscope::import::FolderOptions;
-use pairscope::store::{LabelerId, Origin, PairId, Role, Store, StoreError, TagId};
+use pairscope::store::{Decision, LabelerId, Origin, PairId, Role, Store, StoreError, TagId};
 
 use Truth::{Different, Same};
 
@@ -168,6 +168,108 @@ fn offline_copy_merges_back_with_history_and_conflicts_keep_ours() {
     assert_eq!((again.verdicts_changed, again.tags_applied, again.tags_removed, again.events_copied), (0, 0, 0, 0));
     assert_eq!(again.conflicts, report.conflicts);
     assert_eq!(main.read(|tx| tx.event_count()).unwrap(), events_before + 4);
+}
+
+/// An adjudicator of this name, created if new.
+fn adjudicator(tx: &pairscope::store::Tx, name: &str) -> Result<LabelerId, StoreError> {
+    let (l, _) = tx.labeler_or_create(name)?;
+    tx.set_labeler_role(l.id, Role::Adjudicator)?;
+    Ok(l.id)
+}
+
+fn decide(verdict: Truth, reason: &str, correct: bool) -> Decision<'_> {
+    Decision { verdict: Some(verdict), tags: &[], reason, correct_truth: correct.then_some(Some(verdict)) }
+}
+
+#[test]
+fn notes_and_adjudications_merge_with_history_and_conflicts_keep_ours() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = base(dir.path());
+    let main_path = store.path().to_owned();
+    drop(store);
+    let laptop_path = dir.path().join("laptop.pairscope");
+    std::fs::copy(&main_path, &laptop_path).unwrap();
+    let mut main = Store::open(&main_path).unwrap();
+    let mut laptop = Store::open(&laptop_path).unwrap();
+    let ids = ids(&mut main);
+    let (p, ana) = (&ids.pairs, ids.ana);
+    let truth_of = |s: &mut Store, pair: PairId| s.read(|tx| Ok(tx.pair(pair)?.truth)).unwrap();
+    let p1_truth = truth_of(&mut main, p[1]);
+    let flipped = if p1_truth == Some(Same) { Different } else { Same };
+
+    // Offline, on the laptop:
+    laptop
+        .write(|tx| {
+            tx.set_note(p[0], ana, "eyes closed in the second photo", Origin::Gui)?; // new there
+            tx.set_note(p[2], ana, "too dark to tell", Origin::Gui)?; // new on both sides, differently
+            let judy = adjudicator(tx, "judy")?;
+            tx.adjudicate(p[1], judy, &decide(flipped, "same mole on the left cheek", true), Origin::Gui)?;
+            tx.adjudicate(p[3], judy, &decide(Same, "ears match", false), Origin::Gui)?; // both sides: conflict
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    // Meanwhile, in the main project:
+    main.write(|tx| {
+        tx.set_note(p[2], ana, "blurry, not dark", Origin::Gui)?;
+        let max = adjudicator(tx, "max")?;
+        tx.adjudicate(p[3], max, &decide(Different, "different hairline", false), Origin::Gui)?;
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    drop(laptop);
+    let events_before = main.read(|tx| tx.event_count()).unwrap();
+
+    let preview = curate::preview_merge(&mut main, &laptop_path).unwrap();
+    assert_eq!(main.read(|tx| tx.event_count()).unwrap(), events_before, "a preview writes nothing");
+    let report = curate::merge_labels(&mut main, &laptop_path).unwrap();
+    assert_eq!(format!("{preview:?}"), format!("{report:?}"));
+    assert_eq!((report.notes_changed, report.adjudications_merged), (1, 1), "{report:#?}");
+    assert_eq!(report.labelers_created, ["judy"], "the adjudicator comes in");
+    let conflicts: Vec<String> = report.conflicts.iter().map(ToString::to_string).collect();
+    assert_eq!(conflicts.len(), 2, "{conflicts:#?}");
+    assert!(
+        conflicts.iter().any(|c| c.contains("note is \"blurry, not dark\" here but \"too dark to tell\" there")),
+        "{conflicts:#?}"
+    );
+    assert!(
+        conflicts.iter().any(|c| c.contains("adjudication is different by max") && c.contains("same by judy")),
+        "{conflicts:#?}"
+    );
+    assert_eq!(report.truth_differs.len(), 1, "judy corrected p1's truth there: {report:#?}");
+    assert!(report.summary(10).contains("pairs whose ground truth differs (1)"), "{}", report.summary(10));
+
+    // The state now: the new note and adjudication came in; the conflicts kept ours; the truth
+    // was not changed by the merge.
+    let (notes, adjudications) = main.read(|tx| Ok((tx.all_notes()?, tx.all_adjudications()?))).unwrap();
+    let note = |pair: PairId| notes.iter().find(|n| n.pair == pair).map(|n| n.note.as_str());
+    assert_eq!(note(p[0]), Some("eyes closed in the second photo"));
+    assert_eq!(note(p[2]), Some("blurry, not dark"));
+    let judy = main.read(|tx| tx.find_labeler("judy")).unwrap().unwrap();
+    assert_eq!(judy.role, Role::Adjudicator);
+    let a1 = adjudications.iter().find(|a| a.pair == p[1]).unwrap();
+    assert_eq!(
+        (a1.adjudicator, a1.verdict, a1.reason.as_str()),
+        (judy.id, Some(flipped), "same mole on the left cheek")
+    );
+    let a3 = adjudications.iter().find(|a| a.pair == p[3]).unwrap();
+    assert_eq!(a3.reason, "different hairline", "conflict: ours kept");
+    assert_eq!(truth_of(&mut main, p[1]), p1_truth);
+
+    // The history came in with its times: the note event and the adjudication event.
+    let there = Store::open_read_only(&laptop_path).unwrap().read(|tx| tx.label_events_of(&["note", "adjudication"]));
+    let there = there.unwrap();
+    let copied = main.read(|tx| tx.label_events_of(&["note", "adjudication"])).unwrap();
+    let copied: Vec<_> = copied.iter().filter(|e| e.origin == "merge:laptop.pairscope").collect();
+    assert_eq!(copied.len(), 2, "{copied:#?}");
+    for event in copied {
+        let original = there.iter().find(|e| e.pair == event.pair && e.kind == event.kind).unwrap();
+        assert_eq!((&event.at, &event.after), (&original.at, &original.after));
+    }
+
+    // Merging again changes nothing.
+    let again = curate::merge_labels(&mut main, &laptop_path).unwrap();
+    assert_eq!((again.notes_changed, again.adjudications_merged, again.events_copied), (0, 0, 0), "{again:#?}");
+    assert_eq!(again.conflicts, report.conflicts);
 }
 
 #[test]

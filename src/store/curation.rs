@@ -28,8 +28,25 @@ pub struct TagRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdjudicationRow {
     pub pair: PairId,
+    pub adjudicator: LabelerId,
     pub verdict: Option<Truth>,
     pub tags: Vec<String>,
+    pub reason: String,
+    pub decided_at: String,
+}
+
+impl AdjudicationRow {
+    /// The same decision, whoever made it and whenever (tag names compared case-blind)?
+    pub fn same_decision(&self, other: &AdjudicationRow) -> bool {
+        let tags = |t: &[String]| {
+            let mut names: Vec<String> = t.iter().map(|n| n.to_lowercase()).collect();
+            names.sort();
+            names
+        };
+        self.verdict == other.verdict
+            && self.reason.trim() == other.reason.trim()
+            && tags(&self.tags) == tags(&other.tags)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -101,13 +118,18 @@ impl Tx<'_> {
 
     /// Every adjudication, by pair. Tags that are not a JSON list of names count as none.
     pub fn all_adjudications(&self) -> Result<Vec<AdjudicationRow>> {
-        let mut stmt = self.conn().prepare("SELECT pair_id, verdict, tags FROM adjudications ORDER BY pair_id")?;
+        let mut stmt = self.conn().prepare(
+            "SELECT pair_id, labeler_id, verdict, tags, reason, decided_at FROM adjudications ORDER BY pair_id",
+        )?;
         let rows = stmt.query_map([], |r| {
-            let tags: String = r.get(2)?;
+            let tags: String = r.get(3)?;
             Ok(AdjudicationRow {
                 pair: r.get(0)?,
-                verdict: r.get(1)?,
+                adjudicator: r.get(1)?,
+                verdict: r.get(2)?,
                 tags: serde_json::from_str(&tags).unwrap_or_default(),
+                reason: r.get(4)?,
+                decided_at: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

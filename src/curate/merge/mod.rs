@@ -12,8 +12,10 @@
 //! - the other's history is a prefix of this one's: this project is newer; nothing to do;
 //! - otherwise both changed: a conflict, reported, and this project's label is kept.
 //!
+//! Notes merge the same way, per labeler and pair. Adjudications merge per pair (see
+//! `adjudications.rs`).
+//!
 //! Nothing is overwritten silently: every change is a copied event, every conflict is listed.
-//! Notes and adjudications are not merged.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -21,6 +23,10 @@ use std::path::Path;
 
 use serde::Serialize;
 use serde_json::json;
+
+mod adjudications;
+
+use adjudications::{Theirs, merge_adjudications, read_decisions};
 
 use super::CurateError;
 use crate::domain::Truth;
@@ -31,12 +37,15 @@ enum Stream {
     Verdict,
     /// By lower-cased tag name.
     Tag(String),
+    Note,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
     Verdict(Option<Truth>),
     Tag(bool),
+    /// The note's text, interned in [`Texts`].
+    Note(Option<u32>),
 }
 
 impl State {
@@ -44,15 +53,45 @@ impl State {
         match stream {
             Stream::Verdict => State::Verdict(None),
             Stream::Tag(_) => State::Tag(false),
+            Stream::Note => State::Note(None),
         }
     }
 
-    fn describe(&self) -> String {
+    fn describe(&self, texts: &Texts) -> String {
         match self {
             State::Verdict(v) => v.map_or("no verdict".into(), |t| t.as_str().to_owned()),
             State::Tag(true) => "applied".into(),
             State::Tag(false) => "not applied".into(),
+            State::Note(None) => "no note".into(),
+            State::Note(Some(id)) => {
+                let text = texts.get(*id);
+                let short: String = text.chars().take(60).collect();
+                if short.len() < text.len() { format!("{short:?}…") } else { format!("{short:?}") }
+            }
         }
+    }
+}
+
+/// Note texts of both projects, interned so that a state stays small and `Copy`.
+#[derive(Default)]
+struct Texts {
+    list: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl Texts {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        self.list.push(text.to_owned());
+        self.ids.insert(text.to_owned(), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &str {
+        &self.list[id as usize]
     }
 }
 
@@ -100,7 +139,15 @@ fn parse_tag(text: &Option<String>) -> Option<(String, bool)> {
     Some((value.get("tag")?.as_str()?.to_owned(), value.get("applied")?.as_bool()?))
 }
 
-fn read_side(tx: &Tx) -> Result<Side, CurateError> {
+/// A note event's side: the text, or None for no note; None outside when unreadable.
+fn parse_note(text: &Option<String>) -> Option<Option<String>> {
+    match text {
+        None => Some(None),
+        Some(t) => serde_json::from_str::<Option<String>>(t).ok(),
+    }
+}
+
+fn read_side(tx: &Tx, texts: &mut Texts) -> Result<Side, CurateError> {
     let names: HashMap<LabelerId, String> = tx.labelers()?.into_iter().map(|l| (l.id, l.name)).collect();
     let mut side = Side::default();
     let name_of = |id: &LabelerId| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
@@ -110,17 +157,23 @@ fn read_side(tx: &Tx) -> Result<Side, CurateError> {
     for t in tx.all_pair_tags()? {
         side.states.insert((t.pair, name_of(&t.labeler), Stream::Tag(t.tag.to_lowercase())), State::Tag(true));
     }
-    for row in tx.label_events_of(&["verdict", "tag"])? {
+    for n in tx.all_notes()? {
+        side.states.insert((n.pair, name_of(&n.labeler), Stream::Note), State::Note(Some(texts.id(&n.note))));
+    }
+    for row in tx.label_events_of(&["verdict", "tag", "note"])? {
         let (Some(pair), Some(labeler)) = (row.pair, row.labeler) else { continue };
         let Some(name) = names.get(&labeler).cloned() else { continue };
-        let parsed = if row.kind == "verdict" {
-            parse_verdict(&row.before)
+        let parsed = match row.kind.as_str() {
+            "verdict" => parse_verdict(&row.before)
                 .zip(parse_verdict(&row.after))
-                .map(|(b, a)| (Stream::Verdict, State::Verdict(b), State::Verdict(a), None))
-        } else {
-            parse_tag(&row.before)
+                .map(|(b, a)| (Stream::Verdict, State::Verdict(b), State::Verdict(a), None)),
+            "note" => parse_note(&row.before).zip(parse_note(&row.after)).map(|(b, a)| {
+                let mut state = |t: Option<String>| State::Note(t.map(|t| texts.id(&t)));
+                (Stream::Note, state(b), state(a), None)
+            }),
+            _ => parse_tag(&row.before)
                 .zip(parse_tag(&row.after))
-                .map(|((tag, b), (_, a))| (Stream::Tag(tag.to_lowercase()), State::Tag(b), State::Tag(a), Some(tag)))
+                .map(|((tag, b), (_, a))| (Stream::Tag(tag.to_lowercase()), State::Tag(b), State::Tag(a), Some(tag))),
         };
         match parsed {
             Some((stream, before, after, tag)) => {
@@ -129,9 +182,11 @@ fn read_side(tx: &Tx) -> Result<Side, CurateError> {
             None => {
                 // Which stream it belonged to is unknown for a tag; mark the verdict stream or
                 // skip. Either way the merge must not fast-forward over a gap.
-                if row.kind == "verdict" {
-                    side.unreadable.insert((pair, name, Stream::Verdict));
-                }
+                match row.kind.as_str() {
+                    "verdict" => side.unreadable.insert((pair, name, Stream::Verdict)),
+                    "note" => side.unreadable.insert((pair, name, Stream::Note)),
+                    _ => false,
+                };
             }
         }
     }
@@ -172,6 +227,12 @@ pub struct MergeReport {
     pub verdicts_changed: usize,
     pub tags_applied: usize,
     pub tags_removed: usize,
+    /// Notes written, changed or removed.
+    pub notes_changed: usize,
+    /// Adjudications that came in (new here, or newer there).
+    pub adjudications_merged: usize,
+    /// Pairs whose ground truth differs between the projects (never changed by a merge).
+    pub truth_differs: Vec<String>,
     /// Streams already equal on both sides.
     pub already_equal: usize,
     /// Streams this project has newer labels for.
@@ -186,12 +247,14 @@ pub struct MergeReport {
 impl MergeReport {
     pub fn summary(&self, max_listed: usize) -> String {
         let mut out = format!(
-            "merged labels of {} pairs: {} verdicts changed, {} tags applied, {} tags removed, {} audit events copied; \
-             {} already equal, {} newer here, {} conflicts",
+            "merged labels of {} pairs: {} verdicts changed, {} tags applied, {} tags removed, {} notes changed, \
+             {} adjudications merged, {} audit events copied; {} already equal, {} newer here, {} conflicts",
             self.pairs_matched,
             self.verdicts_changed,
             self.tags_applied,
             self.tags_removed,
+            self.notes_changed,
+            self.adjudications_merged,
             self.events_copied,
             self.already_equal,
             self.newer_here,
@@ -219,6 +282,7 @@ impl MergeReport {
         list("pairs not in this project, not merged", self.pairs_not_here.clone());
         list("pairs that match ambiguously, not merged", self.pairs_ambiguous.clone());
         list("pairs matched by id although their images differ", self.matched_by_id_only.clone());
+        list("pairs whose ground truth differs", self.truth_differs.clone());
         out
     }
 }
@@ -301,21 +365,23 @@ fn decide(here: State, there: State, o: &[StreamEvent], t: &[StreamEvent], empty
     }
 }
 
-/// What a stream's label is in this project: a verdict, or one tag (id and name here).
+/// What a stream's label is in this project: a verdict, one tag (id and name here), or a note.
 enum Target {
     Verdict,
     Tag(TagId, String),
+    Note,
 }
 
 impl Target {
     /// A state as the audit log spells it.
-    fn event_json(&self, state: State) -> Option<String> {
+    fn event_json(&self, state: State, texts: &Texts) -> Option<String> {
         match (self, state) {
             (_, State::Verdict(v)) => v.map(|t| json!(t.as_str()).to_string()),
             (Target::Tag(id, name), State::Tag(applied)) => {
                 Some(json!({ "tag_id": id, "tag": name, "applied": applied }).to_string())
             }
-            (Target::Verdict, State::Tag(_)) => None,
+            (_, State::Note(text)) => text.map(|id| json!(texts.get(id)).to_string()),
+            (_, State::Tag(_)) => None,
         }
     }
 }
@@ -340,17 +406,19 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
         return Err(CurateError::path(other, "is this project itself; there is nothing to merge"));
     }
     let mut theirs_store = Store::open_read_only(other)?;
-    let (theirs, their_pairs, their_labelers, their_tags) = theirs_store.read(|tx| {
-        let side = read_side(tx).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
-        Ok((side, tx.pair_hashes()?, tx.labelers()?, tx.tags()?))
+    let mut texts = Texts::default();
+    let (theirs, their_pairs, their_labelers, their_tags, their_decisions) = theirs_store.read(|tx| {
+        let side = read_side(tx, &mut texts).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+        Ok((side, tx.pair_hashes()?, tx.labelers()?, tx.tags()?, read_decisions(tx)?))
     })?;
     let file = other.file_name().map_or_else(|| other.display().to_string(), |n| n.to_string_lossy().into_owned());
 
     let body = |tx: &Tx| {
-        let ours = read_side(tx)?;
+        let ours = read_side(tx, &mut texts)?;
         let mut report = MergeReport::default();
         let mut labelled: BTreeSet<PairId> = theirs.states.keys().map(|k| k.0).collect();
         labelled.extend(theirs.events.keys().map(|k| k.0));
+        labelled.extend(their_decisions.labelled_pairs());
         let matched = match_pairs(&tx.pair_hashes()?, &their_pairs, &labelled, &mut report);
         report.pairs_matched = matched.len();
 
@@ -382,6 +450,7 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
                 Decision::Conflict => {
                     let label = match stream {
                         Stream::Verdict => "verdict".to_owned(),
+                        Stream::Note => "note".to_owned(),
                         Stream::Tag(lower) => {
                             format!("tag {:?}", t.iter().find_map(|e| e.tag.clone()).unwrap_or(lower.clone()))
                         }
@@ -390,8 +459,8 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
                         pair: pair_name.clone(),
                         labeler: labeler.clone(),
                         label,
-                        here: here.describe(),
-                        there: there.describe(),
+                        here: here.describe(&texts),
+                        there: there.describe(&texts),
                     });
                     continue;
                 }
@@ -411,6 +480,7 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
             let our_labeler = labeler_ids[labeler];
             let target = match stream {
                 Stream::Verdict => Target::Verdict,
+                Stream::Note => Target::Note,
                 Stream::Tag(lower) => {
                     if !tag_ids.contains_key(lower) {
                         let def = their_tags.iter().find(|x| x.name.to_lowercase() == *lower);
@@ -437,7 +507,10 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
                     (_, State::Verdict(v)) => {
                         tx.set_verdict(our_pair, our_labeler, v, origin)?;
                     }
-                    (Target::Verdict, State::Tag(_)) => {}
+                    (_, State::Note(text)) => {
+                        tx.set_note(our_pair, our_labeler, text.map_or("", |id| texts.get(id)), origin)?;
+                    }
+                    (_, State::Tag(_)) => {}
                 }
             } else {
                 for event in &t[o.len()..] {
@@ -447,8 +520,8 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
                         labeler: Some(our_labeler),
                         pair: Some(our_pair),
                         kind: event.row.kind.clone(),
-                        before: target.event_json(event.before),
-                        after: target.event_json(event.after),
+                        before: target.event_json(event.before, &texts),
+                        after: target.event_json(event.after, &texts),
                         origin: format!("merge:{file}"),
                         reason: Some(format!("{} in {file}, event #{}", event.row.origin, event.row.id)),
                     })?;
@@ -459,15 +532,21 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
                         tx.put_pair_tag_with_copied_history(our_pair, our_labeler, *id, applied)?
                     }
                     (_, State::Verdict(v)) => tx.put_verdict_with_copied_history(our_pair, our_labeler, v)?,
-                    (Target::Verdict, State::Tag(_)) => {}
+                    (_, State::Note(text)) => {
+                        tx.put_note_with_copied_history(our_pair, our_labeler, text.map(|id| texts.get(id)))?
+                    }
+                    (_, State::Tag(_)) => {}
                 }
             }
             match there {
                 State::Verdict(_) => report.verdicts_changed += 1,
                 State::Tag(true) => report.tags_applied += 1,
                 State::Tag(false) => report.tags_removed += 1,
+                State::Note(_) => report.notes_changed += 1,
             }
         }
+        let theirs = Theirs { decisions: &their_decisions, labelers: &their_labelers };
+        merge_adjudications(tx, &theirs, &matched, &file, &mut report)?;
         Ok::<_, CurateError>(report)
     };
     if dry_run { store.dry_run(body) } else { store.write(body) }
