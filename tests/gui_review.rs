@@ -535,3 +535,26 @@ fn dropping_a_project_file_on_the_window_opens_it() {
     step_until(&mut harness, "the dropped project", |h| h.query_by_label("Start labeling").is_some());
     assert_eq!(harness.state().state.last_project.as_deref(), Some(project.as_path()));
 }
+
+#[test]
+fn labels_saved_by_another_process_show_up_without_a_click() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "alice", true);
+    settle(&mut harness);
+    harness.get_by_label("Disagreements (0)");
+
+    // Another labeler's pairscope (here: a second connection) saves two verdicts that disagree.
+    let mut other = Store::open(&project).unwrap();
+    let pair = first_pairs(&mut other, 1)[0];
+    other
+        .write(|tx| {
+            let (bob, carol) = (tx.labeler_or_create("bob")?.0.id, tx.labeler_or_create("carol")?.0.id);
+            tx.set_verdict(pair, bob, Some(Truth::Same), pairscope::store::Origin::Cli)?;
+            tx.set_verdict(pair, carol, Some(Truth::Different), pairscope::store::Origin::Cli)?;
+            Ok::<_, pairscope::store::StoreError>(())
+        })
+        .unwrap();
+    step_until(&mut harness, "the outside change to show", |h| h.query_by_label("Disagreements (1)").is_some());
+}

@@ -145,6 +145,12 @@ impl Store {
         f(&Tx { tx })
     }
 
+    /// A number that changes whenever another connection (another process, or a worker
+    /// thread's own connection) commits to the file; this connection's commits leave it as is.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(|e| StoreError::at(&self.path, e))
+    }
+
     /// `PRAGMA integrity_check`; Ok(()) when the file is sound.
     pub fn integrity_check(&self) -> Result<()> {
         let verdict: String = self
@@ -191,5 +197,21 @@ pub(crate) mod test_util {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::create(&dir.path().join("t.pairscope")).expect("create store");
         (dir, store)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn data_version_moves_on_commits_by_other_connections_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.pairscope");
+        let mut mine = super::Store::create(&path).unwrap();
+        let mut other = super::Store::open(&path).unwrap();
+        let v0 = mine.data_version().unwrap();
+        mine.write(|tx| tx.labeler_or_create("ana").map(|_| ())).unwrap();
+        assert_eq!(mine.data_version().unwrap(), v0, "my own commit");
+        other.write(|tx| tx.labeler_or_create("ben").map(|_| ())).unwrap();
+        assert_ne!(mine.data_version().unwrap(), v0, "another connection's commit");
     }
 }

@@ -10,6 +10,7 @@ use super::command::Command;
 use super::file_dialogs::{Dialogs, FileDialogs, SystemDialogs};
 use super::image_cache::ImageCache;
 use super::labeling::{LabelEdit, Labeling};
+use super::outside_changes::Watch;
 use super::scoring_job::ScoringJob;
 use super::screens::{AnalysisUi, Screen};
 use super::session::Session;
@@ -73,6 +74,10 @@ pub(super) enum Loaded {
     },
     Exported {
         result: Result<Option<PathBuf>, String>,
+    },
+    /// The project file's `PRAGMA data_version` (see `outside_changes.rs`).
+    DataVersion {
+        result: Result<i64, String>,
     },
 }
 
@@ -144,6 +149,7 @@ pub struct PairscopeApp {
     pub(super) paint_pending: Option<&'static str>,
     pub(super) commands: Vec<Command>,
     pub(super) dialogs: Dialogs,
+    pub(super) watch: Watch,
     pub(super) background: Background<Loaded>,
     /// Jobs sent to the I/O thread whose result has not come back yet.
     pub(super) in_flight: usize,
@@ -194,6 +200,7 @@ impl PairscopeApp {
             path_field: String::new(),
             background: Background::new(move || wake.request_repaint()),
             dialogs: Dialogs::new(ctx.clone(), Arc::new(SystemDialogs)),
+            watch: Watch::default(),
             images: ImageCache::new(ctx),
             state,
             project: None,
@@ -464,6 +471,7 @@ impl eframe::App for PairscopeApp {
         self.frame += 1;
         self.frame_started = Some(Instant::now());
         self.receive(&ctx);
+        self.watch_outside_changes(&ctx);
         if let Some(path) = Self::dropped_project(&ctx) {
             self.push(Command::OpenProject(path));
         }

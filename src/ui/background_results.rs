@@ -32,6 +32,7 @@ impl PairscopeApp {
                         session: None,
                     });
                     self.ui = Transient::default();
+                    self.reset_watch();
                     self.analysis = None;
                     self.load_analysis();
                     match me {
@@ -98,6 +99,9 @@ impl PairscopeApp {
                 }
                 Loaded::Exported { result: Ok(path) } => self.ui.exported = path,
                 Loaded::Exported { result: Err(e) } => self.error = Some(e),
+                Loaded::DataVersion { result: Ok(version) } => self.outside_version(version),
+                // A failed check is retried at the next one; reads that matter report their own errors.
+                Loaded::DataVersion { result: Err(e) } => tracing::warn!("cannot check the project for changes: {e}"),
             }
         }
         if self.images.poll(ctx) {

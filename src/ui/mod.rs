@@ -20,6 +20,7 @@ mod labeler_picker;
 mod labeling;
 mod model_screen;
 mod note_editor;
+mod outside_changes;
 mod overview;
 mod plots;
 mod queues;
