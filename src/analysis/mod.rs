@@ -45,7 +45,7 @@ pub use report::{
     SplitsReport, TagReport,
 };
 pub use roc::{DetPoint, RocPoint, TPR_AT_FPR, probit};
-pub use slices::{SliceKey, SliceRow, SliceSort, sort_rows};
+pub use slices::{SliceKey, SliceRow, SliceSort, SliceStats, sort_rows};
 pub use snapshot::{
     Labels, MAX_PAIRS, MAX_TAGS, MetadataColumn, SPLITS, Snapshot, SnapshotError, Split, TagBits, Truth, tag_indices,
     tag_mask,

@@ -783,7 +783,7 @@ mod tests {
         assert!(matches!(TagsetIds::new(20), TagsetIds::Hashed(_)));
         for t in [0.3, 0.5, 0.85] {
             let strip = |rows: Vec<SliceRow>| -> Vec<(String, u64, u64)> {
-                rows.into_iter().map(|r| (r.name, r.pairs, r.errors)).collect()
+                rows.into_iter().map(|r| (r.name, r.stats.pairs, r.stats.errors)).collect()
             };
             assert_eq!(strip(a.tag_table(t)), strip(b.tag_table(t)));
             assert_eq!(strip(a.tag_pair_table(t, 1)), strip(b.tag_pair_table(t, 1)));

@@ -8,6 +8,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::agreement::TagAgreement;
 use super::prepared::{PairCounts, Prepared};
 use super::roc::TPR_AT_FPR;
+use super::slices::SliceStats;
 use super::snapshot::{Snapshot, SnapshotError};
 use super::splits::{Diagnosis, SplitTable};
 use super::threshold::{RuleError, ThresholdRule};
@@ -86,18 +87,16 @@ pub struct AgreementReport {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct TagReport {
     pub tag: String,
-    pub pairs: u64,
-    pub share_of_data: f64,
-    pub errors: u64,
-    pub share_of_errors: Option<f64>,
-    pub error_rate: f64,
-    pub accuracy: f64,
-    pub hlp: Option<f64>,
-    pub gap_to_hlp: Option<f64>,
-    pub priority: Option<f64>,
-    pub fp: u64,
-    #[serde(rename = "fn")]
-    pub fn_: u64,
+    #[serde(flatten)]
+    pub stats: SliceStats,
+}
+
+impl std::ops::Deref for TagReport {
+    type Target = SliceStats;
+
+    fn deref(&self) -> &SliceStats {
+        &self.stats
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
@@ -233,24 +232,7 @@ impl Report {
                 .collect(),
             tags: Named(prepared.tag_names().iter().cloned().zip(a.tags.iter().copied()).collect()),
         };
-        let tags = prepared
-            .tag_table(t)
-            .into_iter()
-            .map(|r| TagReport {
-                tag: r.name,
-                pairs: r.pairs,
-                share_of_data: r.share_of_data,
-                errors: r.errors,
-                share_of_errors: r.share_of_errors,
-                error_rate: r.error_rate,
-                accuracy: r.accuracy,
-                hlp: r.hlp,
-                gap_to_hlp: r.gap_to_hlp,
-                priority: r.priority,
-                fp: r.fp,
-                fn_: r.fn_,
-            })
-            .collect();
+        let tags = prepared.tag_table(t).into_iter().map(|r| TagReport { tag: r.name, stats: r.stats }).collect();
         Ok(Report {
             pairs: prepared.pair_counts(),
             operating_point,

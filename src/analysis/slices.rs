@@ -20,12 +20,29 @@ pub enum SliceKey {
     Metadata { column: usize, value: usize },
 }
 
-/// One slice's numbers. Rows exist only for slices with at least one evaluable pair, so the
-/// shares and rates over its pairs are always defined.
+/// One slice: its name, what it is, and its numbers. Rows exist only for slices with at least
+/// one evaluable pair, so the shares and rates over its pairs are always defined.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SliceRow {
     pub name: String,
     pub key: SliceKey,
+    #[serde(flatten)]
+    pub stats: SliceStats,
+}
+
+/// The numbers are read as the row's own (`row.error_rate`).
+impl std::ops::Deref for SliceRow {
+    type Target = SliceStats;
+
+    fn deref(&self) -> &SliceStats {
+        &self.stats
+    }
+}
+
+/// A slice's numbers, shared by every table of slices (per tag, per metadata value, per tag
+/// pair) and by the report's per-tag rows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SliceStats {
     /// Evaluable pairs in the slice.
     pub pairs: u64,
     /// pairs / evaluable pairs.
@@ -44,6 +61,41 @@ pub struct SliceRow {
     pub fp: u64,
     #[serde(rename = "fn")]
     pub fn_: u64,
+}
+
+impl SliceStats {
+    /// The CSV columns of [`Self::csv_cells`], in its order.
+    pub const CSV_COLUMNS: [&str; 11] = [
+        "pairs",
+        "share_of_data",
+        "errors",
+        "share_of_errors",
+        "error_rate",
+        "accuracy",
+        "hlp",
+        "gap_to_hlp",
+        "priority",
+        "fp",
+        "fn",
+    ];
+
+    /// The numbers as CSV cells: full precision, empty for undefined.
+    pub fn csv_cells(&self) -> [String; 11] {
+        let opt = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
+        [
+            self.pairs.to_string(),
+            self.share_of_data.to_string(),
+            self.errors.to_string(),
+            opt(self.share_of_errors),
+            self.error_rate.to_string(),
+            self.accuracy.to_string(),
+            opt(self.hlp),
+            opt(self.gap_to_hlp),
+            opt(self.priority),
+            self.fp.to_string(),
+            self.fn_.to_string(),
+        ]
+    }
 }
 
 /// The raw counts a row is computed from.
@@ -81,9 +133,7 @@ impl SliceRow {
         let accuracy = c.correct() as f64 / pairs as f64;
         let hlp = counts.human.accuracy();
         let gap_to_hlp = hlp.map(|h| h - accuracy);
-        Some(SliceRow {
-            name,
-            key,
+        let stats = SliceStats {
             pairs,
             share_of_data,
             errors,
@@ -95,7 +145,8 @@ impl SliceRow {
             priority: gap_to_hlp.map(|g| g.max(0.0) * share_of_data),
             fp: c.fp,
             fn_: c.fn_,
-        })
+        };
+        Some(SliceRow { name, key, stats })
     }
 }
 

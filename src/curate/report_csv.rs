@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::Report;
+use crate::analysis::{Report, SliceStats};
 
 fn cell(v: Option<f64>) -> String {
     v.map_or(String::new(), |v| v.to_string())
@@ -43,42 +43,11 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
             cell(op.fpr),
         ]],
     )?;
+    let tag_header: Vec<&str> = ["tag"].into_iter().chain(SliceStats::CSV_COLUMNS).collect();
     write(
         "tags.csv",
-        &[
-            "tag",
-            "pairs",
-            "share_of_data",
-            "errors",
-            "share_of_errors",
-            "error_rate",
-            "accuracy",
-            "hlp",
-            "gap_to_hlp",
-            "priority",
-            "fp",
-            "fn",
-        ],
-        report
-            .tags
-            .iter()
-            .map(|r| {
-                vec![
-                    r.tag.clone(),
-                    r.pairs.to_string(),
-                    r.share_of_data.to_string(),
-                    r.errors.to_string(),
-                    cell(r.share_of_errors),
-                    r.error_rate.to_string(),
-                    r.accuracy.to_string(),
-                    cell(r.hlp),
-                    cell(r.gap_to_hlp),
-                    cell(r.priority),
-                    r.fp.to_string(),
-                    r.fn_.to_string(),
-                ]
-            })
-            .collect(),
+        &tag_header,
+        report.tags.iter().map(|r| [r.tag.clone()].into_iter().chain(r.stats.csv_cells()).collect()).collect(),
     )?;
     let mut splits: Vec<Vec<String>> = report
         .splits

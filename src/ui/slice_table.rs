@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use egui_extras::{Column, TableBuilder};
 
 use super::screens::{count, csv_line, pct, pp, right};
-use crate::analysis::{SliceKey, SliceRow};
+use crate::analysis::{SliceKey, SliceRow, SliceStats};
 
 /// A column of the table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -145,36 +145,9 @@ pub fn sort(rows: &mut [SliceRow], by: SortState) {
 
 /// The rows as CSV (fractions as plain numbers, for spreadsheets).
 pub fn to_csv(rows: &[SliceRow]) -> String {
-    let mut out = csv_line([
-        "slice",
-        "pairs",
-        "share_of_data",
-        "errors",
-        "share_of_errors",
-        "error_rate",
-        "accuracy",
-        "hlp",
-        "gap_to_hlp",
-        "priority",
-        "fp",
-        "fn",
-    ]);
-    let opt = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+    let mut out = csv_line(["slice"].into_iter().chain(SliceStats::CSV_COLUMNS));
     for r in rows {
-        out += &csv_line([
-            r.name.clone(),
-            r.pairs.to_string(),
-            r.share_of_data.to_string(),
-            r.errors.to_string(),
-            opt(r.share_of_errors),
-            r.error_rate.to_string(),
-            r.accuracy.to_string(),
-            opt(r.hlp),
-            opt(r.gap_to_hlp),
-            opt(r.priority),
-            r.fp.to_string(),
-            r.fn_.to_string(),
-        ]);
+        out += &csv_line([r.name.clone()].into_iter().chain(r.csv_cells()));
     }
     out
 }
@@ -283,17 +256,19 @@ mod tests {
         SliceRow {
             name: name.into(),
             key: SliceKey::Tag { tag: 0 },
-            pairs,
-            share_of_data: 0.1,
-            errors: 1,
-            share_of_errors: None,
-            error_rate: 0.1,
-            accuracy: 0.9,
-            hlp: None,
-            gap_to_hlp: None,
-            priority,
-            fp: 0,
-            fn_: 1,
+            stats: SliceStats {
+                pairs,
+                share_of_data: 0.1,
+                errors: 1,
+                share_of_errors: None,
+                error_rate: 0.1,
+                accuracy: 0.9,
+                hlp: None,
+                gap_to_hlp: None,
+                priority,
+                fp: 0,
+                fn_: 1,
+            },
         }
     }
 
