@@ -38,6 +38,19 @@ pub enum LabelChange {
     Changed,
 }
 
+/// An audit-log event to append; `at` None means now.
+pub(super) struct NewEvent<'a> {
+    pub at: Option<&'a str>,
+    pub labeler: Option<LabelerId>,
+    pub pair: Option<PairId>,
+    pub kind: &'a str,
+    /// JSON text, None for JSON null.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub origin: &'a str,
+    pub reason: Option<&'a str>,
+}
+
 impl Tx<'_> {
     pub fn verdict(&self, pair: PairId, labeler: LabelerId) -> Result<Option<Truth>> {
         Ok(self
@@ -150,12 +163,28 @@ impl Tx<'_> {
         reason: Option<&str>,
     ) -> Result<()> {
         let as_text = |v: serde_json::Value| (!v.is_null()).then(|| v.to_string());
+        let event = NewEvent {
+            at: None,
+            labeler,
+            pair,
+            kind,
+            before: as_text(before),
+            after: as_text(after),
+            origin: &origin.label(),
+            reason,
+        };
+        self.insert_event(&event)
+    }
+
+    /// The one INSERT into the audit log: events made now, and events copied from another
+    /// project with their own time.
+    pub(super) fn insert_event(&self, e: &NewEvent) -> Result<()> {
         self.conn()
             .prepare_cached(&format!(
                 "INSERT INTO label_events (at, labeler_id, pair_id, kind, before, after, origin, reason)
-                 VALUES ({NOW}, ?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                 VALUES (coalesce(?1, {NOW}), ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
             ))?
-            .execute(rusqlite::params![labeler, pair, kind, as_text(before), as_text(after), origin.label(), reason])?;
+            .execute(rusqlite::params![e.at, e.labeler, e.pair, e.kind, e.before, e.after, e.origin, e.reason])?;
         Ok(())
     }
 

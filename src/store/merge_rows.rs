@@ -83,22 +83,16 @@ impl Tx<'_> {
     /// Appends an event with its own time (an event that happened in another project). The id
     /// of `event` is ignored.
     pub fn append_event(&self, event: &EventRow) -> Result<()> {
-        self.conn()
-            .prepare_cached(
-                "INSERT INTO label_events (at, labeler_id, pair_id, kind, before, after, origin, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(rusqlite::params![
-                event.at,
-                event.labeler,
-                event.pair,
-                event.kind,
-                event.before,
-                event.after,
-                event.origin,
-                event.reason
-            ])?;
-        Ok(())
+        self.insert_event(&super::labels::NewEvent {
+            at: Some(&event.at),
+            labeler: event.labeler,
+            pair: event.pair,
+            kind: &event.kind,
+            before: event.before.clone(),
+            after: event.after.clone(),
+            origin: &event.origin,
+            reason: event.reason.as_deref(),
+        })
     }
 
     /// Sets a verdict WITHOUT logging it: only for a merge that appends the other project's
