@@ -98,8 +98,10 @@ impl PairscopeApp {
                 }
                 Loaded::Exported { result: Ok(path) } => self.ui.exported = path,
                 Loaded::Exported { result: Err(e) } => self.error = Some(e),
+                Loaded::Curate(loaded) => self.receive_curate(loaded),
             }
         }
+        self.poll_export();
         if self.images.poll(ctx) {
             ctx.request_repaint();
         }

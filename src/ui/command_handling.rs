@@ -178,6 +178,8 @@ impl PairscopeApp {
             }
             Command::ShowScreen(screen) => {
                 self.ui.screen = screen;
+                // The Curate screen reads the analysis too: the HTML report and the export's
+                // scores follow the model and threshold the analysis screens show.
                 if screen != Screen::Review {
                     // Labels may have changed since the last read.
                     self.load_analysis();
@@ -246,6 +248,7 @@ impl PairscopeApp {
                 });
                 self.load_analysis();
             }
+            Command::Curate(command) => self.apply_curate(ctx, command),
         }
         // Whatever changed shows in the next frame, without waiting for more input.
         ctx.request_repaint();
