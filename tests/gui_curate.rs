@@ -121,6 +121,10 @@ fn a_split_is_previewed_then_written_only_after_confirming_the_moves() {
         let name = row.split.map_or("all", Split::as_str);
         assert!(harness.query_by_label(name).is_some(), "a row for {name}");
         assert!(harness.query_all_by_label(&row.pairs.to_string()).next().is_some(), "{name}: {} pairs", row.pairs);
+        let moving =
+            plan.moves.iter().filter(|(_, now, next)| *now != Some(*next) && row.split.is_none_or(|s| s == *next));
+        let moving = moving.count().to_string();
+        assert!(harness.query_all_by_label(&moving).next().is_some(), "{name}: {moving} moving in");
         let same = format!("{:.1} %", row.same_pct.unwrap());
         assert!(harness.query_all_by_label(&same).next().is_some(), "{name}: {same} same");
         for (tag, p) in &row.tag_pct {

@@ -89,7 +89,7 @@ pub(super) struct SplitUi {
     pub seed: u64,
     pub keep_existing: bool,
     pub planning: bool,
-    pub plan: Option<Box<SplitPlan>>,
+    pub plan: Option<Planned>,
     /// The "pairs will change split" question is open.
     pub confirm: bool,
     pub applying: bool,
@@ -133,7 +133,31 @@ impl SplitUi {
 
     /// The preview on screen is of the options the form shows now.
     pub fn plan_is_current(&self) -> bool {
-        matches!((&self.plan, self.options()), (Some(plan), Ok(options)) if plan.options == options)
+        matches!((&self.plan, self.options()), (Some(p), Ok(options)) if p.plan.options == options)
+    }
+}
+
+/// A previewed plan and how many pairs it moves, counted once when it arrives (a plan can
+/// hold millions of pairs; the frame only reads the counts).
+pub(super) struct Planned {
+    pub plan: Box<SplitPlan>,
+    /// Pairs whose split would change (including pairs without one yet).
+    pub changed: usize,
+    /// Of those, pairs that already have another split.
+    pub replaced: usize,
+    /// Per split (in `Split::ALL` order): pairs that would change into it.
+    pub moving_in: [usize; 4],
+}
+
+impl Planned {
+    pub fn new(plan: Box<SplitPlan>) -> Planned {
+        let mut moving_in = [0; 4];
+        for (_, now, next) in &plan.moves {
+            if *now != Some(*next) {
+                moving_in[next.index()] += 1;
+            }
+        }
+        Planned { changed: plan.changed(), replaced: plan.replaced(), moving_in, plan }
     }
 }
 
@@ -204,4 +228,31 @@ pub(super) fn merge_summary(report: &MergeReport) -> String {
         report.events_copied,
         report.conflicts.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_split_form_reads_as_the_cli_does() {
+        let mut form = SplitUi::default();
+        assert_eq!(form.options().unwrap().ratios, None, "auto: chosen by size");
+        form.preset = RatioPreset::Large;
+        assert_eq!(form.options().unwrap().ratios, Some(Ratios::LARGE));
+        form.preset = RatioPreset::Custom;
+        form.custom = "70/15/15".into();
+        assert_eq!(form.options().unwrap().ratios, Ratios::parse("70/15/15").ok());
+        form.custom = "70/30".into();
+        assert!(form.options().unwrap_err().contains("70/30"), "the message quotes what was typed");
+        assert!(!form.plan_is_current(), "no preview yet");
+    }
+
+    #[test]
+    fn an_error_names_its_file_once() {
+        let path = Path::new("/data/other.pairscope");
+        assert_eq!(naming(path, "database is locked".into()), "/data/other.pairscope: database is locked");
+        let named = "/data/other.pairscope: no such project file".to_owned();
+        assert_eq!(naming(path, named.clone()), named);
+    }
 }

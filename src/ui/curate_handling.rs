@@ -2,7 +2,7 @@
 //! writes run on the I/O thread, exports on a thread of their own; nothing waits in a frame.
 
 use super::app::{Loaded, PairscopeApp, lock};
-use super::curate::{CurateCommand, CurateLoaded, merge_summary, naming};
+use super::curate::{CurateCommand, CurateLoaded, Planned, merge_summary, naming};
 use super::export_job::ExportJob;
 use super::file_dialogs::PathRequest;
 use crate::analysis::ThresholdRule;
@@ -26,7 +26,9 @@ impl PairscopeApp {
             CurateCommand::ApplySplit => {
                 let split = &mut curate.split;
                 split.confirm = false;
-                let Some(plan) = split.plan.clone().filter(|_| !split.applying) else { return };
+                let Some(plan) = split.plan.as_ref().filter(|_| !split.applying).map(|p| p.plan.clone()) else {
+                    return;
+                };
                 split.applying = true;
                 // The user saw how many pairs move and confirmed it: moving them is what was asked.
                 self.spawn(move || {
@@ -112,7 +114,7 @@ impl PairscopeApp {
                 let split = &mut curate.split;
                 split.planning = false;
                 match result {
-                    Ok(plan) => split.plan = Some(plan),
+                    Ok(plan) => split.plan = Some(Planned::new(plan)),
                     Err(e) => {
                         split.plan = None;
                         split.outcome = Some(Err(e));

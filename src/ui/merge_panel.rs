@@ -57,7 +57,7 @@ pub(super) fn show(ui: &mut egui::Ui, merge: &mut MergeUi) -> Vec<Command> {
 }
 
 fn details(ui: &mut egui::Ui, report: &MergeReport) {
-    egui::Grid::new("merge counts").num_columns(2).striped(true).min_col_width(64.0).show(ui, |ui| {
+    egui::Grid::new("merge counts").striped(true).min_col_width(64.0).show(ui, |ui| {
         let mut row = |name: &str, n: usize| {
             ui.label(name);
             right(ui, count(n as u64));

@@ -3,9 +3,8 @@
 //! confirmation before pairs that already have a split are moved.
 
 use super::command::Command;
-use super::curate::{CurateCommand, RatioPreset, SplitUi};
+use super::curate::{CurateCommand, Planned, RatioPreset, SplitUi};
 use super::screens::{count, right};
-use crate::curate::SplitPlan;
 use crate::store::ProjectInfo;
 
 pub(super) fn show(ui: &mut egui::Ui, split: &mut SplitUi, info: &ProjectInfo) -> Vec<Command> {
@@ -32,7 +31,7 @@ pub(super) fn show(ui: &mut egui::Ui, split: &mut SplitUi, info: &ProjectInfo) -
             .on_hover_text("Write the previewed split into the project.")
             .on_disabled_hover_text("Preview the split with these options first.");
         if apply.clicked() {
-            if split.plan.as_ref().is_some_and(|p| p.replaced() > 0) {
+            if split.plan.as_ref().is_some_and(|p| p.replaced > 0) {
                 split.confirm = true;
             } else {
                 commands.push(CurateCommand::ApplySplit.into());
@@ -105,7 +104,8 @@ fn percent(x: f64) -> String {
     format!("{x:.1} %")
 }
 
-fn preview(ui: &mut egui::Ui, plan: &SplitPlan) {
+fn preview(ui: &mut egui::Ui, planned: &Planned) {
+    let plan = &planned.plan;
     ui.add_space(4.0);
     ui.strong(format!(
         "Preview: {} pairs at {} (train/train-dev/dev/test %), seed {}; {} groups linked by identity or image, \
@@ -123,6 +123,8 @@ fn preview(ui: &mut egui::Ui, plan: &SplitPlan) {
         for title in ["Pairs", "Share", "Target", "Same", "Identities"] {
             right(ui, egui::RichText::new(title).strong());
         }
+        right(ui, egui::RichText::new("Moving in").strong())
+            .on_hover_text("Pairs that would change into this split (from another split or from none).");
         for tag in &tags {
             right(ui, egui::RichText::new(*tag).strong());
         }
@@ -137,6 +139,8 @@ fn preview(ui: &mut egui::Ui, plan: &SplitPlan) {
             right(ui, percent(row.target_pct));
             right(ui, row.same_pct.map_or("–".into(), percent));
             right(ui, count(row.identities as u64));
+            let moving = row.split.map_or(planned.changed, |s| planned.moving_in[s.index()]);
+            right(ui, count(moving as u64));
             for (_, p) in &row.tag_pct {
                 right(ui, percent(*p));
             }
@@ -145,8 +149,8 @@ fn preview(ui: &mut egui::Ui, plan: &SplitPlan) {
     });
     ui.label(format!(
         "{} pairs would change split ({} of them already in another split).",
-        count(plan.changed() as u64),
-        count(plan.replaced() as u64)
+        count(planned.changed as u64),
+        count(planned.replaced as u64)
     ));
     for warning in &plan.warnings {
         ui.colored_label(ui.visuals().warn_fg_color, format!("Note: {warning}"));
@@ -155,8 +159,8 @@ fn preview(ui: &mut egui::Ui, plan: &SplitPlan) {
 
 /// "N pairs will change split. Apply?" before pairs that already have a split are moved.
 fn confirm(ctx: &egui::Context, split: &mut SplitUi, commands: &mut Vec<Command>) {
-    let Some(plan) = split.plan.as_ref().filter(|_| split.confirm) else { return };
-    let (replaced, new) = (plan.replaced(), plan.changed() - plan.replaced());
+    let Some(planned) = split.plan.as_ref().filter(|_| split.confirm) else { return };
+    let (replaced, new) = (planned.replaced, planned.changed - planned.replaced);
     let modal = egui::Modal::new(egui::Id::unique("confirm split")).show(ctx, |ui| {
         ui.set_width(420.0);
         ui.heading("Apply the split?");
