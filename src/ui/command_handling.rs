@@ -178,10 +178,9 @@ impl PairscopeApp {
             }
             Command::ShowScreen(screen) => {
                 self.ui.screen = screen;
-                // The Curate screen reads the analysis too: the HTML report and the export's
-                // scores follow the model and threshold the analysis screens show.
                 if screen != Screen::Review {
-                    // Labels may have changed since the last read.
+                    // Labels may have changed since the last read. (Curate too: its HTML report
+                    // follows the model and threshold of the analysis screens.)
                     self.load_analysis();
                 }
             }

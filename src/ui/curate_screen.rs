@@ -17,6 +17,10 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     };
     let tags: Vec<String> = project.labeling.data.tags.iter().map(|t| t.name.clone()).collect();
     let threshold = app.state.threshold;
+    let report_at = match app.analysis.as_ref().and_then(|a| a.model.as_ref()) {
+        Some(model) => format!("model {}, threshold {threshold:.4}, as on the analysis screens", model.name),
+        None => "as on the analysis screens".to_owned(),
+    };
     let curate = &mut app.ui.curate;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         section(ui, "Split", "Balanced train / dev / test splits; no person is ever in two splits.");
@@ -24,7 +28,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
         ui.add_space(8.0);
         ui.separator();
         section(ui, "Export", "A selection of pairs with their images, labels, LFW pairs.txt and a manifest.");
-        commands.extend(export_panel::show(ui, &mut curate.export, info, &tags, threshold));
+        commands.extend(export_panel::show(ui, &mut curate.export, info, &tags, threshold, &report_at));
         ui.add_space(8.0);
         ui.separator();
         section(ui, "Merge labels", "Bring in the labels of another project of the same pairs (e.g. an offline copy).");

@@ -16,6 +16,7 @@ pub(super) fn show(
     info: &ProjectInfo,
     tags: &[String],
     threshold: f64,
+    report_at: &str,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     form(ui, export, info, tags, threshold, &mut commands);
@@ -52,19 +53,20 @@ pub(super) fn show(
         if save.clicked() {
             commands.push(CurateCommand::BrowseHtmlReport.into());
         }
+        ui.weak(report_at);
         if export.html_busy {
             ui.spinner();
         }
-        match &export.html {
-            Some(Ok(path)) => {
-                ui.label(format!("Saved the report to {}", path.display()));
-            }
-            Some(Err(e)) => {
-                ui.colored_label(ui.visuals().error_fg_color, format!("Report not saved: {e}"));
-            }
-            None => {}
-        }
     });
+    match &export.html {
+        Some(Ok(path)) => {
+            ui.label(format!("Saved the report to {}", path.display()));
+        }
+        Some(Err(e)) => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("Report not saved: {e}"));
+        }
+        None => {}
+    }
     commands
 }
 
