@@ -4,9 +4,9 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use crate::analysis::{self, Prepared, Report, ThresholdRule, Truth, render_text};
+use crate::analysis::{self, Prepared, ThresholdRule, Truth, render_text};
 use crate::cli::ReportArgs;
-use crate::curate::html_report::{ReportPlots, html_report};
+use crate::curate::ProjectReport;
 use crate::curate::report_csv::write_report_csvs;
 use crate::store::Store;
 
@@ -18,38 +18,20 @@ pub fn report(args: ReportArgs) -> anyhow::Result<()> {
         _ => ThresholdRule::MaxAccuracy,
     };
     let mut store = Store::open(&args.project)?;
-    let (model, project) = store.read(|tx| {
-        let model = tx.choose_model(args.model.as_deref())?;
-        let snapshot = tx.snapshot(model.as_ref().map(|m| m.id))?;
-        Ok((model, snapshot))
-    })?;
-    let fail = |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: {e}", args.project.display());
-    let prepared = Prepared::new(&project.snapshot).map_err(|e| fail(&e))?;
-    let report = Report::new(&prepared, rule).map_err(|e| fail(&e))?;
+    let loaded = ProjectReport::load(&mut store, args.model.as_deref(), rule)?;
+    let report = &loaded.report;
     if let Some(file) = &args.html {
-        let snapshot = &project.snapshot;
-        let scores_of = |wanted: Truth| -> Vec<f64> {
-            (0..snapshot.score.len())
-                .filter(|&i| snapshot.truth[i] == Some(wanted) && snapshot.score[i].is_finite())
-                .map(|i| snapshot.score[i])
-                .collect()
-        };
-        let (same, different) = (scores_of(Truth::Same), scores_of(Truth::Different));
-        let roc = prepared.roc_curve(true);
-        let plots = ReportPlots { roc: roc.as_deref(), same_scores: &same, different_scores: &different };
-        let title = args.project.file_stem().map_or("project".into(), |s| s.to_string_lossy().into_owned());
-        let html = html_report(&title, model.as_ref().map(|m| m.name.as_str()), &report, &plots);
-        std::fs::write(file, html).with_context(|| format!("writing {}", file.display()))?;
+        loaded.write_html(&args.project, file)?;
         eprintln!("wrote {}", file.display());
     }
     if let Some(dir) = &args.csv {
-        let files = write_report_csvs(&report, dir).map_err(|e| anyhow::anyhow!(e))?;
+        let files = write_report_csvs(report, dir).map_err(|e| anyhow::anyhow!(e))?;
         eprintln!("wrote {} tables into {}", files.len(), dir.display());
     }
     if args.json {
         println!("{}", report.to_json());
     } else {
-        print!("{}", render_text(&report));
+        print!("{}", render_text(report));
     }
     Ok(())
 }

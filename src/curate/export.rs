@@ -31,7 +31,7 @@ use super::snapshot::{CuratedPair, Snapshot};
 use crate::domain::Truth;
 use crate::store::{ImageId, NewExport, SCHEMA_VERSION, Store};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExportOptions {
     pub selection: Selection,
     /// Include this model's scores.

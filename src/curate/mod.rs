@@ -14,6 +14,7 @@ mod lfw_txt;
 pub mod manifest;
 pub mod merge;
 pub mod names;
+pub mod project_report;
 pub mod report_csv;
 pub mod selection;
 pub mod snapshot;
@@ -23,6 +24,7 @@ pub use error::CurateError;
 pub use export::{ExportOptions, ExportReport, export};
 pub use manifest::{FileEntry, verify_export};
 pub use merge::{MergeReport, merge_labels, preview_merge};
+pub use project_report::ProjectReport;
 pub use selection::Selection;
 
 pub use snapshot::Snapshot;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::analysis_data::AnalysisData;
 use super::background::Background;
 use super::command::Command;
+use super::curate::{CurateLoaded, CurateUi};
 use super::file_dialogs::{Dialogs, FileDialogs, SystemDialogs};
 use super::image_cache::ImageCache;
 use super::labeling::{LabelEdit, Labeling};
@@ -15,8 +16,8 @@ use super::scoring_job::ScoringJob;
 use super::screens::{AnalysisUi, Screen};
 use super::session::Session;
 use super::{
-    adjudication, agreement_screen, cheat_sheet, error_analysis, labeler_picker, model_screen, note_editor, overview,
-    queues, review, tag_editor, top_bar, welcome,
+    adjudication, agreement_screen, cheat_sheet, curate_screen, error_analysis, labeler_picker, model_screen,
+    note_editor, overview, queues, review, tag_editor, top_bar, welcome,
 };
 use crate::analysis::ThresholdRule;
 use crate::store::{Labeler, Origin, PairId, ProjectInfo, ReviewData, Role, Store, StoreError};
@@ -79,6 +80,7 @@ pub(super) enum Loaded {
     DataVersion {
         result: Result<i64, String>,
     },
+    Curate(CurateLoaded),
 }
 
 pub(super) struct OpenProject {
@@ -124,6 +126,7 @@ pub(super) struct Transient {
     pub model: Option<String>,
     /// Where the last CSV export went.
     pub exported: Option<PathBuf>,
+    pub curate: CurateUi,
 }
 
 pub struct PairscopeApp {
@@ -237,7 +240,10 @@ impl PairscopeApp {
 
     /// No work is waiting on the I/O thread or a dialog: everything the user did is on disk.
     pub fn is_idle(&self) -> bool {
-        self.in_flight == 0 && self.commands.is_empty() && !self.dialogs.waiting()
+        self.in_flight == 0
+            && self.commands.is_empty()
+            && !self.dialogs.waiting()
+            && self.ui.curate.export.job.is_none()
     }
 
     /// Photos being decoded (the pair on screen and the prefetched ones).
@@ -501,6 +507,7 @@ impl eframe::App for PairscopeApp {
         if analysing {
             egui::CentralPanel::default().show(ui, |ui| {
                 let commands = match self.ui.screen {
+                    Screen::Curate => curate_screen::show(ui, self),
                     _ if self.analysis.is_none() => {
                         ui.horizontal(|ui| {
                             ui.spinner();

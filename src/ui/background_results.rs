@@ -102,8 +102,10 @@ impl PairscopeApp {
                 Loaded::DataVersion { result: Ok(version) } => self.outside_version(version),
                 // A failed check is retried at the next one; reads that matter report their own errors.
                 Loaded::DataVersion { result: Err(e) } => tracing::warn!("cannot check the project for changes: {e}"),
+                Loaded::Curate(loaded) => self.receive_curate(loaded),
             }
         }
+        self.poll_export();
         if self.images.poll(ctx) {
             ctx.request_repaint();
         }

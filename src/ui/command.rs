@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use super::curate::CurateCommand;
 use super::labeling::QueueKind;
 use super::screens::Screen;
 use crate::domain::Truth;
@@ -107,4 +108,12 @@ pub enum Command {
         pairs: Vec<PairId>,
         tag: TagId,
     },
+    /// Splits, exports, merges (the Curate screen).
+    Curate(CurateCommand),
+}
+
+impl From<CurateCommand> for Command {
+    fn from(command: CurateCommand) -> Self {
+        Command::Curate(command)
+    }
 }

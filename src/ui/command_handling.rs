@@ -179,7 +179,8 @@ impl PairscopeApp {
             Command::ShowScreen(screen) => {
                 self.ui.screen = screen;
                 if screen != Screen::Review {
-                    // Labels may have changed since the last read.
+                    // Labels may have changed since the last read. (Curate too: its HTML report
+                    // follows the model and threshold of the analysis screens.)
                     self.load_analysis();
                 }
             }
@@ -246,6 +247,7 @@ impl PairscopeApp {
                 });
                 self.load_analysis();
             }
+            Command::Curate(command) => self.apply_curate(ctx, command),
         }
         // Whatever changed shows in the next frame, without waiting for more input.
         ctx.request_repaint();

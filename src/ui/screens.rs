@@ -17,6 +17,8 @@ pub enum Screen {
     Model,
     Agreement,
     ErrorAnalysis,
+    /// Splits, exports, merging labels.
+    Curate,
 }
 
 impl Screen {
@@ -28,6 +30,7 @@ impl Screen {
             Screen::Model => "Model",
             Screen::Agreement => "Agreement",
             Screen::ErrorAnalysis => "Error analysis",
+            Screen::Curate => "Curate",
         }
     }
 }

@@ -34,7 +34,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
                 app.ui.tag_editor = Some(TagEditor::new(&project.labeling.data.tags));
             }
             ui.separator();
-            for screen in [Screen::Review, Screen::Model, Screen::Agreement, Screen::ErrorAnalysis] {
+            for screen in [Screen::Review, Screen::Model, Screen::Agreement, Screen::ErrorAnalysis, Screen::Curate] {
                 if ui.selectable_label(app.ui.screen == screen, screen.title()).clicked() && app.ui.screen != screen {
                     commands.push(Command::ShowScreen(screen));
                 }
