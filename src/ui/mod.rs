@@ -18,6 +18,7 @@ mod file_dialogs;
 mod image_cache;
 mod labeler_picker;
 mod labeling;
+mod model_picker;
 mod model_screen;
 mod note_editor;
 mod overview;
