@@ -88,7 +88,7 @@ fn text_with(harness: &H<'_>, part: &str) -> Option<String> {
 fn check(harness: &mut H<'_>) {
     harness.get_by_label("Check").click();
     harness.run_steps(2);
-    step_until(harness, "the check", |h| h.query_by_label("Checking the model…").is_none());
+    step_until(harness, "the check", |h| text_with(h, "Checking the model").is_none());
     harness.run_steps(2);
 }
 
