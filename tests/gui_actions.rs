@@ -129,6 +129,9 @@ fn a_suggestion_accepted_is_tagged_by_me_and_one_rejected_leaves_the_list_for_go
     let dark = harness.state().suggested_pairs("dark");
     assert!(!dark.is_empty(), "the demo has dark suggestions");
     let first = dark[0];
+    harness.remove_cursor();
+    harness.run_steps(2);
+    harness.snapshot("suggestions_review");
     assert!(!tagged_by(&project, first, "dark").contains(&"eve".to_string()));
     let before = tag_applications(&project);
 
