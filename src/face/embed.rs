@@ -208,6 +208,24 @@ pub struct EmbedderInfo {
     pub output_name: String,
     /// The embedding length when the model declares it.
     pub dimension: Option<usize>,
+    /// Declared shapes; -1 marks a dynamic dimension.
+    pub input_shape: Vec<i64>,
+    pub output_shape: Vec<i64>,
+}
+
+impl EmbedderInfo {
+    /// `input 'input' [1,3,112,112] · output 'fc1' [1,512] (512-d embeddings)`.
+    pub fn describe(&self) -> String {
+        let dimension =
+            self.dimension.map_or("embedding length decided at run time".into(), |d| format!("{d}-d embeddings"));
+        format!(
+            "input '{}' {} · output '{}' {} ({dimension})",
+            self.input_name,
+            dims_text(&self.input_shape),
+            self.output_name,
+            dims_text(&self.output_shape)
+        )
+    }
 }
 
 /// Opens an ONNX file and checks it against `spec`: one float32 image input whose declared
@@ -264,6 +282,7 @@ pub fn check_session(model: &str, session: &Session, spec: &EmbedderSpec) -> Res
             shape.len()
         )));
     }
+    let input_shape = shape;
     let want = spec.input_shape().map(|d| d as i64);
     let fits = shape.iter().zip(&want).all(|(have, want)| *have < 0 || have == want);
     if !fits {
@@ -337,7 +356,13 @@ pub fn check_session(model: &str, session: &Session, spec: &EmbedderSpec) -> Res
     } else {
         None
     };
-    Ok(EmbedderInfo { input_name: name.to_string(), output_name: out_name.to_string(), dimension })
+    Ok(EmbedderInfo {
+        input_name: name.to_string(),
+        output_name: out_name.to_string(),
+        dimension,
+        input_shape: input_shape.to_vec(),
+        output_shape: shape.to_vec(),
+    })
 }
 
 /// Runs the embedder on an aligned crop; returns the L2-normalised embedding.

@@ -16,6 +16,10 @@ struct Migration {
 const MIGRATIONS: &[Migration] = &[
     Migration { name: "0001_init", sql: include_str!("../../migrations/0001_init.sql") },
     Migration { name: "0003_curation", sql: include_str!("../../migrations/0003_curation.sql") },
+    Migration {
+        name: "0004_rejected_suggestions",
+        sql: include_str!("../../migrations/0004_rejected_suggestions.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -21,6 +21,7 @@ mod pairs;
 mod review;
 mod runs;
 mod snapshot;
+mod suggestions;
 mod tag_edit;
 mod tags;
 

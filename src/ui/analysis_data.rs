@@ -2,6 +2,7 @@
 //! and prepared on the I/O thread (never in a frame), plus what only changes with the data
 //! (curves, histograms, saved runs).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::analysis::{DetPoint, Prepared, RocPoint, SliceKey, Snapshot, Truth, probit};
@@ -76,12 +77,14 @@ pub struct AnalysisData {
     pub runs: Vec<RunRecord>,
     /// Image brightness / sharpness per pair (the lower of the two photos), when scored.
     pub image_stats: Vec<Option<(f64, f64)>>,
+    /// Suggestions rejected for good: (pair, tag name in lower case).
+    pub rejected: HashSet<(PairId, String)>,
 }
 
 impl AnalysisData {
     /// Reads and prepares everything (I/O thread only: ~0.1 s at 1M pairs).
     pub fn load(store: &mut Store, model_name: Option<&str>) -> Result<AnalysisData, String> {
-        let (model, models, snap, runs, image_stats) = store
+        let (model, models, snap, runs, image_stats, rejected) = store
             .read(|tx| {
                 let models = tx.models()?;
                 let model = match model_name {
@@ -91,7 +94,7 @@ impl AnalysisData {
                 let snap = tx.snapshot(model.as_ref().map(|m| m.id))?;
                 let runs = tx.runs()?;
                 let stats = tx.pair_image_stats()?;
-                Ok((model, models, snap, runs, stats))
+                Ok((model, models, snap, runs, stats, tx.rejected_suggestions()?))
             })
             .map_err(|e: StoreError| e.to_string())?;
         let prepared = Prepared::new(&snap.snapshot).map_err(|e| format!("invalid project data: {e}"))?;
@@ -120,6 +123,7 @@ impl AnalysisData {
             det,
             runs,
             image_stats,
+            rejected,
         })
     }
 

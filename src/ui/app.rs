@@ -16,8 +16,8 @@ use super::scoring_job::ScoringJob;
 use super::screens::{AnalysisUi, Screen};
 use super::session::Session;
 use super::{
-    adjudication, agreement_screen, cheat_sheet, curate_screen, error_analysis, labeler_picker, model_screen,
-    note_editor, overview, queues, review, tag_editor, top_bar, welcome,
+    adjudication, agreement_screen, cheat_sheet, curate_screen, error_analysis, labeler_picker, model_picker,
+    model_screen, note_editor, overview, queues, review, tag_editor, top_bar, welcome,
 };
 use crate::analysis::ThresholdRule;
 use crate::store::{Labeler, Origin, PairId, ProjectInfo, ReviewData, Role, Store, StoreError};
@@ -127,6 +127,12 @@ pub(super) struct Transient {
     /// Where the last CSV export went.
     pub exported: Option<PathBuf>,
     pub curate: CurateUi,
+    /// The Model screen's path field for another `.onnx` (for desktops without a file dialog).
+    pub embedder_path: String,
+    /// The spec dialog of another model, while open.
+    pub model_picker: Option<model_picker::ModelPicker>,
+    /// Suggestions accepted or rejected in this window, off the list before the reload shows it.
+    pub reviewed_suggestions: std::collections::HashSet<(PairId, String)>,
 }
 
 pub struct PairscopeApp {
@@ -296,6 +302,12 @@ impl PairscopeApp {
     /// What the last "Score project" did, once it finished.
     pub fn scoring_outcome(&self) -> Option<&str> {
         if self.scoring.is_some() { None } else { self.scoring_outcome.as_deref() }
+    }
+
+    /// Pairs suggested for `tag` on the Error analysis screen, in the review list's order.
+    pub fn suggested_pairs(&self, tag: &str) -> Vec<PairId> {
+        let Some(data) = &self.analysis else { return Vec::new() };
+        super::suggestions::listed(self, data, tag).into_iter().map(|(pair, _)| pair).collect()
     }
 
     /// CPU time of the last frame's `ui()` pass.
@@ -550,6 +562,10 @@ impl eframe::App for PairscopeApp {
         if labeling {
             self.commands.extend(cheat_sheet::show(&ctx, &mut self.ui.cheat_sheet));
             self.commands.extend(note_editor::show(&ctx, &mut self.ui.note));
+        }
+        if self.project.is_some() {
+            let commands = model_picker::show(&ctx, &mut self.ui.model_picker, self.scoring.is_some());
+            self.commands.extend(commands);
         }
         if let Some(project) = &self.project {
             self.commands.extend(tag_editor::show(&ctx, &mut self.ui.tag_editor, &project.labeling.data.tags));

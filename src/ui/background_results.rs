@@ -111,7 +111,11 @@ impl PairscopeApp {
         }
         if let Some(outcome) = self.scoring.as_ref().and_then(ScoringJob::finished) {
             let cancelled = self.scoring.as_ref().is_some_and(ScoringJob::cancelled);
-            self.scoring = None;
+            let model = self.scoring.take().map(|job| job.model().to_owned());
+            if outcome.as_ref().is_ok_and(|s| !s.cancelled && s.pairs_scored > 0) {
+                // Show what was just scored.
+                self.ui.model = model;
+            }
             self.scoring_outcome = Some(match outcome {
                 Ok(s) if cancelled => format!("Cancelled; kept what was done: {} pairs scored.", s.pairs_scored),
                 Ok(s) => format!(

@@ -4,6 +4,7 @@ use super::curate::CurateCommand;
 use super::labeling::QueueKind;
 use super::screens::Screen;
 use crate::domain::Truth;
+use crate::face::EmbedderSpec;
 use crate::store::{LabelerId, PairId, Role, TagId};
 
 /// Where a page turn goes.
@@ -103,10 +104,25 @@ pub enum Command {
     /// Score every pair with the built-in face model (on a thread of its own).
     ScoreProject,
     CancelScoring,
+    /// Pick an `.onnx` embedder in a file dialog, then describe its input.
+    BrowseEmbedder,
+    /// Describe this `.onnx` embedder's input (the spec dialog) before scoring with it.
+    SetUpEmbedder(PathBuf),
+    /// Score every pair with the user's ONNX embedder, its scores stored as model `name`.
+    ScoreWithModel {
+        name: String,
+        path: PathBuf,
+        spec: EmbedderSpec,
+    },
     /// Apply (or take back) a tag as the current labeler on many pairs: accepted suggestions.
     ApplyTag {
         pairs: Vec<PairId>,
         tag: TagId,
+    },
+    /// Stop suggesting this tag (by name) for these pairs: suggestions the user rejected.
+    RejectSuggestion {
+        pairs: Vec<PairId>,
+        tag: String,
     },
     /// Splits, exports, merges (the Curate screen).
     Curate(CurateCommand),

@@ -8,8 +8,9 @@ use super::app::{Loaded, PairscopeApp, PendingTurn, Transient, lock, read_all};
 use super::command::{Command, Nav};
 use super::file_dialogs::PathRequest;
 use super::labeling::{LabelEdit, QueueKind};
+use super::model_picker::ModelPicker;
 use super::review;
-use super::scoring_job::ScoringJob;
+use super::scoring_job::{ScoringJob, ScoringModel};
 use super::screens::Screen;
 use crate::analysis::{Report, ThresholdRule};
 use crate::store::{Decision, Labeler, Origin, PairId, Role, Store, StoreError, TagEdit};
@@ -218,12 +219,21 @@ impl PairscopeApp {
                 });
                 ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(callback));
             }
-            Command::ScoreProject => {
-                if self.scoring.is_none()
-                    && let Some(project) = &self.project
-                {
-                    self.scoring = Some(ScoringJob::start(project.path.clone(), ctx.clone()));
-                    self.scoring_outcome = None;
+            Command::ScoreProject => self.start_scoring(ctx, ScoringModel::builtin()),
+            Command::ScoreWithModel { name, path, spec } => {
+                self.start_scoring(ctx, ScoringModel::onnx(&name, path, spec))
+            }
+            Command::BrowseEmbedder => {
+                self.dialogs.ask(PathRequest::open("Score with another model", "ONNX model", &["onnx"]), |path| {
+                    Command::SetUpEmbedder(path)
+                });
+            }
+            Command::SetUpEmbedder(path) => {
+                if path.as_os_str().is_empty() {
+                    self.error = Some("Type the path of an .onnx file first.".into());
+                } else {
+                    self.ui.embedder_path = path.display().to_string();
+                    self.ui.model_picker = Some(ModelPicker::new(path));
                 }
             }
             Command::CancelScoring => {
@@ -248,9 +258,32 @@ impl PairscopeApp {
                 self.load_analysis();
             }
             Command::Curate(command) => self.apply_curate(ctx, command),
+            Command::RejectSuggestion { pairs, tag } => {
+                if let Some(data) = &mut self.analysis {
+                    // Gone from the list at once, not after the write and the reload.
+                    data.rejected.extend(pairs.iter().map(|&p| (p, tag.clone())));
+                }
+                let Some(project) = &self.project else { return };
+                let store = project.store.clone();
+                self.unsaved += 1;
+                self.spawn(move || Loaded::Saved {
+                    result: lock(&store)
+                        .write(|tx| pairs.iter().try_for_each(|&pair| tx.reject_suggestion(pair, &tag, me)))
+                        .map_err(|e| e.to_string()),
+                });
+            }
         }
         // Whatever changed shows in the next frame, without waiting for more input.
         ctx.request_repaint();
+    }
+
+    fn start_scoring(&mut self, ctx: &egui::Context, model: ScoringModel) {
+        if self.scoring.is_none()
+            && let Some(project) = &self.project
+        {
+            self.scoring = Some(ScoringJob::start(project.path.clone(), model, ctx.clone()));
+            self.scoring_outcome = None;
+        }
     }
 
     fn open_in_review(&mut self, ctx: &egui::Context, pair: PairId) {

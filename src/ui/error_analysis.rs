@@ -22,8 +22,15 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
         commands.extend(error_browser::show(ui, app, threshold));
         return commands;
     }
-    let Some(data) = app.analysis.as_ref() else { return commands };
-    let view = &mut app.ui.analysis;
+    let PairscopeApp { analysis, ui: transient, images, project, .. } = app;
+    let Some(data) = analysis.as_ref() else { return commands };
+    let view = &mut transient.analysis;
+    let reviewer = suggestions::Reviewer {
+        labeling: project.as_ref().map(|p| &p.labeling),
+        me: project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id),
+        images,
+        reviewed: &mut transient.reviewed_suggestions,
+    };
     let prepared = &data.prepared;
     let op = prepared.confusion_at(threshold);
     ui.label(format!(
@@ -103,7 +110,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
         split_table(ui, &prepared.split_table(threshold));
 
         ui.add_space(12.0);
-        commands.extend(suggestions::show(ui, data, view));
+        commands.extend(suggestions::show(ui, data, view, reviewer));
     });
     commands
 }

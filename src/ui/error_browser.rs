@@ -70,8 +70,8 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
                             ui.set_height(CELL_HEIGHT - 16.0);
                             ui.vertical(|ui| {
                                 ui.horizontal(|ui| {
-                                    thumbnail(ui, app.images.get(&pair.a.path));
-                                    thumbnail(ui, app.images.get(&pair.b.path));
+                                    thumbnail(ui, app.images.get(&pair.a.path), THUMB);
+                                    thumbnail(ui, app.images.get(&pair.b.path), THUMB);
                                 });
                                 let truth = match truth {
                                     Some(Truth::Same) => "same",
@@ -115,8 +115,8 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
     commands
 }
 
-fn thumbnail(ui: &mut egui::Ui, entry: Option<&Entry>) {
-    let size = egui::vec2(THUMB, THUMB);
+pub(super) fn thumbnail(ui: &mut egui::Ui, entry: Option<&Entry>, side: f32) {
+    let size = egui::vec2(side, side);
     match entry {
         Some(Entry::Ready(texture, _)) => {
             ui.add(egui::Image::new(texture).fit_to_exact_size(size).maintain_aspect_ratio(true));

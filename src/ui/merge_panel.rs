@@ -42,7 +42,7 @@ pub(super) fn show(ui: &mut egui::Ui, merge: &mut MergeUi) -> Vec<Command> {
         ui.add_space(4.0);
         ui.strong(format!("Merging from {} would bring in:", from.display()));
         ui.label(merge_summary(report));
-        details(ui, report);
+        // The button comes before the details, which can be long (conflicts).
         ui.horizontal(|ui| {
             let go = ui
                 .add_enabled(!merge.busy, egui::Button::new("Merge"))
@@ -52,6 +52,7 @@ pub(super) fn show(ui: &mut egui::Ui, merge: &mut MergeUi) -> Vec<Command> {
             }
             ui.weak("Nothing is written until you press Merge.");
         });
+        details(ui, report);
     }
     commands
 }

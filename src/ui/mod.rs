@@ -24,6 +24,7 @@ mod image_cache;
 mod labeler_picker;
 mod labeling;
 mod merge_panel;
+mod model_picker;
 mod model_screen;
 mod note_editor;
 mod outside_changes;

@@ -2,6 +2,8 @@
 //! sits (histograms, ROC, DET), what it yields (confusion matrix, rates, TPR at fixed FPRs),
 //! and saved runs to compare.
 
+use std::path::PathBuf;
+
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, Points, VLine};
 
 use super::analysis_data::AnalysisData;
@@ -93,16 +95,18 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     commands
 }
 
-/// "Score project" with the built-in model, or its progress and Cancel while it runs.
-fn scoring_bar(ui: &mut egui::Ui, app: &PairscopeApp, commands: &mut Vec<Command>) {
-    ui.horizontal(|ui| match &app.scoring {
+/// "Score project" with the built-in model or another `.onnx`, or the progress and Cancel while
+/// a model scores.
+fn scoring_bar(ui: &mut egui::Ui, app: &mut PairscopeApp, commands: &mut Vec<Command>) {
+    let path = &mut app.ui.embedder_path;
+    ui.horizontal_wrapped(|ui| match &app.scoring {
         Some(job) => {
             let progress = job.progress();
             let fraction = progress.map(|p| p.done as f32 / p.total.max(1) as f32).unwrap_or(0.0);
             ui.add(egui::ProgressBar::new(fraction).desired_width(240.0).show_percentage());
             ui.label(match &progress {
-                Some(p) => scoring_job::describe(p),
-                None => "Loading the face model…".into(),
+                Some(p) => format!("{}: {}", job.model(), scoring_job::describe(p)),
+                None => format!("Loading the face model ({})…", job.model()),
             });
             if job.cancelled() {
                 ui.weak("Cancelling…");
@@ -117,6 +121,22 @@ fn scoring_bar(ui: &mut egui::Ui, app: &PairscopeApp, commands: &mut Vec<Command
                 .clicked()
             {
                 commands.push(Command::ScoreProject);
+            }
+            ui.separator();
+            if ui
+                .button("Open another .onnx…")
+                .on_hover_text("Score the project with your own ONNX face embedder.")
+                .clicked()
+            {
+                commands.push(Command::BrowseEmbedder);
+            }
+            let label = ui.label("or path");
+            let field = ui
+                .add(egui::TextEdit::singleline(path).desired_width(220.0).hint_text("/path/to/model.onnx"))
+                .labelled_by(label.id);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.add_enabled(!path.trim().is_empty(), egui::Button::new("Use this file…")).clicked() || entered {
+                commands.push(Command::SetUpEmbedder(PathBuf::from(path.trim())));
             }
             if let Some(outcome) = &app.scoring_outcome {
                 ui.label(outcome);

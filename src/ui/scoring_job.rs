@@ -1,38 +1,75 @@
-//! "Score project": the built-in face model scores every pair on a thread of its own, with
-//! its own connection to the project (SQLite WAL: labels keep saving meanwhile). The UI
-//! reads the progress each frame and never waits on the model.
+//! "Score project": a face model (the built-in one or a user's ONNX embedder) scores every
+//! pair on a thread of its own, with its own connection to the project (SQLite WAL: labels
+//! keep saving meanwhile). The UI reads the progress each frame and never waits on the model,
+//! not even while it loads.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 
-use crate::face::FaceEngine;
+use crate::face::{EmbedderSpec, FaceEngine};
 use crate::scoring::{Progress, ScoreSummary, score_project};
 use crate::store::{ModelKind, Store};
 
 /// The model name the built-in embedder's scores are stored under (as `pairscope embed`).
 const BUILTIN: &str = "builtin";
 
+/// Which model scores the project, and the name its scores are stored under.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScoringModel {
+    pub name: String,
+    /// None: the built-in embedder.
+    pub file: Option<(PathBuf, EmbedderSpec)>,
+}
+
+impl ScoringModel {
+    pub fn builtin() -> Self {
+        ScoringModel { name: BUILTIN.into(), file: None }
+    }
+
+    /// A user's ONNX embedder fed as `spec` says (as `pairscope embed --model --spec`).
+    pub fn onnx(name: &str, path: PathBuf, spec: EmbedderSpec) -> Self {
+        ScoringModel { name: name.trim().into(), file: Some((path, spec)) }
+    }
+
+    fn kind(&self) -> ModelKind {
+        if self.file.is_some() { ModelKind::Onnx } else { ModelKind::Embedded }
+    }
+
+    /// Loads the model (seconds of disk and CPU: scoring thread only).
+    fn engine(&self) -> Result<FaceEngine, String> {
+        match &self.file {
+            None => FaceEngine::builtin().map_err(|e| format!("face model: {e}")),
+            // The error names the file (the engine's messages name it too, but not always in full).
+            Some((path, spec)) => {
+                FaceEngine::with_embedder_file(path, *spec).map_err(|e| format!("{}: {e}", path.display()))
+            }
+        }
+    }
+}
+
 pub struct ScoringJob {
+    model: String,
     cancel: Arc<AtomicBool>,
     progress: Arc<Mutex<Option<Progress>>>,
     done: Receiver<Result<ScoreSummary, String>>,
 }
 
 impl ScoringJob {
-    pub fn start(path: PathBuf, ctx: egui::Context) -> ScoringJob {
+    pub fn start(path: PathBuf, model: ScoringModel, ctx: egui::Context) -> ScoringJob {
         let cancel = Arc::new(AtomicBool::new(false));
         let progress = Arc::new(Mutex::new(None));
         let (tx, done) = channel();
         let (c, p) = (cancel.clone(), progress.clone());
+        let name = model.name.clone();
         std::thread::Builder::new()
             .name("pairscope-score".into())
             .spawn(move || {
                 let result = (|| {
-                    let engine = FaceEngine::builtin().map_err(|e| format!("face model: {e}"))?;
+                    let engine = model.engine()?;
                     let mut store = Store::open(&path).map_err(|e| e.to_string())?;
-                    score_project(&mut store, &engine, BUILTIN, ModelKind::Embedded, &c, |progress| {
+                    score_project(&mut store, &engine, &model.name, model.kind(), &c, |progress| {
                         *p.lock().unwrap_or_else(|e| e.into_inner()) = Some(progress);
                         ctx.request_repaint();
                     })
@@ -42,7 +79,12 @@ impl ScoringJob {
                 ctx.request_repaint();
             })
             .expect("spawning the scoring thread");
-        ScoringJob { cancel, progress, done }
+        ScoringJob { model: name, cancel, progress, done }
+    }
+
+    /// The name the scores are stored under.
+    pub fn model(&self) -> &str {
+        &self.model
     }
 
     pub fn cancel(&self) {

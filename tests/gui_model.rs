@@ -1,0 +1,196 @@
+//! Scoring with another model from the Model screen, through egui_kittest on the real demo
+//! project: the file dialog or the path field, the spec dialog and its check (real ONNX
+//! Runtime), bad files, and a real scoring run whose model then shows in the "Scores of" combo.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable, by};
+use pairscope::store::{ModelKind, Store};
+use pairscope::ui::{FileDialogs, PairscopeApp, PathRequest, State};
+
+type H<'a> = Harness<'a, PairscopeApp>;
+
+/// The demo project, built once per test binary (10–20 s in debug).
+fn demo() -> &'static Path {
+    static DEMO: OnceLock<PathBuf> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let path = dir.join("demo.pairscope");
+        pairscope::demo::create_demo(&path, false, |_| {}).expect("building the demo project");
+        path
+    })
+}
+
+/// A copy of the demo project of this test's own.
+fn project(dir: &Path) -> PathBuf {
+    let path = dir.join("demo.pairscope");
+    std::fs::copy(demo(), &path).unwrap();
+    path
+}
+
+/// Answers every file dialog with one path, and keeps what was asked.
+struct Answer {
+    path: PathBuf,
+    asked: Mutex<Vec<PathRequest>>,
+}
+
+impl FileDialogs for Answer {
+    fn ask(&self, request: &PathRequest) -> Option<PathBuf> {
+        self.asked.lock().unwrap().push(request.clone());
+        Some(self.path.clone())
+    }
+}
+
+fn step_until(harness: &mut H<'_>, what: &str, done: impl Fn(&H<'_>) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !done(harness) {
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn settle(harness: &mut H<'_>) {
+    step_until(harness, "the I/O to finish", |h| h.state().is_idle() && h.state().analysis_ready());
+    harness.run_steps(4);
+}
+
+fn app<'a>(project: &Path, dialogs: std::sync::Arc<Answer>) -> H<'a> {
+    let project = project.to_owned();
+    let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(move |cc| {
+        PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project.clone()))
+            .with_file_dialogs(dialogs.clone())
+    });
+    step_until(&mut harness, "the project to load", |h| h.query_by_label("Error analysis").is_some());
+    harness.get_by_label("Model").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    harness
+}
+
+fn answering(path: &Path) -> std::sync::Arc<Answer> {
+    std::sync::Arc::new(Answer { path: path.to_owned(), asked: Mutex::new(Vec::new()) })
+}
+
+/// The whole text of a label containing `part` (the check's result). A wrapped label's text is
+/// its value; its lines are nodes of their own, hence the longest match.
+fn text_with(harness: &H<'_>, part: &str) -> Option<String> {
+    harness
+        .query_all(by())
+        .filter_map(|n| n.accesskit_node().label().filter(|l| !l.is_empty()).or_else(|| n.accesskit_node().value()))
+        .filter(|text| text.contains(part))
+        .max_by_key(|text| text.len())
+}
+
+fn check(harness: &mut H<'_>) {
+    harness.get_by_label("Check").click();
+    harness.run_steps(2);
+    step_until(harness, "the check", |h| text_with(h, "Checking the model").is_none());
+    harness.run_steps(2);
+}
+
+#[test]
+fn another_onnx_is_checked_against_its_spec_then_scores_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    // The built-in embedder as a file of the user's: a real ONNX embedder to check and run.
+    let model = dir.path().join("my_arcface.onnx");
+    std::fs::write(&model, pairscope::face::assets::FR_FEATURE_ONNX).unwrap();
+    let dialogs = answering(&model);
+    let mut harness = app(&project, dialogs.clone());
+
+    harness.get_by_label("Open another .onnx…").click();
+    harness.run_steps(3);
+    step_until(&mut harness, "the spec dialog", |h| h.query_by_label("Check").is_some());
+    assert_eq!(
+        dialogs.asked.lock().unwrap().as_slice(),
+        [PathRequest::open("Score with another model", "ONNX model", &["onnx"])]
+    );
+    harness.get_by_label_contains("my_arcface.onnx");
+    assert!(
+        harness.query_by_label("Score project with this model").unwrap().accesskit_node().is_disabled(),
+        "scoring waits for a passed check"
+    );
+
+    // A layout that does not fit: the exact mismatch, and still no scoring.
+    harness.get_by_label("NHWC").click();
+    harness.run_steps(3);
+    check(&mut harness);
+    let error = text_with(&harness, "does not fit its spec").expect("the mismatch is shown");
+    assert!(error.contains("input 'input' is [1,3,112,112] (NCHW) but the spec says NHWC"), "{error}");
+    assert!(error.contains("my_arcface.onnx"), "the error names the file: {error}");
+    assert!(harness.query_by_label("Score project with this model").unwrap().accesskit_node().is_disabled());
+
+    // The right layout; another mean makes it a model of its own (no cached embeddings).
+    harness.get_by_label("NCHW").click();
+    harness.get_by_label("Mean").focus();
+    harness.run_steps(3);
+    harness.get_by_label("Mean").type_text(".5");
+    harness.run_steps(3);
+    check(&mut harness);
+    let fits = text_with(&harness, "The model fits:").expect("the shapes are shown");
+    assert!(fits.contains("input 'input' [1,3,112,112]") && fits.contains("512-d embeddings"), "{fits}");
+
+    harness.get_by_label("Score project with this model").click();
+    harness.step();
+    harness.step();
+    assert!(harness.query_by_label("Check").is_none(), "the dialog closed");
+    step_until(&mut harness, "scoring to finish", |h| h.state().scoring_outcome().is_some());
+    let outcome = harness.state().scoring_outcome().unwrap().to_owned();
+    assert!(outcome.starts_with("Scored ") && outcome.contains(" 0 from the cache"), "real inference: {outcome}");
+    settle(&mut harness);
+
+    let mut store = Store::open(&project).unwrap();
+    let models = store.read(|tx| tx.models()).unwrap();
+    let mine = models.iter().find(|m| m.name == "my_arcface").expect("the model is stored under its name");
+    assert_eq!(mine.kind, ModelKind::Onnx);
+    let pairs = store.read(|tx| tx.info()).unwrap().pairs;
+    assert!(mine.scores > 0 && mine.scores <= pairs, "{} scores of {pairs} pairs", mine.scores);
+    assert!(outcome.contains(&format!("Scored {} pairs", mine.scores)), "{outcome}");
+
+    // It is selected, and the combo lists it.
+    harness.get_by_label("Model: my_arcface");
+    harness.get_by_label("Scores of").click();
+    harness.run_steps(3);
+    harness.get_by_label(&format!("my_arcface ({} scores)", mine.scores));
+    harness.get_by_label_contains("builtin (");
+}
+
+#[test]
+fn a_bad_onnx_file_gives_an_error_naming_it_and_the_app_keeps_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let notes = dir.path().join("notes.onnx");
+    std::fs::write(&notes, "these are my notes, not a model\n").unwrap();
+    let mut harness = app(&project, answering(&notes));
+
+    for (file, expected) in [(notes.clone(), "cannot open the model"), (dir.path().join("absent.onnx"), "cannot read")]
+    {
+        // The path field, for desktops without a file dialog.
+        harness.get_by_label("or path").focus();
+        harness.run_steps(3);
+        harness.get_by_label("or path").type_text(&file.display().to_string());
+        harness.run_steps(3);
+        harness.get_by_label("Use this file…").click();
+        harness.run_steps(3);
+        check(&mut harness);
+        let error = text_with(&harness, expected).expect("the error is shown");
+        assert!(error.contains(&file.display().to_string()), "the error names the file: {error}");
+        assert!(harness.query_by_label("Score project with this model").unwrap().accesskit_node().is_disabled());
+        harness.get_by_label("Cancel").click();
+        harness.run_steps(3);
+        assert!(harness.query_by_label("Check").is_none(), "the dialog closed");
+        // Clear the field for the next file.
+        harness.get_by_label("or path").focus();
+        harness.run_steps(3);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness.key_press(egui::Key::Backspace);
+        harness.run_steps(3);
+    }
+    // Still alive and usable.
+    harness.get_by_label("Score project");
+    assert!(harness.state().scoring_outcome().is_none());
+}
