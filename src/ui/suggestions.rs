@@ -149,7 +149,8 @@ pub(super) fn show(ui: &mut egui::Ui, data: &AnalysisData, view: &mut AnalysisUi
                 Some(Command::ApplyTag { pairs, tag: data.tag_ids[t] })
             };
             col.horizontal(|ui| {
-                ui.label(format!("{} pairs suggested (not yet tagged {})", count(pairs.len() as u64), s.tag));
+                let noun = if pairs.len() == 1 { "pair" } else { "pairs" };
+                ui.label(format!("{} {noun} suggested (not yet tagged {})", count(pairs.len() as u64), s.tag));
                 if !pairs.is_empty()
                     && ui
                         .add_enabled(tag.is_some(), egui::Button::new("Accept all shown"))
