@@ -75,20 +75,7 @@ impl Tx<'_> {
         if before == verdict {
             return Ok(LabelChange::Unchanged);
         }
-        match verdict {
-            Some(v) => self.conn().execute(
-                &format!(
-                    "INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at) VALUES (?1, ?2, ?3, {NOW})
-                     ON CONFLICT (pair_id, labeler_id) DO UPDATE SET verdict = excluded.verdict,
-                     updated_at = excluded.updated_at"
-                ),
-                rusqlite::params![pair, labeler, v],
-            )?,
-            None => self.conn().execute(
-                "DELETE FROM verdicts WHERE pair_id = ?1 AND labeler_id = ?2",
-                rusqlite::params![pair, labeler],
-            )?,
-        };
+        self.put_verdict_with_copied_history(pair, labeler, verdict)?;
         self.log_event(
             Some(labeler),
             Some(pair),
@@ -127,17 +114,7 @@ impl Tx<'_> {
         if was == applied {
             return Ok(LabelChange::Unchanged);
         }
-        if applied {
-            self.conn().execute(
-                &format!("INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at) VALUES (?1, ?2, ?3, {NOW})"),
-                rusqlite::params![pair, labeler, tag],
-            )?;
-        } else {
-            self.conn().execute(
-                "DELETE FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 AND tag_id = ?3",
-                rusqlite::params![pair, labeler, tag],
-            )?;
-        }
+        self.put_pair_tag_with_copied_history(pair, labeler, tag, applied)?;
         let name: String = self.conn().query_row("SELECT name FROM tags WHERE id = ?1", [tag], |r| r.get(0))?;
         self.log_event(
             Some(labeler),

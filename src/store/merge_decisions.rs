@@ -19,8 +19,8 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Sets or removes a note WITHOUT logging it: only for a merge that appends the other
-    /// project's events for the change.
+    /// Sets or removes a note WITHOUT logging it: for a merge that appends the other project's
+    /// events for the change, and for `set_note`, which logs.
     pub fn put_note_with_copied_history(&self, pair: PairId, labeler: LabelerId, note: Option<&str>) -> Result<()> {
         match note {
             Some(text) => self.conn().execute(

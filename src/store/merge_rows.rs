@@ -95,8 +95,9 @@ impl Tx<'_> {
         })
     }
 
-    /// Sets a verdict WITHOUT logging it: only for a merge that appends the other project's
-    /// events for the change (see `curate::merge`).
+    /// Sets a verdict WITHOUT logging it. Outside this module only for a merge that appends the
+    /// other project's events for the change (see `curate::merge`); `set_verdict` logs, then
+    /// writes through here.
     pub fn put_verdict_with_copied_history(
         &self,
         pair: PairId,
@@ -120,8 +121,8 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Applies or removes a tag WITHOUT logging it: only for a merge that appends the other
-    /// project's events for the change.
+    /// Applies or removes a tag WITHOUT logging it: for a merge that appends the other
+    /// project's events for the change, and for `set_pair_tag`, which logs.
     pub fn put_pair_tag_with_copied_history(
         &self,
         pair: PairId,

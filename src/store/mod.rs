@@ -114,19 +114,23 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::at(&self.path, e))?;
-        let tx = Tx { tx };
-        let value = f(&tx)?;
-        tx.tx.commit().map_err(|e| StoreError::at(&self.path, e))?;
-        Ok(value)
+        self.transaction(f, true)
     }
 
     /// Runs `f` as `write` does, then rolls everything back: what a write would do, without
     /// doing it (previews).
     pub fn dry_run<T, E>(&mut self, f: impl FnOnce(&Tx) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.transaction(f, false)
+    }
+
+    fn transaction<T, E>(
+        &mut self,
+        f: impl FnOnce(&Tx) -> std::result::Result<T, E>,
+        commit: bool,
+    ) -> std::result::Result<T, E>
     where
         E: From<StoreError>,
     {
@@ -136,7 +140,8 @@ impl Store {
             .map_err(|e| StoreError::at(&self.path, e))?;
         let tx = Tx { tx };
         let value = f(&tx)?;
-        tx.tx.rollback().map_err(|e| StoreError::at(&self.path, e))?;
+        let end = if commit { tx.tx.commit() } else { tx.tx.rollback() };
+        end.map_err(|e| StoreError::at(&self.path, e))?;
         Ok(value)
     }
 

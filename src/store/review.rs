@@ -210,20 +210,7 @@ impl Tx<'_> {
         if before == after {
             return Ok(());
         }
-        match &after {
-            Some(text) => self.conn().execute(
-                &format!(
-                    "INSERT INTO pair_notes (pair_id, labeler_id, note, updated_at) VALUES (?1, ?2, ?3, {NOW})
-                     ON CONFLICT (pair_id, labeler_id) DO UPDATE SET note = excluded.note,
-                     updated_at = excluded.updated_at"
-                ),
-                rusqlite::params![pair, labeler, text],
-            )?,
-            None => self.conn().execute(
-                "DELETE FROM pair_notes WHERE pair_id = ?1 AND labeler_id = ?2",
-                rusqlite::params![pair, labeler],
-            )?,
-        };
+        self.put_note_with_copied_history(pair, labeler, after.as_deref())?;
         self.log_event(Some(labeler), Some(pair), "note", json!(before), json!(after), origin, None)
     }
 
