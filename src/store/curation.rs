@@ -257,32 +257,16 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::test_util::temp_store;
-    use crate::store::{NewImage, NewPair, Origin, StoreError};
+    use crate::store::test_util::{temp_store, test_pair};
+    use crate::store::{Origin, StoreError};
 
     #[test]
     fn an_adjudication_is_the_consensus_of_its_pair() {
         let (_d, mut store) = temp_store();
         let (pair, other) = store
             .write(|tx| {
-                let root = tx.image_root("/data")?;
-                let img = |p| NewImage { root, path: p, sha256: p, bytes: 1, dimensions: None };
-                let ids: Vec<ImageId> = ["a.jpg", "b.jpg", "c.jpg"]
-                    .iter()
-                    .map(|p| tx.upsert_image(&img(p)).map(|x| x.0))
-                    .collect::<Result<_>>()?;
-                let meta = serde_json::json!({});
-                let new = |a, b, id| NewPair {
-                    external_id: Some(id),
-                    image_a: a,
-                    image_b: b,
-                    truth: None,
-                    split: None,
-                    source: "test",
-                    metadata: &meta,
-                };
-                let pair = tx.insert_pair(&new(ids[0], ids[1], "p1"))?;
-                let other = tx.insert_pair(&new(ids[0], ids[2], "p2"))?;
+                let pair = test_pair(tx, "p1", "a.jpg", "b.jpg", None)?;
+                let other = test_pair(tx, "p2", "a.jpg", "c.jpg", None)?;
                 let (ana, _) = tx.labeler_or_create("ana")?;
                 let (ben, _) = tx.labeler_or_create("ben")?;
                 let dark = tx.find_tag("dark")?.unwrap().id;

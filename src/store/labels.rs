@@ -174,26 +174,13 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::test_util::temp_store;
-    use crate::store::{NewImage, NewPair, StoreError};
+    use crate::store::StoreError;
+    use crate::store::test_util::{temp_store, test_pair};
 
     fn one_pair(store: &mut crate::store::Store) -> (PairId, LabelerId) {
         store
             .write(|tx| {
-                let root = tx.image_root("/data")?;
-                let img = |p| NewImage { root, path: p, sha256: p, bytes: 1, dimensions: None };
-                let (a, _) = tx.upsert_image(&img("a.jpg"))?;
-                let (b, _) = tx.upsert_image(&img("b.jpg"))?;
-                let meta = serde_json::json!({});
-                let pair = tx.insert_pair(&NewPair {
-                    external_id: Some("p1"),
-                    image_a: a,
-                    image_b: b,
-                    truth: Some(Truth::Same),
-                    split: None,
-                    source: "test",
-                    metadata: &meta,
-                })?;
+                let pair = test_pair(tx, "p1", "a.jpg", "b.jpg", Some(Truth::Same))?;
                 let (labeler, _) = tx.labeler_or_create("alice")?;
                 Ok::<_, StoreError>((pair, labeler.id))
             })

@@ -197,12 +197,31 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 #[cfg(test)]
 pub(crate) mod test_util {
     use super::*;
+    use crate::domain::Truth;
 
     /// A fresh project in a temporary directory; the directory lives as long as the guard.
     pub fn temp_store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::create(&dir.path().join("t.pairscope")).expect("create store");
         (dir, store)
+    }
+
+    /// A pair between two images under `/data`, each added if new (its path doubles as its
+    /// content hash).
+    pub fn test_pair(tx: &Tx, external_id: &str, a: &str, b: &str, truth: Option<Truth>) -> Result<PairId> {
+        let root = tx.image_root("/data")?;
+        let image = |p| tx.upsert_image(&NewImage { root, path: p, sha256: p, bytes: 1, dimensions: None });
+        let (a, _) = image(a)?;
+        let (b, _) = image(b)?;
+        tx.insert_pair(&NewPair {
+            external_id: Some(external_id),
+            image_a: a,
+            image_b: b,
+            truth,
+            split: None,
+            source: "test",
+            metadata: &serde_json::json!({}),
+        })
     }
 }
 

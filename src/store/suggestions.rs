@@ -28,31 +28,13 @@ impl Tx<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::test_util::temp_store;
-    use crate::store::{NewImage, NewPair, PairId};
+    use crate::store::PairId;
+    use crate::store::test_util::{temp_store, test_pair};
 
     #[test]
     fn a_rejection_is_kept_once_per_pair_and_tag() {
         let (_dir, mut store) = temp_store();
-        let pair = store
-            .write(|tx| {
-                let root = tx.image_root("/data")?;
-                let img = |p| NewImage { root, path: p, sha256: p, bytes: 1, dimensions: None };
-                let (a, _) = tx.upsert_image(&img("a.jpg"))?;
-                let (b, _) = tx.upsert_image(&img("b.jpg"))?;
-                let meta = serde_json::json!({});
-                let pair = NewPair {
-                    external_id: None,
-                    image_a: a,
-                    image_b: b,
-                    truth: None,
-                    split: None,
-                    source: "test",
-                    metadata: &meta,
-                };
-                tx.insert_pair(&pair)
-            })
-            .unwrap();
+        let pair = store.write(|tx| test_pair(tx, "p1", "a.jpg", "b.jpg", None)).unwrap();
         store
             .write(|tx| {
                 tx.reject_suggestion(pair, "Dark", None)?;
