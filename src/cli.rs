@@ -195,6 +195,9 @@ pub enum Command {
         /// disagreement queue).
         #[arg(long)]
         max_agreement: Option<f64>,
+        /// Only the pairs --model gets wrong at --threshold (false accepts and rejects).
+        #[arg(long, requires = "threshold")]
+        errors_only: bool,
         /// Include this model's scores.
         #[arg(long)]
         model: Option<String>,
@@ -402,6 +405,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             exclude_tags,
             min_agreement,
             max_agreement,
+            errors_only,
             model,
             threshold,
             stamp,
@@ -413,6 +417,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 exclude_tags,
                 min_agreement,
                 max_agreement,
+                model_errors: errors_only,
             };
             let described = selection.describe();
             let options = curate::ExportOptions { selection, model, threshold, stamp, origin: "cli".into() };

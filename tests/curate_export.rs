@@ -202,6 +202,21 @@ fn filters_select_what_they_say_and_bad_requests_are_clear() {
     let disagreements = (0..160).filter(|i| i % 7 == 0 || i % 5 == 0).count();
     let queue = Selection { max_agreement: Some(0.99), ..Default::default() };
     assert_eq!(count(&mut store, "queue", queue).unwrap(), disagreements);
+    // Scores are 0.70–0.72 for same pairs and 0.10–0.12 for different ones, by i % 3: at 0.705
+    // the model's errors are the same pairs scored 0.70 (false rejects).
+    let truths: Vec<Truth> = store.read(|tx| tx.pairs()).unwrap().iter().map(|p| p.truth.unwrap()).collect();
+    let misses = (0..160).filter(|&i| truths[i] == Truth::Same && i % 3 == 0).count();
+    assert!(misses > 0);
+    let errors = Selection { model_errors: true, ..Default::default() };
+    let at = |t| ExportOptions { model: Some("outside".into()), threshold: Some(t), ..options(errors.clone()) };
+    let report = curate::export(&mut store, &dir.path().join("errors"), &at(0.705)).unwrap();
+    assert_eq!(report.pairs, misses);
+    let manifest = std::fs::read_to_string(dir.path().join("errors/manifest.json")).unwrap();
+    assert!(manifest.contains("\"model_errors\": true"), "the filter is recorded");
+    let err = curate::export(&mut store, &dir.path().join("x5"), &options(errors.clone())).unwrap_err();
+    assert!(err.to_string().contains("needs a model and the threshold"), "{err}");
+    let err = curate::export(&mut store, &dir.path().join("x6"), &at(0.5)).unwrap_err();
+    assert!(err.to_string().contains("model errors only"), "no errors at 0.5: {err}");
     let err =
         count(&mut store, "x1", Selection { exclude_tags: vec!["glare".into()], ..Default::default() }).unwrap_err();
     assert!(err.to_string().contains("no tag named \"glare\""), "{err}");
@@ -212,7 +227,7 @@ fn filters_select_what_they_say_and_bad_requests_are_clear() {
     let bad_model = ExportOptions { model: Some("nope".into()), ..options(Selection::default()) };
     let err = curate::export(&mut store, &dir.path().join("x4"), &bad_model).unwrap_err();
     assert!(err.to_string().contains("no model named \"nope\""), "{err}");
-    for refused in ["x1", "x2", "x3", "x4"] {
+    for refused in ["x1", "x2", "x3", "x4", "x5", "x6"] {
         assert!(!dir.path().join(refused).exists(), "{refused}: a refused export writes nothing");
     }
 }

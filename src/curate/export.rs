@@ -176,14 +176,6 @@ fn truth_cell(truth: Option<Truth>) -> String {
 pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Result<ExportReport, CurateError> {
     let snapshot = Snapshot::load(store)?;
     let selection = options.selection.resolve(&snapshot)?;
-    let pairs: Vec<&CuratedPair> = snapshot.pairs.iter().filter(|p| selection.keeps(p)).collect();
-    if pairs.is_empty() {
-        return Err(CurateError::Invalid(format!(
-            "the selection holds no pairs ({}; the project has {}); nothing was exported",
-            selection.describe(),
-            snapshot.pairs.len()
-        )));
-    }
     if options.threshold.is_some() && options.model.is_none() {
         return Err(CurateError::Invalid("a threshold needs a model whose scores it applies to".into()));
     }
@@ -202,6 +194,30 @@ pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Resu
         Some(m) => store.read(|tx| tx.scores_of(m.id))?,
         None => HashMap::new(),
     };
+    let threshold = match (selection.model_errors, options.threshold) {
+        (true, None) => {
+            return Err(CurateError::Invalid(
+                "exporting the model's errors needs a model and the threshold that decides them".into(),
+            ));
+        }
+        (true, t) => t,
+        (false, _) => None,
+    };
+    // A pair is an error when its score and truth disagree at the threshold; a pair without
+    // either cannot be one.
+    let is_error = |p: &CuratedPair| match (threshold, p.truth, scores.get(&p.id)) {
+        (Some(t), Some(truth), Some(&score)) => (score >= t) != (truth == Truth::Same),
+        _ => false,
+    };
+    let pairs: Vec<&CuratedPair> =
+        snapshot.pairs.iter().filter(|p| selection.keeps(p) && (!selection.model_errors || is_error(p))).collect();
+    if pairs.is_empty() {
+        return Err(CurateError::Invalid(format!(
+            "the selection holds no pairs ({}; the project has {}); nothing was exported",
+            selection.describe(),
+            snapshot.pairs.len()
+        )));
+    }
     let images = store.read(|tx| tx.all_images())?;
     let project_file = store.path().canonicalize().unwrap_or_else(|_| store.path().to_path_buf());
     let created_at = if options.stamp { Some(store.read(|tx| tx.now())?) } else { None };

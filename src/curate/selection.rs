@@ -26,6 +26,10 @@ pub struct Selection {
     /// queue); pairs without verdicts are left out.
     #[serde(default)]
     pub max_agreement: Option<f64>,
+    /// Only pairs the model gets wrong at the export's threshold (false accepts and false
+    /// rejects): the hard cases, e.g. to synthesise more of them or to relabel.
+    #[serde(default)]
+    pub model_errors: bool,
 }
 
 impl Selection {
@@ -78,9 +82,14 @@ impl Selection {
         if let Some(k) = self.max_agreement {
             parts.push(format!("agreement ≤ {k}"));
         }
+        if self.model_errors {
+            parts.push("model errors only".to_owned());
+        }
         if parts.is_empty() { "the whole project".to_owned() } else { parts.join(", ") }
     }
 
+    /// Whether the pair passes every filter but `model_errors` (which needs scores; see
+    /// `export`).
     pub fn keeps(&self, pair: &CuratedPair) -> bool {
         let verdicts = pair.verdict_values();
         self.split.is_none_or(|s| pair.split == Some(s))

@@ -169,6 +169,8 @@ pub(super) struct ExportUi {
     pub exclude_tags: Vec<String>,
     pub min_agreement: Option<f64>,
     pub max_agreement: Option<f64>,
+    /// Only the pairs the model gets wrong at `threshold`.
+    pub model_errors: bool,
     /// Include this model's scores.
     pub model: Option<String>,
     /// With a model: a `predicted` column at this threshold.
@@ -192,6 +194,7 @@ impl ExportUi {
                 exclude_tags: self.exclude_tags.clone(),
                 min_agreement: self.min_agreement,
                 max_agreement: self.max_agreement,
+                model_errors: self.model_errors && self.model.is_some() && self.threshold.is_some(),
             },
             model: self.model.clone(),
             threshold: self.model.as_ref().and(self.threshold),

@@ -124,6 +124,11 @@ fn form(
                 .labelled_by(label.id);
             if export.model.is_some() {
                 optional(ui, &mut export.threshold, "predicted column at threshold", threshold, f64::MIN..=f64::MAX);
+                ui.add_enabled(
+                    export.threshold.is_some(),
+                    egui::Checkbox::new(&mut export.model_errors, "model errors only"),
+                )
+                .on_hover_text("Only the pairs the model gets wrong at this threshold (false accepts and rejects).");
             }
         });
         ui.end_row();
