@@ -426,3 +426,34 @@ fn export_with_the_embedded_model_records_its_sha256_and_threshold() {
     assert_eq!(scored, 160, "every sitcom pair has a real score:\n{pairs_csv}");
     assert_eq!(verify_export(&out).unwrap(), Vec::<String>::new());
 }
+
+#[test]
+fn progress_counts_every_image_and_a_cancelled_export_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = labelled_sitcom(dir.path());
+    let opts = options(Selection::default());
+    let mut seen = Vec::new();
+    let go = std::sync::atomic::AtomicBool::new(false);
+    let report =
+        curate::export_with_progress(&mut store, &dir.path().join("all"), &opts, &go, |p| seen.push(p)).unwrap();
+    assert_eq!(seen.len(), report.images, "one report per image copied");
+    assert!(seen.iter().enumerate().all(|(i, p)| p.done == i && p.total == report.images));
+
+    // Stopped after the third image: the folder is gone and no export is recorded.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let target = dir.path().join("stopped");
+    let err = curate::export_with_progress(&mut store, &target, &opts, &stop, |p| {
+        if p.done == 2 {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    })
+    .unwrap_err();
+    assert!(matches!(err, curate::CurateError::Cancelled), "{err}");
+    assert!(!target.exists() || std::fs::read_dir(&target).unwrap().next().is_none(), "nothing is kept");
+    let partial = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"));
+    assert_eq!(partial.count(), 0, "no half-written staging folder is left");
+    assert_eq!(store.read(|tx| tx.exports()).unwrap().len(), 1, "only the finished export is in the lineage");
+}

@@ -13,6 +13,9 @@ pub enum CurateError {
     Invalid(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The user stopped it; nothing was kept.
+    #[error("cancelled; nothing was written")]
+    Cancelled,
 }
 
 impl CurateError {

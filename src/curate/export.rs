@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
@@ -172,8 +173,27 @@ fn truth_cell(truth: Option<Truth>) -> String {
     truth.map_or(String::new(), |t| t.as_str().to_owned())
 }
 
+/// How far an export is: images copied of all to copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExportProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
 /// Exports the selection to `target` (a new or empty folder) and records it in the project.
 pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Result<ExportReport, CurateError> {
+    export_with_progress(store, target, options, &AtomicBool::new(false), |_| {})
+}
+
+/// `export`, reporting each copied image; when `cancel` is set it stops, removes what it
+/// wrote and records nothing.
+pub fn export_with_progress(
+    store: &mut Store,
+    target: &Path,
+    options: &ExportOptions,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(ExportProgress),
+) -> Result<ExportReport, CurateError> {
     let snapshot = Snapshot::load(store)?;
     let selection = options.selection.resolve(&snapshot)?;
     if options.threshold.is_some() && options.model.is_none() {
@@ -230,7 +250,8 @@ pub fn export(store: &mut Store, target: &Path, options: &ExportOptions) -> Resu
 
     let staging = prepare_target(target)?;
     let scored = model.is_some().then_some((&scores, options.threshold));
-    let written = write_export(&staging, &pairs, &snapshot, &placed, &images, scored);
+    let mut copying = Copying { cancel, progress: &mut progress };
+    let written = write_export(&staging, &pairs, &snapshot, &placed, &images, scored, &mut copying);
     let (files, labels, lfw_left_out) = match written {
         Ok(w) => w,
         Err(e) => {
@@ -332,6 +353,12 @@ type Written = (Vec<FileEntry>, usize, Vec<(String, String)>);
 
 /// Writes the images and tables into `dir`; returns the files (by path), the number of labels
 /// and the pairs `pairs.txt` left out.
+/// Who watches the copying: told of each image, and able to stop it.
+struct Copying<'a> {
+    cancel: &'a AtomicBool,
+    progress: &'a mut dyn FnMut(ExportProgress),
+}
+
 fn write_export(
     dir: &Path,
     pairs: &[&CuratedPair],
@@ -339,9 +366,14 @@ fn write_export(
     placed: &BTreeMap<ImageId, Placed>,
     images: &HashMap<ImageId, crate::store::ImageRecord>,
     scored: Option<(&HashMap<crate::store::PairId, f64>, Option<f64>)>,
+    copying: &mut Copying,
 ) -> Result<Written, CurateError> {
     let mut files = Vec::new();
-    for (id, place) in placed {
+    for (done, (id, place)) in placed.iter().enumerate() {
+        if copying.cancel.load(Ordering::Relaxed) {
+            return Err(CurateError::Cancelled);
+        }
+        (copying.progress)(ExportProgress { done, total: placed.len() });
         let record = &images[id];
         let source = record.full_path();
         let bytes =

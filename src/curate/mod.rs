@@ -21,7 +21,7 @@ pub mod snapshot;
 pub mod split;
 
 pub use error::CurateError;
-pub use export::{ExportOptions, ExportReport, export};
+pub use export::{ExportOptions, ExportProgress, ExportReport, export, export_with_progress};
 pub use manifest::{FileEntry, verify_export};
 pub use merge::{MergeReport, merge_labels, preview_merge};
 pub use project_report::ProjectReport;

@@ -22,6 +22,7 @@ pub enum CurateCommand {
         target: PathBuf,
         options: ExportOptions,
     },
+    CancelExport,
     /// Ask where to save the HTML report.
     BrowseHtmlReport,
     SaveHtmlReport(PathBuf),

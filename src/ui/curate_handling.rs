@@ -49,6 +49,11 @@ impl PairscopeApp {
                     curate.export.job = Some(ExportJob::start(project_path, target, options, ctx.clone()));
                 }
             }
+            CurateCommand::CancelExport => {
+                if let Some(job) = &curate.export.job {
+                    job.cancel();
+                }
+            }
             CurateCommand::BrowseHtmlReport => {
                 let name = format!(
                     "{}-report.html",

@@ -34,8 +34,22 @@ pub(super) fn show(
             commands.push(CurateCommand::StartExport { target: PathBuf::from(folder), options }.into());
         }
         if let Some(job) = &export.job {
-            ui.spinner();
-            ui.label(format!("Exporting to {}…", job.target.display()));
+            match job.progress() {
+                Some(p) => {
+                    let fraction = p.done as f32 / p.total.max(1) as f32;
+                    ui.add(egui::ProgressBar::new(fraction).desired_width(200.0).show_percentage());
+                    ui.label(format!("{}/{} images copied to {}", p.done, p.total, job.target.display()));
+                }
+                None => {
+                    ui.spinner();
+                    ui.label(format!("Exporting to {}…", job.target.display()));
+                }
+            }
+            if job.cancelled() {
+                ui.weak("Cancelling…");
+            } else if ui.button("Cancel").on_hover_text("Stop; nothing of this export is kept.").clicked() {
+                commands.push(CurateCommand::CancelExport.into());
+            }
         }
     });
     match &export.outcome {
