@@ -56,7 +56,7 @@ impl State {
 pub(super) enum Loaded {
     Project {
         path: PathBuf,
-        result: Result<(ProjectInfo, ReviewData, Store), String>,
+        result: Result<Box<Opened>, String>,
     },
     Data {
         seq: u64,
@@ -76,10 +76,6 @@ pub(super) enum Loaded {
     Exported {
         result: Result<Option<PathBuf>, String>,
     },
-    /// The project file's `PRAGMA data_version` (see `outside_changes.rs`).
-    DataVersion {
-        result: Result<i64, String>,
-    },
     Curate(CurateLoaded),
 }
 
@@ -90,6 +86,8 @@ pub(super) struct OpenProject {
     pub store: Arc<Mutex<Store>>,
     pub labeling: Labeling,
     pub session: Option<Session>,
+    /// Tells when another process changed the project.
+    pub watch: Watch,
 }
 
 /// How long the last page turn took: from the frame that handled the key to the end of the
@@ -158,7 +156,6 @@ pub struct PairscopeApp {
     pub(super) paint_pending: Option<&'static str>,
     pub(super) commands: Vec<Command>,
     pub(super) dialogs: Dialogs,
-    pub(super) watch: Watch,
     pub(super) background: Background<Loaded>,
     /// Jobs sent to the I/O thread whose result has not come back yet.
     pub(super) in_flight: usize,
@@ -173,8 +170,24 @@ pub struct PairscopeApp {
 }
 
 pub(super) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    // Only the I/O thread locks the store; a panic there must not wedge the app for good.
+    // Only the I/O thread and the watch thread lock the store, never a frame; a panic there
+    // must not wedge the app for good.
     store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A project just opened, as read on the I/O thread.
+pub(super) struct Opened {
+    pub info: ProjectInfo,
+    pub data: ReviewData,
+    pub store: Store,
+    /// `PRAGMA data_version` right after the read: the watch for outside changes starts here.
+    pub version: i64,
+}
+
+pub(super) fn read_opened(mut store: Store) -> Result<Box<Opened>, StoreError> {
+    let (info, data) = read_all(&mut store)?;
+    let version = store.data_version()?;
+    Ok(Box::new(Opened { info, data, store, version }))
 }
 
 pub(super) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
@@ -209,7 +222,6 @@ impl PairscopeApp {
             path_field: String::new(),
             background: Background::new(move || wake.request_repaint()),
             dialogs: Dialogs::new(ctx.clone(), Arc::new(SystemDialogs)),
-            watch: Watch::default(),
             images: ImageCache::new(ctx),
             state,
             project: None,
@@ -334,9 +346,8 @@ impl PairscopeApp {
     pub(super) fn load(&mut self, path: PathBuf, create: bool) {
         self.spawn(move || {
             let result = (|| {
-                let mut store = if create { Store::create(&path)? } else { Store::open(&path)? };
-                let (info, data) = read_all(&mut store)?;
-                Ok::<_, StoreError>((info, data, store))
+                let store = if create { Store::create(&path)? } else { Store::open(&path)? };
+                read_opened(store)
             })()
             .map_err(|e| e.to_string());
             Loaded::Project { path, result }
@@ -489,7 +500,7 @@ impl eframe::App for PairscopeApp {
         self.frame += 1;
         self.frame_started = Some(Instant::now());
         self.receive(&ctx);
-        self.watch_outside_changes(&ctx);
+        self.take_outside_changes();
         if let Some(path) = Self::dropped_project(&ctx) {
             self.push(Command::OpenProject(path));
         }

@@ -3,8 +3,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::app::{Loaded, OpenProject, PairscopeApp, Transient};
+use super::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
 use super::labeling::Labeling;
+use super::outside_changes::Watch;
 use super::scoring_job::ScoringJob;
 use super::screens::Screen;
 use crate::analysis::ThresholdRule;
@@ -16,7 +17,8 @@ impl PairscopeApp {
         for loaded in self.background.poll() {
             self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {
-                Loaded::Project { path, result: Ok((info, data, store)) } => {
+                Loaded::Project { path, result: Ok(opened) } => {
+                    let Opened { info, data, store, version } = *opened;
                     let millis = self.created.elapsed().as_millis() as u64;
                     tracing::info!(millis, "project loaded");
                     self.paint_pending = Some("first paint of the project");
@@ -24,15 +26,17 @@ impl PairscopeApp {
                     self.state.remember(&path);
                     let last = self.state.last_labeler.clone();
                     let me = data.labelers.iter().find(|l| Some(&l.name) == last.as_ref()).cloned();
+                    let store = Arc::new(Mutex::new(store));
+                    let watch = Watch::start(&store, version, ctx.clone());
                     self.project = Some(OpenProject {
                         path,
                         info: Some(info),
-                        store: Arc::new(Mutex::new(store)),
+                        store,
                         labeling: Labeling::new(data),
                         session: None,
+                        watch,
                     });
                     self.ui = Transient::default();
-                    self.reset_watch();
                     self.analysis = None;
                     self.load_analysis();
                     match me {
@@ -99,9 +103,6 @@ impl PairscopeApp {
                 }
                 Loaded::Exported { result: Ok(path) } => self.ui.exported = path,
                 Loaded::Exported { result: Err(e) } => self.error = Some(e),
-                Loaded::DataVersion { result: Ok(version) } => self.outside_version(version),
-                // A failed check is retried at the next one; reads that matter report their own errors.
-                Loaded::DataVersion { result: Err(e) } => tracing::warn!("cannot check the project for changes: {e}"),
                 Loaded::Curate(loaded) => self.receive_curate(loaded),
             }
         }

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::app::{Loaded, PairscopeApp, PendingTurn, Transient, lock, read_all};
+use super::app::{Loaded, PairscopeApp, PendingTurn, Transient, lock, read_all, read_opened};
 use super::command::{Command, Nav};
 use super::file_dialogs::PathRequest;
 use super::labeling::{LabelEdit, QueueKind};
@@ -59,9 +59,8 @@ impl PairscopeApp {
                         if !path.exists() {
                             crate::demo::create_demo(&path, false, |_| {}).map_err(|e| e.to_string())?;
                         }
-                        let mut store = Store::open(&path).map_err(|e| e.to_string())?;
-                        let (info, data) = read_all(&mut store).map_err(|e| e.to_string())?;
-                        Ok((info, data, store))
+                        let store = Store::open(&path).map_err(|e| e.to_string())?;
+                        read_opened(store).map_err(|e| e.to_string())
                     })();
                     Loaded::Project { path, result }
                 });

@@ -1,54 +1,76 @@
 //! Labels saved by someone else (another labeler's pairscope on the same project file, a
-//! script, `pairscope import-labels`) show up without a click: about once a second the I/O
-//! thread asks SQLite whether another connection committed (`PRAGMA data_version`, a cheap
-//! read), and if so the project and the analysis are read again.
+//! script, `pairscope import-labels`) show up without a click. A thread of its own asks SQLite
+//! about once a second whether another connection committed (`PRAGMA data_version` on the
+//! app's connection, which its own commits leave alone) and wakes the UI only when one did, so
+//! an idle window draws no frames for it.
 
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use super::app::{Loaded, PairscopeApp, lock};
+use super::app::{PairscopeApp, lock};
 use super::screens::Screen;
+use crate::store::Store;
 
 const EVERY: Duration = Duration::from_secs(1);
 
-/// When the project was last checked, and what it said.
-#[derive(Default)]
+/// The watch over one open project; it ends when the project is closed.
 pub(super) struct Watch {
-    checked: Option<Instant>,
-    version: Option<i64>,
+    changed: Receiver<()>,
+    /// Set while this app's own scoring thread writes (it reloads when done).
+    paused: Arc<AtomicBool>,
+}
+
+impl Watch {
+    /// Watches from `version`, the data version the project was read at.
+    pub fn start(store: &Arc<Mutex<Store>>, version: i64, ctx: egui::Context) -> Watch {
+        let (tx, changed) = channel();
+        let paused = Arc::new(AtomicBool::new(false));
+        let (weak, pause) = (Arc::downgrade(store), paused.clone());
+        std::thread::Builder::new()
+            .name("pairscope-watch".into())
+            .spawn(move || {
+                let mut last = Some(version);
+                loop {
+                    std::thread::sleep(EVERY);
+                    // The project was closed: nothing left to watch.
+                    let Some(store) = weak.upgrade() else { break };
+                    let version = lock(&store).data_version().ok();
+                    drop(store);
+                    let outside = matches!((last, version), (Some(a), Some(b)) if a != b);
+                    if version.is_some() {
+                        last = version;
+                    }
+                    if outside && !pause.load(Ordering::Relaxed) {
+                        if tx.send(()).is_err() {
+                            break;
+                        }
+                        ctx.request_repaint();
+                    }
+                }
+            })
+            .expect("spawning the watch thread");
+        Watch { changed, paused }
+    }
+
+    /// Another connection committed since the last call.
+    fn take_changed(&self) -> bool {
+        self.changed.try_iter().count() > 0
+    }
 }
 
 impl PairscopeApp {
-    /// Sends a check when one is due and nothing else is queued (a queued reload reads the
-    /// outside changes anyway); keeps the frames coming at the check interval.
-    pub(super) fn watch_outside_changes(&mut self, ctx: &egui::Context) {
+    /// Reads the project again if someone else changed it.
+    pub(super) fn take_outside_changes(&mut self) {
         let Some(project) = &self.project else { return };
-        // The scoring thread writes through a connection of its own and reloads when done.
-        if self.scoring.is_some() {
-            return;
-        }
-        ctx.request_repaint_after(EVERY);
-        if self.in_flight > 0 || self.watch.checked.is_some_and(|t| t.elapsed() < EVERY) {
-            return;
-        }
-        self.watch.checked = Some(Instant::now());
-        let store = project.store.clone();
-        self.spawn(move || Loaded::DataVersion { result: lock(&store).data_version().map_err(|e| e.to_string()) });
-    }
-
-    pub(super) fn outside_version(&mut self, version: i64) {
-        let changed = self.watch.version.is_some_and(|v| v != version);
-        self.watch.version = Some(version);
-        if changed {
+        project.watch.paused.store(self.scoring.is_some(), Ordering::Relaxed);
+        if project.watch.take_changed() {
             tracing::info!("the project changed outside this window; reading it again");
             self.reload();
             if self.ui.screen != Screen::Review {
                 self.load_analysis();
             }
         }
-    }
-
-    /// A new project starts a new watch.
-    pub(super) fn reset_watch(&mut self) {
-        self.watch = Watch::default();
     }
 }
