@@ -2,38 +2,22 @@
 //! project: suggested tags accepted or rejected pair by pair, a table exported as CSV and a
 //! plot saved as PNG (the file dialogs answered with a temporary path).
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::gui::{H, open, project, settle_analysis, start_labeling, step_until, text_with};
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable, by};
+use egui_kittest::kittest::Queryable;
 use pairscope::analysis::Prepared;
 use pairscope::store::{PairId, Store};
 use pairscope::ui::{FileDialogs, PairscopeApp, PathRequest, State};
 
-type H<'a> = Harness<'a, PairscopeApp>;
-
 /// Tall enough for the suggestions at the bottom of the Error analysis screen: a click lands
 /// where the widget is drawn, and scrolling a nested list into view is not what is tested.
 const WINDOW: egui::Vec2 = egui::vec2(1400.0, 1800.0);
-
-/// The demo project, built once per test binary (10–20 s in debug).
-fn demo() -> &'static Path {
-    static DEMO: OnceLock<PathBuf> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let path = dir.join("demo.pairscope");
-        pairscope::demo::create_demo(&path, false, |_| {}).expect("building the demo project");
-        path
-    })
-}
-
-fn project(dir: &Path) -> PathBuf {
-    let path = dir.join("demo.pairscope");
-    std::fs::copy(demo(), &path).unwrap();
-    path
-}
 
 /// Answers every file dialog with one path.
 struct Answer(PathBuf);
@@ -44,22 +28,6 @@ impl FileDialogs for Answer {
     }
 }
 
-fn step_until(harness: &mut H<'_>, what: &str, done: impl Fn(&H<'_>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn settle(harness: &mut H<'_>) {
-    step_until(harness, "the I/O and decodes to finish", |h| {
-        h.state().is_idle() && h.state().images_loading() == 0 && h.state().analysis_ready()
-    });
-    harness.run_steps(4);
-}
-
 fn app<'a>(project: &Path, answer: &Path) -> H<'a> {
     let (project, dialogs) = (project.to_owned(), Arc::new(Answer(answer.to_owned())));
     let mut harness = Harness::builder().with_size(WINDOW).build_eframe(move |cc| {
@@ -68,21 +36,6 @@ fn app<'a>(project: &Path, answer: &Path) -> H<'a> {
     });
     step_until(&mut harness, "the project to load", |h| h.query_by_label("Error analysis").is_some());
     harness
-}
-
-fn open(harness: &mut H<'_>, screen: &str) {
-    harness.get_by_label(screen).click();
-    harness.run_steps(2);
-    settle(harness);
-}
-
-fn start_labeling(harness: &mut H<'_>, name: &str) {
-    harness.get_by_label("New labeler:").focus();
-    harness.step();
-    harness.get_by_label("New labeler:").type_text(name);
-    harness.step();
-    harness.get_by_label("Start labeling").click();
-    step_until(harness, "the labeler", |h| h.state().labeler() == Some(name));
 }
 
 /// Clicks the first button of this label (the window is tall enough to show it).
@@ -110,15 +63,6 @@ fn tag_applications(project: &Path) -> usize {
     data.pair_tags.values().map(Vec::len).sum()
 }
 
-/// The whole text of a label containing `part` (a label's text may be its value).
-fn text_with(harness: &H<'_>, part: &str) -> Option<String> {
-    harness
-        .query_all(by())
-        .filter_map(|n| n.accesskit_node().label().filter(|l| !l.is_empty()).or_else(|| n.accesskit_node().value()))
-        .filter(|text| text.contains(part))
-        .max_by_key(|text| text.len())
-}
-
 #[test]
 fn a_suggestion_accepted_is_tagged_by_me_and_one_rejected_leaves_the_list_for_good() {
     let dir = tempfile::tempdir().unwrap();
@@ -137,7 +81,7 @@ fn a_suggestion_accepted_is_tagged_by_me_and_one_rejected_leaves_the_list_for_go
 
     // Accept the first (darkest) pair: tagged dark by eve, and off the list.
     click_first(&mut harness, "Accept");
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     assert!(tagged_by(&project, first, "dark").contains(&"eve".to_string()), "eve's tag on this pair");
     assert_eq!(tag_applications(&project), before + 1, "and nothing else");
     assert!(!harness.state().suggested_pairs("dark").contains(&first));
@@ -151,7 +95,7 @@ fn a_suggestion_accepted_is_tagged_by_me_and_one_rejected_leaves_the_list_for_go
     };
     let listed = harness.state().suggested_pairs(tag);
     click_first(&mut harness, "Reject");
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     assert!(!harness.state().suggested_pairs(tag).contains(&second));
     assert!(!tagged_by(&project, second, tag).contains(&"eve".to_string()));
     let rejected = Store::open(&project).unwrap().read(|tx| tx.rejected_suggestions()).unwrap();
@@ -179,7 +123,7 @@ fn accepting_without_a_labeler_asks_for_one_and_tags_nothing() {
     assert!(!dark.is_empty());
     let before = tag_applications(&project);
     click_first(&mut harness, "Accept");
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     assert!(text_with(&harness, "Pick a labeler first").is_some(), "the app says what to do");
     assert_eq!(harness.state().suggested_pairs("dark"), dark, "still suggested");
     assert_eq!(tag_applications(&project), before, "nothing was tagged");

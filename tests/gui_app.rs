@@ -2,22 +2,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
+use common::gui::step_until;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pairscope::ui::{PairscopeApp, State};
-
-/// Steps the app until `done` holds; the app loads on a worker thread, so this waits on
-/// that thread (bounded, so a hang fails instead of blocking CI).
-fn step_until(harness: &mut Harness<'_, PairscopeApp>, what: &str, done: impl Fn(&Harness<'_, PairscopeApp>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
 
 #[test]
 fn opens_a_project_and_shows_its_counts() {

@@ -3,10 +3,12 @@
 //! the folder dialog verifies against its manifest; the HTML report is the CLI's; a merge is
 //! previewed with its conflicts, written only on "Merge".
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+mod common;
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use common::gui::{H, labeler, open, project, settle_analysis, step_until, text_of, type_into, verdict};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -15,41 +17,6 @@ use pairscope::curate::{self, ProjectReport, Ratios, Selection, SplitOptions};
 use pairscope::domain::{Split, Truth};
 use pairscope::store::{Origin, PairId, Store};
 use pairscope::ui::{FileDialogs, PairscopeApp, PathRequest, Screen, State};
-
-type H<'a> = Harness<'a, PairscopeApp>;
-
-/// The demo project, built once per test binary (10–20 s in debug).
-fn demo() -> &'static Path {
-    static DEMO: OnceLock<PathBuf> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let path = dir.join("demo.pairscope");
-        pairscope::demo::create_demo(&path, false, |_| {}).expect("building the demo project");
-        path
-    })
-}
-
-/// A copy of the demo project of this test's own (tests write splits and labels into it).
-fn project(dir: &Path) -> PathBuf {
-    let path = dir.join("demo.pairscope");
-    Store::open(demo()).unwrap().integrity_check().unwrap();
-    std::fs::copy(demo(), &path).unwrap();
-    path
-}
-
-fn step_until(harness: &mut H<'_>, what: &str, done: impl Fn(&H<'_>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn settle(harness: &mut H<'_>) {
-    step_until(harness, "the I/O to finish", |h| h.state().is_idle() && h.state().analysis_ready());
-    harness.run_steps(4);
-}
 
 /// Answers every file dialog with a fixed path, as a user picking it would.
 struct Answers {
@@ -80,8 +47,7 @@ fn app<'a>(project: &Path, answers: Option<Answers>) -> H<'a> {
             }
         });
     step_until(&mut harness, "the project to load", |h| h.query_by_label("Curate").is_some());
-    harness.get_by_label("Curate").click();
-    settle(&mut harness);
+    open(&mut harness, "Curate");
     assert_eq!(harness.state().screen(), Screen::Curate);
     harness
 }
@@ -131,7 +97,7 @@ fn a_split_is_previewed_then_written_only_after_confirming_the_moves() {
             assert!(harness.query_all_by_label(&format!("{p:.1} %")).next().is_some(), "{name}: {p} % {tag}");
         }
     }
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     assert_eq!(splits(&project), before, "a preview writes nothing");
 
     harness.remove_cursor();
@@ -143,21 +109,20 @@ fn a_split_is_previewed_then_written_only_after_confirming_the_moves() {
     step_until(&mut harness, "the question", |h| h.query_by_label_contains("pairs will change split").is_some());
     harness.get_by_label(&format!("{} pairs will change split. Apply?", plan.replaced()));
     harness.run_steps(2);
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     assert_eq!(splits(&project), before, "asking writes nothing either");
 
     button(&harness, "Apply").click();
     harness.step();
     step_until(&mut harness, "the split to be written", |h| h.query_by_label_contains("Wrote the split").is_some());
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     let written = splits(&project);
     let planned: Vec<(PairId, Option<Split>)> = plan.moves.iter().map(|(id, _, next)| (*id, Some(*next))).collect();
     assert_eq!(written, planned, "the store holds the previewed split");
     assert!(button(&harness, "Apply split").accesskit_node().is_disabled(), "the applied plan is gone");
 
     // The error analysis reads the new splits.
-    harness.get_by_label("Error analysis").click();
-    settle(&mut harness);
+    open(&mut harness, "Error analysis");
     let mut store = Store::open(&project).unwrap();
     let snap = store.read(|tx| tx.snapshot(tx.choose_model(None)?.map(|m| m.id))).unwrap();
     let prepared = pairscope::analysis::Prepared::new(&snap.snapshot).unwrap();
@@ -182,11 +147,11 @@ fn an_export_through_the_folder_dialog_verifies_and_the_html_report_is_the_clis(
     harness.step();
     button(&harness, "Choose folder…").click();
     harness.step();
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     button(&harness, "Export").click();
     harness.step();
     step_until(&mut harness, "the export", |h| h.query_by_label_contains("Exported ").is_some());
-    settle(&mut harness);
+    settle_analysis(&mut harness);
 
     assert_eq!(curate::verify_export(&folder).unwrap(), Vec::<String>::new(), "every file matches the manifest");
     let manifest: serde_json::Value =
@@ -204,9 +169,7 @@ fn an_export_through_the_folder_dialog_verifies_and_the_html_report_is_the_clis(
     button(&harness, "Export").click();
     harness.step();
     step_until(&mut harness, "the refusal", |h| h.query_by_label_contains("Not exported: ").is_some());
-    let refusal = harness.get_by_label_contains("Not exported: ");
-    let node = refusal.accesskit_node();
-    let text = node.label().filter(|l| !l.is_empty()).or_else(|| refusal.value()).unwrap_or_default();
+    let text = text_of(&harness.get_by_label_contains("Not exported: ")).unwrap_or_default();
     assert!(text.contains(&folder.display().to_string()) && text.contains("not empty"), "{text}");
 
     button(&harness, "Save HTML report…").click();
@@ -216,15 +179,6 @@ fn an_export_through_the_folder_dialog_verifies_and_the_html_report_is_the_clis(
     let rule = ThresholdRule::MaxAccuracy;
     let expected = ProjectReport::load(&mut Store::open(&project).unwrap(), None, rule).unwrap().html(&project);
     assert_eq!(written, expected, "the app writes what `pairscope report --html` writes");
-}
-
-fn labeler(store: &mut Store, name: &str) -> pairscope::store::LabelerId {
-    store.read(|tx| tx.find_labeler(name)).unwrap().unwrap().id
-}
-
-fn verdict(store: &mut Store, pair: PairId, name: &str) -> Option<Truth> {
-    let id = labeler(store, name);
-    store.read(|tx| tx.verdict(pair, id)).unwrap()
 }
 
 fn flip(t: Option<Truth>) -> Option<Truth> {
@@ -260,14 +214,11 @@ fn a_merge_is_previewed_with_its_conflicts_and_written_only_on_merge() {
     drop(main);
 
     let mut harness = app(&project, None);
-    harness.get_by_label("Other project").focus();
-    harness.step();
-    harness.get_by_label("Other project").type_text(copy.to_str().unwrap());
-    harness.step();
+    type_into(&mut harness, "Other project", copy.to_str().unwrap());
     button(&harness, "Preview merge").click();
     harness.step();
     step_until(&mut harness, "the merge preview", |h| h.query_by_label_contains("would bring in").is_some());
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     harness.get_by_label_contains(&format!(
         "{} verdicts changed, {} tags applied, {} tags removed, {} audit events copied; 1 conflicts",
         expected.verdicts_changed, expected.tags_applied, expected.tags_removed, expected.events_copied
@@ -286,7 +237,7 @@ fn a_merge_is_previewed_with_its_conflicts_and_written_only_on_merge() {
     button(&harness, "Merge").click();
     harness.step();
     step_until(&mut harness, "the merge", |h| h.query_by_label_contains("Merged from").is_some());
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     let mut main = Store::open(&project).unwrap();
     assert_eq!(verdict(&mut main, p0, "sim-ana"), flip(ana_before), "the change came in");
     assert_eq!(verdict(&mut main, p1, "sim-ben"), None, "the conflict kept this project's label");

@@ -2,34 +2,17 @@
 //! project: the file dialog or the path field, the spec dialog and its check (real ONNX
 //! Runtime), bad files, and a real scoring run whose model then shows in the "Scores of" combo.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+mod common;
 
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::gui::{H, open, project, settle_analysis, step_until, step_until_within, text_with};
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable, by};
+use egui_kittest::kittest::{NodeT, Queryable};
 use pairscope::store::{ModelKind, Store};
 use pairscope::ui::{FileDialogs, PairscopeApp, PathRequest, State};
-
-type H<'a> = Harness<'a, PairscopeApp>;
-
-/// The demo project, built once per test binary (10–20 s in debug).
-fn demo() -> &'static Path {
-    static DEMO: OnceLock<PathBuf> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let path = dir.join("demo.pairscope");
-        pairscope::demo::create_demo(&path, false, |_| {}).expect("building the demo project");
-        path
-    })
-}
-
-/// A copy of the demo project of this test's own.
-fn project(dir: &Path) -> PathBuf {
-    let path = dir.join("demo.pairscope");
-    std::fs::copy(demo(), &path).unwrap();
-    path
-}
 
 /// Answers every file dialog with one path, and keeps what was asked.
 struct Answer {
@@ -44,45 +27,19 @@ impl FileDialogs for Answer {
     }
 }
 
-fn step_until(harness: &mut H<'_>, what: &str, done: impl Fn(&H<'_>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn settle(harness: &mut H<'_>) {
-    step_until(harness, "the I/O to finish", |h| h.state().is_idle() && h.state().analysis_ready());
-    harness.run_steps(4);
-}
-
-fn app<'a>(project: &Path, dialogs: std::sync::Arc<Answer>) -> H<'a> {
+fn app<'a>(project: &Path, dialogs: Arc<Answer>) -> H<'a> {
     let project = project.to_owned();
     let mut harness = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_eframe(move |cc| {
         PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project.clone()))
             .with_file_dialogs(dialogs.clone())
     });
     step_until(&mut harness, "the project to load", |h| h.query_by_label("Error analysis").is_some());
-    harness.get_by_label("Model").click();
-    harness.run_steps(2);
-    settle(&mut harness);
+    open(&mut harness, "Model");
     harness
 }
 
-fn answering(path: &Path) -> std::sync::Arc<Answer> {
-    std::sync::Arc::new(Answer { path: path.to_owned(), asked: Mutex::new(Vec::new()) })
-}
-
-/// The whole text of a label containing `part` (the check's result). A wrapped label's text is
-/// its value; its lines are nodes of their own, hence the longest match.
-fn text_with(harness: &H<'_>, part: &str) -> Option<String> {
-    harness
-        .query_all(by())
-        .filter_map(|n| n.accesskit_node().label().filter(|l| !l.is_empty()).or_else(|| n.accesskit_node().value()))
-        .filter(|text| text.contains(part))
-        .max_by_key(|text| text.len())
+fn answering(path: &Path) -> Arc<Answer> {
+    Arc::new(Answer { path: path.to_owned(), asked: Mutex::new(Vec::new()) })
 }
 
 fn check(harness: &mut H<'_>) {
@@ -138,10 +95,12 @@ fn another_onnx_is_checked_against_its_spec_then_scores_the_project() {
     harness.step();
     harness.step();
     assert!(harness.query_by_label("Check").is_none(), "the dialog closed");
-    step_until(&mut harness, "scoring to finish", |h| h.state().scoring_outcome().is_some());
+    // Real inference on every photo of the project: longer than the other waits.
+    let scoring = Duration::from_secs(120);
+    step_until_within(&mut harness, "scoring to finish", scoring, |h| h.state().scoring_outcome().is_some());
     let outcome = harness.state().scoring_outcome().unwrap().to_owned();
     assert!(outcome.starts_with("Scored ") && outcome.contains(" 0 from the cache"), "real inference: {outcome}");
-    settle(&mut harness);
+    settle_analysis(&mut harness);
 
     let mut store = Store::open(&project).unwrap();
     let models = store.read(|tx| tx.models()).unwrap();

@@ -5,33 +5,14 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
+use common::gui::{H, labeler, settle, step_until, type_into};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pairscope::domain::Truth;
-use pairscope::store::{LabelerId, PairId, Store};
+use pairscope::store::{PairId, Store};
 use pairscope::ui::{PairscopeApp, State};
-
-type H<'a> = Harness<'a, PairscopeApp>;
-
-/// Steps the app until `done` holds. Loading, saving and decoding run on worker threads, so
-/// this waits on them (bounded, so a hang fails instead of blocking CI).
-fn step_until(harness: &mut H<'_>, what: &str, done: impl Fn(&H<'_>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-/// Everything saved and every wanted photo decoded and drawn.
-fn settle(harness: &mut H<'_>) {
-    step_until(harness, "saves and decodes to finish", |h| h.state().is_idle() && h.state().images_loading() == 0);
-    harness.step();
-}
 
 fn sitcom_project(dir: &Path) -> PathBuf {
     let project = dir.join("sitcom.pairscope");
@@ -53,10 +34,7 @@ fn app<'a>(project: &Path) -> H<'a> {
 
 /// Creates (or picks) a labeler through the picker and waits for the review screen.
 fn start_labeling(harness: &mut H<'_>, name: &str, adjudicator: bool) {
-    harness.get_by_label("New labeler:").focus();
-    harness.step();
-    harness.get_by_label("New labeler:").type_text(name);
-    harness.step();
+    type_into(harness, "New labeler:", name);
     if adjudicator {
         harness.get_by_label("Adjudicator").click();
         harness.step();
@@ -82,10 +60,6 @@ fn switch_to(harness: &mut H<'_>, name: &str, adjudicator: bool) {
     harness.get_by_label("Switch labeler").click();
     step_until(harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
     start_labeling(harness, name, adjudicator);
-}
-
-fn labeler(store: &mut Store, name: &str) -> LabelerId {
-    store.read(|tx| tx.find_labeler(name)).unwrap().expect("labeler exists").id
 }
 
 fn first_pairs(store: &mut Store, n: usize) -> Vec<PairId> {
@@ -214,10 +188,7 @@ fn blind_mode_hides_truth_and_others_until_my_verdict_and_an_adjudicator_settles
     harness.step();
     harness.get_by_label("Also correct the truth to the consensus").click();
     harness.step();
-    harness.get_by_label("Reason").focus();
-    harness.step();
-    harness.get_by_label("Reason").type_text("the second photo is her sister");
-    harness.step();
+    type_into(&mut harness, "Reason", "the second photo is her sister");
     harness.get_by_label("Record decision").click();
     harness.step();
     settle(&mut harness);
@@ -272,10 +243,7 @@ fn a_missing_or_broken_photo_shows_why_and_the_pair_can_still_be_labeled() {
     // A "broken" tag, made on the spot in the tag editor, gets the next free key: 5.
     harness.get_by_label("Tags…").click();
     step_until(&mut harness, "the tag editor", |h| h.query_by_label("New tag:").is_some());
-    harness.get_by_label("New tag:").focus();
-    harness.step();
-    harness.get_by_label("New tag:").type_text("broken");
-    harness.step();
+    type_into(&mut harness, "New tag:", "broken");
     harness.get_by_label("Add tag").click();
     harness.step();
     settle(&mut harness);

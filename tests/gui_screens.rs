@@ -1,54 +1,17 @@
 //! The analysis screens driven through egui_kittest on the real demo project (real SQLite,
 //! real photos, real model scores): the threshold slider, the error browser, saved runs.
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+mod common;
 
+use std::path::Path;
+
+use common::gui::{H, open, project, settle_analysis, start_labeling, step_until, text_of};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use pairscope::analysis::{Prepared, ThresholdRule};
 use pairscope::store::Store;
 use pairscope::ui::{PairscopeApp, Screen, State};
-
-type H<'a> = Harness<'a, PairscopeApp>;
-
-/// The demo project, built once per test binary (10–20 s in debug).
-fn demo() -> &'static Path {
-    static DEMO: OnceLock<PathBuf> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let path = dir.join("demo.pairscope");
-        pairscope::demo::create_demo(&path, false, |_| {}).expect("building the demo project");
-        path
-    })
-}
-
-/// A copy of the demo project of this test's own (tests save runs into it).
-fn project(dir: &Path) -> PathBuf {
-    let path = dir.join("demo.pairscope");
-    Store::open(demo()).unwrap().integrity_check().unwrap();
-    std::fs::copy(demo(), &path).unwrap();
-    path
-}
-
-fn step_until(harness: &mut H<'_>, what: &str, done: impl Fn(&H<'_>) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done(harness) {
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn settle(harness: &mut H<'_>) {
-    step_until(harness, "the I/O and decodes to finish", |h| {
-        h.state().is_idle() && h.state().images_loading() == 0 && h.state().analysis_ready()
-    });
-    // Textures that just arrived ask for a few more frames.
-    harness.run_steps(4);
-}
 
 fn app<'a>(project: &Path, dark: bool) -> H<'a> {
     let project = project.to_owned();
@@ -59,11 +22,6 @@ fn app<'a>(project: &Path, dark: bool) -> H<'a> {
         .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project.clone())));
     step_until(&mut harness, "the project to load", |h| h.query_by_label("Error analysis").is_some());
     harness
-}
-
-fn open(harness: &mut H<'_>, screen: &str) {
-    harness.get_by_label(screen).click();
-    settle(harness);
 }
 
 /// The analysis, computed here independently of the app.
@@ -79,8 +37,7 @@ fn prepared(project: &Path) -> (Prepared, Vec<pairscope::store::PairId>) {
 }
 
 fn summary(harness: &H<'_>) -> String {
-    let node = harness.get_by_label_contains("At this threshold the model makes");
-    node.accesskit_node().label().filter(|l| !l.is_empty()).or_else(|| node.value()).unwrap_or_default()
+    text_of(&harness.get_by_label_contains("At this threshold the model makes")).unwrap_or_default()
 }
 
 #[test]
@@ -147,7 +104,7 @@ fn clicking_a_tag_opens_exactly_its_errors_most_wrong_first() {
     harness.get_by_label("dark").click();
     // One frame handles the click, the next draws the browser and asks for its thumbnails.
     harness.run_steps(2);
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     let shown = harness.state().error_browser_pairs().expect("the error browser is open");
     let mut expected: Vec<_> = prepared
         .error_pairs(t)
@@ -184,13 +141,13 @@ fn saves_two_runs_and_compares_them_per_tag() {
     harness.run();
     step_until(&mut harness, "the first run", |h| h.state().run_names() == ["run 1"]);
     // Saving reloads the analysis on the I/O thread; the screen's buttons return when it is done.
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     harness.get_by_label("FPR ≤ 1e-3").click();
     harness.run();
     harness.get_by_label("Save run").click();
     harness.run();
     step_until(&mut harness, "the second run", |h| h.state().run_names() == ["run 1", "run 2"]);
-    settle(&mut harness);
+    settle_analysis(&mut harness);
 
     // Newest first: run 2's radio buttons come before run 1's.
     let a_buttons: Vec<_> = harness.query_all_by_label("A").collect();
@@ -256,7 +213,7 @@ fn score_project_runs_on_a_worker_and_reports_back() {
     step_until(&mut harness, "scoring to finish", |h| h.state().scoring_outcome().is_some());
     let outcome = harness.state().scoring_outcome().unwrap().to_owned();
     assert!(outcome.starts_with("Scored "), "{outcome}");
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     harness.get_by_label(&outcome);
 }
 
@@ -265,18 +222,13 @@ fn a_disagreement_opens_in_review() {
     let dir = tempfile::tempdir().unwrap();
     let project = project(dir.path());
     let mut harness = app(&project, true);
-    harness.get_by_label("New labeler:").focus();
-    harness.step();
-    harness.get_by_label("New labeler:").type_text("eve");
-    harness.step();
-    harness.get_by_label("Start labeling").click();
-    step_until(&mut harness, "the labeler", |h| h.state().labeler() == Some("eve"));
+    start_labeling(&mut harness, "eve");
     open(&mut harness, "Agreement");
     let (prepared, pair_ids) = prepared(&project);
     let first = prepared.agreement().disagreements.first().expect("the simulated labelers disagree somewhere");
     harness.query_all_by_label("Open").next().expect("the list has Open buttons").click();
     harness.step();
-    settle(&mut harness);
+    settle_analysis(&mut harness);
     assert_eq!(harness.state().screen(), Screen::Review);
     assert_eq!(harness.state().current_pair(), Some(pair_ids[first.pair as usize]));
 }

@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests: the real datasets and the real binary.
+//! Helpers shared by the integration tests: the real datasets and the real binary; `gui` holds
+//! those of the GUI tests.
 #![allow(dead_code)]
+
+pub mod gui;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
