@@ -245,3 +245,46 @@ fn a_project_opens_at_the_max_accuracy_threshold_not_one_carried_over() {
     assert_ne!(best, Some(0.5), "the test needs a max-accuracy threshold other than the carried-over one");
     assert_eq!(Some(harness.state().state.threshold), best);
 }
+
+#[test]
+fn keys_switch_screens_and_nudge_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, true);
+    settle_analysis(&mut harness);
+    for (key, screen) in [
+        (egui::Key::Num4, Screen::ErrorAnalysis),
+        (egui::Key::Num2, Screen::Model),
+        (egui::Key::Num5, Screen::Curate),
+        (egui::Key::Num3, Screen::Agreement),
+        (egui::Key::Num4, Screen::ErrorAnalysis),
+    ] {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, key);
+        harness.step();
+        assert_eq!(harness.state().screen(), screen, "Ctrl+{key:?}");
+    }
+    settle_analysis(&mut harness);
+    harness.get_by_label("Max accuracy").click();
+    harness.step();
+    let t0 = harness.state().state.threshold;
+    // The slider spans the scores of pairs with a truth; a step is a thousandth of that.
+    let (lo, hi) = Store::open(&project)
+        .unwrap()
+        .read(|tx| {
+            let model = tx.choose_model(None)?.expect("the demo has scores");
+            let scores = tx.scores_of(model.id)?;
+            let known =
+                tx.pairs()?.into_iter().filter(|p| p.truth.is_some()).filter_map(|p| scores.get(&p.id).copied());
+            Ok(known.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| (a.min(s), b.max(s))))
+        })
+        .unwrap();
+    let step = (hi - lo) / 1000.0;
+    harness.key_press(egui::Key::ArrowRight);
+    harness.step();
+    let t1 = harness.state().state.threshold;
+    assert!((t1 - (t0 + step)).abs() < 1e-6 * step, "one step up: {t0} → {t1}");
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowLeft);
+    harness.step();
+    let t2 = harness.state().state.threshold;
+    assert!((t2 - (t1 - 10.0 * step)).abs() < 1e-6 * step, "ten steps down: {t1} → {t2}");
+}

@@ -17,7 +17,7 @@ use super::screens::{AnalysisUi, Screen};
 use super::session::Session;
 use super::{
     adjudication, agreement_screen, cheat_sheet, curate_screen, error_analysis, labeler_picker, model_picker,
-    model_screen, note_editor, overview, queues, review, tag_editor, top_bar, welcome,
+    model_screen, note_editor, overview, queues, review, screen_keys, tag_editor, top_bar, welcome,
 };
 use crate::analysis::ThresholdRule;
 use crate::store::{Labeler, Origin, PairId, ProjectInfo, ReviewData, Role, Store, StoreError};
@@ -514,6 +514,8 @@ impl eframe::App for PairscopeApp {
                 self.apply(&ctx, command);
             }
         }
+        let keys = screen_keys::shortcuts(&ctx, self);
+        self.commands.extend(keys);
         let commands = top_bar::show(ui, self);
         self.commands.extend(commands);
         if let Some(error) = self.error.clone() {

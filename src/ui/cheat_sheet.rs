@@ -1,8 +1,8 @@
-//! The `?` overlay: every key of the review screen.
+//! The `?` overlay: every key of the review screen, and the keys that work everywhere.
 
 use super::command::Command;
 
-pub(super) const KEYS: [(&str, &str); 11] = [
+pub(super) const KEYS: [(&str, &str); 13] = [
     ("S", "same person"),
     ("D", "different people"),
     ("1 to 9", "toggle the tag with that key"),
@@ -14,6 +14,8 @@ pub(super) const KEYS: [(&str, &str); 11] = [
     ("Z", "reset zoom and pan"),
     ("?", "show or hide this sheet"),
     ("Esc", "close this sheet"),
+    ("Ctrl+1 to Ctrl+5", "Review, Model, Agreement, Error analysis, Curate"),
+    ("Left / Right (Model, Error analysis)", "nudge the threshold (Shift: 10 times as far)"),
 ];
 
 pub(super) fn show(ctx: &egui::Context, open: &mut bool) -> Vec<Command> {

@@ -78,6 +78,8 @@ pub enum Command {
     CreateTag(String),
     /// Switch the central view (review, model, agreement, error analysis).
     ShowScreen(Screen),
+    /// Move the threshold by this many steps of a thousandth of the score range.
+    NudgeThreshold(i32),
     /// Re-read and re-prepare the analysis of the open project (on the I/O thread).
     LoadAnalysis,
     /// Analyse the scores of this model.

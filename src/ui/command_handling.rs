@@ -185,6 +185,18 @@ impl PairscopeApp {
                 }
             }
             Command::LoadAnalysis => self.load_analysis(),
+            Command::NudgeThreshold(steps) => {
+                let Some(data) = &self.analysis else { return };
+                let h = &data.histograms;
+                if h.same.is_empty() {
+                    return;
+                }
+                let (lo, hi) = (h.min, h.min + h.width * h.same.len() as f64);
+                let step = (hi - lo) / 1000.0;
+                self.state.threshold = (self.state.threshold + steps as f64 * step).clamp(lo, hi);
+                self.ui.analysis.rule = None;
+                self.ui.analysis.touched = true;
+            }
             Command::ChooseModel(name) => {
                 self.ui.model = Some(name);
                 self.load_analysis();

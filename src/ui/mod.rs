@@ -34,6 +34,7 @@ mod queues;
 mod review;
 mod runs;
 mod scoring_job;
+mod screen_keys;
 mod screens;
 mod session;
 mod slice_table;

@@ -2,7 +2,7 @@
 
 use super::app::PairscopeApp;
 use super::command::Command;
-use super::screens::Screen;
+use super::screen_keys;
 use super::tag_editor::TagEditor;
 use crate::store::Role;
 
@@ -34,8 +34,9 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
                 app.ui.tag_editor = Some(TagEditor::new(&project.labeling.data.tags));
             }
             ui.separator();
-            for screen in [Screen::Review, Screen::Model, Screen::Agreement, Screen::ErrorAnalysis, Screen::Curate] {
-                if ui.selectable_label(app.ui.screen == screen, screen.title()).clicked() && app.ui.screen != screen {
+            for (_, screen) in screen_keys::SCREENS {
+                let tab = ui.selectable_label(app.ui.screen == screen, screen.title());
+                if tab.on_hover_text(screen_keys::shortcut_text(screen)).clicked() && app.ui.screen != screen {
                     commands.push(Command::ShowScreen(screen));
                 }
             }
