@@ -75,7 +75,12 @@ fn a_split_is_previewed_then_written_only_after_confirming_the_moves() {
     harness.step();
     step_until(&mut harness, "the preview", |h| h.query_by_label_contains("pairs would change split").is_some());
 
-    let options = SplitOptions { ratios: Some(Ratios::SMALL), train_dev_percent: 0.0, seed: 0, keep_existing: false };
+    // The form starts from the project's own train-dev share of train, in whole percents.
+    let now = splits(&project);
+    let count = |s: Split| now.iter().filter(|(_, x)| *x == Some(s)).count() as f64;
+    let train_dev_percent = (100.0 * count(Split::TrainDev) / (count(Split::Train) + count(Split::TrainDev))).round();
+    assert!(train_dev_percent > 0.0, "the demo has a train-dev split");
+    let options = SplitOptions { ratios: Some(Ratios::SMALL), train_dev_percent, seed: 0, keep_existing: false };
     let plan = curate::plan_split(&mut Store::open(&project).unwrap(), &options).unwrap();
     assert!(plan.replaced() > 0, "the demo's own splits differ from a 60/20/20 split");
     harness.get_by_label(&format!(
@@ -127,7 +132,11 @@ fn a_split_is_previewed_then_written_only_after_confirming_the_moves() {
     let snap = store.read(|tx| tx.snapshot(tx.choose_model(None)?.map(|m| m.id))).unwrap();
     let prepared = pairscope::analysis::Prepared::new(&snap.snapshot).unwrap();
     let table = prepared.split_table(harness.state().state.threshold);
-    assert_eq!(table.rows.iter().map(|r| r.split).collect::<Vec<_>>(), [Split::Train, Split::Dev, Split::Test]);
+    assert_eq!(
+        table.rows.iter().map(|r| r.split).collect::<Vec<_>>(),
+        [Split::Train, Split::TrainDev, Split::Dev, Split::Test],
+        "the train-dev share the form started from is kept"
+    );
     for row in &table.rows {
         assert!(harness.query_all_by_label(&row.pairs.to_string()).next().is_some(), "{:?}", row.split);
     }

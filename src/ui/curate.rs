@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::export_job::ExportJob;
 use crate::curate::{ExportOptions, ExportReport, MergeReport, Ratios, SplitOptions, SplitPlan};
 use crate::domain::Split;
+use crate::store::ProjectInfo;
 
 /// What the Curate screen's panels ask for.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,6 +97,24 @@ pub(super) struct SplitUi {
     pub applying: bool,
     /// What the last preview or apply said (Err: why it failed).
     pub outcome: Option<Result<String, String>>,
+    /// The form has taken the project's own train-dev share as its starting point.
+    pub fitted: bool,
+}
+
+impl SplitUi {
+    /// Starts the train-dev field at the project's current share (train-dev of train plus
+    /// train-dev), so a first preview does not move every train-dev pair back into train.
+    pub fn fit_to(&mut self, info: &ProjectInfo) {
+        if std::mem::replace(&mut self.fitted, true) {
+            return;
+        }
+        let of = |name: &str| info.splits.iter().find(|(s, _)| s == name).map_or(0, |(_, n)| *n);
+        let (train, train_dev) = (of("train"), of("train-dev"));
+        if train_dev > 0 {
+            // Whole percents: the field shows what was used, not 32.8358…
+            self.train_dev = (100.0 * train_dev as f64 / (train + train_dev) as f64).round();
+        }
+    }
 }
 
 impl Default for SplitUi {
@@ -106,6 +125,7 @@ impl Default for SplitUi {
             train_dev: 0.0,
             seed: 0,
             keep_existing: false,
+            fitted: false,
             planning: false,
             plan: None,
             confirm: false,

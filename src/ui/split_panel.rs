@@ -9,6 +9,7 @@ use crate::store::ProjectInfo;
 
 pub(super) fn show(ui: &mut egui::Ui, split: &mut SplitUi, info: &ProjectInfo) -> Vec<Command> {
     let mut commands = Vec::new();
+    split.fit_to(info);
     let now: Vec<String> = info.splits.iter().map(|(s, n)| format!("{s} {}", count(*n))).collect();
     ui.label(format!("Now: {}", now.join(" · ")));
     form(ui, split);
