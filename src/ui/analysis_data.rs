@@ -21,6 +21,12 @@ pub struct Histograms {
 }
 
 impl Histograms {
+    /// The scores the bins span, which is also the threshold slider's range; None without a
+    /// scored pair of known truth.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        (!self.same.is_empty()).then_some((self.min, self.min + self.width * self.same.len() as f64))
+    }
+
     fn new(scores: &[f64], truth: &[Option<Truth>]) -> Histograms {
         let pairs = || scores.iter().zip(truth).filter_map(|(&s, t)| (s.is_finite()).then_some((s, (*t)?)));
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);

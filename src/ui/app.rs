@@ -429,16 +429,17 @@ impl PairscopeApp {
     }
 
     pub(super) fn threshold_in_range(&self) -> bool {
-        let Some(h) = self.analysis.as_ref().map(|a| &a.histograms) else { return true };
-        h.same.is_empty() || (h.min..=h.min + h.width * h.same.len() as f64).contains(&self.state.threshold)
+        let range = self.analysis.as_ref().and_then(|a| a.histograms.range());
+        range.is_none_or(|(lo, hi)| (lo..=hi).contains(&self.state.threshold))
     }
 
     /// Sets the threshold by a rule (as the rule buttons do).
     pub fn apply_rule(&mut self, rule: ThresholdRule) {
         let Some(data) = &self.analysis else { return };
         if let Ok(op) = data.prepared.operating_point(rule) {
-            let h = &data.histograms;
-            self.state.threshold = op.finite_threshold().unwrap_or(h.min + h.width * h.same.len() as f64);
+            // +∞ (nothing predicted same) is the top of the slider.
+            let top = data.histograms.range().map_or(data.histograms.min, |(_, hi)| hi);
+            self.state.threshold = op.finite_threshold().unwrap_or(top);
             self.ui.analysis.rule = Some(rule);
         }
     }

@@ -186,12 +186,7 @@ impl PairscopeApp {
             }
             Command::LoadAnalysis => self.load_analysis(),
             Command::NudgeThreshold(steps) => {
-                let Some(data) = &self.analysis else { return };
-                let h = &data.histograms;
-                if h.same.is_empty() {
-                    return;
-                }
-                let (lo, hi) = (h.min, h.min + h.width * h.same.len() as f64);
+                let Some((lo, hi)) = self.analysis.as_ref().and_then(|a| a.histograms.range()) else { return };
                 let step = (hi - lo) / 1000.0;
                 self.state.threshold = (self.state.threshold + steps as f64 * step).clamp(lo, hi);
                 self.ui.analysis.rule = None;

@@ -120,8 +120,7 @@ pub(super) fn threshold_controls(
     view: &mut AnalysisUi,
     data: &AnalysisData,
 ) -> f64 {
-    let h = &data.histograms;
-    let (lo, hi) = if h.same.is_empty() { (0.0, 1.0) } else { (h.min, h.min + h.width * h.same.len() as f64) };
+    let (lo, hi) = data.histograms.range().unwrap_or((0.0, 1.0));
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Threshold");
         ui.spacing_mut().slider_width = 320.0;
