@@ -2,22 +2,51 @@
 
 use std::fmt::Write;
 
-use super::report::Report;
+use super::report::{Report, TagReport};
 
-/// A rate as a percentage with two decimals; "-" when undefined.
-fn percent(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".to_string(), |x| format!("{:.2}%", 100.0 * x))
+/// How the readable renderings (these text tables, the HTML report) write numbers; they differ
+/// only in the mark for an undefined value.
+pub struct Numbers {
+    pub missing: &'static str,
 }
 
-/// A signed difference in percentage points.
-fn points(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".to_string(), |x| format!("{:+.2} pp", 100.0 * x))
+impl Numbers {
+    /// A rate as a percentage with two decimals.
+    pub fn percent(&self, x: Option<f64>) -> String {
+        x.map_or_else(|| self.missing.to_string(), |x| format!("{:.2}%", 100.0 * x))
+    }
+
+    /// A signed difference in percentage points.
+    pub fn points(&self, x: Option<f64>) -> String {
+        x.map_or_else(|| self.missing.to_string(), |x| format!("{:+.2} pp", 100.0 * x))
+    }
+
+    /// A coefficient (κ, α, AUC, priority, threshold) with four decimals.
+    pub fn coefficient(&self, x: Option<f64>) -> String {
+        x.map_or_else(|| self.missing.to_string(), |x| format!("{x:.4}"))
+    }
+
+    /// One row of the per-tag table: tag, pairs, of data, errors, of errors, error rate,
+    /// accuracy, HLP, gap to HLP, priority, FP, FN.
+    pub fn tag_cells(&self, t: &TagReport) -> Vec<String> {
+        vec![
+            t.tag.clone(),
+            t.pairs.to_string(),
+            self.percent(Some(t.share_of_data)),
+            t.errors.to_string(),
+            self.percent(t.share_of_errors),
+            self.percent(Some(t.error_rate)),
+            self.percent(Some(t.accuracy)),
+            self.percent(t.hlp),
+            self.points(t.gap_to_hlp),
+            self.coefficient(t.priority),
+            t.fp.to_string(),
+            t.fn_.to_string(),
+        ]
+    }
 }
 
-/// A coefficient (κ, α, AUC, priority) with four decimals.
-fn coefficient(x: Option<f64>) -> String {
-    x.map_or_else(|| "-".to_string(), |x| format!("{x:.4}"))
-}
+const TEXT: Numbers = Numbers { missing: "-" };
 
 /// Columns padded to their widest cell: the first left-aligned, the rest right-aligned.
 fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
@@ -73,32 +102,32 @@ pub fn render_text(r: &Report) -> String {
             op.fp.to_string(),
             op.tn.to_string(),
             op.fn_.to_string(),
-            percent(op.accuracy),
-            percent(op.precision),
-            percent(op.recall),
-            percent(op.f1),
-            percent(op.fpr),
-            percent(fnr),
+            TEXT.percent(op.accuracy),
+            TEXT.percent(op.precision),
+            TEXT.percent(op.recall),
+            TEXT.percent(op.f1),
+            TEXT.percent(op.fpr),
+            TEXT.percent(fnr),
         ]],
     ));
 
-    let _ = writeln!(out, "\nROC: AUC {}", coefficient(r.roc.auc));
+    let _ = writeln!(out, "\nROC: AUC {}", TEXT.coefficient(r.roc.auc));
     let keys: Vec<String> = r.roc.tpr_at_fpr.0.iter().map(|(k, _)| format!("FPR {k}")).collect();
     let mut headers = vec!["TPR at"];
     headers.extend(keys.iter().map(String::as_str));
     let mut row = vec![String::new()];
-    row.extend(r.roc.tpr_at_fpr.0.iter().map(|(_, v)| percent(*v)));
+    row.extend(r.roc.tpr_at_fpr.0.iter().map(|(_, v)| TEXT.percent(*v)));
     out.push_str(&table(&headers, &[row]));
 
     let _ = writeln!(
         out,
         "\nHuman-level performance: {} (human error {})",
-        percent(r.hlp.accuracy),
-        percent(r.hlp.accuracy.map(|a| 1.0 - a))
+        TEXT.percent(r.hlp.accuracy),
+        TEXT.percent(r.hlp.accuracy.map(|a| 1.0 - a))
     );
     if !r.hlp.labelers.0.is_empty() {
         let rows: Vec<Vec<String>> =
-            r.hlp.labelers.0.iter().map(|(name, acc)| vec![name.clone(), percent(*acc)]).collect();
+            r.hlp.labelers.0.iter().map(|(name, acc)| vec![name.clone(), TEXT.percent(*acc)]).collect();
         out.push_str(&table(&["labeler", "HLP"], &rows));
     }
 
@@ -107,16 +136,16 @@ pub fn render_text(r: &Report) -> String {
     out.push_str(&table(
         &["measure", "value"],
         &[
-            vec!["percent agreement".into(), percent(a.percent_agreement)],
-            vec!["Fleiss' kappa".into(), coefficient(a.fleiss_kappa)],
-            vec!["Krippendorff's alpha".into(), coefficient(a.krippendorff_alpha)],
+            vec!["percent agreement".into(), TEXT.percent(a.percent_agreement)],
+            vec!["Fleiss' kappa".into(), TEXT.coefficient(a.fleiss_kappa)],
+            vec!["Krippendorff's alpha".into(), TEXT.coefficient(a.krippendorff_alpha)],
         ],
     ));
     if !a.cohen_kappa.is_empty() {
         let rows: Vec<Vec<String>> = a
             .cohen_kappa
             .iter()
-            .map(|k| vec![k.a.clone(), k.b.clone(), k.n.to_string(), coefficient(k.kappa)])
+            .map(|k| vec![k.a.clone(), k.b.clone(), k.n.to_string(), TEXT.coefficient(k.kappa)])
             .collect();
         let _ = writeln!(out, "\nCohen's kappa");
         out.push_str(&table(&["labeler a", "labeler b", "pairs", "kappa"], &rows));
@@ -126,7 +155,9 @@ pub fn render_text(r: &Report) -> String {
             .tags
             .0
             .iter()
-            .map(|(tag, t)| vec![tag.clone(), percent(t.percent_agreement), coefficient(t.krippendorff_alpha)])
+            .map(|(tag, t)| {
+                vec![tag.clone(), TEXT.percent(t.percent_agreement), TEXT.coefficient(t.krippendorff_alpha)]
+            })
             .collect();
         let _ = writeln!(out, "\nAgreement on tags");
         out.push_str(&table(&["tag", "agreement", "alpha"], &rows));
@@ -136,26 +167,7 @@ pub fn render_text(r: &Report) -> String {
     if r.tags.is_empty() {
         let _ = writeln!(out, "  no tag has an evaluable pair");
     } else {
-        let rows: Vec<Vec<String>> = r
-            .tags
-            .iter()
-            .map(|t| {
-                vec![
-                    t.tag.clone(),
-                    t.pairs.to_string(),
-                    percent(Some(t.share_of_data)),
-                    t.errors.to_string(),
-                    percent(t.share_of_errors),
-                    percent(Some(t.error_rate)),
-                    percent(Some(t.accuracy)),
-                    percent(t.hlp),
-                    points(t.gap_to_hlp),
-                    coefficient(t.priority),
-                    t.fp.to_string(),
-                    t.fn_.to_string(),
-                ]
-            })
-            .collect();
+        let rows: Vec<Vec<String>> = r.tags.iter().map(|t| TEXT.tag_cells(t)).collect();
         out.push_str(&table(
             &[
                 "tag",
@@ -181,9 +193,9 @@ pub fn render_text(r: &Report) -> String {
         .splits
         .0
         .iter()
-        .map(|(name, row)| vec![name.clone(), row.pairs.to_string(), percent(Some(row.error_rate))])
+        .map(|(name, row)| vec![name.clone(), row.pairs.to_string(), TEXT.percent(Some(row.error_rate))])
         .collect();
-    rows.push(vec!["human".into(), String::new(), percent(s.human_error)]);
+    rows.push(vec!["human".into(), String::new(), TEXT.percent(s.human_error)]);
     out.push_str(&table(&["split", "pairs", "error"], &rows));
     let rows: Vec<Vec<String>> = s
         .diagnosis
@@ -192,7 +204,7 @@ pub fn render_text(r: &Report) -> String {
         .map(|(c, v)| {
             let mark =
                 if s.diagnosis.largest == Some(*c) { format!("<- largest: {}", c.advice()) } else { String::new() };
-            vec![c.name().replace('_', " "), points(*v), mark]
+            vec![c.name().replace('_', " "), TEXT.points(*v), mark]
         })
         .collect();
     let _ = writeln!(out, "\nDiagnosis");
@@ -215,10 +227,10 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(percent(Some(0.12345)), "12.35%");
-        assert_eq!(percent(None), "-");
-        assert_eq!(points(Some(-0.015)), "-1.50 pp");
-        assert_eq!(coefficient(Some(0.5)), "0.5000");
+        assert_eq!(TEXT.percent(Some(0.12345)), "12.35%");
+        assert_eq!(TEXT.percent(None), "-");
+        assert_eq!(TEXT.points(Some(-0.015)), "-1.50 pp");
+        assert_eq!(TEXT.coefficient(Some(0.5)), "0.5000");
     }
 
     #[test]

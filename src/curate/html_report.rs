@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::analysis::{Report, RocPoint};
+use crate::analysis::{Numbers, Report, RocPoint};
 
 /// What the plots need besides the report.
 pub struct ReportPlots<'a> {
@@ -34,8 +34,12 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
 
     let op = &report.operating_point;
     h += "<h2>Operating point</h2>\n";
-    let _ =
-        writeln!(h, "<p>Rule <b>{}</b>, threshold <b>{}</b>.</p>", escape(&op.rule.to_string()), num(op.threshold, 4));
+    let _ = writeln!(
+        h,
+        "<p>Rule <b>{}</b>, threshold <b>{}</b>.</p>",
+        escape(&op.rule.to_string()),
+        HTML.coefficient(op.threshold)
+    );
     table(
         &mut h,
         &["TP", "FP", "TN", "FN", "accuracy", "precision", "recall", "F1", "FPR"],
@@ -44,11 +48,11 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
             op.fp.to_string(),
             op.tn.to_string(),
             op.fn_.to_string(),
-            pct(op.accuracy),
-            pct(op.precision),
-            pct(op.recall),
-            pct(op.f1),
-            pct(op.fpr),
+            HTML.percent(op.accuracy),
+            HTML.percent(op.precision),
+            HTML.percent(op.recall),
+            HTML.percent(op.f1),
+            HTML.percent(op.fpr),
         ]],
     );
     h += "<div class=\"plots\">";
@@ -59,34 +63,23 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
     h += "</div>\n<p class=\"caption\">Left: scores of <span style=\"color:#2e8b57\">same-person</span> and \
           <span style=\"color:#d9534f\">different-person</span> pairs; the dashed line is the threshold. \
           Right: ROC curve; the dot is the operating point.</p>\n";
-    let _ = writeln!(h, "<p>ROC AUC <b>{}</b>.</p>", num(report.roc.auc, 4));
+    let _ = writeln!(h, "<p>ROC AUC <b>{}</b>.</p>", HTML.coefficient(report.roc.auc));
     let fprs: Vec<&str> = report.roc.tpr_at_fpr.0.iter().map(|(k, _)| k.as_str()).collect();
     let headers: Vec<String> = fprs.iter().map(|f| format!("TPR at FPR {f}")).collect();
     table(
         &mut h,
         &headers.iter().map(String::as_str).collect::<Vec<_>>(),
-        &[report.roc.tpr_at_fpr.0.iter().map(|(_, v)| pct(*v)).collect()],
+        &[report.roc.tpr_at_fpr.0.iter().map(|(_, v)| HTML.percent(*v)).collect()],
     );
 
     h += "<h2>Where to work first: per tag</h2>\n<p>Priority = max(gap to human level, 0) × share of the data.</p>\n";
     let rows: Vec<Vec<String>> = report
         .tags
         .iter()
-        .map(|r| {
-            vec![
-                escape(&r.tag),
-                r.pairs.to_string(),
-                pct(Some(r.share_of_data)),
-                r.errors.to_string(),
-                pct(r.share_of_errors),
-                pct(Some(r.error_rate)),
-                pct(Some(r.accuracy)),
-                pct(r.hlp),
-                pp(r.gap_to_hlp),
-                num(r.priority, 4),
-                r.fp.to_string(),
-                r.fn_.to_string(),
-            ]
+        .map(|t| {
+            let mut cells = HTML.tag_cells(t);
+            cells[0] = escape(&cells[0]);
+            cells
         })
         .collect();
     table(
@@ -114,12 +107,13 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
         .splits
         .0
         .iter()
-        .map(|(name, s)| vec![escape(name), s.pairs.to_string(), pct(Some(s.error_rate))])
+        .map(|(name, s)| vec![escape(name), s.pairs.to_string(), HTML.percent(Some(s.error_rate))])
         .collect();
-    rows.push(vec!["human".into(), String::new(), pct(report.splits.human_error)]);
+    rows.push(vec!["human".into(), String::new(), HTML.percent(report.splits.human_error)]);
     table(&mut h, &["split", "pairs", "error"], &rows);
     let d = &report.splits.diagnosis;
-    let rows: Vec<Vec<String>> = d.terms().iter().map(|(c, v)| vec![c.name().replace('_', " "), pp(*v)]).collect();
+    let rows: Vec<Vec<String>> =
+        d.terms().iter().map(|(c, v)| vec![c.name().replace('_', " "), HTML.points(*v)]).collect();
     table(&mut h, &["term", "value"], &rows);
     match d.largest {
         Some(c) => {
@@ -134,20 +128,31 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
     }
 
     h += "<h2>Human-level performance and agreement</h2>\n";
-    let _ = writeln!(h, "<p>HLP (verdicts equal to the truth) <b>{}</b>.</p>", pct(report.hlp.accuracy));
-    let rows: Vec<Vec<String>> = report.hlp.labelers.0.iter().map(|(n, v)| vec![escape(n), pct(*v)]).collect();
+    let _ = writeln!(h, "<p>HLP (verdicts equal to the truth) <b>{}</b>.</p>", HTML.percent(report.hlp.accuracy));
+    let rows: Vec<Vec<String>> = report.hlp.labelers.0.iter().map(|(n, v)| vec![escape(n), HTML.percent(*v)]).collect();
     table(&mut h, &["labeler", "HLP"], &rows);
     let a = &report.agreement;
     table(
         &mut h,
         &["percent agreement", "Fleiss' κ", "Krippendorff's α"],
-        &[vec![pct(a.percent_agreement), num(a.fleiss_kappa, 4), num(a.krippendorff_alpha, 4)]],
+        &[vec![
+            HTML.percent(a.percent_agreement),
+            HTML.coefficient(a.fleiss_kappa),
+            HTML.coefficient(a.krippendorff_alpha),
+        ]],
     );
-    let rows: Vec<Vec<String>> =
-        a.cohen_kappa.iter().map(|c| vec![escape(&c.a), escape(&c.b), c.n.to_string(), num(c.kappa, 4)]).collect();
+    let rows: Vec<Vec<String>> = a
+        .cohen_kappa
+        .iter()
+        .map(|c| vec![escape(&c.a), escape(&c.b), c.n.to_string(), HTML.coefficient(c.kappa)])
+        .collect();
     table(&mut h, &["labeler", "labeler", "pairs", "Cohen's κ"], &rows);
-    let rows: Vec<Vec<String>> =
-        a.tags.0.iter().map(|(n, t)| vec![escape(n), pct(t.percent_agreement), num(t.krippendorff_alpha, 4)]).collect();
+    let rows: Vec<Vec<String>> = a
+        .tags
+        .0
+        .iter()
+        .map(|(n, t)| vec![escape(n), HTML.percent(t.percent_agreement), HTML.coefficient(t.krippendorff_alpha)])
+        .collect();
     table(&mut h, &["tag", "agreement", "α"], &rows);
     h += "<p class=\"foot\">Made by pairscope.</p>\n</body></html>\n";
     h
@@ -181,17 +186,7 @@ pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{:.2}%", v * 100.0))
-}
-
-fn pp(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{:+.2} pp", v * 100.0))
-}
-
-fn num(v: Option<f64>, digits: usize) -> String {
-    v.map_or("–".into(), |v| format!("{v:.digits$}"))
-}
+const HTML: Numbers = Numbers { missing: "–" };
 
 const W: f64 = 460.0;
 const H: f64 = 300.0;
