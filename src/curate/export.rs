@@ -214,18 +214,14 @@ pub fn export_with_progress(
         Some(m) => store.read(|tx| tx.scores_of(m.id))?,
         None => HashMap::new(),
     };
-    let threshold = match (selection.model_errors, options.threshold) {
-        (true, None) => {
-            return Err(CurateError::Invalid(
-                "exporting the model's errors needs a model and the threshold that decides them".into(),
-            ));
-        }
-        (true, t) => t,
-        (false, _) => None,
-    };
+    if selection.model_errors && options.threshold.is_none() {
+        return Err(CurateError::Invalid(
+            "exporting the model's errors needs a model and the threshold that decides them".into(),
+        ));
+    }
     // A pair is an error when its score and truth disagree at the threshold; a pair without
     // either cannot be one.
-    let is_error = |p: &CuratedPair| match (threshold, p.truth, scores.get(&p.id)) {
+    let is_error = |p: &CuratedPair| match (options.threshold, p.truth, scores.get(&p.id)) {
         (Some(t), Some(truth), Some(&score)) => (score >= t) != (truth == Truth::Same),
         _ => false,
     };
