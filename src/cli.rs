@@ -31,9 +31,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Open the GUI (the default).
+    #[command(long_about = "Open the GUI (the default).\n\n\
+        With --labeler the app opens straight into review as that labeler, creating them (as a \
+        plain labeler) if the project does not know them yet: for scripted sessions, kiosks, and \
+        tests that drive the real window.")]
     Gui {
-        /// Project file to open.
+        /// Project file to open (default: the last one opened).
         project: Option<PathBuf>,
+        /// Open straight into review as this labeler (created if new).
+        #[arg(long, value_name = "NAME", value_parser = parse_labeler_name)]
+        labeler: Option<String>,
     },
     /// Create a new, empty project file.
     New {
@@ -230,6 +237,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show or set a labeler's role: labeler, adjudicator or engineer.
+    #[command(long_about = "Show or set a labeler's role: labeler, adjudicator or engineer.\n\n\
+        Labelers work blind and see only the review screen. Adjudicators settle disagreements. \
+        Adjudicators and engineers may turn blind mode off and open the analysis screens. A \
+        labeler named for the first time is created. Every change is written to the audit log.")]
+    Role {
+        project: PathBuf,
+        /// The labeler's name.
+        #[arg(value_parser = parse_labeler_name)]
+        labeler: String,
+        /// The new role; without it, the current one is printed.
+        role: Option<crate::store::Role>,
+    },
     /// List the split runs and exports recorded in a project (its curation lineage).
     Lineage {
         project: PathBuf,
@@ -237,6 +257,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A labeler's name as the store takes it: trimmed, not empty.
+fn parse_labeler_name(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    if name.is_empty() { Err("a labeler needs a name".into()) } else { Ok(name.to_owned()) }
 }
 
 fn parse_split(text: &str) -> Result<crate::domain::Split, String> {
@@ -364,14 +390,15 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     init_logging();
     match cli.command {
-        None => crate::ui::run(cli.project),
-        Some(Command::Gui { project }) => crate::ui::run(project),
+        None => crate::ui::run(cli.project, None),
+        Some(Command::Gui { project, labeler }) => crate::ui::run(project, labeler),
         Some(Command::New { project }) => {
             Store::create(&project)?;
             println!("created {}", project.display());
             Ok(())
         }
         Some(Command::Info { project, json }) => info(&project, json),
+        Some(Command::Role { project, labeler, role }) => set_role(&project, &labeler, role),
         Some(Command::ImportLfw { project, pairs, images, common }) => {
             with_project(&project, common.verbose, |s| import::import_lfw(s, &pairs, &images, common.skip_bad))
         }
@@ -482,6 +509,23 @@ fn with_project(
 
 fn print_report(report: &ImportReport, verbose: bool) {
     println!("{}", report.summary(if verbose { usize::MAX } else { FIRST_FEW }));
+}
+
+fn set_role(project: &Path, name: &str, role: Option<crate::store::Role>) -> anyhow::Result<()> {
+    let mut store = Store::open(project)?;
+    let Some(role) = role else {
+        let labeler = store.read(|tx| tx.find_labeler(name))?;
+        let labeler = labeler.with_context(|| format!("{}: no labeler named {name:?}", project.display()))?;
+        println!("{}: {}", labeler.name, labeler.role.as_str());
+        return Ok(());
+    };
+    let change = store.write(|tx| {
+        let (labeler, _) = tx.labeler_or_create(name)?;
+        tx.set_labeler_role(labeler.id, role, crate::store::Origin::Cli)
+    })?;
+    let done = if change == crate::store::LabelChange::Changed { "is now" } else { "was already" };
+    println!("{name} {done} {}", role.as_str());
+    Ok(())
 }
 
 fn info(project: &Path, json: bool) -> anyhow::Result<()> {

@@ -35,5 +35,5 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<()> {
         println!("the demo project is at {} (--replace recreates it)", path.display());
     }
 
-    if args.no_gui { Ok(()) } else { crate::ui::run(Some(path)) }
+    if args.no_gui { Ok(()) } else { crate::ui::run(Some(path), None) }
 }

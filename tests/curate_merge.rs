@@ -173,7 +173,7 @@ fn offline_copy_merges_back_with_history_and_conflicts_keep_ours() {
 /// An adjudicator of this name, created if new.
 fn adjudicator(tx: &pairscope::store::Tx, name: &str) -> Result<LabelerId, StoreError> {
     let (l, _) = tx.labeler_or_create(name)?;
-    tx.set_labeler_role(l.id, Role::Adjudicator)?;
+    tx.set_labeler_role(l.id, Role::Adjudicator, Origin::Cli)?;
     Ok(l.id)
 }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::gui::{H, open, project, settle_analysis, start_labeling, step_until, text_with};
+use common::gui::{H, open, project, settle_analysis, start_labeling_as, step_until, text_with};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pairscope::analysis::Prepared;
@@ -68,7 +68,7 @@ fn a_suggestion_accepted_is_tagged_by_me_and_one_rejected_leaves_the_list_for_go
     let dir = tempfile::tempdir().unwrap();
     let project = project(dir.path());
     let mut harness = app(&project, &dir.path().join("unused"));
-    start_labeling(&mut harness, "eve");
+    start_labeling_as(&mut harness, "eve", "Engineer");
     open(&mut harness, "Error analysis");
     let dark = harness.state().suggested_pairs("dark");
     assert!(!dark.is_empty(), "the demo has dark suggestions");

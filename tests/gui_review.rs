@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use common::gui::{H, labeler, settle, step_until, type_into};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use pairscope::domain::Truth;
 use pairscope::store::{PairId, Store};
 use pairscope::ui::{PairscopeApp, State};
@@ -34,13 +34,18 @@ fn app<'a>(project: &Path) -> H<'a> {
 
 /// Creates (or picks) a labeler through the picker and waits for the review screen.
 fn start_labeling(harness: &mut H<'_>, name: &str, adjudicator: bool) {
+    start_as(harness, name, if adjudicator { "Adjudicator" } else { "Labeler" });
+}
+
+/// Creates a labeler with this role ("Labeler", "Adjudicator", "Engineer") through the picker
+/// and waits for the review screen.
+fn start_as(harness: &mut H<'_>, name: &str, role: &str) {
     type_into(harness, "New labeler:", name);
-    if adjudicator {
-        harness.get_by_label("Adjudicator").click();
-        harness.step();
-    }
+    harness.get_by_label(role).click();
+    harness.step();
     harness.get_by_label("Start labeling").click();
-    let want = format!("Labeler: {name}{}", if adjudicator { " (adjudicator)" } else { "" });
+    let suffix = if role == "Labeler" { String::new() } else { format!(" ({})", role.to_lowercase()) };
+    let want = format!("Labeler: {name}{suffix}");
     step_until(harness, "the review screen", |h| h.query_by_label(&want).is_some());
     settle(harness);
     harness.check_accessibility();
@@ -365,14 +370,13 @@ fn keys_act_on_the_pair_after_a_button_was_clicked() {
     let dir = tempfile::tempdir().unwrap();
     let project = sitcom_project(dir.path());
     let mut harness = app(&project);
-    start_labeling(&mut harness, "alice", false);
+    // An engineer: blind mode is off from the start, so the truth shows at once.
+    start_as(&mut harness, "alice", "Engineer");
     harness.get_by_label("2 blurry").click(); // the mouse works too
     harness.step();
     // Space must turn the page, not click the focused tag again.
     press(&mut harness, Key::Space);
     harness.get_by_label_contains("Pair 2 of 160");
-    harness.get_by_label("Blind mode").click();
-    harness.step();
     press(&mut harness, Key::D);
     settle(&mut harness);
     harness.get_by_label("Truth: same");
@@ -417,8 +421,10 @@ fn the_last_labeler_is_remembered_and_roles_are_set_in_the_picker() {
         .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), state, Some(path)));
     step_until(&mut harness, "alice's review screen", |h| h.query_by_label("Labeler: alice").is_some());
     harness.get_by_label("Switch labeler").click();
-    step_until(&mut harness, "the picker", |h| h.query_by_label("alice adjudicates").is_some());
-    harness.get_by_label("alice adjudicates").click();
+    step_until(&mut harness, "the picker", |h| h.query_by_label("alice's role").is_some());
+    harness.get_by_label("alice's role").click();
+    harness.run_steps(2);
+    harness.get_by_label("adjudicator").click();
     harness.step();
     settle(&mut harness);
     harness.get_by_label("Label as alice").click();
@@ -434,10 +440,12 @@ fn model_errors_queue_follows_the_threshold_and_needs_scores() {
     let dir = tempfile::tempdir().unwrap();
     let project = sitcom_project(dir.path());
     let mut harness = app(&project);
-    start_labeling(&mut harness, "alice", false);
+    start_as(&mut harness, "alice", "Engineer");
+    harness.get_by_label("Blind mode").click();
+    harness.run_steps(2);
     harness.get_by_label("Model errors and truth queues: hidden in blind mode.");
     harness.get_by_label("Blind mode").click();
-    harness.step();
+    harness.run_steps(2);
     harness.get_by_label_contains("Model errors: no scores yet.");
     drop(harness);
 
@@ -466,8 +474,7 @@ fn model_errors_queue_follows_the_threshold_and_needs_scores() {
         .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), state, Some(path)));
     step_until(&mut harness, "the picker", |h| h.query_by_label("Label as alice").is_some());
     harness.get_by_label("Label as alice").click();
-    step_until(&mut harness, "the review screen", |h| h.query_by_label("Labeler: alice").is_some());
-    harness.get_by_label("Blind mode").click();
+    step_until(&mut harness, "the review screen", |h| h.query_by_label("Labeler: alice (engineer)").is_some());
     step_until(&mut harness, "the queues", |h| h.query_by_label_contains("Model errors (").is_some());
     // Three sure mistakes, plus the 0.55 pair on whichever side of the threshold is wrong.
     let (at_half, at_six) = if fourth_is_same { (3, 4) } else { (4, 3) };
@@ -527,4 +534,54 @@ fn labels_saved_by_another_process_show_up_without_a_click() {
         })
         .unwrap();
     step_until(&mut harness, "the outside change to show", |h| h.query_by_label("Disagreements (1)").is_some());
+}
+
+#[test]
+fn a_labeler_sees_review_only_and_an_engineer_the_analysis_once_blind_mode_is_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut harness = app(&project);
+    let disabled = |h: &H<'_>, label: &str| h.get_by_label(label).accesskit_node().is_disabled();
+    let analysis = ["Model", "Agreement", "Error analysis", "Curate"];
+
+    start_labeling(&mut harness, "lee", false);
+    for tab in analysis {
+        assert!(disabled(&harness, tab), "{tab} is closed to a labeler");
+    }
+    assert!(disabled(&harness, "Blind mode"), "a labeler cannot turn blind mode off");
+    press_with(&mut harness, Modifiers::COMMAND, Key::Num2);
+    harness.step();
+    assert_eq!(harness.state().screen(), pairscope::ui::Screen::Review, "nor open Model with its key");
+    assert!(harness.state().state.blind);
+
+    harness.get_by_label("Switch labeler").click();
+    step_until(&mut harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
+    start_as(&mut harness, "eng", "Engineer");
+    assert!(!harness.state().state.blind, "an engineer starts seeing everything");
+    for tab in analysis {
+        assert!(!disabled(&harness, tab), "{tab} is open to an engineer");
+    }
+    harness.get_by_label("Blind mode").click();
+    harness.step();
+    harness.step();
+    for tab in analysis {
+        assert!(disabled(&harness, tab), "{tab} is closed while the engineer labels blind");
+    }
+    press_with(&mut harness, Modifiers::COMMAND, Key::Num2);
+    harness.step();
+    assert_eq!(harness.state().screen(), pairscope::ui::Screen::Review);
+    harness.get_by_label("Blind mode").click();
+    harness.step();
+    press_with(&mut harness, Modifiers::COMMAND, Key::Num2);
+    harness.step();
+    assert_eq!(harness.state().screen(), pairscope::ui::Screen::Model);
+
+    // Made a labeler by another pairscope: back to review, blind, at once.
+    let mut other = Store::open(&project).unwrap();
+    let eng = labeler(&mut other, "eng");
+    other.write(|tx| tx.set_labeler_role(eng, pairscope::store::Role::Labeler, pairscope::store::Origin::Cli)).unwrap();
+    step_until(&mut harness, "the role change to apply", |h| h.state().screen() == pairscope::ui::Screen::Review);
+    assert!(harness.state().state.blind);
+    let roles = other.read(|tx| tx.label_events_of(&["role"])).unwrap();
+    assert_eq!(roles.len(), 2, "both role changes are in the audit log");
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::gui::{H, open, project, settle_analysis, start_labeling, step_until, text_of};
+use common::gui::{H, open, project, settle_analysis, start_labeling_as, step_until, text_of};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -222,7 +222,7 @@ fn a_disagreement_opens_in_review() {
     let dir = tempfile::tempdir().unwrap();
     let project = project(dir.path());
     let mut harness = app(&project, true);
-    start_labeling(&mut harness, "eve");
+    start_labeling_as(&mut harness, "eve", "Engineer");
     open(&mut harness, "Agreement");
     let (prepared, pair_ids) = prepared(&project);
     let first = prepared.agreement().disagreements.first().expect("the simulated labelers disagree somewhere");
@@ -287,4 +287,18 @@ fn keys_switch_screens_and_nudge_the_threshold() {
     harness.step();
     let t2 = harness.state().state.threshold;
     assert!((t2 - (t1 - 10.0 * step)).abs() < 1e-6 * step, "ten steps down: {t1} → {t2}");
+    // Three presses that arrive in one (slow) frame are three steps, not one.
+    let right = |pressed| egui::Event::Key {
+        key: egui::Key::ArrowRight,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers: egui::Modifiers::NONE,
+    };
+    for _ in 0..3 {
+        harness.input_mut().events.extend([right(true), right(false)]);
+    }
+    harness.step();
+    let t3 = harness.state().state.threshold;
+    assert!((t3 - (t2 + 3.0 * step)).abs() < 1e-6 * step, "three steps up in one frame: {t2} → {t3}");
 }

@@ -1,21 +1,49 @@
 use rusqlite::OptionalExtension;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-use super::{LabelerId, NOW, Result, StoreError, Tx};
+use serde_json::json;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+use super::{LabelChange, LabelerId, NOW, Origin, Result, StoreError, Tx};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// Labels pairs. Works blind: sees neither the truth, the model nor the others' labels
+    /// before their own, and opens only the review screen.
+    #[default]
     Labeler,
+    /// Settles disagreements; may turn blind mode off and open the analysis screens.
     Adjudicator,
+    /// Studies the model and the data; may turn blind mode off and open the analysis screens.
+    Engineer,
 }
 
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Labeler, Role::Adjudicator, Role::Engineer];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Labeler => "labeler",
             Role::Adjudicator => "adjudicator",
+            Role::Engineer => "engineer",
         }
+    }
+
+    /// May this role see the answers (truth, model, others' labels) before labeling: turn
+    /// blind mode off and open the analysis screens?
+    pub fn may_unblind(self) -> bool {
+        self != Role::Labeler
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<Self, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| format!("unknown role {text:?} (labeler, adjudicator or engineer)"))
     }
 }
 
@@ -27,11 +55,7 @@ impl ToSql for Role {
 
 impl FromSql for Role {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        match value.as_str()? {
-            "labeler" => Ok(Role::Labeler),
-            "adjudicator" => Ok(Role::Adjudicator),
-            other => Err(FromSqlError::Other(format!("unknown role {other:?}").into())),
-        }
+        value.as_str()?.parse().map_err(|e: String| FromSqlError::Other(e.into()))
     }
 }
 
@@ -48,6 +72,22 @@ fn labeler_from_row(r: &rusqlite::Row) -> rusqlite::Result<Labeler> {
 }
 
 impl Tx<'_> {
+    /// Gives a labeler another role, and writes the change to the audit log (kind `role`, with
+    /// the old and new role): who may see the answers is part of how a label was made.
+    pub fn set_labeler_role(&self, labeler: LabelerId, role: Role, origin: Origin) -> Result<LabelChange> {
+        let before: Role = self
+            .conn()
+            .query_row("SELECT role FROM labelers WHERE id = ?1", [labeler], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::Invalid(format!("no labeler with id {labeler}")))?;
+        if before == role {
+            return Ok(LabelChange::Unchanged);
+        }
+        self.conn().execute("UPDATE labelers SET role = ?1 WHERE id = ?2", rusqlite::params![role, labeler])?;
+        self.log_event(Some(labeler), None, "role", json!(before.as_str()), json!(role.as_str()), origin, None)?;
+        Ok(LabelChange::Changed)
+    }
+
     pub fn labelers(&self) -> Result<Vec<Labeler>> {
         let mut stmt = self.conn().prepare("SELECT id, name, role, simulated FROM labelers ORDER BY name")?;
         let rows = stmt.query_map([], labeler_from_row)?;
@@ -89,6 +129,7 @@ impl Tx<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::store::test_util::temp_store;
 
     #[test]
@@ -101,5 +142,36 @@ mod tests {
         assert!(!created);
         assert_eq!(a.id, b.id);
         assert!(store.write(|tx| tx.labeler_or_create("  ")).is_err());
+    }
+
+    #[test]
+    fn role_changes_are_stored_and_written_to_the_audit_log() {
+        let (_d, mut store) = temp_store();
+        let ana = store.write(|tx| tx.labeler_or_create("ana")).unwrap().0.id;
+        let set = |store: &mut crate::store::Store, role| store.write(|tx| tx.set_labeler_role(ana, role, Origin::Gui));
+        assert_eq!(set(&mut store, Role::Engineer).unwrap(), LabelChange::Changed);
+        assert_eq!(set(&mut store, Role::Engineer).unwrap(), LabelChange::Unchanged, "no event for no change");
+        assert_eq!(set(&mut store, Role::Labeler).unwrap(), LabelChange::Changed);
+        assert_eq!(store.read(|tx| tx.find_labeler("ana")).unwrap().unwrap().role, Role::Labeler);
+        let events = store.read(|tx| tx.label_events_of(&["role"])).unwrap();
+        let seen: Vec<_> = events.iter().map(|e| (e.labeler, e.before.as_deref(), e.after.as_deref())).collect();
+        assert_eq!(
+            seen,
+            [
+                (Some(ana), Some("\"labeler\""), Some("\"engineer\"")),
+                (Some(ana), Some("\"engineer\""), Some("\"labeler\""))
+            ]
+        );
+        assert!(events.iter().all(|e| e.origin == "gui" && e.pair.is_none()));
+        let missing = store.write(|tx| tx.set_labeler_role(crate::store::LabelerId(99), Role::Engineer, Origin::Gui));
+        assert!(missing.unwrap_err().to_string().contains("no labeler with id 99"));
+    }
+
+    #[test]
+    fn roles_read_back_by_name_in_any_case() {
+        assert_eq!("Engineer".parse::<Role>(), Ok(Role::Engineer));
+        assert_eq!(" adjudicator ".parse::<Role>(), Ok(Role::Adjudicator));
+        assert!("boss".parse::<Role>().unwrap_err().contains("labeler, adjudicator or engineer"));
+        assert!(!Role::Labeler.may_unblind() && Role::Adjudicator.may_unblind() && Role::Engineer.may_unblind());
     }
 }

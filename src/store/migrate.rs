@@ -20,6 +20,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "0004_rejected_suggestions",
         sql: include_str!("../../migrations/0004_rejected_suggestions.sql"),
     },
+    Migration { name: "0006_engineer_role", sql: include_str!("../../migrations/0006_engineer_role.sql") },
 ];
 
 /// The schema version this build writes.
@@ -48,15 +49,29 @@ pub(super) fn check(conn: &Connection, path: &Path) -> Result<()> {
 }
 
 /// Applies the pending migrations, each in its own transaction together with its version bump.
+///
+/// Runs before foreign keys are switched on: a migration that rebuilds a table others refer to
+/// (SQLite's way to change a constraint) must not cascade or fail half way. Each migration is
+/// checked with `foreign_key_check` instead, and rolled back if it left a dangling reference.
 pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
     let at = |e| StoreError::at(path, e);
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(at)?;
+    if current as usize >= MIGRATIONS.len() {
+        return Ok(());
+    }
+    conn.pragma_update(None, "foreign_keys", "OFF").map_err(at)?;
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
-        let tx = conn.transaction().map_err(at)?;
-        tx.execute_batch(migration.sql).map_err(|e| {
+        let failed = |e: &dyn std::fmt::Display| {
             StoreError::Invalid(format!("{}: migration {} failed: {e}", path.display(), migration.name))
-        })?;
+        };
+        let tx = conn.transaction().map_err(at)?;
+        tx.execute_batch(migration.sql).map_err(|e| failed(&e))?;
+        let dangling: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).map_err(at)?;
+        if dangling > 0 {
+            return Err(failed(&format!("{dangling} rows would refer to rows that do not exist")));
+        }
         tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(at)?;
         tx.pragma_update(None, "user_version", version).map_err(at)?;
         tx.commit().map_err(at)?;
@@ -104,6 +119,41 @@ mod tests {
         let tags: i64 = store.conn.query_row("SELECT count(*) FROM tags", [], |r| r.get(0)).unwrap();
         assert_eq!(tags, 4);
         drop(dir);
+    }
+
+    #[test]
+    fn a_project_from_before_the_engineer_role_keeps_its_labelers_and_their_labels() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.pairscope");
+        // The file as pairscope wrote it before 0006: the first three migrations, with labels.
+        let conn = Connection::open(&path).unwrap();
+        for migration in &MIGRATIONS[..3] {
+            conn.execute_batch(migration.sql).unwrap();
+        }
+        conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO labelers (id, name, role, created_at) VALUES (7, 'ana', 'adjudicator', 'then');
+             INSERT INTO image_roots (id, path) VALUES (1, '/d');
+             INSERT INTO images (id, root_id, path, sha256, bytes, added_at) VALUES (1, 1, 'a', 'x', 1, 'then'), (2, 1, 'b', 'y', 1, 'then');
+             INSERT INTO pairs (id, image_a, image_b, source, added_at) VALUES (1, 1, 2, 't', 'then');
+             INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at) VALUES (1, 7, 'same', 'then');",
+        )
+        .unwrap();
+        drop(conn);
+
+        let mut store = Store::open(&path).unwrap();
+        let ana = store.read(|tx| tx.find_labeler("ana")).unwrap().unwrap();
+        assert_eq!((ana.id.0, ana.role), (7, crate::store::Role::Adjudicator));
+        assert_eq!(
+            store.read(|tx| tx.verdict(crate::store::PairId(1), ana.id)).unwrap(),
+            Some(crate::domain::Truth::Same)
+        );
+        store.write(|tx| tx.set_labeler_role(ana.id, crate::store::Role::Engineer, crate::store::Origin::Cli)).unwrap();
+        let fk: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1, "foreign keys are back on after migrating");
+        // The rebuilt table is the one the labels refer to: a labeler with labels cannot go.
+        assert!(store.conn.execute("DELETE FROM labelers WHERE id = 7", []).is_err());
     }
 
     #[test]

@@ -99,9 +99,9 @@ impl Store {
         migrate::check(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(at)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(at)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(at)?;
         let mut store = Store { conn, path: path.to_owned() };
         migrate::apply(&mut store.conn, path)?;
+        store.conn.pragma_update(None, "foreign_keys", "ON").map_err(at)?;
         Ok(store)
     }
 

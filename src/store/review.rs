@@ -182,16 +182,6 @@ impl Tx<'_> {
         })
     }
 
-    /// Makes a labeler an adjudicator or a plain labeler again.
-    pub fn set_labeler_role(&self, labeler: LabelerId, role: Role) -> Result<()> {
-        let changed =
-            self.conn().execute("UPDATE labelers SET role = ?1 WHERE id = ?2", rusqlite::params![role, labeler])?;
-        if changed == 0 {
-            return Err(StoreError::Invalid(format!("no labeler with id {labeler}")));
-        }
-        Ok(())
-    }
-
     pub fn note(&self, pair: PairId, labeler: LabelerId) -> Result<Option<String>> {
         Ok(self
             .conn()
@@ -354,7 +344,7 @@ mod tests {
         };
         let err = store.write(|tx| tx.adjudicate(pair, judge, &decision, Origin::Gui)).unwrap_err();
         assert!(err.to_string().contains("adjudicator"), "{err}");
-        store.write(|tx| tx.set_labeler_role(judge, Role::Adjudicator)).unwrap();
+        store.write(|tx| tx.set_labeler_role(judge, Role::Adjudicator, Origin::Cli)).unwrap();
         store.write(|tx| tx.adjudicate(pair, judge, &decision, Origin::Gui)).unwrap();
         let data = store.read(|tx| tx.review_data()).unwrap();
         assert_eq!(data.pairs[0].truth, Some(Truth::Different));

@@ -168,7 +168,7 @@ mod tests {
                 })?;
                 let alice = tx.labeler_or_create("alice")?.0.id;
                 let judge = tx.labeler_or_create("judge")?.0.id;
-                tx.set_labeler_role(judge, Role::Adjudicator)?;
+                tx.set_labeler_role(judge, Role::Adjudicator, Origin::Cli)?;
                 Ok::<_, StoreError>((pair, alice, judge))
             })
             .unwrap();

@@ -108,7 +108,8 @@ pub(super) struct PendingTurn {
 #[derive(Default)]
 pub(super) struct Transient {
     pub labeler_field: String,
-    pub new_is_adjudicator: bool,
+    /// The role a new labeler gets.
+    pub new_role: Role,
     pub cheat_sheet: bool,
     pub note: Option<note_editor::NoteDraft>,
     pub tag_editor: Option<tag_editor::TagEditor>,
@@ -167,6 +168,8 @@ pub struct PairscopeApp {
     pub(super) frame_started: Option<Instant>,
     pub(super) pending_turn: Option<PendingTurn>,
     pub(super) last_turn: Option<PageTurn>,
+    /// Open the next project straight into review as this labeler (`gui --labeler`).
+    pub(super) labeler_on_open: Option<String>,
 }
 
 pub(super) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
@@ -243,11 +246,19 @@ impl PairscopeApp {
             frame_started: None,
             pending_turn: None,
             last_turn: None,
+            labeler_on_open: None,
         };
         if let Some(path) = project.or_else(|| app.state.last_project.clone().filter(|p| p.is_file())) {
             app.commands.push(Command::OpenProject(path));
         }
         app
+    }
+
+    /// Opens the project straight into review as this labeler, created if the project does not
+    /// know them yet (`pairscope gui P --labeler NAME`).
+    pub fn labeling_as(mut self, labeler: Option<String>) -> Self {
+        self.labeler_on_open = labeler;
+        self
     }
 
     /// Answers file dialogs with these instead of the desktop's (tests).
@@ -287,6 +298,11 @@ impl PairscopeApp {
     /// The pair on screen, if any.
     pub fn current_pair(&self) -> Option<PairId> {
         self.project.as_ref()?.session.as_ref()?.current()
+    }
+
+    /// The pairs of the review queue, in the order the labeler walks them.
+    pub fn queue_pairs(&self) -> Vec<PairId> {
+        self.project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.order.clone()).unwrap_or_default()
     }
 
     /// The screen shown.
@@ -405,12 +421,13 @@ impl PairscopeApp {
     pub(super) fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {
         let Some(project) = &mut self.project else { return };
         self.state.last_labeler = Some(me.name.clone());
-        // Blind mode is on by default for labelers (each may turn it off); adjudicators need
-        // to see everyone's work.
-        self.state.blind = me.role != Role::Adjudicator;
+        // Labelers always work blind; adjudicators and engineers start seeing everyone's work
+        // (and may turn blind mode on to label blind themselves).
+        self.state.blind = !me.role.may_unblind();
         project.session = Some(Session::new(me, &project.labeling));
         self.ui.zoom = review::Zoom::default();
         self.ui.show_overview = false;
+        self.enforce_access();
         self.set_title(ctx);
     }
 
@@ -453,6 +470,9 @@ impl PairscopeApp {
             session.me = me.clone();
         }
         project.labeling.replace(data);
+        // A role may have changed, here or in another pairscope.
+        self.enforce_access();
+        let Some(project) = &mut self.project else { return };
         if let Some(editor) = &mut self.ui.tag_editor {
             editor.reset(&project.labeling.data.tags);
         }
@@ -509,11 +529,9 @@ impl eframe::App for PairscopeApp {
         let analysing = self.project.is_some() && self.ui.screen != Screen::Review;
         let labeling = !analysing && self.project.as_ref().is_some_and(|p| p.session.is_some());
         if labeling && !self.ui.show_overview {
-            // No view has drawn yet this frame, so the keys' commands can be applied now: the
+            // No view has drawn yet this frame, so the keys can be applied now, one by one: the
             // page turned by a key is drawn in the same frame that read the key.
-            for command in review::shortcuts(&ctx, self) {
-                self.apply(&ctx, command);
-            }
+            self.apply_review_keys(&ctx);
         }
         let keys = screen_keys::shortcuts(&ctx, self);
         self.commands.extend(keys);

@@ -4,11 +4,13 @@
 use std::sync::{Arc, Mutex};
 
 use super::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
+use super::command::Command;
 use super::labeling::Labeling;
 use super::outside_changes::Watch;
 use super::scoring_job::ScoringJob;
 use super::screens::Screen;
 use crate::analysis::ThresholdRule;
+use crate::store::Role;
 
 impl PairscopeApp {
     pub(super) fn receive(&mut self, ctx: &egui::Context) {
@@ -39,12 +41,15 @@ impl PairscopeApp {
                     self.ui = Transient::default();
                     self.analysis = None;
                     self.load_analysis();
-                    match me {
-                        Some(me) => self.start_session(ctx, me),
-                        None => self.set_title(ctx),
+                    match (self.labeler_on_open.take(), me) {
+                        // Created on the I/O thread if new; review opens when it answers.
+                        (Some(name), _) => self.push(Command::PickLabeler { name, role: Role::Labeler }),
+                        (None, Some(me)) => self.start_session(ctx, me),
+                        (None, None) => self.set_title(ctx),
                     }
                 }
                 Loaded::Project { result: Err(e), .. } => {
+                    self.labeler_on_open = None;
                     self.ui.busy = None;
                     self.error = Some(e);
                 }
@@ -71,9 +76,9 @@ impl PairscopeApp {
                 }
                 Loaded::Labeler { result: Ok((me, info, data)) } => {
                     self.refresh(info, data);
-                    // The next new labeler starts from a blank form, not as an adjudicator.
+                    // The next new labeler starts from a blank form, as a plain labeler.
                     self.ui.labeler_field.clear();
-                    self.ui.new_is_adjudicator = false;
+                    self.ui.new_role = Role::Labeler;
                     self.start_session(ctx, me);
                 }
                 Loaded::Labeler { result: Err(e) } => self.error = Some(e),

@@ -34,11 +34,14 @@ pub enum Command {
     /// Reload everything shown about the open project from disk.
     Refresh,
     DismissError,
-    /// Label as this labeler, creating them (as an adjudicator if asked) when new.
+    /// Label as this labeler, creating them with this role when new (an existing labeler keeps
+    /// their role).
     PickLabeler {
         name: String,
-        adjudicator: bool,
+        role: Role,
     },
+    /// Turn blind mode on or off (off only for roles that may see the answers).
+    SetBlind(bool),
     SetRole(LabelerId, Role),
     SwitchLabeler,
     SetVerdict {

@@ -13,7 +13,7 @@ use super::review;
 use super::scoring_job::{ScoringJob, ScoringModel};
 use super::screens::Screen;
 use crate::analysis::{Report, ThresholdRule};
-use crate::store::{Decision, Labeler, Origin, PairId, Role, Store, StoreError, TagEdit};
+use crate::store::{Decision, Labeler, Origin, PairId, Store, StoreError, TagEdit};
 
 impl PairscopeApp {
     pub(super) fn go(&mut self, nav: Nav) {
@@ -86,7 +86,7 @@ impl PairscopeApp {
                 self.set_title(ctx);
             }
             Command::DismissError => self.error = None,
-            Command::PickLabeler { name, adjudicator } => {
+            Command::PickLabeler { name, role } => {
                 let Some(project) = &self.project else { return };
                 let store = project.store.clone();
                 self.spawn(move || {
@@ -94,9 +94,9 @@ impl PairscopeApp {
                     let result = store
                         .write(|tx| {
                             let (labeler, created) = tx.labeler_or_create(&name)?;
-                            if created && adjudicator {
-                                tx.set_labeler_role(labeler.id, Role::Adjudicator)?;
-                                return Ok::<_, StoreError>(Labeler { role: Role::Adjudicator, ..labeler });
+                            if created && role != labeler.role {
+                                tx.set_labeler_role(labeler.id, role, Origin::Gui)?;
+                                return Ok::<_, StoreError>(Labeler { role, ..labeler });
                             }
                             Ok(labeler)
                         })
@@ -105,9 +105,9 @@ impl PairscopeApp {
                     Loaded::Labeler { result }
                 });
             }
-            Command::SetRole(labeler, role) => {
-                self.write_and_reload(move |s| s.write(|tx| tx.set_labeler_role(labeler, role)))
-            }
+            Command::SetRole(labeler, role) => self
+                .write_and_reload(move |s| s.write(|tx| tx.set_labeler_role(labeler, role, Origin::Gui).map(|_| ()))),
+            Command::SetBlind(blind) => self.set_blind(blind),
             Command::SwitchLabeler => {
                 if let Some(p) = &mut self.project {
                     p.session = None;
@@ -177,6 +177,10 @@ impl PairscopeApp {
                 self.write_and_reload(move |s| s.write(|tx| tx.create_tag(&name, Origin::Gui)).map(|_| ()))
             }
             Command::ShowScreen(screen) => {
+                if let Err(why) = self.may_open(screen) {
+                    self.error = Some(why.into());
+                    return;
+                }
                 self.ui.screen = screen;
                 if screen != Screen::Review {
                     // Labels may have changed since the last read. (Curate too: its HTML report

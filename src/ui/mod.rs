@@ -3,6 +3,7 @@
 //! `background.rs` runs disk work off the UI thread, so that no frame ever waits on it, and
 //! `background_results.rs` takes in what it finished.
 
+mod access;
 mod adjudication;
 mod agreement_screen;
 mod analysis_data;
@@ -32,6 +33,7 @@ mod overview;
 mod plots;
 mod queues;
 mod review;
+mod review_keys;
 mod runs;
 mod scoring_job;
 mod screen_keys;
@@ -53,8 +55,9 @@ pub use file_dialogs::{FileDialogs, PathRequest, SystemDialogs};
 pub use labeling::{LabelEdit, QueueKind};
 pub use screens::Screen;
 
-/// Opens the main window; `project` (if any) is opened on start, else the last project.
-pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
+/// Opens the main window; `project` (if any) is opened on start, else the last project. With
+/// `labeler`, the app opens straight into review as that labeler (created if new).
+pub fn run(project: Option<PathBuf>, labeler: Option<String>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("pairscope")
@@ -63,6 +66,10 @@ pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
             .with_drag_and_drop(true),
         ..Default::default()
     };
-    eframe::run_native("pairscope", options, Box::new(move |cc| Ok(Box::new(PairscopeApp::new(cc, project)))))
-        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    eframe::run_native(
+        "pairscope",
+        options,
+        Box::new(move |cc| Ok(Box::new(PairscopeApp::new(cc, project).labeling_as(labeler)))),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }

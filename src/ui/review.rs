@@ -2,13 +2,12 @@
 //! given my verdict, or with blind mode off) the truth, the model score and others' work.
 //! Fully keyboard-driven; every key is a command, saved at once.
 
-use egui::{Color32, Key, Modifiers, Rect, RichText, Sense, Vec2};
+use egui::{Color32, Rect, RichText, Sense, Vec2};
 
 use super::app::PairscopeApp;
 use super::command::{Command, Nav};
 use super::image_cache::{Entry, ImageCache};
 use super::labeling::{Labeling, QueueKind};
-use super::note_editor::NoteDraft;
 use super::session::Session;
 use crate::domain::Truth;
 use crate::store::{LabelerId, PairId, ReviewImage, ReviewPair};
@@ -40,101 +39,6 @@ pub(super) fn parse_colour(hex: &str) -> Color32 {
 
 pub(super) fn truth_word(truth: Option<Truth>) -> &'static str {
     truth.map(Truth::as_str).unwrap_or("unknown")
-}
-
-/// The review keys. Read at the start of the frame, before any widget, so that a focused
-/// button or checkbox never swallows them (Space would click it); skipped while a text field
-/// has the keyboard.
-pub(super) fn shortcuts(ctx: &egui::Context, app: &mut PairscopeApp) -> Vec<Command> {
-    let mut commands = Vec::new();
-    if ctx.text_edit_focused() || app.ui.note.is_some() {
-        return commands;
-    }
-    let Some(project) = &app.project else { return commands };
-    let Some(session) = &project.session else { return commands };
-    let Some(pair) = session.current() else { return commands };
-    let tags = &project.labeling.data.tags;
-    let current_note = project.labeling.data.notes.get(&(pair, session.me.id)).map(String::as_str).unwrap_or("");
-    let note = &mut app.ui.note;
-    let cheat_sheet = &mut app.ui.cheat_sheet;
-    let zoom = &mut app.ui.zoom;
-    // Our keys act on the pair, not on whatever widget was clicked last (Tab and Enter still
-    // move between and press buttons).
-    const OURS: [Key; 19] = [
-        Key::S,
-        Key::D,
-        Key::Num1,
-        Key::Num2,
-        Key::Num3,
-        Key::Num4,
-        Key::Num5,
-        Key::Num6,
-        Key::Num7,
-        Key::Num8,
-        Key::Num9,
-        Key::ArrowLeft,
-        Key::ArrowRight,
-        Key::Space,
-        Key::N,
-        Key::Z,
-        Key::Questionmark,
-        Key::Slash,
-        Key::Escape,
-    ];
-    let ours = ctx.input(|i| {
-        i.events.iter().any(|e| matches!(e, egui::Event::Key { key, pressed: true, .. } if OURS.contains(key)))
-    });
-    if ours && let Some(focused) = ctx.memory(|m| m.focused()) {
-        ctx.memory_mut(|m| m.surrender_focus(focused));
-    }
-    ctx.input_mut(|i| {
-        // Most specific first: Ctrl+Shift+Z would otherwise also match Ctrl+Z.
-        if i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z) {
-            commands.push(Command::Redo);
-        } else if i.consume_key(Modifiers::COMMAND, Key::Z) {
-            commands.push(Command::Undo);
-        }
-        if i.consume_key(Modifiers::NONE, Key::S) {
-            commands.push(Command::SetVerdict { pair, verdict: Truth::Same });
-        }
-        if i.consume_key(Modifiers::NONE, Key::D) {
-            commands.push(Command::SetVerdict { pair, verdict: Truth::Different });
-        }
-        const DIGITS: [Key; 9] =
-            [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
-        for (n, key) in DIGITS.iter().enumerate() {
-            if i.consume_key(Modifiers::NONE, *key)
-                && let Some(tag) = tags.iter().find(|t| t.hotkey == Some(n as u8 + 1))
-            {
-                commands.push(Command::ToggleTag { pair, tag: tag.id });
-            }
-        }
-        if i.consume_key(Modifiers::NONE, Key::ArrowLeft) {
-            commands.push(Command::Go(Nav::Previous));
-        }
-        if i.consume_key(Modifiers::NONE, Key::ArrowRight) {
-            commands.push(Command::Go(Nav::Next));
-        }
-        if i.consume_key(Modifiers::NONE, Key::Space) {
-            commands.push(Command::Go(Nav::NextUnlabeled));
-        }
-        if i.consume_key(Modifiers::NONE, Key::N) {
-            *note = Some(NoteDraft::new(pair, current_note));
-        }
-        let question = i.consume_key(Modifiers::SHIFT, Key::Questionmark)
-            || i.consume_key(Modifiers::NONE, Key::Questionmark)
-            || i.consume_key(Modifiers::SHIFT, Key::Slash);
-        if question {
-            *cheat_sheet = !*cheat_sheet;
-        }
-        if i.consume_key(Modifiers::NONE, Key::Escape) {
-            *cheat_sheet = false;
-        }
-        if i.consume_key(Modifiers::NONE, Key::Z) {
-            *zoom = Zoom::default();
-        }
-    });
-    commands
 }
 
 pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, Option<PairId>) {

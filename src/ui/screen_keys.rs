@@ -37,12 +37,16 @@ pub(super) fn shortcuts(ctx: &egui::Context, app: &PairscopeApp) -> Vec<Command>
     let analysing = matches!(app.ui.screen, Screen::Model | Screen::ErrorAnalysis);
     // A focused widget (the slider itself, a text field) keeps its own use of the arrows.
     if analysing && ctx.memory(|m| m.focused().is_none()) {
+        // Every press counts: a slow frame holding five presses nudges five steps.
+        let mut steps = 0;
         for (key, sign) in [(Key::ArrowLeft, -1), (Key::ArrowRight, 1)] {
-            if ctx.input_mut(|i| i.consume_key(Modifiers::SHIFT, key)) {
-                commands.push(Command::NudgeThreshold(sign * 10));
-            } else if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, key)) {
-                commands.push(Command::NudgeThreshold(sign));
-            }
+            // Shift first: a plain-key match would take Shift+key too.
+            let far = ctx.input_mut(|i| i.count_and_consume_key(Modifiers::SHIFT, key)) as i32;
+            let near = ctx.input_mut(|i| i.count_and_consume_key(Modifiers::NONE, key)) as i32;
+            steps += sign * (10 * far + near);
+        }
+        if steps != 0 {
+            commands.push(Command::NudgeThreshold(steps));
         }
     }
     commands

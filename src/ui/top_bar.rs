@@ -35,21 +35,33 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
             }
             ui.separator();
             for (_, screen) in screen_keys::SCREENS {
-                let tab = ui.selectable_label(app.ui.screen == screen, screen.title());
-                if tab.on_hover_text(screen_keys::shortcut_text(screen)).clicked() && app.ui.screen != screen {
+                let closed = app.may_open(screen).err();
+                let tab = ui.add_enabled(closed.is_none(), egui::Button::selectable(app.ui.screen == screen, screen.title()));
+                let tab = tab.on_hover_text(screen_keys::shortcut_text(screen)).on_disabled_hover_text(closed.unwrap_or(""));
+                if tab.clicked() && app.ui.screen != screen {
                     commands.push(Command::ShowScreen(screen));
                 }
             }
             let Some(session) = &project.session else { return };
             ui.separator();
-            let role = if session.me.role == Role::Adjudicator { " (adjudicator)" } else { "" };
+            let role = match session.me.role {
+                Role::Labeler => String::new(),
+                role => format!(" ({})", role.as_str()),
+            };
             ui.label(format!("Labeler: {}{role}", session.me.name));
             if ui.button("Switch labeler").clicked() {
                 commands.push(Command::SwitchLabeler);
             }
-            ui.checkbox(&mut app.state.blind, "Blind mode").on_hover_text(
-                "Hide the truth, the model score and other labelers' work on a pair until you have given your verdict.",
-            );
+            let mut blind = app.state.blind;
+            let may_unblind = session.me.role.may_unblind();
+            ui.add_enabled(may_unblind, egui::Checkbox::new(&mut blind, "Blind mode"))
+                .on_hover_text(
+                    "Hide the truth, the model score and other labelers' work on a pair until you have given your verdict.",
+                )
+                .on_disabled_hover_text("Labelers always work blind; adjudicators and engineers can turn it off.");
+            if blind != app.state.blind {
+                commands.push(Command::SetBlind(blind));
+            }
             if ui.toggle_value(&mut app.ui.show_overview, "Overview").clicked() && app.ui.show_overview {
                 // The counts were read when the project opened; labeling changed them.
                 commands.push(Command::Refresh);

@@ -85,7 +85,15 @@ pub fn type_into(harness: &mut H<'_>, label: &str, text: &str) {
 
 /// Creates (or picks) a labeler through the picker and waits until the app works as them.
 pub fn start_labeling(harness: &mut H<'_>, name: &str) {
+    start_labeling_as(harness, name, "Labeler");
+}
+
+/// [`start_labeling`] with a role for a new labeler: "Labeler", "Adjudicator" or "Engineer".
+/// Only adjudicators and engineers may open the analysis screens.
+pub fn start_labeling_as(harness: &mut H<'_>, name: &str, role: &str) {
     type_into(harness, "New labeler:", name);
+    harness.get_by_label(role).click();
+    harness.step();
     harness.get_by_label("Start labeling").click();
     step_until(harness, "the labeler", |h| h.state().labeler() == Some(name));
 }
