@@ -70,8 +70,8 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
                             ui.set_height(CELL_HEIGHT - 16.0);
                             ui.vertical(|ui| {
                                 ui.horizontal(|ui| {
-                                    thumbnail(ui, app.images.get(&pair.a.path), THUMB);
-                                    thumbnail(ui, app.images.get(&pair.b.path), THUMB);
+                                    thumbnail(ui, app.images.get(&pair.a.path, THUMB_SIDE), THUMB);
+                                    thumbnail(ui, app.images.get(&pair.b.path, THUMB_SIDE), THUMB);
                                 });
                                 let truth = match truth {
                                     Some(Truth::Same) => "same",

@@ -6,7 +6,7 @@ use egui::{Color32, Key, Modifiers, Rect, RichText, Sense, Vec2};
 
 use super::app::PairscopeApp;
 use super::command::{Command, Nav};
-use super::image_cache::{Entry, ImageCache};
+use super::image_cache::{Entry, ImageCache, review_side};
 use super::labeling::{Labeling, QueueKind};
 use super::note_editor::NoteDraft;
 use super::session::Session;
@@ -261,7 +261,8 @@ fn photos(ui: &mut egui::Ui, images: &ImageCache, pair: &ReviewPair, zoom: &mut 
     let spacing = ui.spacing().item_spacing.x * 2.0;
     let width = ((ui.available_width() - spacing) / 2.0).max(80.0);
     let height = (ui.available_height() - BELOW_PHOTOS).max(120.0);
-    let size_of = |image: &ReviewImage| match images.get(&image.path) {
+    let decoded_side = review_side(ui.ctx());
+    let size_of = |image: &ReviewImage| match images.get(&image.path, decoded_side) {
         Some(Entry::Ready(texture, _)) => Some(texture.size_vec2()),
         _ => None,
     };
@@ -273,7 +274,7 @@ fn photos(ui: &mut egui::Ui, images: &ImageCache, pair: &ReviewPair, zoom: &mut 
         for (side, image) in [("A", &pair.a), ("B", &pair.b)] {
             ui.vertical(|ui| {
                 ready &= photo(ui, images, image, side, Vec2::new(width, height), common, zoom);
-                let dims = match (image.width, image.height, images.get(&image.path)) {
+                let dims = match (image.width, image.height, images.get(&image.path, decoded_side)) {
                     (_, _, Some(&Entry::Ready(_, [w, h]))) | (Some(w), Some(h), _) => format!("{w} × {h} px"),
                     _ => "size unknown".into(),
                 };
@@ -298,7 +299,7 @@ fn photo(
     let (rect, response) = ui.allocate_exact_size(area, Sense::click_and_drag());
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
-    let (ready, label) = match images.get(&image.path) {
+    let (ready, label) = match images.get(&image.path, review_side(ui.ctx())) {
         Some(Entry::Ready(texture, _)) => {
             if response.hovered() {
                 let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
