@@ -180,7 +180,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
         let Some(pair) = current else {
             ui.vertical_centered(|ui| {
                 ui.add_space(40.0);
-                ui.heading(queue_title(session.queue, labeling));
+                ui.heading(session_queue_title(session, labeling));
                 ui.label("No pairs in this queue. Pick another queue on the left.");
             });
             return;
@@ -222,13 +222,22 @@ pub(super) fn queue_title(kind: QueueKind, labeling: &Labeling) -> String {
         QueueKind::Tag(t) => format!("Tag {}", labeling.tag_name(t)),
         QueueKind::Split(s) => format!("Split {}", s.map(|s| s.as_str()).unwrap_or("none")),
         QueueKind::Truth(t) => format!("Truth {}", truth_word(t)),
+        QueueKind::SliceErrors => "Errors of a slice".into(),
+    }
+}
+
+/// The title of the queue being walked: the error browser's queue is named after its slice.
+fn session_queue_title(session: &Session, labeling: &Labeling) -> String {
+    match (&session.slice_errors, session.queue) {
+        (Some(errors), QueueKind::SliceErrors) => errors.title(),
+        (_, kind) => queue_title(kind, labeling),
     }
 }
 
 fn header(ui: &mut egui::Ui, session: &Session, pair: &ReviewPair, labeling: &Labeling, commands: &mut Vec<Command>) {
     let (cursor, len) = (session.cursor, session.order.len());
     ui.horizontal_wrapped(|ui| {
-        ui.heading(format!("Pair {} of {} in {}", cursor + 1, len, queue_title(session.queue, labeling)));
+        ui.heading(format!("Pair {} of {} in {}", cursor + 1, len, session_queue_title(session, labeling)));
         ui.separator();
         let id = pair.external_id.clone().unwrap_or_else(|| format!("#{}", pair.id));
         ui.label(format!("id {id}"));
