@@ -84,7 +84,7 @@ pub enum Command {
     LoadAnalysis,
     /// Analyse the scores of this model.
     ChooseModel(String),
-    /// Open this pair in review (in the queue of all pairs).
+    /// Open this pair in review (in the queue on screen if it holds the pair, else all pairs).
     OpenInReview(PairId),
     /// Open this error of a slice in review, in a queue of the slice's errors (in the error
     /// browser's order), so that "next" is the next error.
