@@ -172,13 +172,13 @@ fn blind_mode_hides_truth_and_others_until_my_verdict_and_an_adjudicator_settles
     harness.get_by_label("Photo A: amy/amy1.png");
     assert!(harness.query_by_label_contains("Truth:").is_none(), "bob is blind to the truth");
     assert!(harness.query_by_label_contains("alice").is_none(), "bob is blind to alice's verdict");
-    harness.get_by_label("Disagreements (0)");
+    harness.get_by_label("Disagreements (0, on pairs you judged)");
     press(&mut harness, Key::D);
     press(&mut harness, Key::Num1);
     settle(&mut harness);
     harness.get_by_label("Truth: same");
     harness.get_by_label("Others: alice: same");
-    harness.get_by_label("Disagreements (1)");
+    harness.get_by_label("Disagreements (1, on pairs you judged)");
 
     switch_to(&mut harness, "judge", true);
     harness.get_by_label("Disagreements (1)").click();

@@ -47,12 +47,22 @@ pub fn decode_file(path: &Path, limits: &DecodeLimits) -> Result<DecodedImage, D
     let fail = |status, file_sha256| DecodeFailure { status, file_sha256 };
     let bytes = read_limited(path, limits).map_err(|status| fail(status, None))?;
     let file_sha256 = hex(&Sha256::digest(&bytes));
-    let decoded = std::panic::catch_unwind(|| decode_bytes(&bytes, limits))
-        .unwrap_or_else(|_| Err(ImageStatus::Undecodable { reason: "the image decoder crashed on this file".into() }));
-    match decoded {
+    match decode_guarded(&bytes, limits) {
         Ok(rgb) => Ok(DecodedImage { rgb, file_sha256 }),
         Err(status) => Err(fail(status, Some(file_sha256))),
     }
+}
+
+/// Reads and decodes `path` as [`decode_file`] does (same limits, orientation and panic
+/// guard) but without hashing it: for showing a photo as the model sees it.
+pub fn decode_path(path: &Path, limits: &DecodeLimits) -> Result<RgbImage, ImageStatus> {
+    decode_guarded(&read_limited(path, limits)?, limits)
+}
+
+/// [`decode_bytes`], with a decoder panic reported as [`ImageStatus::Undecodable`].
+fn decode_guarded(bytes: &[u8], limits: &DecodeLimits) -> Result<RgbImage, ImageStatus> {
+    std::panic::catch_unwind(|| decode_bytes(bytes, limits))
+        .unwrap_or_else(|_| Err(ImageStatus::Undecodable { reason: "the image decoder crashed on this file".into() }))
 }
 
 fn read_limited(path: &Path, limits: &DecodeLimits) -> Result<Vec<u8>, ImageStatus> {

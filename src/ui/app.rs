@@ -494,8 +494,7 @@ impl PairscopeApp {
                 paths.push(pair.b.path.clone());
             }
         }
-        let side = super::image_cache::side_for_window(ctx.content_rect().size(), ctx.pixels_per_point());
-        self.images.want(&paths, side);
+        self.images.want(&paths, super::image_cache::review_side(ctx));
     }
 
     /// Called by the review view once both photos of the pair on screen are drawn.

@@ -87,8 +87,16 @@ pub enum Command {
     LoadAnalysis,
     /// Analyse the scores of this model.
     ChooseModel(String),
-    /// Open this pair in review (in the queue of all pairs).
+    /// Open this pair in review (in the queue on screen if it holds the pair, else all pairs).
     OpenInReview(PairId),
+    /// Open this error of a slice in review, in a queue of the slice's errors (in the error
+    /// browser's order), so that "next" is the next error.
+    OpenErrorInReview {
+        /// The slice as a reader names it ("tag dark").
+        slice: String,
+        errors: Vec<PairId>,
+        pair: PairId,
+    },
     /// Store a run (model, threshold, every metric) under this name.
     SaveRun(String),
     /// Write this CSV text to a file the user picks.

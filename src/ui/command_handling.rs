@@ -12,6 +12,7 @@ use super::model_picker::ModelPicker;
 use super::review;
 use super::scoring_job::{ScoringJob, ScoringModel};
 use super::screens::Screen;
+use super::session::SliceErrors;
 use crate::analysis::{Report, ThresholdRule};
 use crate::store::{Decision, Labeler, Origin, PairId, Store, StoreError, TagEdit};
 
@@ -134,7 +135,11 @@ impl PairscopeApp {
                 let (threshold, blind) = (self.state.threshold, self.state.blind);
                 let Some(project) = &mut self.project else { return };
                 let Some(session) = &mut project.session else { return };
-                session.select(kind, project.labeling.queue(kind, session.me.id, threshold, blind));
+                let order = match (kind, &session.slice_errors) {
+                    (QueueKind::SliceErrors, Some(errors)) => errors.pairs.clone(),
+                    _ => project.labeling.queue(kind, session.me.id, threshold, blind),
+                };
+                session.select(kind, order);
                 self.ui.zoom = review::Zoom::default();
             }
             Command::SaveNote { pair, text } => {
@@ -200,7 +205,10 @@ impl PairscopeApp {
                 self.ui.model = Some(name);
                 self.load_analysis();
             }
-            Command::OpenInReview(pair) => self.open_in_review(ctx, pair),
+            Command::OpenInReview(pair) => self.open_in_review(ctx, pair, None),
+            Command::OpenErrorInReview { slice, errors, pair } => {
+                self.open_in_review(ctx, pair, Some(SliceErrors { slice, pairs: errors }))
+            }
             Command::SaveRun(name) => self.save_run(name),
             Command::ExportCsv { suggested_name, csv } => {
                 self.dialogs.ask(PathRequest::save("Export the table as CSV", &suggested_name), move |path| {
@@ -296,19 +304,29 @@ impl PairscopeApp {
         }
     }
 
-    fn open_in_review(&mut self, ctx: &egui::Context, pair: PairId) {
-        self.ui.screen = Screen::Review;
+    /// Opens a pair in review: in the queue of a slice's errors when it comes from the error
+    /// browser, else in the queue on screen (or all pairs, if the pair is not in it).
+    fn open_in_review(&mut self, ctx: &egui::Context, pair: PairId, errors: Option<SliceErrors>) {
         let (threshold, blind) = (self.state.threshold, self.state.blind);
         let Some(project) = &mut self.project else { return };
         let Some(session) = &mut project.session else {
-            self.error = Some("Pick a labeler to open the pair in review.".into());
+            // Review without a labeler is the labeler picker over the overview: stay here.
+            self.error = Some("Pick a labeler first (Review): a pair opens in review as the labeler at work.".into());
             return;
         };
-        if !session.order.contains(&pair) {
+        self.ui.screen = Screen::Review;
+        // The overview, left open on the review screen, would hide the pair.
+        self.ui.show_overview = false;
+        self.ui.zoom = review::Zoom::default();
+        if let Some(errors) = errors {
+            session.select(QueueKind::SliceErrors, errors.pairs.clone());
+            session.slice_errors = Some(errors);
+        } else if !session.order.contains(&pair) {
             session.select(QueueKind::All, project.labeling.queue(QueueKind::All, session.me.id, threshold, blind));
         }
-        if let Some(i) = session.order.iter().position(|&p| p == pair) {
-            self.go(Nav::To(i));
+        match session.order.iter().position(|&p| p == pair) {
+            Some(i) if i != session.cursor => self.go(Nav::To(i)),
+            _ => {}
         }
         ctx.request_repaint();
     }

@@ -13,6 +13,10 @@ use crate::analysis::{SplitTable, tag_indices};
 const MIN_COMBINATION_PAIRS: u64 = 5;
 /// The worst combinations shown.
 const COMBINATIONS: usize = 10;
+/// What the tag tables count, for their headings: not the sidebar's or the overview's count.
+const CONSENSUS_HINT: &str = "Consensus tags: a pair is in a tag's slice when at least half of its labelers \
+    applied the tag (or an adjudicator set it), and it counts once it has a truth and a score. Review's \
+    sidebar counts your own tags in blind mode; the overview counts the tags of any labeler.";
 
 pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     let mut commands = Vec::new();
@@ -43,7 +47,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     ));
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.heading("By tag");
+            ui.heading("By tag (consensus)").on_hover_text(CONSENSUS_HINT);
             let mut rows = prepared.tag_table(threshold);
             slice_table::sort(&mut rows, view.tag_sort);
             commands.extend(screens::export_button(ui, "tags.csv", || slice_table::to_csv(&rows)));
@@ -91,7 +95,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
         }
 
         ui.add_space(12.0);
-        ui.heading("Worst tag combinations");
+        ui.heading("Worst tag combinations (consensus)").on_hover_text(CONSENSUS_HINT);
         let mut combos = prepared.tag_pair_table(threshold, MIN_COMBINATION_PAIRS);
         slice_table::sort(&mut combos, Default::default());
         combos.truncate(COMBINATIONS);

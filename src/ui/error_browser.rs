@@ -2,12 +2,14 @@
 //! coloured by kind (FP / FN). Virtualised: only the rows on screen are laid out and only
 //! their photos are decoded. Clicking a pair opens it in review.
 
+use super::analysis_data::AnalysisData;
 use super::app::PairscopeApp;
 use super::command::Command;
 use super::error_analysis::tag_list;
 use super::image_cache::Entry;
 use super::screens::count;
-use crate::analysis::Truth;
+use crate::analysis::{SliceKey, Truth};
+use crate::store::PairId;
 
 const CELL_WIDTH: f32 = 236.0;
 const THUMB: f32 = 108.0;
@@ -30,6 +32,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
         return commands;
     };
     let errors = data.slice_errors(&key, threshold);
+    let error_pairs: Vec<PairId> = errors.iter().map(|&i| data.pair_ids[i as usize]).collect();
     let dark = ui.visuals().dark_mode;
     ui.horizontal(|ui| {
         if ui.button("Back to the tables").clicked() {
@@ -63,6 +66,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
                     let score = data.snapshot.score[i];
                     let colour = if truth == Some(Truth::Different) { fp_colour(dark) } else { fn_colour(dark) };
                     let kind = if truth == Some(Truth::Different) { "FP" } else { "FN" };
+                    let name = pair.external_id.clone().unwrap_or_else(|| format!("pair {}", pair_id.0));
                     let frame = egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, colour));
                     let response = frame
                         .show(ui, |ui| {
@@ -70,8 +74,8 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
                             ui.set_height(CELL_HEIGHT - 16.0);
                             ui.vertical(|ui| {
                                 ui.horizontal(|ui| {
-                                    thumbnail(ui, app.images.get(&pair.a.path), THUMB);
-                                    thumbnail(ui, app.images.get(&pair.b.path), THUMB);
+                                    thumbnail(ui, app.images.get(&pair.a.path, THUMB_SIDE), THUMB);
+                                    thumbnail(ui, app.images.get(&pair.b.path, THUMB_SIDE), THUMB);
                                 });
                                 let truth = match truth {
                                     Some(Truth::Same) => "same",
@@ -83,7 +87,6 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
                                     ui.label(format!("score {score:.3} · truth {truth}"));
                                 });
                                 let tags = tag_list(data.prepared.tag_names(), data.prepared.consensus()[i]);
-                                let name = pair.external_id.clone().unwrap_or_else(|| format!("pair {}", pair_id.0));
                                 ui.add(
                                     egui::Label::new(egui::RichText::new(format!("{name} · {tags}")).small())
                                         .truncate(),
@@ -91,11 +94,17 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
                             });
                         })
                         .response;
-                    let response = response
-                        .interact(egui::Sense::click())
-                        .on_hover_text("Click: open in review. Right-click: add a tag.");
+                    let response = response.interact(egui::Sense::click()).on_hover_text(
+                        "Click: open in review, in a queue of this slice's errors. Right-click: add a tag.",
+                    );
+                    let label = format!("Open {name} in review");
+                    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
                     if response.clicked() {
-                        commands.push(Command::OpenInReview(pair_id));
+                        commands.push(Command::OpenErrorInReview {
+                            slice: slice_title(data, &key),
+                            errors: error_pairs.clone(),
+                            pair: pair_id,
+                        });
                     }
                     response.context_menu(|ui| {
                         ui.weak("Tag this pair (as the labeler at work)");
@@ -113,6 +122,17 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) ->
     });
     app.images.want(&visible_paths, THUMB_SIDE);
     commands
+}
+
+/// The slice as the title of its queue in review names it: "tag dark", "tags dark + blurry",
+/// "camera = phone".
+fn slice_title(data: &AnalysisData, key: &SliceKey) -> String {
+    let name = data.slice_name(key);
+    match key {
+        SliceKey::Tag { .. } => format!("tag {name}"),
+        SliceKey::TagPair { .. } => format!("tags {name}"),
+        SliceKey::Metadata { .. } => name,
+    }
 }
 
 pub(super) fn thumbnail(ui: &mut egui::Ui, entry: Option<&Entry>, side: f32) {

@@ -44,6 +44,9 @@ pub enum QueueKind {
     Tag(TagId),
     Split(Option<Split>),
     Truth(Option<Truth>),
+    /// The errors of one slice of the error analysis, in the error browser's order. The list
+    /// is the browser's (see `Session::slice_errors`), not a rule over the pairs.
+    SliceErrors,
 }
 
 pub struct Labeling {
@@ -178,6 +181,7 @@ impl Labeling {
             },
             QueueKind::Split(split) => pair.split == split,
             QueueKind::Truth(truth) => pair.truth == truth,
+            QueueKind::SliceErrors => false,
         }
     }
 

@@ -37,10 +37,17 @@ pub(super) fn show(ui: &mut egui::Ui, project: &OpenProject) -> Vec<Command> {
             let simulated = if l.simulated { " (simulated)" } else { "" };
             cols[0].label(format!("{}{simulated}: {} verdicts, {} tags", l.name, l.verdicts, l.tags_applied));
         }
-        cols[1].strong("Tags");
+        // Review's sidebar counts my own tags in blind mode and Error analysis the consensus:
+        // this count says whose it is.
+        cols[1].strong("Tags (any labeler)").on_hover_text(
+            "Pairs that at least one labeler tagged. Review's sidebar counts only your own tags in blind \
+             mode; Error analysis counts consensus tags (applied by at least half of a pair's labelers).",
+        );
         for t in &info.tags {
             let key = t.hotkey.map(|k| format!("[{k}] ")).unwrap_or_default();
-            cols[1].label(format!("{key}{}: {} pairs", t.name, t.pairs)).on_hover_text(&t.description);
+            let what = format!("{} pairs that at least one labeler tagged {}.", t.pairs, t.name);
+            let hint = if t.description.is_empty() { what } else { format!("{}\n\n{what}", t.description) };
+            cols[1].label(format!("{key}{}: {} pairs", t.name, t.pairs)).on_hover_text(hint);
         }
     });
     commands

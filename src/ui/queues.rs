@@ -15,6 +15,8 @@ pub struct Counts {
     key: (u64, u64, bool, LabelerId),
     counts: HashMap<QueueKind, usize>,
     progress: (usize, usize),
+    /// Disagreements with blind mode off: blind, the queue holds only the pairs I judged.
+    all_disagreements: usize,
 }
 
 impl Counts {
@@ -27,7 +29,7 @@ impl Counts {
             Some(Truth::Different) => 1,
             None => 2,
         };
-        let (mut unlabeled, mut disagreements, mut errors) = (0, 0, 0);
+        let (mut unlabeled, mut disagreements, mut all_disagreements, mut errors) = (0, 0, 0, 0);
         let mut splits = [0usize; 5];
         let mut truths = [0usize; 3];
         let mut tags: HashMap<TagId, usize> = HashMap::new();
@@ -46,8 +48,12 @@ impl Counts {
                     }
                 }
             }
+            // The blind queue is part of the full one; a pair outside it is tested once more.
             if labeling.in_queue(QueueKind::Disagreements, pair, me, threshold, blind) {
                 disagreements += 1;
+                all_disagreements += 1;
+            } else if blind && labeling.in_queue(QueueKind::Disagreements, pair, me, threshold, false) {
+                all_disagreements += 1;
             }
             if labeling.has_scores() && labeling.in_queue(QueueKind::ModelErrors, pair, me, threshold, blind) {
                 errors += 1;
@@ -70,6 +76,7 @@ impl Counts {
             key: (labeling.generation, threshold.to_bits(), blind, me),
             counts,
             progress: (total - unlabeled, total),
+            all_disagreements,
         }
     }
 
@@ -102,19 +109,47 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
             ui.label(format!("{done} / {total} labeled"));
             ui.add_space(8.0);
             ui.heading("Queues");
-            let mut entry = |ui: &mut egui::Ui, kind: QueueKind, name: &str| {
+            if let Some(errors) = &session.slice_errors {
+                let text = format!("{} ({})", errors.title(), errors.pairs.len());
+                let hint = "Opened from Error analysis: the slice's errors at that threshold, most wrong first.";
+                if ui.selectable_label(session.queue == QueueKind::SliceErrors, text).on_hover_text(hint).clicked() {
+                    commands.push(Command::SelectQueue(QueueKind::SliceErrors));
+                }
+            }
+            // Blind, the queue of disagreements holds only pairs I judged (see Labeling::in_queue):
+            // a count that grows when blind mode goes off must say so.
+            let (disagreement_scope, disagreement_hint) = if blind {
+                let hidden = counts.all_disagreements - counts.get(QueueKind::Disagreements);
+                let hint = format!(
+                    "Pairs you have given a verdict on where labelers differ on the verdict or a tag. Blind mode \
+                     hides disagreements on pairs you have not judged yet: {hidden} more with blind mode off."
+                );
+                ("on pairs you judged", hint)
+            } else {
+                ("", "Pairs where labelers differ on the verdict or a tag, not yet settled by an adjudicator.".into())
+            };
+            let (whose, tag_hint) = if blind {
+                ("mine", "Pairs you tagged (blind mode hides other labelers' tags).")
+            } else {
+                ("any labeler", "Pairs that at least one labeler tagged.")
+            };
+            let mut entry = |ui: &mut egui::Ui, kind: QueueKind, name: &str, scope: &str, hint: &str| {
                 let count = counts.get(kind);
-                if ui.selectable_label(session.queue == kind, format!("{name} ({count})")).clicked() {
+                let text =
+                    if scope.is_empty() { format!("{name} ({count})") } else { format!("{name} ({count}, {scope})") };
+                let response = ui.selectable_label(session.queue == kind, text);
+                let response = if hint.is_empty() { response } else { response.on_hover_text(hint) };
+                if response.clicked() {
                     commands.push(Command::SelectQueue(kind));
                 }
             };
-            entry(ui, QueueKind::All, "All pairs");
-            entry(ui, QueueKind::UnlabeledByMe, "Unlabeled by me");
-            entry(ui, QueueKind::Disagreements, "Disagreements");
+            entry(ui, QueueKind::All, "All pairs", "", "");
+            entry(ui, QueueKind::UnlabeledByMe, "Unlabeled by me", "", "");
+            entry(ui, QueueKind::Disagreements, "Disagreements", disagreement_scope, &disagreement_hint);
             if blind {
                 ui.weak("Model errors and truth queues: hidden in blind mode.");
             } else if labeling.has_scores() {
-                entry(ui, QueueKind::ModelErrors, "Model errors");
+                entry(ui, QueueKind::ModelErrors, "Model errors", "", "");
                 ui.horizontal(|ui| {
                     let label = ui.label("Threshold");
                     if ui
@@ -129,22 +164,24 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
                 ui.weak("Model errors: no scores yet. Score the pairs with a model (or import scores) first.");
             }
             ui.add_space(6.0);
-            ui.strong("By tag");
+            ui.strong(format!("By tag ({whose})")).on_hover_text(format!(
+                "{tag_hint} The overview counts the tags of any labeler; Error analysis counts consensus tags."
+            ));
             for tag in &labeling.data.tags {
-                entry(ui, QueueKind::Tag(tag.id), &tag.name);
+                entry(ui, QueueKind::Tag(tag.id), &tag.name, "", tag_hint);
             }
             ui.add_space(6.0);
             ui.strong("By split");
             for split in Split::ALL.map(Some).into_iter().chain([None]) {
                 if counts.get(QueueKind::Split(split)) > 0 {
-                    entry(ui, QueueKind::Split(split), split.map(Split::as_str).unwrap_or("no split"));
+                    entry(ui, QueueKind::Split(split), split.map(Split::as_str).unwrap_or("no split"), "", "");
                 }
             }
             if !blind {
                 ui.add_space(6.0);
                 ui.strong("By truth");
                 for truth in [Some(Truth::Same), Some(Truth::Different), None] {
-                    entry(ui, QueueKind::Truth(truth), &format!("truth {}", truth_word(truth)));
+                    entry(ui, QueueKind::Truth(truth), &format!("truth {}", truth_word(truth)), "", "");
                 }
             }
         });
@@ -187,6 +224,9 @@ mod tests {
                 data.pair_tags.entry(PairId(i)).or_default().push((LabelerId(1), TagId(1)));
             }
         }
+        // Judged by bob, tagged by me without a verdict: a disagreement hidden in blind mode.
+        data.pair_tags.entry(PairId(3)).or_default().push((LabelerId(1), TagId(2)));
+        data.verdicts.insert((PairId(3), LabelerId(2)), Truth::Same);
         data.scores = vec![ModelScores {
             model: crate::store::ModelId(1),
             name: "m".into(),
@@ -205,6 +245,9 @@ mod tests {
                 assert_eq!(counts.get(kind), labeling.queue(kind, me, 0.5, blind).len(), "{kind:?} blind={blind}");
             }
             assert_eq!(counts.progress, labeling.progress(me));
+            let all = labeling.queue(QueueKind::Disagreements, me, 0.5, false).len();
+            assert_eq!(counts.all_disagreements, all, "blind={blind}");
+            assert_eq!(all > counts.get(QueueKind::Disagreements), blind, "blind mode hides one");
         }
     }
 }

@@ -6,7 +6,7 @@ use egui::{Color32, Rect, RichText, Sense, Vec2};
 
 use super::app::PairscopeApp;
 use super::command::{Command, Nav};
-use super::image_cache::{Entry, ImageCache};
+use super::image_cache::{Entry, ImageCache, review_side};
 use super::labeling::{Labeling, QueueKind};
 use super::session::Session;
 use crate::domain::Truth;
@@ -84,7 +84,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
         let Some(pair) = current else {
             ui.vertical_centered(|ui| {
                 ui.add_space(40.0);
-                ui.heading(queue_title(session.queue, labeling));
+                ui.heading(session_queue_title(session, labeling));
                 ui.label("No pairs in this queue. Pick another queue on the left.");
             });
             return;
@@ -126,13 +126,22 @@ pub(super) fn queue_title(kind: QueueKind, labeling: &Labeling) -> String {
         QueueKind::Tag(t) => format!("Tag {}", labeling.tag_name(t)),
         QueueKind::Split(s) => format!("Split {}", s.map(|s| s.as_str()).unwrap_or("none")),
         QueueKind::Truth(t) => format!("Truth {}", truth_word(t)),
+        QueueKind::SliceErrors => "Errors of a slice".into(),
+    }
+}
+
+/// The title of the queue being walked: the error browser's queue is named after its slice.
+fn session_queue_title(session: &Session, labeling: &Labeling) -> String {
+    match (&session.slice_errors, session.queue) {
+        (Some(errors), QueueKind::SliceErrors) => errors.title(),
+        (_, kind) => queue_title(kind, labeling),
     }
 }
 
 fn header(ui: &mut egui::Ui, session: &Session, pair: &ReviewPair, labeling: &Labeling, commands: &mut Vec<Command>) {
     let (cursor, len) = (session.cursor, session.order.len());
     ui.horizontal_wrapped(|ui| {
-        ui.heading(format!("Pair {} of {} in {}", cursor + 1, len, queue_title(session.queue, labeling)));
+        ui.heading(format!("Pair {} of {} in {}", cursor + 1, len, session_queue_title(session, labeling)));
         ui.separator();
         let id = pair.external_id.clone().unwrap_or_else(|| format!("#{}", pair.id));
         ui.label(format!("id {id}"));
@@ -165,7 +174,8 @@ fn photos(ui: &mut egui::Ui, images: &ImageCache, pair: &ReviewPair, zoom: &mut 
     let spacing = ui.spacing().item_spacing.x * 2.0;
     let width = ((ui.available_width() - spacing) / 2.0).max(80.0);
     let height = (ui.available_height() - BELOW_PHOTOS).max(120.0);
-    let size_of = |image: &ReviewImage| match images.get(&image.path) {
+    let decoded_side = review_side(ui.ctx());
+    let size_of = |image: &ReviewImage| match images.get(&image.path, decoded_side) {
         Some(Entry::Ready(texture, _)) => Some(texture.size_vec2()),
         _ => None,
     };
@@ -177,7 +187,7 @@ fn photos(ui: &mut egui::Ui, images: &ImageCache, pair: &ReviewPair, zoom: &mut 
         for (side, image) in [("A", &pair.a), ("B", &pair.b)] {
             ui.vertical(|ui| {
                 ready &= photo(ui, images, image, side, Vec2::new(width, height), common, zoom);
-                let dims = match (image.width, image.height, images.get(&image.path)) {
+                let dims = match (image.width, image.height, images.get(&image.path, decoded_side)) {
                     (_, _, Some(&Entry::Ready(_, [w, h]))) | (Some(w), Some(h), _) => format!("{w} × {h} px"),
                     _ => "size unknown".into(),
                 };
@@ -202,7 +212,7 @@ fn photo(
     let (rect, response) = ui.allocate_exact_size(area, Sense::click_and_drag());
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
-    let (ready, label) = match images.get(&image.path) {
+    let (ready, label) = match images.get(&image.path, review_side(ui.ctx())) {
         Some(Entry::Ready(texture, _)) => {
             if response.hovered() {
                 let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));

@@ -5,6 +5,19 @@ use super::command::Nav;
 use super::labeling::{LabelEdit, Labeling, QueueKind};
 use crate::store::{Labeler, PairId};
 
+/// The errors of one slice, handed over by the error browser in its order (most wrong first).
+pub(super) struct SliceErrors {
+    /// The slice as a reader names it: "tag dark", "tags dark + blurry", "camera = phone".
+    pub slice: String,
+    pub pairs: Vec<PairId>,
+}
+
+impl SliceErrors {
+    pub fn title(&self) -> String {
+        format!("Errors of {}", self.slice)
+    }
+}
+
 pub(super) struct Session {
     pub me: Labeler,
     pub queue: QueueKind,
@@ -16,6 +29,8 @@ pub(super) struct Session {
     redo: Vec<LabelEdit>,
     /// Shown in the status line (e.g. "Nothing to undo").
     pub notice: Option<String>,
+    /// The last slice opened from the error browser: the queue [`QueueKind::SliceErrors`].
+    pub slice_errors: Option<SliceErrors>,
 }
 
 impl Session {
@@ -23,7 +38,16 @@ impl Session {
     pub fn new(me: Labeler, labeling: &Labeling) -> Self {
         let order: Vec<PairId> = labeling.data.pairs.iter().map(|p| p.id).collect();
         let cursor = order.iter().position(|&p| labeling.verdict(p, me.id).is_none()).unwrap_or(0);
-        Session { me, queue: QueueKind::All, order, cursor, undo: Vec::new(), redo: Vec::new(), notice: None }
+        Session {
+            me,
+            queue: QueueKind::All,
+            order,
+            cursor,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            notice: None,
+            slice_errors: None,
+        }
     }
 
     pub fn current(&self) -> Option<PairId> {

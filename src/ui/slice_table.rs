@@ -62,7 +62,10 @@ impl SliceColumn {
     fn hint(self) -> &'static str {
         match self {
             SliceColumn::Name => "The slice. Click a name to browse its errors.",
-            SliceColumn::Pairs => "Pairs in the slice with a truth and a score.",
+            SliceColumn::Pairs => {
+                "Pairs in the slice with a truth and a score. A tag's slice: the pairs whose consensus tags \
+                 include it (applied by at least half of the pair's labelers)."
+            }
             SliceColumn::ShareOfData => "The slice's share of all evaluable pairs.",
             SliceColumn::Errors => "Pairs the model gets wrong at this threshold.",
             SliceColumn::ShareOfErrors => "The slice's share of all the model's errors.",

@@ -176,7 +176,7 @@ pub(super) fn show(ui: &mut egui::Ui, data: &AnalysisData, view: &mut AnalysisUi
                             if let Some(p) = review {
                                 for image in [&p.a, &p.b] {
                                     visible_paths.push(image.path.clone());
-                                    thumbnail(ui, r.images.get(&image.path), THUMB);
+                                    thumbnail(ui, r.images.get(&image.path, THUMB_SIDE), THUMB);
                                 }
                             }
                             let name = review
