@@ -6,12 +6,12 @@ mod common;
 
 use std::path::Path;
 
-use common::gui::{H, open, project, settle, settle_analysis, step_until, text_of, text_with, type_into};
+use common::gui::{H, open, project, settle, settle_analysis, start_labeling_as, step_until, text_of, text_with};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pairscope::analysis::Prepared;
-use pairscope::store::{PairId, ReviewData, Role, Store};
+use pairscope::store::{PairId, ReviewData, Store};
 use pairscope::ui::{PairscopeApp, Screen, State};
 
 fn app<'a>(project: &Path) -> H<'a> {
@@ -23,22 +23,12 @@ fn app<'a>(project: &Path) -> H<'a> {
     harness
 }
 
-/// Starts reviewing as an adjudicator (made one in the project file first): adjudicators may
-/// see the analysis screens and switch blind mode both ways. Blind mode starts off for them.
-fn start_as_adjudicator(harness: &mut H<'_>, project: &Path, name: &str) {
-    Store::open(project)
-        .unwrap()
-        .write(|tx| {
-            let (labeler, _) = tx.labeler_or_create(name)?;
-            tx.set_labeler_role(labeler.id, Role::Adjudicator)
-        })
-        .unwrap();
+/// Starts reviewing as a new adjudicator: adjudicators may see the analysis screens and switch
+/// blind mode both ways. Blind mode starts off for them.
+fn start_as_adjudicator(harness: &mut H<'_>, name: &str) {
     step_until(harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
-    type_into(harness, "New labeler:", name);
-    harness.get_by_label("Start labeling").click();
-    step_until(harness, "the labeler", |h| h.state().labeler() == Some(name));
+    start_labeling_as(harness, name, "Adjudicator");
     settle(harness);
-    assert!(!harness.state().state.blind, "adjudicators start with blind mode off");
 }
 
 fn set_blind(harness: &mut H<'_>, on: bool) {
@@ -110,7 +100,7 @@ fn each_tag_count_says_whose_tags_it_counts() {
     let dark = data.tags.iter().find(|t| t.name == "dark").expect("the demo has a dark tag").clone();
     let any_labeler = data.pair_tags.values().filter(|applied| applied.iter().any(|&(_, tag)| tag == dark.id)).count();
     let mut harness = app(&project);
-    start_as_adjudicator(&mut harness, &project, "ada");
+    start_as_adjudicator(&mut harness, "ada");
 
     // Review's sidebar, blind mode off: any labeler's tags.
     harness.get_by_label("By tag (any labeler)");
@@ -154,7 +144,7 @@ fn the_disagreements_count_says_blind_mode_counts_only_pairs_i_judged() {
     let dir = tempfile::tempdir().unwrap();
     let project = project(dir.path());
     let mut harness = app(&project);
-    start_as_adjudicator(&mut harness, &project, "ada");
+    start_as_adjudicator(&mut harness, "ada");
     let all = disagreements(&review_data(&project), None);
     assert!(all > 0, "the simulated labelers disagree somewhere");
     harness.get_by_label(&format!("Disagreements ({all})"));
@@ -215,7 +205,7 @@ fn an_error_opens_in_a_queue_of_its_slice_and_next_is_the_next_error() {
     let dir = tempfile::tempdir().unwrap();
     let project = project(dir.path());
     let mut harness = app(&project);
-    start_as_adjudicator(&mut harness, &project, "ada");
+    start_as_adjudicator(&mut harness, "ada");
     // Left open on the review screen, the overview must not hide the pair opened later.
     harness.get_by_label("Overview").click();
     harness.run_steps(2);
