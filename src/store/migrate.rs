@@ -20,6 +20,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "0004_rejected_suggestions",
         sql: include_str!("../../migrations/0004_rejected_suggestions.sql"),
     },
+    Migration { name: "0005_blind_review", sql: include_str!("../../migrations/0005_blind_review.sql") },
 ];
 
 /// The schema version this build writes.
@@ -67,7 +68,7 @@ pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::{Role, Store};
 
     #[test]
     fn every_migration_file_is_listed_in_order() {
@@ -120,6 +121,55 @@ mod tests {
         assert!(err.to_string().contains("newer pairscope"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), before, "refused file must not be modified");
         drop(dir);
+    }
+
+    #[test]
+    fn blind_review_migration_keeps_every_label_and_labeler_and_allows_engineers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.pairscope");
+        let before = MIGRATIONS.iter().position(|m| m.name == "0005_blind_review").unwrap();
+        // A project as the previous schema left it, with labels that reference their labelers.
+        let mut conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let tx = conn.transaction().unwrap();
+        for m in &MIGRATIONS[..before] {
+            tx.execute_batch(m.sql).unwrap();
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+        tx.pragma_update(None, "user_version", before as i64).unwrap();
+        tx.execute_batch(
+            "INSERT INTO image_roots (id, path) VALUES (1, '/data');
+             INSERT INTO images (id, root_id, path, sha256, bytes, added_at) VALUES
+                 (1, 1, 'a.jpg', 'a', 1, 't'), (2, 1, 'b.jpg', 'b', 1, 't');
+             INSERT INTO pairs (id, image_a, image_b, source, added_at) VALUES (1, 1, 2, 'test', 't');
+             INSERT INTO labelers (id, name, role, created_at) VALUES (7, 'ana', 'adjudicator', 't'), (9, 'ben', 'labeler', 't');
+             INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at) VALUES (1, 7, 'same', 't1');
+             INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at) VALUES (1, 9, 1, 't2');
+             INSERT INTO label_events (at, labeler_id, pair_id, kind, origin) VALUES ('t1', 7, 1, 'verdict', 'gui');",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        drop(conn);
+
+        let mut store = Store::open(&path).unwrap();
+        let labelers = store.read(|tx| tx.labelers()).unwrap();
+        let names: Vec<(i64, &str, Role)> = labelers.iter().map(|l| (l.id.0, l.name.as_str(), l.role)).collect();
+        assert_eq!(names, [(7, "ana", Role::Adjudicator), (9, "ben", Role::Labeler)]);
+        let fk_problems: i64 =
+            store.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk_problems, 0);
+        assert!(store.read(|tx| tx.not_blind_labels()).unwrap().is_empty(), "labels from before count as blind");
+        // Blind mode used to show the answer right after the verdict.
+        let reveals = store.read(|tx| tx.reveals()).unwrap();
+        assert_eq!(reveals.len(), 1);
+        assert_eq!(
+            reveals[&(crate::store::PairId(1), crate::store::LabelerId(7))].how,
+            crate::store::RevealHow::Verdict
+        );
+        assert_eq!(store.read(|tx| tx.label_events(crate::store::PairId(1))).unwrap()[0].blind, None);
+        store.conn.execute("UPDATE labelers SET role = 'engineer' WHERE id = 9", []).unwrap();
+        assert!(store.conn.execute("UPDATE labelers SET role = 'boss' WHERE id = 9", []).is_err());
+        store.integrity_check().unwrap();
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! action causes goes through [`Store::write`], which runs it in one transaction, so a crash
 //! loses at most the action in flight.
 
+mod blind;
 mod curation;
 mod embeddings;
 mod error;
@@ -30,6 +31,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use blind::{NotBlindLabel, Reveal, RevealHow};
 pub use curation::{AdjudicationRow, ExportRecord, ModelRecord, NewExport, SplitRunRecord, TagRow, VerdictRow};
 pub use embeddings::{CachedEmbedding, ImageToEmbed};
 pub use error::StoreError;

@@ -48,7 +48,8 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
                 commands.push(Command::SwitchLabeler);
             }
             ui.checkbox(&mut app.state.blind, "Blind mode").on_hover_text(
-                "Hide the truth, the model score and other labelers' work on a pair until you have given your verdict.",
+                "Hide the truth, the model score, other labelers' work and the file names of a pair until you leave \
+                 it after your verdict (or press R). Labels given with the answer in view count as not blind.",
             );
             if ui.toggle_value(&mut app.ui.show_overview, "Overview").clicked() && app.ui.show_overview {
                 // The counts were read when the project opened; labeling changed them.
