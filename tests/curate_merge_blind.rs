@@ -1,0 +1,55 @@
+//! Merging labels brings their blind marks along: a label given on the other copy with the
+//! answer in view stays "not blind" here, in the labels, in the copied audit events, and with
+//! the reveal that made it so.
+
+mod common;
+
+use common::datasets;
+use pairscope::curate;
+use pairscope::domain::Truth;
+use pairscope::import::FolderOptions;
+use pairscope::store::{NotBlindLabel, Origin, RevealHow, Store, StoreError};
+
+#[test]
+fn merged_labels_keep_their_blind_marks_and_reveals() {
+    let dir = tempfile::tempdir().unwrap();
+    let main_path = dir.path().join("main.pairscope");
+    let mut store = Store::create(&main_path).unwrap();
+    let folders = FolderOptions { different: None, seed: 1 };
+    pairscope::import::import_folders(&mut store, &datasets().join("sitcom"), &folders).unwrap();
+    store.write(|tx| tx.labeler_or_create("ana").map(|_| ())).unwrap();
+    drop(store);
+    let laptop_path = dir.path().join("laptop.pairscope");
+    std::fs::copy(&main_path, &laptop_path).unwrap();
+
+    // On the laptop, ana labels three pairs: the first blind, the second after pressing R.
+    let mut laptop = Store::open(&laptop_path).unwrap();
+    let (pairs, ana) = laptop
+        .write(|tx| {
+            let ana = tx.find_labeler("ana")?.unwrap().id;
+            let dark = tx.find_tag("dark")?.unwrap().id;
+            let pairs: Vec<_> = tx.pairs()?.into_iter().take(3).map(|p| p.id).collect();
+            tx.set_verdict_marked(pairs[0], ana, Some(Truth::Same), true, Origin::Gui)?;
+            tx.set_pair_tag_marked(pairs[0], ana, dark, true, true, Origin::Gui)?;
+            tx.reveal(pairs[1], ana, RevealHow::Key, Origin::Gui)?;
+            tx.set_verdict_marked(pairs[1], ana, Some(Truth::Different), false, Origin::Gui)?;
+            tx.set_pair_tag_marked(pairs[1], ana, dark, true, false, Origin::Gui)?;
+            Ok::<_, StoreError>((pairs, ana))
+        })
+        .unwrap();
+    drop(laptop);
+
+    let mut main = Store::open(&main_path).unwrap();
+    let report = curate::merge_labels(&mut main, &laptop_path).unwrap();
+    assert_eq!(report.verdicts_changed, 2, "{report:#?}");
+    let label = |pair, tag: Option<&str>| NotBlindLabel { pair, labeler: ana, tag: tag.map(str::to_owned) };
+    assert_eq!(main.read(|tx| tx.not_blind_labels()).unwrap(), [label(pairs[1], None), label(pairs[1], Some("dark"))]);
+    let marks = |main: &mut Store, pair| -> Vec<(String, Option<bool>)> {
+        main.read(|tx| tx.label_events(pair)).unwrap().into_iter().map(|e| (e.kind, e.blind)).collect()
+    };
+    assert_eq!(marks(&mut main, pairs[0]), [("verdict".into(), Some(true)), ("tag".into(), Some(true))]);
+    assert_eq!(marks(&mut main, pairs[1]), [("verdict".into(), Some(false)), ("tag".into(), Some(false))]);
+    let reveals = main.read(|tx| tx.reveals()).unwrap();
+    assert_eq!(reveals[&(pairs[1], ana)].how, RevealHow::Key, "ana saw the answer on that pair");
+    assert!(!reveals.contains_key(&(pairs[0], ana)));
+}
