@@ -252,3 +252,39 @@ fn the_agreement_screen_counts_labels_that_are_not_blind_and_can_leave_them_out(
     harness.get_by_label("Fleiss' κ (2 pairs)");
     harness.get_by_label("The labelers agree on every pair.");
 }
+
+#[test]
+fn an_adjudicator_in_blind_mode_sees_the_labels_side_by_side_only_after_the_reveal() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let mut store = Store::open(&project).unwrap();
+    store
+        .write(|tx| {
+            let (bob, carol) = (tx.labeler_or_create("bob")?.0.id, tx.labeler_or_create("carol")?.0.id);
+            for p in tx.pairs()? {
+                tx.set_verdict(p.id, bob, Some(Truth::Same), Origin::Cli)?;
+                tx.set_verdict(p.id, carol, Some(Truth::Different), Origin::Cli)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    drop(store);
+
+    let mut harness = app(&project);
+    start_labeling(&mut harness, "judge", true);
+    harness.get_by_label("Adjudication");
+    let seen = current(&harness);
+    // Blind mode on: the pair already seen stays revealed; the next one waits for R.
+    harness.get_by_label("Blind mode").click();
+    harness.step();
+    settle(&mut harness);
+    assert_eq!(current(&harness), seen, "blind mode on keeps the pair on screen");
+    harness.get_by_label("Adjudication");
+    press(&mut harness, Key::ArrowRight);
+    settle(&mut harness);
+    assert!(harness.query_by_label("Adjudication").is_none(), "everyone's labels are the answer");
+    assert!(harness.query_by_label_contains("bob").is_none());
+    press(&mut harness, Key::R);
+    settle(&mut harness);
+    harness.get_by_label("Adjudication");
+}
