@@ -6,6 +6,7 @@
 //! saved (`reveals` and the audit log); a label given after it is saved as not blind.
 
 use super::app::{Loaded, PairscopeApp, lock};
+use super::screens::Screen;
 use crate::store::{LabelerId, Origin, PairId, RevealHow};
 
 impl PairscopeApp {
@@ -48,10 +49,14 @@ impl PairscopeApp {
     /// order, on the same pair), and with blind mode off the pair on screen counts as seen.
     pub(super) fn follow_blind_mode(&mut self) {
         let blind = self.state.blind;
+        let reviewing = self.ui.screen == Screen::Review && !self.ui.show_overview;
         let Some(project) = &mut self.project else { return };
         let Some(session) = &mut project.session else { return };
         session.reorder(&project.labeling, blind);
-        if !blind && let Some(pair) = session.current() {
+        if !blind
+            && reviewing
+            && let Some(pair) = session.current()
+        {
             self.reveal(pair, RevealHow::BlindOff);
         }
     }
