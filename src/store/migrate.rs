@@ -123,13 +123,11 @@ mod tests {
         drop(dir);
     }
 
-    #[test]
-    fn blind_review_migration_keeps_every_label_and_labeler_and_allows_engineers() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.pairscope");
+    /// A project as the schema before blind review left it, with labels that reference their
+    /// labelers.
+    fn project_before_blind_review(path: &Path) {
         let before = MIGRATIONS.iter().position(|m| m.name == "0005_blind_review").unwrap();
-        // A project as the previous schema left it, with labels that reference their labelers.
-        let mut conn = Connection::open(&path).unwrap();
+        let mut conn = Connection::open(path).unwrap();
         conn.pragma_update(None, "foreign_keys", "ON").unwrap();
         let tx = conn.transaction().unwrap();
         for m in &MIGRATIONS[..before] {
@@ -149,8 +147,26 @@ mod tests {
         )
         .unwrap();
         tx.commit().unwrap();
-        drop(conn);
+    }
 
+    #[test]
+    fn a_project_from_before_blind_review_reads_unmigrated_for_a_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.pairscope");
+        project_before_blind_review(&path);
+        let mut store = Store::open_read_only(&path).unwrap();
+        let events = store.read(|tx| tx.label_events_of(&["verdict"])).unwrap();
+        assert_eq!((events.len(), events[0].blind), (1, None));
+        assert!(store.read(|tx| tx.reveals()).unwrap().is_empty());
+        assert!(store.read(|tx| tx.not_blind_labels()).unwrap().is_empty());
+        assert_eq!(store.read(|tx| tx.snapshot(None)).unwrap().not_blind_count(), 0);
+    }
+
+    #[test]
+    fn blind_review_migration_keeps_every_label_and_labeler_and_allows_engineers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.pairscope");
+        project_before_blind_review(&path);
         let mut store = Store::open(&path).unwrap();
         let labelers = store.read(|tx| tx.labelers()).unwrap();
         let names: Vec<(i64, &str, Role)> = labelers.iter().map(|l| (l.id.0, l.name.as_str(), l.role)).collect();
