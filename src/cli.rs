@@ -88,12 +88,14 @@ pub enum Command {
         #[command(flatten)]
         common: ImportArgs,
     },
-    /// Import labels made elsewhere: pair_id,labeler,verdict,tags.
+    /// Import labels made elsewhere: pair_id,labeler,verdict,tags[,blind].
     #[command(long_about = "Import labels made elsewhere (another tool, or a labeler on another machine).\n\n\
         Columns: pair_id, labeler, verdict (same/different or empty), tags (';'-separated \
-        names; new tags and labelers are created). Every change is written to the audit \
-        log. A verdict that contradicts what the labeler already said is reported, never \
-        overwritten.")]
+        names; new tags and labelers are created), and optionally blind: true/false, 1/0 or \
+        yes/no, whether the labeler gave the row's labels without seeing the truth or other \
+        labelers' work (empty or no column: true; a label that is not blind can be left out \
+        of the agreement numbers). Every change is written to the audit log. A verdict that \
+        contradicts what the labeler already said is reported, never overwritten.")]
     ImportLabels {
         project: PathBuf,
         #[arg(long)]

@@ -146,7 +146,7 @@ fn re_export_is_byte_identical_manifest_hashes_verify_and_lineage_is_recorded() 
     let labels_csv = String::from_utf8(t1["labels.csv"].clone()).unwrap();
     assert_eq!(labels_csv.lines().count() - 1, first.labels);
     assert_eq!(first.labels, 3 * expected, "three labelers on every selected pair");
-    assert!(labels_csv.contains("\namy/amy1.png|amy/amy3.png,ana,same,borderline\n"), "{labels_csv}");
+    assert!(labels_csv.contains("\namy/amy1.png|amy/amy3.png,ana,same,borderline,true\n"), "{labels_csv}");
     // Sitcom images are PNG, which LFW's pairs.txt cannot name: every pair is listed as left out.
     assert_eq!(first.lfw_left_out, expected);
     assert_eq!(manifest["lfw_pairs_txt_left_out"].as_array().unwrap().len(), expected);

@@ -418,20 +418,23 @@ fn write_export(
     }
     files.push(write_new(dir, "pairs.csv", &csv_bytes(&rows)?)?);
 
-    let mut label_rows = vec![vec!["pair_id".to_string(), "labeler".into(), "verdict".into(), "tags".into()]];
+    // `blind` as `import-labels` reads it: false when any of the row's labels was given with
+    // the answer in view.
+    let header = ["pair_id", "labeler", "verdict", "tags", "blind"];
+    let mut label_rows = vec![header.map(str::to_owned).to_vec()];
     for p in pairs {
-        let mut by_name: Vec<(String, String, String)> = p
+        let mut by_name: Vec<(String, String, String, String)> = p
             .labelers()
             .into_iter()
             .map(|l| {
                 let name = snapshot.labelers.get(&l).map_or_else(|| format!("#{l}"), |x| x.name.clone());
                 let verdict = truth_cell(p.verdicts.iter().find(|(x, _)| *x == l).map(|(_, v)| *v));
                 let tags: Vec<&str> = p.tags_by.iter().filter(|(x, _)| *x == l).map(|(_, t)| t.as_str()).collect();
-                (name, verdict, tags.join(";"))
+                (name, verdict, tags.join(";"), (!p.not_blind.contains(&l)).to_string())
             })
             .collect();
         by_name.sort();
-        label_rows.extend(by_name.into_iter().map(|(n, v, t)| vec![p.name(), n, v, t]));
+        label_rows.extend(by_name.into_iter().map(|(n, v, t, b)| vec![p.name(), n, v, t, b]));
     }
     let labels = label_rows.len() - 1;
     files.push(write_new(dir, "labels.csv", &csv_bytes(&label_rows)?)?);

@@ -21,6 +21,8 @@ pub struct CuratedPair {
     pub verdicts: Vec<(LabelerId, Truth)>,
     /// Tag applications (labeler, tag name), by labeler then tag.
     pub tags_by: Vec<(LabelerId, String)>,
+    /// Labelers who gave a label on the pair with the answer in view (not blind), in id order.
+    pub not_blind: Vec<LabelerId>,
     /// Tags applied by at least half of the labelers who labeled the pair, or the
     /// adjudicator's tags when the pair was adjudicated.
     pub consensus_tags: Vec<String>,
@@ -86,6 +88,13 @@ impl Snapshot {
         for t in tx.all_pair_tags()? {
             tags_by.entry(t.pair).or_default().push((t.labeler, t.tag));
         }
+        let mut not_blind: HashMap<PairId, Vec<LabelerId>> = HashMap::new();
+        for label in tx.not_blind_labels()? {
+            let labelers = not_blind.entry(label.pair).or_default();
+            if !labelers.contains(&label.labeler) {
+                labelers.push(label.labeler);
+            }
+        }
         let mut adjudications: HashMap<PairId, (Option<Truth>, Vec<String>)> =
             tx.all_adjudications()?.into_iter().map(|a| (a.pair, (a.verdict, a.tags))).collect();
         let pairs = tx
@@ -103,6 +112,7 @@ impl Snapshot {
                     metadata: p.metadata,
                     verdicts: verdicts.remove(&p.id).unwrap_or_default(),
                     tags_by: tags_by.remove(&p.id).unwrap_or_default(),
+                    not_blind: not_blind.remove(&p.id).unwrap_or_default(),
                     consensus_tags: Vec::new(),
                     adjudicated_verdict: None,
                     adjudicated: false,

@@ -1,5 +1,6 @@
-//! Labels CSV: `pair_id,labeler,verdict,tags` (tags `;`-separated; new labelers and tags are
-//! created). Every change is recorded in the audit log like a change made in the GUI. A label
+//! Labels CSV: `pair_id,labeler,verdict,tags[,blind]` (tags `;`-separated; new labelers and
+//! tags are created). `blind` (true/false, 1/0, yes/no; empty or no column: true) says whether
+//! the labeler gave the row's labels without seeing the truth or others' labels. Every change is recorded in the audit log like a change made in the GUI. A label
 //! that contradicts what the labeler already said is a conflict, never an overwrite; tags are
 //! only ever added.
 
@@ -17,12 +18,25 @@ struct LabelRow {
     labeler: String,
     verdict: Option<Truth>,
     tags: Vec<String>,
+    /// Given without the answer in view.
+    blind: bool,
+}
+
+/// The `blind` column's value; empty means blind, as labels made elsewhere count unless their
+/// file says otherwise.
+fn parse_blind(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        other => Err(format!("blind {other:?} is not true/false, 1/0 or yes/no")),
+    }
 }
 
 pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Result<ImportReport, ImportError> {
     let (table, mut problems) = read_csv(csv_file, &["pair_id", "labeler"])?;
     let (col_pair, col_labeler) = (table.column("pair_id"), table.column("labeler"));
     let (col_verdict, col_tags) = (table.column("verdict"), table.column("tags"));
+    let col_blind = table.column("blind");
     if col_verdict.is_none() && col_tags.is_none() {
         return Err(ImportError::file(csv_file, "line 1: needs a verdict column, a tags column, or both"));
     }
@@ -52,7 +66,8 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
             if verdict.is_none() && tags.is_empty() {
                 return Err("neither a verdict nor a tag".into());
             }
-            Ok(LabelRow { line: row.line, pair_id, labeler, verdict, tags })
+            let blind = parse_blind(row.get(col_blind))?;
+            Ok(LabelRow { line: row.line, pair_id, labeler, verdict, tags, blind })
         })();
         match parsed {
             Ok(parsed) => {
@@ -111,7 +126,8 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                 }
                 let mut changed = false;
                 if row.verdict.is_some() {
-                    changed |= tx.set_verdict(pair.id, labeler, row.verdict, origin)? == LabelChange::Changed;
+                    changed |= tx.set_verdict_marked(pair.id, labeler, row.verdict, row.blind, origin)?
+                        == LabelChange::Changed;
                 }
                 for name in &row.tags {
                     let key = name.to_lowercase();
@@ -122,7 +138,8 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                         }
                         tags.insert(key.clone(), tag.id);
                     }
-                    changed |= tx.set_pair_tag(pair.id, labeler, tags[&key], true, origin)? == LabelChange::Changed;
+                    changed |= tx.set_pair_tag_marked(pair.id, labeler, tags[&key], true, row.blind, origin)?
+                        == LabelChange::Changed;
                 }
                 if changed {
                     report.added += 1;

@@ -49,6 +49,8 @@ pub(super) struct NewEvent<'a> {
     pub after: Option<String>,
     pub origin: &'a str,
     pub reason: Option<&'a str>,
+    /// On verdict and tag events: whether the label was given blind (see `blind.rs`).
+    pub blind: Option<bool>,
 }
 
 impl Tx<'_> {
@@ -63,7 +65,8 @@ impl Tx<'_> {
             .optional()?)
     }
 
-    /// Sets (or with None clears) a labeler's verdict on a pair, logging the change.
+    /// Sets (or with None clears) a labeler's verdict on a pair, logging the change. The label
+    /// counts as blind; see [`Tx::set_verdict_marked`].
     pub fn set_verdict(
         &self,
         pair: PairId,
@@ -71,19 +74,32 @@ impl Tx<'_> {
         verdict: Option<Truth>,
         origin: Origin,
     ) -> Result<LabelChange> {
+        self.set_verdict_marked(pair, labeler, verdict, true, origin)
+    }
+
+    /// [`Tx::set_verdict`], saying whether the labeler gave it blind: false when the truth or
+    /// others' labels on the pair were visible to them (or blind mode was off).
+    pub fn set_verdict_marked(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        verdict: Option<Truth>,
+        blind: bool,
+        origin: Origin,
+    ) -> Result<LabelChange> {
         let before = self.verdict(pair, labeler)?;
         if before == verdict {
             return Ok(LabelChange::Unchanged);
         }
-        self.put_verdict_with_copied_history(pair, labeler, verdict)?;
-        self.log_event(
-            Some(labeler),
-            Some(pair),
+        self.put_verdict_with_copied_history(pair, labeler, verdict, blind)?;
+        self.log_label_event(
+            labeler,
+            pair,
             "verdict",
             json!(before.map(Truth::as_str)),
             json!(verdict.map(Truth::as_str)),
+            blind,
             origin,
-            None,
         )?;
         Ok(LabelChange::Changed)
     }
@@ -97,13 +113,27 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Applies or removes one labeler's tag on a pair, logging the change.
+    /// Applies or removes one labeler's tag on a pair, logging the change. The label counts as
+    /// blind; see [`Tx::set_pair_tag_marked`].
     pub fn set_pair_tag(
         &self,
         pair: PairId,
         labeler: LabelerId,
         tag: TagId,
         applied: bool,
+        origin: Origin,
+    ) -> Result<LabelChange> {
+        self.set_pair_tag_marked(pair, labeler, tag, applied, true, origin)
+    }
+
+    /// [`Tx::set_pair_tag`], saying whether the labeler tagged blind.
+    pub fn set_pair_tag_marked(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        tag: TagId,
+        applied: bool,
+        blind: bool,
         origin: Origin,
     ) -> Result<LabelChange> {
         let was: bool = self.conn().query_row(
@@ -114,16 +144,16 @@ impl Tx<'_> {
         if was == applied {
             return Ok(LabelChange::Unchanged);
         }
-        self.put_pair_tag_with_copied_history(pair, labeler, tag, applied)?;
+        self.put_pair_tag_with_copied_history(pair, labeler, tag, applied, blind)?;
         let name: String = self.conn().query_row("SELECT name FROM tags WHERE id = ?1", [tag], |r| r.get(0))?;
-        self.log_event(
-            Some(labeler),
-            Some(pair),
+        self.log_label_event(
+            labeler,
+            pair,
             "tag",
             json!({ "tag_id": tag, "tag": name, "applied": was }),
             json!({ "tag_id": tag, "tag": name, "applied": applied }),
+            blind,
             origin,
-            None,
         )?;
         Ok(LabelChange::Changed)
     }
@@ -149,8 +179,35 @@ impl Tx<'_> {
             after: as_text(after),
             origin: &origin.label(),
             reason,
+            blind: None,
         };
         self.insert_event(&event)
+    }
+
+    /// A verdict or tag event, with whether the label was given blind.
+    #[allow(clippy::too_many_arguments)]
+    fn log_label_event(
+        &self,
+        labeler: LabelerId,
+        pair: PairId,
+        kind: &str,
+        before: serde_json::Value,
+        after: serde_json::Value,
+        blind: bool,
+        origin: Origin,
+    ) -> Result<()> {
+        let as_text = |v: serde_json::Value| (!v.is_null()).then(|| v.to_string());
+        self.insert_event(&NewEvent {
+            at: None,
+            labeler: Some(labeler),
+            pair: Some(pair),
+            kind,
+            before: as_text(before),
+            after: as_text(after),
+            origin: &origin.label(),
+            reason: None,
+            blind: Some(blind),
+        })
     }
 
     /// The one INSERT into the audit log: events made now, and events copied from another
@@ -158,10 +215,12 @@ impl Tx<'_> {
     pub(super) fn insert_event(&self, e: &NewEvent) -> Result<()> {
         self.conn()
             .prepare_cached(&format!(
-                "INSERT INTO label_events (at, labeler_id, pair_id, kind, before, after, origin, reason)
-                 VALUES (coalesce(?1, {NOW}), ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                "INSERT INTO label_events (at, labeler_id, pair_id, kind, before, after, origin, reason, blind)
+                 VALUES (coalesce(?1, {NOW}), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
             ))?
-            .execute(rusqlite::params![e.at, e.labeler, e.pair, e.kind, e.before, e.after, e.origin, e.reason])?;
+            .execute(rusqlite::params![
+                e.at, e.labeler, e.pair, e.kind, e.before, e.after, e.origin, e.reason, e.blind
+            ])?;
         Ok(())
     }
 

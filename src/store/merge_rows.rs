@@ -20,10 +20,24 @@ pub struct EventRow {
     pub after: Option<String>,
     pub origin: String,
     pub reason: Option<String>,
+    /// On verdict and tag events: whether the label was given blind (None: not a label, or
+    /// logged before pairscope recorded it).
+    pub blind: Option<bool>,
 }
 
 /// The columns `event_from_row` reads, in its order.
-pub(super) const EVENT_COLUMNS: &str = "id, at, labeler_id, pair_id, kind, before, after, origin, reason";
+pub(super) const EVENT_COLUMNS: &str = "id, at, labeler_id, pair_id, kind, before, after, origin, reason, blind";
+
+/// [`EVENT_COLUMNS`] of a project older than the `blind` column (read, never migrated, by a
+/// merge).
+const EVENT_COLUMNS_BEFORE_BLIND: &str = "id, at, labeler_id, pair_id, kind, before, after, origin, reason, NULL";
+
+impl Tx<'_> {
+    /// The audit-log columns `event_from_row` reads, as this project's schema has them.
+    pub(super) fn event_columns(&self) -> Result<&'static str> {
+        Ok(if self.has_blind_marks()? { EVENT_COLUMNS } else { EVENT_COLUMNS_BEFORE_BLIND })
+    }
+}
 
 /// One audit-log row, selected with [`EVENT_COLUMNS`].
 pub(super) fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<EventRow> {
@@ -37,6 +51,7 @@ pub(super) fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<EventRow> {
         after: r.get(6)?,
         origin: r.get(7)?,
         reason: r.get(8)?,
+        blind: r.get(9)?,
     })
 }
 
@@ -72,8 +87,9 @@ impl Store {
 impl Tx<'_> {
     /// Every event of these kinds, oldest first.
     pub fn label_events_of(&self, kinds: &[&str]) -> Result<Vec<EventRow>> {
+        let columns = self.event_columns()?;
         let mut stmt = self.conn().prepare(&format!(
-            "SELECT {EVENT_COLUMNS} FROM label_events WHERE kind IN (SELECT value FROM json_each(?1)) ORDER BY id"
+            "SELECT {columns} FROM label_events WHERE kind IN (SELECT value FROM json_each(?1)) ORDER BY id"
         ))?;
         let kinds = serde_json::to_string(kinds).expect("strings serialise");
         let rows = stmt.query_map([kinds], event_from_row)?;
@@ -92,26 +108,29 @@ impl Tx<'_> {
             after: event.after.clone(),
             origin: &event.origin,
             reason: event.reason.as_deref(),
+            blind: event.blind,
         })
     }
 
     /// Sets a verdict WITHOUT logging it. Outside this module only for a merge that appends the
     /// other project's events for the change (see `curate::merge`); `set_verdict` logs, then
-    /// writes through here.
+    /// writes through here. `blind`: whether the labeler gave it blind.
     pub fn put_verdict_with_copied_history(
         &self,
         pair: PairId,
         labeler: LabelerId,
         verdict: Option<Truth>,
+        blind: bool,
     ) -> Result<()> {
         match verdict {
             Some(v) => self.conn().execute(
                 &format!(
-                    "INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at) VALUES (?1, ?2, ?3, {NOW})
+                    "INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at, blind)
+                     VALUES (?1, ?2, ?3, {NOW}, ?4)
                      ON CONFLICT (pair_id, labeler_id) DO UPDATE SET verdict = excluded.verdict,
-                     updated_at = excluded.updated_at"
+                     updated_at = excluded.updated_at, blind = excluded.blind"
                 ),
-                rusqlite::params![pair, labeler, v],
+                rusqlite::params![pair, labeler, v, blind],
             )?,
             None => self.conn().execute(
                 "DELETE FROM verdicts WHERE pair_id = ?1 AND labeler_id = ?2",
@@ -122,21 +141,24 @@ impl Tx<'_> {
     }
 
     /// Applies or removes a tag WITHOUT logging it: for a merge that appends the other
-    /// project's events for the change, and for `set_pair_tag`, which logs.
+    /// project's events for the change, and for `set_pair_tag`, which logs. `blind`: whether
+    /// the labeler applied it blind.
     pub fn put_pair_tag_with_copied_history(
         &self,
         pair: PairId,
         labeler: LabelerId,
         tag: TagId,
         applied: bool,
+        blind: bool,
     ) -> Result<()> {
         if applied {
             self.conn().execute(
                 &format!(
-                    "INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at) VALUES (?1, ?2, ?3, {NOW})
+                    "INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at, blind)
+                     VALUES (?1, ?2, ?3, {NOW}, ?4)
                      ON CONFLICT DO NOTHING"
                 ),
-                rusqlite::params![pair, labeler, tag],
+                rusqlite::params![pair, labeler, tag, blind],
             )?;
         } else {
             self.conn().execute(

@@ -20,7 +20,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "0004_rejected_suggestions",
         sql: include_str!("../../migrations/0004_rejected_suggestions.sql"),
     },
-    Migration { name: "0006_engineer_role", sql: include_str!("../../migrations/0006_engineer_role.sql") },
+    Migration { name: "0005_blind_review", sql: include_str!("../../migrations/0005_blind_review.sql") },
 ];
 
 /// The schema version this build writes.
@@ -49,29 +49,15 @@ pub(super) fn check(conn: &Connection, path: &Path) -> Result<()> {
 }
 
 /// Applies the pending migrations, each in its own transaction together with its version bump.
-///
-/// Runs before foreign keys are switched on: a migration that rebuilds a table others refer to
-/// (SQLite's way to change a constraint) must not cascade or fail half way. Each migration is
-/// checked with `foreign_key_check` instead, and rolled back if it left a dangling reference.
 pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
     let at = |e| StoreError::at(path, e);
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(at)?;
-    if current as usize >= MIGRATIONS.len() {
-        return Ok(());
-    }
-    conn.pragma_update(None, "foreign_keys", "OFF").map_err(at)?;
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
-        let failed = |e: &dyn std::fmt::Display| {
-            StoreError::Invalid(format!("{}: migration {} failed: {e}", path.display(), migration.name))
-        };
         let tx = conn.transaction().map_err(at)?;
-        tx.execute_batch(migration.sql).map_err(|e| failed(&e))?;
-        let dangling: i64 =
-            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).map_err(at)?;
-        if dangling > 0 {
-            return Err(failed(&format!("{dangling} rows would refer to rows that do not exist")));
-        }
+        tx.execute_batch(migration.sql).map_err(|e| {
+            StoreError::Invalid(format!("{}: migration {} failed: {e}", path.display(), migration.name))
+        })?;
         tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(at)?;
         tx.pragma_update(None, "user_version", version).map_err(at)?;
         tx.commit().map_err(at)?;
@@ -82,7 +68,7 @@ pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::{Role, Store};
 
     #[test]
     fn every_migration_file_is_listed_in_order() {
@@ -122,41 +108,6 @@ mod tests {
     }
 
     #[test]
-    fn a_project_from_before_the_engineer_role_keeps_its_labelers_and_their_labels() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.pairscope");
-        // The file as pairscope wrote it before 0006: the first three migrations, with labels.
-        let conn = Connection::open(&path).unwrap();
-        for migration in &MIGRATIONS[..3] {
-            conn.execute_batch(migration.sql).unwrap();
-        }
-        conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
-        conn.pragma_update(None, "user_version", 3).unwrap();
-        conn.execute_batch(
-            "INSERT INTO labelers (id, name, role, created_at) VALUES (7, 'ana', 'adjudicator', 'then');
-             INSERT INTO image_roots (id, path) VALUES (1, '/d');
-             INSERT INTO images (id, root_id, path, sha256, bytes, added_at) VALUES (1, 1, 'a', 'x', 1, 'then'), (2, 1, 'b', 'y', 1, 'then');
-             INSERT INTO pairs (id, image_a, image_b, source, added_at) VALUES (1, 1, 2, 't', 'then');
-             INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at) VALUES (1, 7, 'same', 'then');",
-        )
-        .unwrap();
-        drop(conn);
-
-        let mut store = Store::open(&path).unwrap();
-        let ana = store.read(|tx| tx.find_labeler("ana")).unwrap().unwrap();
-        assert_eq!((ana.id.0, ana.role), (7, crate::store::Role::Adjudicator));
-        assert_eq!(
-            store.read(|tx| tx.verdict(crate::store::PairId(1), ana.id)).unwrap(),
-            Some(crate::domain::Truth::Same)
-        );
-        store.write(|tx| tx.set_labeler_role(ana.id, crate::store::Role::Engineer, crate::store::Origin::Cli)).unwrap();
-        let fk: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
-        assert_eq!(fk, 1, "foreign keys are back on after migrating");
-        // The rebuilt table is the one the labels refer to: a labeler with labels cannot go.
-        assert!(store.conn.execute("DELETE FROM labelers WHERE id = 7", []).is_err());
-    }
-
-    #[test]
     fn newer_schema_is_refused_and_file_left_untouched() {
         let (dir, store) = crate::store::test_util::temp_store();
         let path = store.path().to_owned();
@@ -170,6 +121,71 @@ mod tests {
         assert!(err.to_string().contains("newer pairscope"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), before, "refused file must not be modified");
         drop(dir);
+    }
+
+    /// A project as the schema before blind review left it, with labels that reference their
+    /// labelers.
+    fn project_before_blind_review(path: &Path) {
+        let before = MIGRATIONS.iter().position(|m| m.name == "0005_blind_review").unwrap();
+        let mut conn = Connection::open(path).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let tx = conn.transaction().unwrap();
+        for m in &MIGRATIONS[..before] {
+            tx.execute_batch(m.sql).unwrap();
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+        tx.pragma_update(None, "user_version", before as i64).unwrap();
+        tx.execute_batch(
+            "INSERT INTO image_roots (id, path) VALUES (1, '/data');
+             INSERT INTO images (id, root_id, path, sha256, bytes, added_at) VALUES
+                 (1, 1, 'a.jpg', 'a', 1, 't'), (2, 1, 'b.jpg', 'b', 1, 't');
+             INSERT INTO pairs (id, image_a, image_b, source, added_at) VALUES (1, 1, 2, 'test', 't');
+             INSERT INTO labelers (id, name, role, created_at) VALUES (7, 'ana', 'adjudicator', 't'), (9, 'ben', 'labeler', 't');
+             INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at) VALUES (1, 7, 'same', 't1');
+             INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at) VALUES (1, 9, 1, 't2');
+             INSERT INTO label_events (at, labeler_id, pair_id, kind, origin) VALUES ('t1', 7, 1, 'verdict', 'gui');",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+
+    #[test]
+    fn a_project_from_before_blind_review_reads_unmigrated_for_a_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.pairscope");
+        project_before_blind_review(&path);
+        let mut store = Store::open_read_only(&path).unwrap();
+        let events = store.read(|tx| tx.label_events_of(&["verdict"])).unwrap();
+        assert_eq!((events.len(), events[0].blind), (1, None));
+        assert!(store.read(|tx| tx.reveals()).unwrap().is_empty());
+        assert!(store.read(|tx| tx.not_blind_labels()).unwrap().is_empty());
+        assert_eq!(store.read(|tx| tx.snapshot(None)).unwrap().not_blind_count(), 0);
+    }
+
+    #[test]
+    fn blind_review_migration_keeps_every_label_and_labeler_and_allows_engineers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.pairscope");
+        project_before_blind_review(&path);
+        let mut store = Store::open(&path).unwrap();
+        let labelers = store.read(|tx| tx.labelers()).unwrap();
+        let names: Vec<(i64, &str, Role)> = labelers.iter().map(|l| (l.id.0, l.name.as_str(), l.role)).collect();
+        assert_eq!(names, [(7, "ana", Role::Adjudicator), (9, "ben", Role::Labeler)]);
+        let fk_problems: i64 =
+            store.conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk_problems, 0);
+        assert!(store.read(|tx| tx.not_blind_labels()).unwrap().is_empty(), "labels from before count as blind");
+        // Blind mode used to show the answer right after the verdict.
+        let reveals = store.read(|tx| tx.reveals()).unwrap();
+        assert_eq!(reveals.len(), 1);
+        assert_eq!(
+            reveals[&(crate::store::PairId(1), crate::store::LabelerId(7))].how,
+            crate::store::RevealHow::Verdict
+        );
+        assert_eq!(store.read(|tx| tx.label_events(crate::store::PairId(1))).unwrap()[0].blind, None);
+        store.conn.execute("UPDATE labelers SET role = 'engineer' WHERE id = 9", []).unwrap();
+        assert!(store.conn.execute("UPDATE labelers SET role = 'boss' WHERE id = 9", []).is_err());
+        store.integrity_check().unwrap();
     }
 
     #[test]

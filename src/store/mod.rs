@@ -4,6 +4,7 @@
 //! action causes goes through [`Store::write`], which runs it in one transaction, so a crash
 //! loses at most the action in flight.
 
+mod blind;
 mod curation;
 mod embeddings;
 mod error;
@@ -30,6 +31,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use blind::{NotBlindLabel, Reveal, RevealHow};
 pub use curation::{AdjudicationRow, ExportRecord, ModelRecord, NewExport, SplitRunRecord, TagRow, VerdictRow};
 pub use embeddings::{CachedEmbedding, ImageToEmbed};
 pub use error::StoreError;
@@ -99,9 +101,9 @@ impl Store {
         migrate::check(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(at)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(at)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(at)?;
         let mut store = Store { conn, path: path.to_owned() };
         migrate::apply(&mut store.conn, path)?;
-        store.conn.pragma_update(None, "foreign_keys", "ON").map_err(at)?;
         Ok(store)
     }
 

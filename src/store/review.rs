@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::OptionalExtension;
 use serde_json::json;
 
-use super::merge_rows::{EVENT_COLUMNS, EventRow, event_from_row};
-use super::{Labeler, Role, Tag};
+use super::merge_rows::{EventRow, event_from_row};
+use super::{Labeler, Reveal, Role, Tag};
 use super::{LabelerId, ModelId, NOW, Origin, PairId, Result, StoreError, TagId, Tx};
 use crate::domain::{Split, Truth};
 
@@ -66,6 +66,10 @@ pub struct ReviewData {
     pub adjudications: HashMap<PairId, Adjudication>,
     /// One entry per model that has scores, by model name.
     pub scores: Vec<ModelScores>,
+    /// Who has seen the answer on which pair (blind review).
+    pub reveals: HashMap<(PairId, LabelerId), Reveal>,
+    /// The project's identity (seeds each labeler's queue order).
+    pub project_uid: String,
 }
 
 /// What an adjudicator decides on one pair.
@@ -81,8 +85,9 @@ pub struct Decision<'a> {
 impl Tx<'_> {
     /// The audit log about one pair, oldest first.
     pub fn label_events(&self, pair: PairId) -> Result<Vec<EventRow>> {
+        let columns = self.event_columns()?;
         let mut stmt =
-            self.conn().prepare(&format!("SELECT {EVENT_COLUMNS} FROM label_events WHERE pair_id = ?1 ORDER BY id"))?;
+            self.conn().prepare(&format!("SELECT {columns} FROM label_events WHERE pair_id = ?1 ORDER BY id"))?;
         let rows = stmt.query_map([pair], event_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -179,6 +184,8 @@ impl Tx<'_> {
             notes,
             adjudications,
             scores,
+            reveals: self.reveals()?,
+            project_uid: self.project_uid()?,
         })
     }
 

@@ -13,6 +13,31 @@ pub struct ProjectSnapshot {
     pub pair_ids: Vec<PairId>,
     pub tag_ids: Vec<TagId>,
     pub labeler_ids: Vec<LabelerId>,
+    /// Per label row of `snapshot.labels`: whether its verdict, and which of its tags, were
+    /// given with the answer in view (not blind).
+    pub not_blind: Vec<(bool, TagBits)>,
+}
+
+impl ProjectSnapshot {
+    /// How many labels (verdicts and tag applications) are not blind.
+    pub fn not_blind_count(&self) -> u64 {
+        self.not_blind.iter().map(|&(verdict, tags)| u64::from(verdict) + u64::from(tags.count_ones())).sum()
+    }
+
+    /// The snapshot with only the labels given blind: a label row keeps its blind verdict and
+    /// tags, and goes when nothing of it is left. Pairs, scores and truth stay as they are.
+    pub fn blind_labels_only(&self) -> Snapshot {
+        let mut snapshot = Snapshot { labels: Labels::default(), ..self.snapshot.clone() };
+        let labels = &self.snapshot.labels;
+        for (row, &(verdict_seen, tags_seen)) in self.not_blind.iter().enumerate() {
+            let verdict = if verdict_seen { None } else { labels.verdict[row] };
+            let tags = labels.tags[row] & !tags_seen;
+            if verdict.is_some() || tags != 0 {
+                snapshot.labels.push(labels.pair[row], labels.labeler[row], verdict, tags);
+            }
+        }
+        snapshot
+    }
 }
 
 /// Metadata keys whose values are per-pair identities, not categories worth a table.
@@ -66,26 +91,38 @@ impl Tx<'_> {
         }
         let pair_index: HashMap<PairId, u32> = pair_ids.iter().enumerate().map(|(i, id)| (*id, i as u32)).collect();
 
-        // One label row per (pair, labeler) who gave a verdict or applied a tag.
-        let mut labels: BTreeMap<(u32, u32), (Option<Truth>, TagBits)> = BTreeMap::new();
-        let mut stmt = c.prepare("SELECT pair_id, labeler_id, verdict FROM verdicts")?;
+        // One label row per (pair, labeler) who gave a verdict or applied a tag, with the
+        // verdict and tags that were not given blind.
+        type Row = (Option<Truth>, TagBits, bool, TagBits);
+        let mut labels: BTreeMap<(u32, u32), Row> = BTreeMap::new();
+        let blind = if self.has_blind_marks()? { "blind" } else { "1" };
+        let mut stmt = c.prepare(&format!("SELECT pair_id, labeler_id, verdict, {blind} FROM verdicts"))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let key = (pair_index[&r.get::<_, PairId>(0)?], labeler_index[&r.get::<_, LabelerId>(1)?]);
-            labels.entry(key).or_insert((None, 0)).0 = Some(r.get(2)?);
+            let row = labels.entry(key).or_insert((None, 0, false, 0));
+            row.0 = Some(r.get(2)?);
+            row.2 = !r.get::<_, bool>(3)?;
         }
-        let mut stmt = c.prepare("SELECT pair_id, labeler_id, tag_id FROM pair_tags")?;
+        let mut stmt = c.prepare(&format!("SELECT pair_id, labeler_id, tag_id, {blind} FROM pair_tags"))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let key = (pair_index[&r.get::<_, PairId>(0)?], labeler_index[&r.get::<_, LabelerId>(1)?]);
-            labels.entry(key).or_insert((None, 0)).1 |= 1 << tag_bit[&r.get::<_, TagId>(2)?];
+            let bit: TagBits = 1 << tag_bit[&r.get::<_, TagId>(2)?];
+            let row = labels.entry(key).or_insert((None, 0, false, 0));
+            row.1 |= bit;
+            if !r.get::<_, bool>(3)? {
+                row.3 |= bit;
+            }
         }
         let mut columns = Labels { pair: vec![], labeler: vec![], verdict: vec![], tags: vec![] };
-        for ((pair, labeler), (verdict, tags)) in labels {
+        let mut not_blind = Vec::with_capacity(labels.len());
+        for ((pair, labeler), (verdict, tags, verdict_seen, tags_seen)) in labels {
             columns.pair.push(pair);
             columns.labeler.push(labeler);
             columns.verdict.push(verdict);
             columns.tags.push(tags);
+            not_blind.push((verdict_seen, tags_seen));
         }
 
         let mut consensus_override = vec![None; pair_ids.len()];
@@ -112,6 +149,7 @@ impl Tx<'_> {
             pair_ids,
             tag_ids: tags.into_iter().map(|(id, _)| id).collect(),
             labeler_ids: labelers.into_iter().map(|(id, _)| id).collect(),
+            not_blind,
         })
     }
 }

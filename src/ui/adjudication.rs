@@ -24,6 +24,10 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     let Some(session) = &project.session else { return commands };
     let Some(pair) = session.current() else { return commands };
     let labeling = &project.labeling;
+    if app.state.blind && labeling.revealed(pair, session.me.id).is_none() {
+        // Everyone's labels and the truth are the answer blind mode holds back.
+        return commands;
+    }
     let who = labeling.labelers_on(pair);
     let decided = labeling.data.adjudications.get(&pair);
     if session.me.role != Role::Adjudicator || (who.len() < 2 && decided.is_none()) {

@@ -63,14 +63,36 @@ fn kappa_grid(ui: &mut egui::Ui, names: &[String], agreement: &Agreement) {
     });
 }
 
+/// How many labels were given with the answer in view, and the choice to leave them out.
+fn not_blind_line(ui: &mut egui::Ui, not_blind: u64, blind_only: &mut bool) {
+    ui.horizontal_wrapped(|ui| {
+        if not_blind == 0 {
+            ui.weak("Every label was given blind (before the truth or other labelers' work was visible).");
+            return;
+        }
+        let labels = if not_blind == 1 { "label is" } else { "labels are" };
+        ui.label(format!(
+            "{} {labels} not blind: given after the truth or other labelers' work was visible to the labeler.",
+            count(not_blind)
+        ));
+        ui.checkbox(blind_only, "Leave out labels that are not blind");
+    });
+    ui.add_space(6.0);
+}
+
 pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     let mut commands = Vec::new();
     let Some(data) = app.analysis.as_ref() else { return commands };
-    let prepared = &data.prepared;
+    let blind_only = &mut app.ui.analysis.blind_labels_only;
+    let prepared = match &data.blind_only {
+        Some(blind) if *blind_only => blind,
+        _ => &data.prepared,
+    };
     let agreement = prepared.agreement();
     let names = prepared.labeler_names();
     let tag_names = prepared.tag_names();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        not_blind_line(ui, data.not_blind_labels, blind_only);
         ui.horizontal_top(|ui| {
             ui.vertical(|ui| {
                 ui.heading("Overall");

@@ -85,6 +85,11 @@ pub struct AnalysisData {
     pub image_stats: Vec<Option<(f64, f64)>>,
     /// Suggestions rejected for good: (pair, tag name in lower case).
     pub rejected: HashSet<(PairId, String)>,
+    /// Labels (verdicts and tag applications) given with the answer in view.
+    pub not_blind_labels: u64,
+    /// The analysis without those labels, for the Agreement screen (None when every label
+    /// is blind).
+    pub blind_only: Option<Arc<Prepared>>,
 }
 
 impl AnalysisData {
@@ -104,6 +109,13 @@ impl AnalysisData {
             })
             .map_err(|e: StoreError| e.to_string())?;
         let prepared = Prepared::new(&snap.snapshot).map_err(|e| format!("invalid project data: {e}"))?;
+        let not_blind_labels = snap.not_blind_count();
+        let blind_only = if not_blind_labels == 0 {
+            None
+        } else {
+            let blind = Prepared::new(&snap.blind_labels_only()).map_err(|e| format!("invalid project data: {e}"))?;
+            Some(Arc::new(blind))
+        };
         let histograms = Histograms::new(&snap.snapshot.score, &snap.snapshot.truth);
         let roc =
             thin(prepared.roc_curve(true).unwrap_or_default().iter().map(|p: &RocPoint| [p.fpr, p.tpr]).collect());
@@ -130,6 +142,8 @@ impl AnalysisData {
             runs,
             image_stats,
             rejected,
+            not_blind_labels,
+            blind_only,
         })
     }
 

@@ -197,11 +197,21 @@ pub(super) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), S
     store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
 }
 
-pub(super) fn save_edit(store: &mut Store, edit: &LabelEdit, origin: Origin<'static>) -> Result<(), StoreError> {
+/// Saves a label edit; `blind`: whether the labeler made it without the answer in view.
+pub(super) fn save_edit(
+    store: &mut Store,
+    edit: &LabelEdit,
+    blind: bool,
+    origin: Origin<'static>,
+) -> Result<(), StoreError> {
     store.write(|tx| {
         match *edit {
-            LabelEdit::Verdict { pair, labeler, after, .. } => tx.set_verdict(pair, labeler, after, origin)?,
-            LabelEdit::Tag { pair, labeler, tag, applied } => tx.set_pair_tag(pair, labeler, tag, applied, origin)?,
+            LabelEdit::Verdict { pair, labeler, after, .. } => {
+                tx.set_verdict_marked(pair, labeler, after, blind, origin)?
+            }
+            LabelEdit::Tag { pair, labeler, tag, applied } => {
+                tx.set_pair_tag_marked(pair, labeler, tag, applied, blind, origin)?
+            }
         };
         Ok(())
     })
@@ -409,12 +419,16 @@ impl PairscopeApp {
 
     /// Shows a label edit at once and saves it in its own transaction on the I/O thread.
     pub(super) fn save(&mut self, edit: LabelEdit, origin: Origin<'static>) {
+        let labeler = match edit {
+            LabelEdit::Verdict { labeler, .. } | LabelEdit::Tag { labeler, .. } => labeler,
+        };
+        let blind = self.label_is_blind(edit.pair(), labeler);
         let Some(project) = &mut self.project else { return };
         project.labeling.apply(&edit);
         let store = project.store.clone();
         self.unsaved += 1;
         self.last_edit_seq = self.spawn(move || Loaded::Saved {
-            result: save_edit(&mut lock(&store), &edit, origin).map_err(|e| e.to_string()),
+            result: save_edit(&mut lock(&store), &edit, blind, origin).map_err(|e| e.to_string()),
         });
     }
 
@@ -424,7 +438,7 @@ impl PairscopeApp {
         // Labelers always work blind; adjudicators and engineers start seeing everyone's work
         // (and may turn blind mode on to label blind themselves).
         self.state.blind = !me.role.may_unblind();
-        project.session = Some(Session::new(me, &project.labeling));
+        project.session = Some(Session::new(me, &project.labeling, self.state.blind));
         self.ui.zoom = review::Zoom::default();
         self.ui.show_overview = false;
         self.enforce_access();
@@ -605,6 +619,7 @@ impl eframe::App for PairscopeApp {
         for command in std::mem::take(&mut self.commands) {
             self.apply(&ctx, command);
         }
+        self.follow_blind_mode();
         if let Some(started) = self.frame_started {
             let elapsed = started.elapsed();
             self.last_frame_time = Some(elapsed);

@@ -2,7 +2,7 @@
 
 use super::command::Command;
 
-pub(super) const KEYS: [(&str, &str); 13] = [
+pub(super) const KEYS: [(&str, &str); 14] = [
     ("S", "same person"),
     ("D", "different people"),
     ("1 to 9", "toggle the tag with that key"),
@@ -11,6 +11,7 @@ pub(super) const KEYS: [(&str, &str); 13] = [
     ("Ctrl+Z", "undo"),
     ("Ctrl+Shift+Z", "redo"),
     ("N", "note on this pair"),
+    ("R", "reveal now: truth, score, others' labels, file names (later labels count as not blind)"),
     ("Z", "reset zoom and pan"),
     ("?", "show or hide this sheet"),
     ("Esc", "close this sheet"),

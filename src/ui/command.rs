@@ -55,6 +55,9 @@ pub enum Command {
     Undo,
     Redo,
     Go(Nav),
+    /// Show the answer on this pair now (the reveal key): truth, model score, others' work and
+    /// file names. Labels given after it count as not blind.
+    Reveal(PairId),
     SelectQueue(QueueKind),
     SaveNote {
         pair: PairId,

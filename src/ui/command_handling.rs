@@ -14,16 +14,18 @@ use super::scoring_job::{ScoringJob, ScoringModel};
 use super::screens::Screen;
 use super::session::SliceErrors;
 use crate::analysis::{Report, ThresholdRule};
-use crate::store::{Decision, Labeler, Origin, PairId, Store, StoreError, TagEdit};
+use crate::store::{Decision, Labeler, Origin, PairId, RevealHow, Store, StoreError, TagEdit};
 
 impl PairscopeApp {
     pub(super) fn go(&mut self, nav: Nav) {
         let Some(project) = &mut self.project else { return };
         let Some(session) = &mut project.session else { return };
+        let left = session.current();
         if let Some(pair) = session.go(nav, &project.labeling) {
             self.ui.zoom = review::Zoom::default();
             let started = self.frame_started.unwrap_or_else(Instant::now);
             self.pending_turn = Some(PendingTurn { pair, frame: self.frame, started });
+            self.left_pair(left);
         }
     }
 
@@ -110,6 +112,7 @@ impl PairscopeApp {
                 .write_and_reload(move |s| s.write(|tx| tx.set_labeler_role(labeler, role, Origin::Gui).map(|_| ()))),
             Command::SetBlind(blind) => self.set_blind(blind),
             Command::SwitchLabeler => {
+                self.left_pair(self.current_pair());
                 if let Some(p) = &mut self.project {
                     p.session = None;
                 }
@@ -131,7 +134,9 @@ impl PairscopeApp {
             Command::Undo => self.undo_or_redo(true),
             Command::Redo => self.undo_or_redo(false),
             Command::Go(nav) => self.go(nav),
+            Command::Reveal(pair) => self.reveal(pair, RevealHow::Key),
             Command::SelectQueue(kind) => {
+                self.left_pair(self.current_pair());
                 let (threshold, blind) = (self.state.threshold, self.state.blind);
                 let Some(project) = &mut self.project else { return };
                 let Some(session) = &mut project.session else { return };

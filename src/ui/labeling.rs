@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use super::queue_order;
 use crate::domain::{Split, Truth};
-use crate::store::{LabelerId, PairId, ReviewData, ReviewPair, TagId};
+use crate::store::{LabelerId, PairId, Reveal, RevealHow, ReviewData, ReviewPair, TagId};
 
 /// One labeler's change to one pair; the unit of saving, undo and redo.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,6 +110,40 @@ impl Labeling {
             .collect()
     }
 
+    /// Whether (and how) the answer on the pair was shown to the labeler: truth, model score,
+    /// others' work, file names.
+    pub fn revealed(&self, pair: PairId, labeler: LabelerId) -> Option<&Reveal> {
+        self.data.reveals.get(&(pair, labeler))
+    }
+
+    /// Shows the answer on the pair to the labeler from now on (the same reveal is saved on the
+    /// I/O thread). Returns false if it already was.
+    pub fn note_reveal(&mut self, pair: PairId, labeler: LabelerId, how: RevealHow) -> bool {
+        if self.revealed(pair, labeler).is_some() {
+            return false;
+        }
+        let reveal = Reveal { at: String::new(), how, before_tagging: how.before_tagging() };
+        self.data.reveals.insert((pair, labeler), reveal);
+        self.generation += 1;
+        true
+    }
+
+    /// The seed of this labeler's shuffled queues on this project.
+    fn order_seed(&self, me: LabelerId) -> u64 {
+        let name = self.data.labelers.iter().find(|l| l.id == me).map_or("", |l| l.name.as_str());
+        queue_order::seed(&self.data.project_uid, name)
+    }
+
+    /// Puts pairs in the order a labeler walks them: in blind mode the labeler's own seeded
+    /// shuffle, so that "next" says nothing about the answer; else the project's order.
+    pub fn order(&self, pairs: &mut [PairId], me: LabelerId, blind: bool) {
+        if blind {
+            queue_order::shuffle(pairs, self.order_seed(me));
+        } else {
+            pairs.sort_by_key(|p| self.index.get(p).copied().unwrap_or(usize::MAX));
+        }
+    }
+
     /// Two or more labelers worked on the pair and differ on its verdict or its tags.
     pub fn disagrees(&self, pair: PairId) -> bool {
         let who = self.labelers_on(pair);
@@ -162,9 +197,9 @@ impl Labeling {
         match kind {
             QueueKind::All => true,
             QueueKind::UnlabeledByMe => !self.data.verdicts.contains_key(&(pair.id, me)),
-            // Blind, I only learn that others disagree on pairs I have judged myself.
+            // Blind, I only learn that others disagree on pairs whose answer I have seen.
             QueueKind::Disagreements => {
-                (!blind || self.data.verdicts.contains_key(&(pair.id, me)))
+                (!blind || self.data.reveals.contains_key(&(pair.id, me)))
                     && !self.data.adjudications.contains_key(&pair.id)
                     && self.disagrees(pair.id)
             }
@@ -185,8 +220,14 @@ impl Labeling {
         }
     }
 
+    /// The queue's pairs in the order the labeler walks them (see [`Labeling::order`]).
     pub fn queue(&self, kind: QueueKind, me: LabelerId, threshold: f64, blind: bool) -> Vec<PairId> {
-        self.data.pairs.iter().filter(|p| self.in_queue(kind, p, me, threshold, blind)).map(|p| p.id).collect()
+        let mut pairs: Vec<PairId> =
+            self.data.pairs.iter().filter(|p| self.in_queue(kind, p, me, threshold, blind)).map(|p| p.id).collect();
+        if blind {
+            self.order(&mut pairs, me, blind);
+        }
+        pairs
     }
 }
 
@@ -229,6 +270,8 @@ mod tests {
         l.apply(&LabelEdit::Tag { pair: PairId(1), labeler: BOB, tag: TagId(1), applied: false });
         assert!(!l.disagrees(PairId(1)));
         l.apply(&verdict(1, BOB, Truth::Different));
+        assert!(l.queue(QueueKind::Disagreements, ALICE, 0.5, true).is_empty(), "blind: not before the reveal");
+        l.note_reveal(PairId(1), ALICE, RevealHow::Left);
         assert_eq!(l.queue(QueueKind::Disagreements, ALICE, 0.5, true), vec![PairId(1)]);
         l.apply(&verdict(2, BOB, Truth::Same));
         l.apply(&LabelEdit::Tag { pair: PairId(2), labeler: LabelerId(3), tag: TagId(1), applied: true });
@@ -239,8 +282,41 @@ mod tests {
             simulated: false,
         });
         assert!(l.disagrees(PairId(2)));
-        assert_eq!(l.queue(QueueKind::Disagreements, ALICE, 0.5, true), vec![PairId(1)], "blind: only pairs I judged");
+        assert_eq!(
+            l.queue(QueueKind::Disagreements, ALICE, 0.5, true),
+            vec![PairId(1)],
+            "blind: only pairs I have seen"
+        );
         assert_eq!(l.queue(QueueKind::Disagreements, ALICE, 0.5, false), vec![PairId(1), PairId(2)]);
+    }
+
+    #[test]
+    fn blind_queues_walk_each_labelers_own_stable_shuffle() {
+        let truth = |i: i64| Some(if i <= 300 { Truth::Same } else { Truth::Different });
+        let read = || {
+            let mut data = labeling().data;
+            data.pairs = (1..=600).map(|i| pair(i, truth(i))).collect();
+            data.project_uid = "0f3a9c".into();
+            Labeling::new(data)
+        };
+        let l = read();
+        let file_order: Vec<PairId> = (1..=600).map(PairId).collect();
+        let alice = l.queue(QueueKind::All, ALICE, 0.5, true);
+        assert_ne!(alice, file_order, "not the order of the file");
+        assert_eq!(read().queue(QueueKind::All, ALICE, 0.5, true), alice, "the same after a reload");
+        assert_ne!(l.queue(QueueKind::All, BOB, 0.5, true), alice, "bob walks another order");
+        assert_eq!(l.queue(QueueKind::All, ALICE, 0.5, false), file_order, "blind mode off: the project's order");
+        // The first pairs mix both truths (the file gives 300 same, then 300 different).
+        let same = alice[..40].iter().filter(|p| p.0 <= 300).count();
+        assert!((8..=32).contains(&same), "{same} same-person pairs among the first 40");
+
+        let mut l = read();
+        for p in [&alice[0], &alice[5]] {
+            l.apply(&verdict(p.0, ALICE, Truth::Same));
+        }
+        let unlabeled = l.queue(QueueKind::UnlabeledByMe, ALICE, 0.5, true);
+        let expected: Vec<PairId> = alice.iter().copied().filter(|p| *p != alice[0] && *p != alice[5]).collect();
+        assert_eq!(unlabeled, expected, "unlabeled by me: the same shuffle, without what I labeled");
     }
 
     #[test]

@@ -90,10 +90,13 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
             return;
         };
         let note = labeling.data.notes.get(&(pair.id, me)).cloned().unwrap_or_default();
+        let revealed = labeling.revealed(pair.id, me);
+        // Blind, nothing on screen may give the answer away: not even a file name or a pair id.
+        let answer_shown = !blind || revealed.is_some();
 
-        header(ui, session, pair, labeling, &mut commands);
+        header(ui, session, pair, labeling, answer_shown, &mut commands);
         ui.add_space(4.0);
-        let both_ready = photos(ui, &app.images, pair, &mut app.ui.zoom);
+        let both_ready = photos(ui, &app.images, pair, answer_shown, &mut app.ui.zoom);
         if both_ready {
             drawn = Some(pair.id);
         }
@@ -105,12 +108,25 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
             ui.label(format!("Your note: {note}"));
         }
         ui.separator();
-        let revealed = !blind || mine.is_some();
-        if revealed {
+        if answer_shown {
+            if let (Some(mine), Some(truth)) = (mine, pair.truth)
+                && mine != truth
+            {
+                // How a labeler learns the definition: their miss stands out.
+                let text = format!("Your verdict: {}, truth: {}", mine.as_str(), truth.as_str());
+                ui.label(RichText::new(text).strong().size(16.0).color(ui.visuals().error_fg_color));
+            }
             reveal(ui, pair, me, labeling, threshold);
+            if blind && revealed.is_some_and(|r| r.before_tagging) {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "Revealed before tagging: labels you give on this pair now count as not blind.",
+                );
+            }
         } else {
             ui.weak(
-                "Blind mode: the truth, the model score and other labelers' work appear once you give your verdict.",
+                "Blind mode: the truth, the model score, other labelers' work and the file names appear when you \
+                 leave this pair, or now with R (your labels on it then count as not blind).",
             );
         }
     });
@@ -138,13 +154,22 @@ fn session_queue_title(session: &Session, labeling: &Labeling) -> String {
     }
 }
 
-fn header(ui: &mut egui::Ui, session: &Session, pair: &ReviewPair, labeling: &Labeling, commands: &mut Vec<Command>) {
+fn header(
+    ui: &mut egui::Ui,
+    session: &Session,
+    pair: &ReviewPair,
+    labeling: &Labeling,
+    answer_shown: bool,
+    commands: &mut Vec<Command>,
+) {
     let (cursor, len) = (session.cursor, session.order.len());
     ui.horizontal_wrapped(|ui| {
         ui.heading(format!("Pair {} of {} in {}", cursor + 1, len, session_queue_title(session, labeling)));
-        ui.separator();
-        let id = pair.external_id.clone().unwrap_or_else(|| format!("#{}", pair.id));
-        ui.label(format!("id {id}"));
+        if answer_shown {
+            ui.separator();
+            let id = pair.external_id.clone().unwrap_or_else(|| format!("#{}", pair.id));
+            ui.label(format!("id {id}"));
+        }
         if let Some(split) = pair.split {
             ui.label(format!("split {}", split.as_str()));
         }
@@ -169,8 +194,9 @@ fn header(ui: &mut egui::Ui, session: &Session, pair: &ReviewPair, labeling: &La
     });
 }
 
-/// Draws both photos at the same height. Returns whether both were ready (or failed) to show.
-fn photos(ui: &mut egui::Ui, images: &ImageCache, pair: &ReviewPair, zoom: &mut Zoom) -> bool {
+/// Draws both photos at the same height, named "Photo A" and "Photo B" until the answer is
+/// shown (a file name can give it away). Returns whether both were ready (or failed) to show.
+fn photos(ui: &mut egui::Ui, images: &ImageCache, pair: &ReviewPair, named: bool, zoom: &mut Zoom) -> bool {
     let spacing = ui.spacing().item_spacing.x * 2.0;
     let width = ((ui.available_width() - spacing) / 2.0).max(80.0);
     let height = (ui.available_height() - BELOW_PHOTOS).max(120.0);
@@ -186,13 +212,18 @@ fn photos(ui: &mut egui::Ui, images: &ImageCache, pair: &ReviewPair, zoom: &mut 
     ui.horizontal_top(|ui| {
         for (side, image) in [("A", &pair.a), ("B", &pair.b)] {
             ui.vertical(|ui| {
-                ready &= photo(ui, images, image, side, Vec2::new(width, height), common, zoom);
+                let name = named.then_some(image.name.as_str());
+                ready &= photo(ui, images, image, side, name, Vec2::new(width, height), common, zoom);
                 let dims = match (image.width, image.height, images.get(&image.path, decoded_side)) {
                     (_, _, Some(&Entry::Ready(_, [w, h]))) | (Some(w), Some(h), _) => format!("{w} × {h} px"),
                     _ => "size unknown".into(),
                 };
-                ui.label(RichText::new(format!("{side}: {}", image.name)).monospace())
-                    .on_hover_text(image.path.display().to_string());
+                if named {
+                    ui.label(RichText::new(format!("{side}: {}", image.name)).monospace())
+                        .on_hover_text(image.path.display().to_string());
+                } else {
+                    ui.weak(format!("{side}: name hidden in blind mode"));
+                }
                 ui.weak(dims);
             });
         }
@@ -200,11 +231,13 @@ fn photos(ui: &mut egui::Ui, images: &ImageCache, pair: &ReviewPair, zoom: &mut 
     ready
 }
 
+#[allow(clippy::too_many_arguments)]
 fn photo(
     ui: &mut egui::Ui,
     images: &ImageCache,
     image: &ReviewImage,
     side: &str,
+    name: Option<&str>,
     area: Vec2,
     display_height: f32,
     zoom: &mut Zoom,
@@ -235,11 +268,14 @@ fn photo(
             let centre = rect.center() + zoom.offset;
             let uv = Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
             painter.image(texture.id(), Rect::from_center_size(centre, shown), uv, Color32::WHITE);
-            (true, format!("Photo {side}: {}", image.name))
+            (true, name.map_or_else(|| format!("Photo {side}"), |name| format!("Photo {side}: {name}")))
         }
         Some(Entry::Failed(why)) => {
             // Wrapped and centred inside the photo's place, however long the reason.
-            let text = format!("Cannot show photo {side}\n{}\n{why}", image.name);
+            let text = match name {
+                Some(name) => format!("Cannot show photo {side}\n{name}\n{why}"),
+                None => format!("Cannot show photo {side}\n{why}"),
+            };
             let mut job = egui::text::LayoutJob::simple(
                 text,
                 egui::FontId::proportional(16.0),

@@ -27,6 +27,8 @@ pub(super) enum ReviewKey {
     Redo,
     /// Open the note editor on the pair.
     Note,
+    /// Show the answer (truth, model, others' labels) on the pair now, before leaving it.
+    Reveal,
     ToggleCheatSheet,
     CloseCheatSheet,
     ResetZoom,
@@ -54,6 +56,7 @@ impl ReviewKey {
             Key::ArrowRight => ReviewKey::Go(Nav::Next),
             Key::Space => ReviewKey::Go(Nav::NextUnlabeled),
             Key::N => ReviewKey::Note,
+            Key::R => ReviewKey::Reveal,
             Key::Z => ReviewKey::ResetZoom,
             Key::Questionmark => ReviewKey::ToggleCheatSheet,
             Key::Slash if modifiers.shift => ReviewKey::ToggleCheatSheet,
@@ -128,6 +131,7 @@ impl PairscopeApp {
             ReviewKey::Go(nav) => return Some(Command::Go(nav)),
             ReviewKey::Undo => return Some(Command::Undo),
             ReviewKey::Redo => return Some(Command::Redo),
+            ReviewKey::Reveal => return Some(Command::Reveal(pair)),
             ReviewKey::Note => {
                 let notes = &project.labeling.data.notes;
                 let text = notes.get(&(pair, session.me.id)).map(String::as_str).unwrap_or("");
@@ -179,6 +183,7 @@ mod tests {
             press(Key::ArrowRight, n),
             press(Key::ArrowRight, n),
             press(Key::Num2, n),
+            press(Key::R, n),
             press(Key::Space, n),
         ];
         let (keys, left) = frame(events);
@@ -191,6 +196,7 @@ mod tests {
                 ReviewKey::Go(Nav::Next),
                 ReviewKey::Go(Nav::Next),
                 ReviewKey::Tag(2),
+                ReviewKey::Reveal,
                 ReviewKey::Go(Nav::NextUnlabeled),
             ]
         );

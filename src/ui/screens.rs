@@ -58,6 +58,8 @@ pub(super) struct AnalysisUi {
     pub dark_below: Option<f64>,
     pub blurry_below: Option<f64>,
     pub loading: bool,
+    /// The Agreement screen leaves out labels given with the answer in view (not blind).
+    pub blind_labels_only: bool,
 }
 
 /// `0.1234` → `12.3 %`; None → `–`.

@@ -25,6 +25,8 @@ pub(super) struct Session {
     /// it out from under the labeler (counts in the panel stay live).
     pub order: Vec<PairId>,
     pub cursor: usize,
+    /// Whether `order` is the blind-mode shuffle (else the project's order).
+    shuffled: bool,
     undo: Vec<LabelEdit>,
     redo: Vec<LabelEdit>,
     /// Shown in the status line (e.g. "Nothing to undo").
@@ -34,20 +36,34 @@ pub(super) struct Session {
 }
 
 impl Session {
-    /// Starts on all pairs, at the first one without my verdict.
-    pub fn new(me: Labeler, labeling: &Labeling) -> Self {
-        let order: Vec<PairId> = labeling.data.pairs.iter().map(|p| p.id).collect();
+    /// Starts on all pairs (in my shuffled order in blind mode), at the first one without my
+    /// verdict.
+    pub fn new(me: Labeler, labeling: &Labeling, blind: bool) -> Self {
+        let mut order: Vec<PairId> = labeling.data.pairs.iter().map(|p| p.id).collect();
+        labeling.order(&mut order, me.id, blind);
         let cursor = order.iter().position(|&p| labeling.verdict(p, me.id).is_none()).unwrap_or(0);
         Session {
             me,
             queue: QueueKind::All,
             order,
             cursor,
+            shuffled: blind,
             undo: Vec::new(),
             redo: Vec::new(),
             notice: None,
             slice_errors: None,
         }
+    }
+
+    /// Puts the queue in the order for blind mode on or off, staying on the same pair.
+    pub fn reorder(&mut self, labeling: &Labeling, blind: bool) {
+        if self.shuffled == blind {
+            return;
+        }
+        let current = self.current();
+        labeling.order(&mut self.order, self.me.id, blind);
+        self.cursor = current.and_then(|c| self.order.iter().position(|&p| p == c)).unwrap_or(0);
+        self.shuffled = blind;
     }
 
     pub fn current(&self) -> Option<PairId> {
@@ -62,7 +78,8 @@ impl Session {
         !self.redo.is_empty()
     }
 
-    /// Switches to a queue, at its first pair.
+    /// Switches to a queue, at its first pair; `order` as [`Labeling::queue`] gives it for the
+    /// blind mode the session is in.
     pub fn select(&mut self, queue: QueueKind, order: Vec<PairId>) {
         self.queue = queue;
         self.notice = order.is_empty().then(|| "This queue is empty.".into());
@@ -156,7 +173,7 @@ mod tests {
     #[test]
     fn next_unlabeled_wraps_around_and_says_when_all_are_done() {
         let mut l = labeling(4);
-        let mut s = Session::new(alice(), &l);
+        let mut s = Session::new(alice(), &l, false);
         for p in [1, 2, 4] {
             l.apply(&verdict(p));
         }
@@ -172,7 +189,7 @@ mod tests {
     #[test]
     fn undo_then_redo_and_a_new_edit_clears_redo() {
         let l = labeling(2);
-        let mut s = Session::new(alice(), &l);
+        let mut s = Session::new(alice(), &l, false);
         s.record(verdict(1));
         s.record(verdict(2));
         assert_eq!(s.take_undo_or_redo(true), Some(verdict(2).inverse()));

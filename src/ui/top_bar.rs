@@ -56,7 +56,8 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
             let may_unblind = session.me.role.may_unblind();
             ui.add_enabled(may_unblind, egui::Checkbox::new(&mut blind, "Blind mode"))
                 .on_hover_text(
-                    "Hide the truth, the model score and other labelers' work on a pair until you have given your verdict.",
+                    "Hide the truth, the model score, other labelers' work and the file names of a pair until you \
+                     leave it after your verdict (or press R). Labels given with the answer in view count as not blind.",
                 )
                 .on_disabled_hover_text("Labelers always work blind; adjudicators and engineers can turn it off.");
             if blind != app.state.blind {

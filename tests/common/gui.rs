@@ -24,6 +24,9 @@ pub fn demo() -> &'static Path {
         let dir = tempfile::tempdir().unwrap().keep();
         let path = dir.join("demo.pairscope");
         pairscope::demo::create_demo(&path, false, |_| {}).expect("building the demo project");
+        // A fixed project identity: each labeler's shuffled queue, and so the photos the review
+        // screen decodes ahead, are the same in every run (snapshots depend on them).
+        Store::open(&path).unwrap().write(|tx| tx.set_meta("project_uid", "gui-tests-demo")).unwrap();
         path
     })
 }

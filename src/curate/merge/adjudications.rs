@@ -135,6 +135,7 @@ pub(super) fn merge_adjudications(
                 after: event.after.clone(),
                 origin: format!("merge:{file}"),
                 reason: Some(format!("{} in {file}, event #{}: {}", event.origin, event.id, there.reason)),
+                blind: event.blind,
             })?;
             report.events_copied += 1;
         }

@@ -120,6 +120,9 @@ struct Side {
     events: HashMap<Key, Vec<StreamEvent>>,
     /// Streams whose history could not be read.
     unreadable: BTreeSet<Key>,
+    /// Current labels given with the answer in view (not blind); a label that comes in brings
+    /// its mark.
+    not_blind: BTreeSet<Key>,
 }
 
 fn parse_verdict(text: &Option<String>) -> Option<Option<Truth>> {
@@ -156,6 +159,10 @@ fn read_side(tx: &Tx, texts: &mut Texts) -> Result<Side, CurateError> {
     }
     for t in tx.all_pair_tags()? {
         side.states.insert((t.pair, name_of(&t.labeler), Stream::Tag(t.tag.to_lowercase())), State::Tag(true));
+    }
+    for label in tx.not_blind_labels()? {
+        let stream = label.tag.map_or(Stream::Verdict, |t| Stream::Tag(t.to_lowercase()));
+        side.not_blind.insert((label.pair, name_of(&label.labeler), stream));
     }
     for n in tx.all_notes()? {
         side.states.insert((n.pair, name_of(&n.labeler), Stream::Note), State::Note(Some(texts.id(&n.note))));
@@ -407,10 +414,11 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
     }
     let mut theirs_store = Store::open_read_only(other)?;
     let mut texts = Texts::default();
-    let (theirs, their_pairs, their_labelers, their_tags, their_decisions) = theirs_store.read(|tx| {
-        let side = read_side(tx, &mut texts).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
-        Ok((side, tx.pair_hashes()?, tx.labelers()?, tx.tags()?, read_decisions(tx)?))
-    })?;
+    let (theirs, their_pairs, their_labelers, their_tags, their_decisions, their_reveals) =
+        theirs_store.read(|tx| {
+            let side = read_side(tx, &mut texts).map_err(|e| crate::store::StoreError::Invalid(e.to_string()))?;
+            Ok((side, tx.pair_hashes()?, tx.labelers()?, tx.tags()?, read_decisions(tx)?, tx.reveals()?))
+        })?;
     let file = other.file_name().map_or_else(|| other.display().to_string(), |n| n.to_string_lossy().into_owned());
 
     let body = |tx: &Tx| {
@@ -478,6 +486,7 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
                 labeler_ids.insert(labeler.clone(), l.id);
             }
             let our_labeler = labeler_ids[labeler];
+            let blind = !theirs.not_blind.contains(key);
             let target = match stream {
                 Stream::Verdict => Target::Verdict,
                 Stream::Note => Target::Note,
@@ -502,10 +511,10 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
                 let origin = Origin::Merge(&file);
                 match (&target, there) {
                     (Target::Tag(id, _), State::Tag(applied)) => {
-                        tx.set_pair_tag(our_pair, our_labeler, *id, applied, origin)?;
+                        tx.set_pair_tag_marked(our_pair, our_labeler, *id, applied, blind, origin)?;
                     }
                     (_, State::Verdict(v)) => {
-                        tx.set_verdict(our_pair, our_labeler, v, origin)?;
+                        tx.set_verdict_marked(our_pair, our_labeler, v, blind, origin)?;
                     }
                     (_, State::Note(text)) => {
                         tx.set_note(our_pair, our_labeler, text.map_or("", |id| texts.get(id)), origin)?;
@@ -524,14 +533,15 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
                         after: target.event_json(event.after, &texts),
                         origin: format!("merge:{file}"),
                         reason: Some(format!("{} in {file}, event #{}", event.row.origin, event.row.id)),
+                        blind: event.row.blind,
                     })?;
                     report.events_copied += 1;
                 }
                 match (&target, there) {
                     (Target::Tag(id, _), State::Tag(applied)) => {
-                        tx.put_pair_tag_with_copied_history(our_pair, our_labeler, *id, applied)?
+                        tx.put_pair_tag_with_copied_history(our_pair, our_labeler, *id, applied, blind)?
                     }
-                    (_, State::Verdict(v)) => tx.put_verdict_with_copied_history(our_pair, our_labeler, v)?,
+                    (_, State::Verdict(v)) => tx.put_verdict_with_copied_history(our_pair, our_labeler, v, blind)?,
                     (_, State::Note(text)) => {
                         tx.put_note_with_copied_history(our_pair, our_labeler, text.map(|id| texts.get(id)))?
                     }
@@ -543,6 +553,14 @@ fn merge(store: &mut Store, other: &Path, dry_run: bool) -> Result<MergeReport, 
                 State::Tag(true) => report.tags_applied += 1,
                 State::Tag(false) => report.tags_removed += 1,
                 State::Note(_) => report.notes_changed += 1,
+            }
+        }
+        // Who saw the answer where: kept for labelers known here (the earlier reveal wins).
+        for ((their_pair, their_labeler), reveal) in &their_reveals {
+            let Some((our_pair, _)) = matched.get(their_pair) else { continue };
+            let Some(name) = their_labelers.iter().find(|l| l.id == *their_labeler).map(|l| &l.name) else { continue };
+            if let Some(ours) = tx.find_labeler(name)? {
+                tx.put_reveal_with_copied_history(*our_pair, ours.id, reveal)?;
             }
         }
         let theirs = Theirs { decisions: &their_decisions, labelers: &their_labelers };
@@ -568,6 +586,7 @@ mod tests {
                 after: None,
                 origin: "gui".into(),
                 reason: None,
+                blind: None,
             },
             before: State::Verdict(before),
             after: State::Verdict(after),

@@ -1,0 +1,63 @@
+//! Blind review in the app: when the answer on a pair (truth, model score, others' work, file
+//! names) becomes visible to the labeler, and whether a label they give is blind.
+//!
+//! The answer shows when the labeler leaves a pair they gave a verdict on (so coming back
+//! shows it), when they press the reveal key, or at once with blind mode off. Each reveal is
+//! saved (`reveals` and the audit log); a label given after it is saved as not blind.
+
+use super::app::{Loaded, PairscopeApp, lock};
+use super::screens::Screen;
+use crate::store::{LabelerId, Origin, PairId, RevealHow};
+
+impl PairscopeApp {
+    /// Shows the answer on `pair` to the labeler at work, and saves that it was shown.
+    pub(super) fn reveal(&mut self, pair: PairId, how: RevealHow) {
+        let Some(project) = &mut self.project else { return };
+        let Some(me) = project.session.as_ref().map(|s| s.me.id) else { return };
+        if !project.labeling.note_reveal(pair, me, how) {
+            return;
+        }
+        let store = project.store.clone();
+        self.unsaved += 1;
+        // As a label edit: a read that started before this write must not hide the answer again.
+        self.last_edit_seq = self.spawn(move || Loaded::Saved {
+            result: lock(&store)
+                .write(|tx| tx.reveal(pair, me, how, Origin::Gui))
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        });
+    }
+
+    /// The labeler left `pair` (turned the page, changed queue or labeler): a pair with their
+    /// verdict is done, its answer shows from now on.
+    pub(super) fn left_pair(&mut self, pair: Option<PairId>) {
+        let Some(pair) = pair else { return };
+        let Some(project) = &self.project else { return };
+        let Some(me) = project.session.as_ref().map(|s| s.me.id) else { return };
+        if project.labeling.verdict(pair, me).is_some() {
+            self.reveal(pair, RevealHow::Left);
+        }
+    }
+
+    /// Whether a label the labeler gives on `pair` now is blind: blind mode is on and the
+    /// answer on the pair has not been shown to them.
+    pub(super) fn label_is_blind(&self, pair: PairId, labeler: LabelerId) -> bool {
+        self.state.blind && self.project.as_ref().is_some_and(|p| p.labeling.revealed(pair, labeler).is_none())
+    }
+
+    /// At the end of a frame: the queue follows blind mode (shuffled or in the project's
+    /// order, on the same pair), and with blind mode off the pair on screen counts as seen.
+    pub(super) fn follow_blind_mode(&mut self) {
+        let blind = self.state.blind;
+        let reviewing = self.ui.screen == Screen::Review && !self.ui.show_overview;
+        let Some(project) = &mut self.project else { return };
+        let Some(session) = &mut project.session else { return };
+        session.reorder(&project.labeling, blind);
+        if !blind
+            && reviewing
+            && let Some(pair) = session.current()
+        {
+            self.reveal(pair, RevealHow::BlindOff);
+        }
+    }
+}
