@@ -141,7 +141,7 @@ fn others_tags_wait_for_the_reveal_and_labels_given_after_it_are_not_blind() {
     assert!(harness.query_by_label_contains("bob").is_none(), "bob's verdict and tags wait for the reveal");
     assert!(harness.query_by_label_contains("Others:").is_none());
     assert!(harness.query_by_label_contains("Your verdict: ").is_none(), "nothing is marked before the reveal");
-    harness.get_by_label("Disagreements (0)");
+    harness.get_by_label("Disagreements (0, on pairs you judged)");
 
     press(&mut harness, Key::R);
     settle(&mut harness);
