@@ -68,12 +68,15 @@ impl ImageCache {
             }
             self.entries.insert(path.clone(), Entry::Loading);
             let wanted = self.wanted.clone();
-            let path = path.clone();
-            self.worker.spawn(move || {
-                let still_wanted = wanted.lock().expect("wanted set").contains(&path);
-                let result = still_wanted.then(|| decode(&path, max_side));
-                Decoded { path, result }
-            });
+            let (path, same) = (path.clone(), path.clone());
+            self.worker.spawn(
+                move || {
+                    let still_wanted = wanted.lock().expect("wanted set").contains(&path);
+                    let result = still_wanted.then(|| decode(&path, max_side));
+                    Decoded { path, result }
+                },
+                |panic| Decoded { path: same, result: Some(Err(format!("the decoder failed: {panic}"))) },
+            );
         }
     }
 

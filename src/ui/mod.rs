@@ -33,6 +33,7 @@ mod plots;
 mod queues;
 mod review;
 mod runs;
+mod save_queue;
 mod scoring_job;
 mod screen_keys;
 mod screens;
