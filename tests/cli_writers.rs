@@ -42,22 +42,38 @@ fn lfw_project(dir: &Path, n: usize) -> PathBuf {
     project
 }
 
-/// Takes the project's write lock on another thread and holds it for [`HOLD`].
-fn hold_write_lock(project: &Path) -> std::thread::JoinHandle<()> {
-    let (taken_tx, taken) = channel();
-    let project = project.to_owned();
-    let holder = std::thread::spawn(move || {
-        let mut store = Store::open(&project).unwrap();
-        store
-            .write(|_| {
-                taken_tx.send(()).unwrap();
-                std::thread::sleep(HOLD);
-                Ok::<_, StoreError>(())
-            })
-            .unwrap();
-    });
-    taken.recv().expect("the lock holder took the lock");
-    holder
+/// The project's write lock, held by another connection on a thread of its own.
+struct Held {
+    release: std::sync::mpsc::Sender<()>,
+    holder: std::thread::JoinHandle<()>,
+}
+
+impl Held {
+    /// Takes the lock; returns once it is taken.
+    fn take(project: &Path) -> Held {
+        let (taken_tx, taken) = channel();
+        let (release, released) = channel::<()>();
+        let project = project.to_owned();
+        let holder = std::thread::spawn(move || {
+            let mut store = Store::open(&project).unwrap();
+            store
+                .write(|_| {
+                    taken_tx.send(()).unwrap();
+                    std::thread::sleep(HOLD);
+                    let _ = released.recv(); // and until the test has seen what it waits for
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap();
+        });
+        taken.recv().expect("the lock holder took the lock");
+        Held { release, holder }
+    }
+
+    /// Gives the lock up once it was held for [`HOLD`].
+    fn release(self) {
+        let _ = self.release.send(());
+        self.holder.join().unwrap();
+    }
 }
 
 #[test]
@@ -129,7 +145,7 @@ fn ctrl_c_stops_an_import_that_waits_and_nothing_is_imported() {
     let pair = Store::open(&project).unwrap().read(|tx| tx.pairs()).unwrap()[0].external_id.clone().unwrap();
     std::fs::write(&csv, format!("pair_id,labeler,verdict\n{pair},ana,same\n")).unwrap();
 
-    let holder = hold_write_lock(&project);
+    let held = Held::take(&project);
     let mut import = Command::new(env!("CARGO_BIN_EXE_pairscope"))
         .args([Path::new("import-labels"), project.as_path(), Path::new("--csv"), csv.as_path()])
         .stdout(Stdio::null())
@@ -143,8 +159,29 @@ fn ctrl_c_stops_an_import_that_waits_and_nothing_is_imported() {
     assert_eq!(unsafe { libc::kill(import.id() as i32, libc::SIGINT) }, 0);
     let status = import.wait().unwrap();
     assert!(!status.success(), "Ctrl-C stopped the waiting import");
-    holder.join().unwrap();
+    held.release();
     let info = common::info(&project);
     assert_eq!(info["label_events"], 0, "nothing of the import was written");
     assert!(info["labelers"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_labels_file_naming_unknown_pairs_is_refused_without_waiting_for_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = lfw_project(dir.path(), 5);
+    let csv = dir.path().join("labels.csv");
+    let pair = Store::open(&project).unwrap().read(|tx| tx.pairs()).unwrap()[0].external_id.clone().unwrap();
+    std::fs::write(&csv, format!("pair_id,labeler,verdict\n{pair},ana,same\nno-such-pair,ana,different\n")).unwrap();
+
+    // Everything is checked before the write: a busy file does not hold up the refusal.
+    let held = Held::take(&project);
+    let releaser = std::thread::spawn(move || held.release()); // after HOLD, whatever happens
+    let out = common::pairscope([Path::new("import-labels"), project.as_path(), Path::new("--csv"), csv.as_path()]);
+    releaser.join().unwrap();
+    let stderr = common::stderr(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("1 bad row; nothing was imported"), "{stderr}");
+    assert!(stderr.contains("unknown pair_id \"no-such-pair\""), "{stderr}");
+    assert!(!stderr.contains(WAITING), "{stderr}");
+    assert_eq!(common::info(&project)["label_events"], 0);
 }

@@ -49,23 +49,38 @@ fn press(harness: &mut H<'_>, key: Key) {
     harness.step();
 }
 
-/// Another connection takes the project's write lock and holds it for [`HOLD`]; returns once
-/// the lock is taken.
-fn hold_write_lock(project: &Path) -> std::thread::JoinHandle<()> {
-    let (taken_tx, taken) = channel();
-    let project = project.to_owned();
-    let holder = std::thread::spawn(move || {
-        let mut store = Store::open(&project).unwrap();
-        store
-            .write(|_| {
-                taken_tx.send(()).unwrap();
-                std::thread::sleep(HOLD);
-                Ok::<_, StoreError>(())
-            })
-            .unwrap();
-    });
-    taken.recv().expect("the lock holder took the lock");
-    holder
+/// The project's write lock, held by another connection on a thread of its own.
+struct Held {
+    release: std::sync::mpsc::Sender<()>,
+    holder: std::thread::JoinHandle<()>,
+}
+
+impl Held {
+    /// Takes the lock; returns once it is taken.
+    fn take(project: &Path) -> Held {
+        let (taken_tx, taken) = channel();
+        let (release, released) = channel::<()>();
+        let project = project.to_owned();
+        let holder = std::thread::spawn(move || {
+            let mut store = Store::open(&project).unwrap();
+            store
+                .write(|_| {
+                    taken_tx.send(()).unwrap();
+                    std::thread::sleep(HOLD);
+                    let _ = released.recv(); // and until the test has seen what it waits for
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap();
+        });
+        taken.recv().expect("the lock holder took the lock");
+        Held { release, holder }
+    }
+
+    /// Gives the lock up once it was held for [`HOLD`].
+    fn release(self) {
+        let _ = self.release.send(());
+        self.holder.join().unwrap();
+    }
 }
 
 fn verdict_of(name: &str, i: usize) -> &'static str {
@@ -111,7 +126,7 @@ fn three_importing_processes_and_the_gui_write_at_once_and_every_row_arrives() {
     start_labeling(&mut harness, "gui");
 
     // Someone holds the file for longer than the old timeout while four writers start.
-    let holder = hold_write_lock(&project);
+    let held = Held::take(&project);
     let children: Vec<Child> = csvs.iter().map(|csv| import_labels(&project, csv)).collect();
     let mut typed: Vec<(PairId, Truth)> = Vec::new();
     for i in 0..20 {
@@ -125,7 +140,7 @@ fn three_importing_processes_and_the_gui_write_at_once_and_every_row_arrives() {
     step_until(&mut harness, "the status line to say the save waits", |h| text_with(h, WAITING).is_some());
     assert!(harness.state().unsaved_edits() > 0, "nothing is shown as saved before its commit");
     assert!(text_with(&harness, "All changes saved").is_none());
-    holder.join().unwrap();
+    held.release();
 
     let mut waited = 0;
     for (child, name) in children.into_iter().zip(importers) {
@@ -201,10 +216,10 @@ fn score_project_waits_for_a_busy_file_says_so_and_keeps_every_result() {
     let mut harness = app(&project);
     common::gui::open(&mut harness, "Model");
 
-    let holder = hold_write_lock(&project);
+    let held = Held::take(&project);
     harness.get_by_label("Score project").click();
     step_until(&mut harness, "the Model screen to say the scores wait", |h| text_with(h, WAITING).is_some());
-    holder.join().unwrap();
+    held.release();
     common::gui::step_until_within(&mut harness, "scoring to finish", Duration::from_secs(300), |h| {
         h.state().scoring_outcome().is_some()
     });
