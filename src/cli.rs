@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+use crate::cli_open::{open_or_create_project, open_project};
 use crate::curate;
 use crate::import::{self, FolderOptions, ImportError, ImportReport};
 use crate::store::Store;
@@ -408,12 +409,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             with_project(&project, common.verbose, |s| import::import_pairs(s, &csv, &images, common.skip_bad))
         }
         Some(Command::ImportLabels { project, csv, common }) => {
-            let store = &mut Store::open(&project)?;
+            let store = &mut open_project(&project)?;
             print_report(&import::import_labels(store, &csv, common.skip_bad)?, common.verbose);
             Ok(())
         }
         Some(Command::ImportScores { project, csv, model, common }) => {
-            let store = &mut Store::open(&project)?;
+            let store = &mut open_project(&project)?;
             print_report(&import::import_scores(store, &csv, &model, common.skip_bad)?, common.verbose);
             Ok(())
         }
@@ -450,7 +451,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let described = selection.describe();
             let options = curate::ExportOptions { selection, model, threshold, stamp, origin: "cli".into() };
-            let report = curate::export(&mut Store::open(&project)?, &out, &options)?;
+            let report = curate::export(&mut open_project(&project)?, &out, &options)?;
             println!(
                 "exported {} pairs, {} images, {} labels ({described}) to {}",
                 report.pairs,
@@ -471,7 +472,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::MergeLabels { project, from, verbose, json }) => {
-            let report = curate::merge_labels(&mut Store::open(&project)?, &from)?;
+            let report = curate::merge_labels(&mut open_project(&project)?, &from)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report).context("serialising the report")?);
             } else {
@@ -501,7 +502,7 @@ fn with_project(
     verbose: bool,
     import: impl FnOnce(&mut Store) -> Result<ImportReport, ImportError>,
 ) -> anyhow::Result<()> {
-    let (mut store, created) = Store::open_or_create(project)?;
+    let (mut store, created) = open_or_create_project(project)?;
     if created {
         println!("created {}", project.display());
     }
@@ -572,7 +573,7 @@ fn split(args: &SplitArgs) -> anyhow::Result<()> {
         "auto" => None,
         other => Some(curate::Ratios::parse(other).map_err(anyhow::Error::msg)?),
     };
-    let store = &mut Store::open(project)?;
+    let store = &mut open_project(project)?;
     let options = curate::SplitOptions { ratios, train_dev_percent: train_dev, seed, keep_existing: *keep_existing };
     let plan = curate::plan_split(store, &options)?;
     if json {

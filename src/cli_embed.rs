@@ -8,10 +8,10 @@ use anyhow::Context;
 use crate::cli::EmbedArgs;
 use crate::face::{EmbedderSpec, FaceEngine};
 use crate::scoring::{Progress, score_project};
-use crate::store::{ModelKind, Store};
+use crate::store::ModelKind;
 
 pub fn embed(args: EmbedArgs) -> anyhow::Result<()> {
-    let mut store = Store::open(&args.project)?;
+    let mut store = crate::cli_open::open_project(&args.project)?;
     let (engine, kind, default_name) = match &args.model {
         None => (FaceEngine::builtin()?, ModelKind::Embedded, "builtin".to_owned()),
         Some(file) => {

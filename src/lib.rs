@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 mod cli_demo;
 mod cli_embed;
+mod cli_open;
 mod cli_report;
 pub mod curate;
 pub mod demo;

@@ -3,7 +3,7 @@
 //! Shared by `pairscope embed` and the GUI's "Score project".
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::face::{BatchOptions, FaceEngine, FaceError, ImageJob, ImageResult, ImageStatus, cosine};
@@ -42,8 +42,10 @@ pub struct ScoreSummary {
     pub seconds: f64,
 }
 
-/// Results are written in small transactions, so a cancel or a crash keeps what is done.
-const FLUSH_EVERY: usize = 32;
+/// Results are committed in batches of this many images as they arrive, so a cancel, a kill
+/// or another writer holding the file costs at most the batch in hand, never the work before
+/// it. (While a batch waits for the file, the pipeline waits too: see `run_batch`.)
+pub const FLUSH_EVERY: usize = 32;
 
 /// Statuses that depend only on the file's bytes may be cached under its hash; a missing
 /// file or a runtime failure must be retried next time.
@@ -74,11 +76,15 @@ pub fn score_project(
         ..Default::default()
     };
     let mut pending: Vec<ImageResult> = Vec::new();
+    // A batch that cannot be written (read-only file, full disk) stops the run at once: the
+    // batches before it are saved, and computing on would only make results to throw away.
     let mut write_error: Option<StoreError> = None;
+    let stop = AtomicBool::new(false);
     let mut flush = |store: &mut Store, pending: &mut Vec<ImageResult>| {
         if pending.is_empty() || write_error.is_some() {
             return;
         }
+        // Waits while another writer holds the file, then commits the whole batch.
         if let Err(e) = store.write(|tx| {
             for result in pending.iter() {
                 let image_sha = &sha_of[&result.id];
@@ -113,6 +119,7 @@ pub fn score_project(
             Ok::<_, StoreError>(())
         }) {
             write_error = Some(e);
+            stop.store(true, Ordering::Relaxed);
         }
         pending.clear();
     };
@@ -120,7 +127,10 @@ pub fn score_project(
     let mut done = 0;
     let mut transient: Vec<String> = Vec::new();
     progress(Progress { done, total: jobs.len(), elapsed: started.elapsed() });
-    let batch = engine.run_batch(&jobs, &BatchOptions::default(), cancel, |result| {
+    let batch = engine.run_batch(&jobs, &BatchOptions::default(), &stop, |result| {
+        if cancel.load(Ordering::Relaxed) {
+            stop.store(true, Ordering::Relaxed);
+        }
         done += 1;
         if !cacheable(&result.status) {
             transient.push(format!("{}: {}", result.path.display(), result.status));

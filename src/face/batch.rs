@@ -94,7 +94,9 @@ impl FaceEngine {
         // Bounded, so decoded photos never pile up in memory ahead of the models.
         let (prepared_tx, prepared_rx) = mpsc::sync_channel(2 * workers);
         let prepared_rx = Mutex::new(prepared_rx);
-        let (result_tx, result_rx) = mpsc::channel::<ImageResult>();
+        // Bounded too: while the callback is busy (e.g. waiting to commit what it has), the
+        // workers pause instead of piling up results that a kill would lose.
+        let (result_tx, result_rx) = mpsc::sync_channel::<ImageResult>(2 * workers);
 
         std::thread::scope(|scope| {
             for _ in 0..decoders {

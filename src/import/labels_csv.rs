@@ -10,7 +10,7 @@ use std::path::Path;
 use super::csv_table::read_csv;
 use super::{ImportError, ImportReport, Problem, file_label, refuse_unless_skipping};
 use crate::domain::Truth;
-use crate::store::{LabelChange, NewTag, Origin, Store, StoreError, validate_tag_name};
+use crate::store::{LabelChange, NewTag, Origin, PairId, Store, StoreError, validate_tag_name};
 
 struct LabelRow {
     line: u64,
@@ -88,21 +88,36 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
             Err(msg) => problems.push(Problem::at(csv_file, Some(row.line), msg)),
         }
     }
+    // Pairs are never deleted, so which pair each row means is settled before the write, and
+    // a file naming unknown pairs is refused without ever taking the file's write lock.
+    let pair_ids: HashMap<String, PairId> =
+        store.read(|tx| tx.pairs())?.into_iter().filter_map(|p| Some((p.external_id?, p.id))).collect();
+    let mut known = Vec::with_capacity(rows.len());
+    for row in rows {
+        match pair_ids.get(&row.pair_id) {
+            Some(&pair) => known.push((pair, row)),
+            None => problems.push(Problem::at(
+                csv_file,
+                Some(row.line),
+                format!("unknown pair_id {:?} (import the pairs first)", row.pair_id),
+            )),
+        }
+    }
     refuse_unless_skipping(csv_file, &problems, skip_bad)?;
 
+    // One transaction, as short as the data allows: only what depends on what others wrote
+    // meanwhile (labelers, tags, each labeler's earlier verdicts) is looked up inside it.
     let origin_label = file_label(csv_file);
     let origin = Origin::Import(&origin_label);
     store
         .write(|tx| {
+            let mut problems = problems;
             let mut report = ImportReport::new("labels");
             let mut labelers = HashMap::new();
             let mut tags = HashMap::new();
-            for row in &rows {
+            for (pair, row) in &known {
+                let pair = *pair;
                 let problem = |msg: String| Problem::at(csv_file, Some(row.line), msg);
-                let Some(pair) = tx.find_pair_by_external_id(&row.pair_id)? else {
-                    problems.push(problem(format!("unknown pair_id {:?} (import the pairs first)", row.pair_id)));
-                    continue;
-                };
                 if !labelers.contains_key(&row.labeler) {
                     let (labeler, created) = tx.labeler_or_create(&row.labeler)?;
                     if created {
@@ -111,7 +126,7 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                     labelers.insert(row.labeler.clone(), labeler.id);
                 }
                 let labeler = labelers[&row.labeler];
-                let before = tx.verdict(pair.id, labeler)?;
+                let before = tx.verdict(pair, labeler)?;
                 if let (Some(before), Some(now)) = (before, row.verdict)
                     && before != now
                 {
@@ -126,8 +141,8 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                 }
                 let mut changed = false;
                 if row.verdict.is_some() {
-                    changed |= tx.set_verdict_marked(pair.id, labeler, row.verdict, row.blind, origin)?
-                        == LabelChange::Changed;
+                    changed |=
+                        tx.set_verdict_marked(pair, labeler, row.verdict, row.blind, origin)? == LabelChange::Changed;
                 }
                 for name in &row.tags {
                     let key = name.to_lowercase();
@@ -138,7 +153,7 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                         }
                         tags.insert(key.clone(), tag.id);
                     }
-                    changed |= tx.set_pair_tag_marked(pair.id, labeler, tags[&key], true, row.blind, origin)?
+                    changed |= tx.set_pair_tag_marked(pair, labeler, tags[&key], true, row.blind, origin)?
                         == LabelChange::Changed;
                 }
                 if changed {

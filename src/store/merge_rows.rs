@@ -80,7 +80,7 @@ impl Store {
         if version < 1 {
             return Err(StoreError::NotAProject { path: path.to_owned(), why: "it has no pairscope schema".into() });
         }
-        Ok(Store { conn, path: path.to_owned() })
+        Ok(Store { conn, path: path.to_owned(), wait_notice: None })
     }
 }
 

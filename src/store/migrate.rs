@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::{APPLICATION_ID, Result, StoreError};
+use super::{APPLICATION_ID, Result, StoreError, WriteRefused};
 
 struct Migration {
     name: &'static str,
@@ -29,10 +29,15 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Refuses files we must not touch. Only reads.
 pub(super) fn check(conn: &Connection, path: &Path) -> Result<()> {
     let not_a_project = |why: String| StoreError::NotAProject { path: path.to_owned(), why };
-    // The first read of a non-SQLite file is where SQLite notices; say so plainly.
-    let app_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|e| not_a_project(format!("not an SQLite database: {e}")))?;
+    // The first read of a non-SQLite file is where SQLite notices; say so plainly. It is also
+    // where SQLite first needs the -wal and -shm files beside the project.
+    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) && !folder_takes_new_files(path) {
+            StoreError::CannotWrite { path: path.to_owned(), why: WriteRefused::ReadOnlyFolder }
+        } else {
+            not_a_project(format!("not an SQLite database: {e}"))
+        }
+    })?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| not_a_project(format!("not an SQLite database: {e}")))?;
@@ -48,19 +53,36 @@ pub(super) fn check(conn: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether a new file can be made beside `path` (tried, since permissions alone do not tell:
+/// the owner may be root, the folder immutable or on a read-only mount).
+fn folder_takes_new_files(path: &Path) -> bool {
+    let Some(dir) = path.parent() else { return true };
+    let probe = dir.join(format!(".pairscope-probe-{}", std::process::id()));
+    let made = std::fs::OpenOptions::new().write(true).create_new(true).open(&probe).is_ok();
+    if made {
+        let _ = std::fs::remove_file(&probe);
+    }
+    made
+}
+
 /// Applies the pending migrations, each in its own transaction together with its version bump.
-pub(super) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
+pub(super) fn apply(conn: &Connection, path: &Path) -> Result<()> {
     let at = |e| StoreError::at(path, e);
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(at)?;
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let version = index as i64 + 1;
-        let tx = conn.transaction().map_err(at)?;
-        tx.execute_batch(migration.sql).map_err(|e| {
-            StoreError::Invalid(format!("{}: migration {} failed: {e}", path.display(), migration.name))
+        super::write_lock::in_transaction(conn, path, None, true, |tx| {
+            // Another pairscope opening the same old file may have migrated it while we waited.
+            let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(at)?;
+            if now >= version {
+                return Ok(());
+            }
+            tx.execute_batch(migration.sql).map_err(|e| {
+                StoreError::Invalid(format!("{}: migration {} failed: {e}", path.display(), migration.name))
+            })?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(at)?;
+            tx.pragma_update(None, "user_version", version).map_err(at)
         })?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(at)?;
-        tx.pragma_update(None, "user_version", version).map_err(at)?;
-        tx.commit().map_err(at)?;
     }
     Ok(())
 }

@@ -25,16 +25,16 @@ mod snapshot;
 mod suggestions;
 mod tag_edit;
 mod tags;
+mod write_lock;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
 pub use blind::{NotBlindLabel, Reveal, RevealHow};
 pub use curation::{AdjudicationRow, ExportRecord, ModelRecord, NewExport, SplitRunRecord, TagRow, VerdictRow};
 pub use embeddings::{CachedEmbedding, ImageToEmbed};
-pub use error::StoreError;
+pub use error::{StoreError, WriteRefused};
 pub use ids::{ImageId, LabelerId, ModelId, PairId, RootId, TagId};
 pub use images::{ImageRecord, NewImage};
 pub use info::{LabelerInfo, ModelInfo, ProjectInfo, TagInfo};
@@ -50,6 +50,7 @@ pub use runs::RunRecord;
 pub use snapshot::ProjectSnapshot;
 pub use tag_edit::TagEdit;
 pub use tags::{NewTag, Tag, validate_tag_name};
+pub use write_lock::{WAITING_MESSAGE, WaitNotice, Waiting};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -60,12 +61,14 @@ const APPLICATION_ID: i32 = 0x5053_4350;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Told when a write waits for another writer (see [`Store::on_wait`]).
+    wait_notice: Option<WaitNotice>,
 }
 
-/// A write transaction. All typed writes live on this type; it commits only through
+/// A transaction. All typed writes live on this type; a write commits only through
 /// [`Store::write`], so an error anywhere rolls the whole action back.
 pub struct Tx<'a> {
-    tx: rusqlite::Transaction<'a>,
+    conn: &'a Connection,
 }
 
 impl Store {
@@ -96,14 +99,14 @@ impl Store {
 
     fn init(conn: Connection, path: &Path) -> Result<Self> {
         let at = |e| StoreError::at(path, e);
-        conn.busy_timeout(Duration::from_secs(5)).map_err(at)?;
+        conn.busy_timeout(write_lock::STATEMENT_TIMEOUT).map_err(at)?;
         // Everything before migrate::check only reads: a file we refuse stays byte-identical.
         migrate::check(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(at)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(at)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(at)?;
-        let mut store = Store { conn, path: path.to_owned() };
-        migrate::apply(&mut store.conn, path)?;
+        let store = Store { conn, path: path.to_owned(), wait_notice: None };
+        migrate::apply(&store.conn, path)?;
         Ok(store)
     }
 
@@ -111,7 +114,15 @@ impl Store {
         &self.path
     }
 
-    /// Runs `f` in one transaction; commits if it returns Ok, rolls back otherwise.
+    /// Tells `notice` when a write has to wait because another pairscope (or another
+    /// connection) is writing the file, and when the wait is over. Writes wait as long as it
+    /// takes; without a notice they wait silently.
+    pub fn on_wait(&mut self, notice: impl Fn(Waiting) + Send + Sync + 'static) {
+        self.wait_notice = Some(std::sync::Arc::new(notice));
+    }
+
+    /// Runs `f` in one transaction; commits if it returns Ok, rolls back otherwise (a panic
+    /// in `f` rolls back too). Waits while another writer holds the file.
     pub fn write<T, E>(&mut self, f: impl FnOnce(&Tx) -> std::result::Result<T, E>) -> std::result::Result<T, E>
     where
         E: From<StoreError>,
@@ -136,21 +147,13 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::at(&self.path, e))?;
-        let tx = Tx { tx };
-        let value = f(&tx)?;
-        let end = if commit { tx.tx.commit() } else { tx.tx.rollback() };
-        end.map_err(|e| StoreError::at(&self.path, e))?;
-        Ok(value)
+        write_lock::in_transaction(&self.conn, &self.path, self.wait_notice.as_ref(), commit, |conn| f(&Tx { conn }))
     }
 
     /// Runs `f` against a read snapshot (a deferred transaction that is never committed).
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction().map_err(|e| StoreError::at(&self.path, e))?;
-        f(&Tx { tx })
+        f(&Tx { conn: &tx })
     }
 
     /// A number that changes whenever another connection (another process, or a worker
@@ -180,7 +183,7 @@ impl Store {
 
 impl Tx<'_> {
     fn conn(&self) -> &Connection {
-        &self.tx
+        self.conn
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {

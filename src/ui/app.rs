@@ -12,6 +12,7 @@ use super::file_dialogs::{Dialogs, FileDialogs, SystemDialogs};
 use super::image_cache::ImageCache;
 use super::labeling::{LabelEdit, Labeling};
 use super::outside_changes::Watch;
+use super::save_queue::{Edit, SaveQueue};
 use super::scoring_job::ScoringJob;
 use super::screens::{AnalysisUi, Screen};
 use super::session::Session;
@@ -62,9 +63,16 @@ pub(super) enum Loaded {
         seq: u64,
         result: Result<(ProjectInfo, ReviewData), String>,
     },
+    /// The save queue's I/O job is done: every edit up to now is committed, or the error.
     Saved {
         result: Result<(), String>,
     },
+    /// A write outside the save queue (a saved run).
+    Written {
+        result: Result<(), String>,
+    },
+    /// A job panicked on the I/O thread; its work was not done.
+    Panicked(String),
     Labeler {
         result: Result<(Labeler, ProjectInfo, ReviewData), String>,
     },
@@ -163,7 +171,8 @@ pub struct PairscopeApp {
     pub(super) seq: u64,
     /// The seq of the last label edit sent for saving; reloads older than it are stale.
     pub(super) last_edit_seq: u64,
-    pub(super) unsaved: usize,
+    /// Edits shown but not yet committed.
+    pub(super) saves: SaveQueue,
     pub(super) frame: u64,
     pub(super) frame_started: Option<Instant>,
     pub(super) pending_turn: Option<PendingTurn>,
@@ -195,26 +204,6 @@ pub(super) fn read_opened(mut store: Store) -> Result<Box<Opened>, StoreError> {
 
 pub(super) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
     store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
-}
-
-/// Saves a label edit; `blind`: whether the labeler made it without the answer in view.
-pub(super) fn save_edit(
-    store: &mut Store,
-    edit: &LabelEdit,
-    blind: bool,
-    origin: Origin<'static>,
-) -> Result<(), StoreError> {
-    store.write(|tx| {
-        match *edit {
-            LabelEdit::Verdict { pair, labeler, after, .. } => {
-                tx.set_verdict_marked(pair, labeler, after, blind, origin)?
-            }
-            LabelEdit::Tag { pair, labeler, tag, applied } => {
-                tx.set_pair_tag_marked(pair, labeler, tag, applied, blind, origin)?
-            }
-        };
-        Ok(())
-    })
 }
 
 impl PairscopeApp {
@@ -251,7 +240,7 @@ impl PairscopeApp {
             in_flight: 0,
             seq: 0,
             last_edit_seq: 0,
-            unsaved: 0,
+            saves: SaveQueue::default(),
             frame: 0,
             frame_started: None,
             pending_turn: None,
@@ -280,6 +269,7 @@ impl PairscopeApp {
     /// No work is waiting on the I/O thread or a dialog: everything the user did is on disk.
     pub fn is_idle(&self) -> bool {
         self.in_flight == 0
+            && self.saves.len() == 0
             && self.commands.is_empty()
             && !self.dialogs.waiting()
             && self.ui.curate.export.job.is_none()
@@ -357,16 +347,51 @@ impl PairscopeApp {
         self.commands.push(command);
     }
 
-    /// Label or note writes not yet committed.
-    pub(super) fn unsaved(&self) -> usize {
-        self.unsaved
+    /// What the status line says about saving (and whether it is a problem): "All changes
+    /// saved" only once every edit has committed.
+    pub(super) fn save_status(&self) -> (String, bool) {
+        self.saves.status()
+    }
+
+    /// Edits shown on screen but not yet committed to the project file.
+    pub fn unsaved_edits(&self) -> usize {
+        self.saves.len()
+    }
+
+    /// Test hook: the next save panics on the I/O thread in the middle of its transaction.
+    #[doc(hidden)]
+    pub fn panic_in_next_save(&mut self) {
+        self.saves.panic_in_next_save();
     }
 
     pub(super) fn spawn(&mut self, job: impl FnOnce() -> Loaded + Send + 'static) -> u64 {
+        self.spawn_or(job, Loaded::Panicked)
+    }
+
+    /// [`spawn`](Self::spawn), answering `if_panics(message)` should the job panic.
+    pub(super) fn spawn_or(
+        &mut self,
+        job: impl FnOnce() -> Loaded + Send + 'static,
+        if_panics: impl FnOnce(String) -> Loaded + Send + 'static,
+    ) -> u64 {
         self.in_flight += 1;
         self.seq += 1;
-        self.background.spawn(job);
+        self.background.spawn(job, if_panics);
         self.seq
+    }
+
+    /// Queues an edit (already shown on screen) for saving in its own transaction.
+    pub(super) fn queue_save(&mut self, edit: Edit) {
+        let Some(project) = &self.project else { return };
+        self.saves.push(&project.store, edit);
+        self.drain_saves();
+    }
+
+    /// Sends the I/O thread to write every queued edit, in order.
+    pub(super) fn drain_saves(&mut self) {
+        let (job, if_panics) = self.saves.drain_job();
+        // Reads sent before this job may miss the edits; reads sent after it see them.
+        self.last_edit_seq = self.spawn_or(job, if_panics);
     }
 
     pub(super) fn load(&mut self, path: PathBuf, create: bool) {
@@ -425,11 +450,7 @@ impl PairscopeApp {
         let blind = self.label_is_blind(edit.pair(), labeler);
         let Some(project) = &mut self.project else { return };
         project.labeling.apply(&edit);
-        let store = project.store.clone();
-        self.unsaved += 1;
-        self.last_edit_seq = self.spawn(move || Loaded::Saved {
-            result: save_edit(&mut lock(&store), &edit, blind, origin).map_err(|e| e.to_string()),
-        });
+        self.queue_save(Edit::Label { edit, origin, blind });
     }
 
     pub(super) fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {
@@ -484,6 +505,10 @@ impl PairscopeApp {
             session.me = me.clone();
         }
         project.labeling.replace(data);
+        // Edits not committed yet are not in what was read: keep showing them.
+        for edit in self.saves.pending_for(&project.store) {
+            edit.show(&mut project.labeling);
+        }
         // A role may have changed, here or in another pairscope.
         self.enforce_access();
         let Some(project) = &mut self.project else { return };

@@ -1,46 +1,127 @@
 //! A worker thread for disk work. Jobs run in order; each result comes back over a channel
 //! and wakes the UI.
+//!
+//! A job that panics still answers: its `if_panics` result says what went wrong, and the
+//! worker goes on with the next job. Should the thread end all the same, the next job starts
+//! a new one, so no job is ever dropped unseen.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SendError, Sender, channel};
 
-type Job<T> = Box<dyn FnOnce() -> T + Send>;
+/// A job and what to answer instead if it panics (given the panic's message).
+type Job<T> = (Box<dyn FnOnce() -> T + Send>, Box<dyn FnOnce(String) -> T + Send>);
 
 pub struct Background<T: Send + 'static> {
+    name: String,
+    wake: Arc<dyn Fn() + Send + Sync>,
     jobs: Sender<Job<T>>,
     results: Receiver<T>,
 }
 
 impl<T: Send + 'static> Background<T> {
     /// `wake` is called after each finished job (the app passes `ctx.request_repaint`).
-    pub fn new(wake: impl Fn() + Send + 'static) -> Self {
+    pub fn new(wake: impl Fn() + Send + Sync + 'static) -> Self {
         Self::named("pairscope-io", wake)
     }
 
     /// A worker whose thread carries this name (seen in debuggers and panics).
-    pub fn named(name: &str, wake: impl Fn() + Send + 'static) -> Self {
-        let (jobs, job_rx) = channel::<Job<T>>();
-        let (result_tx, results) = channel();
-        std::thread::Builder::new()
-            .name(name.into())
-            .spawn(move || {
-                for job in job_rx {
-                    if result_tx.send(job()).is_err() {
-                        break;
-                    }
-                    wake();
-                }
-            })
-            .expect("spawning a worker thread");
-        Background { jobs, results }
+    pub fn named(name: &str, wake: impl Fn() + Send + Sync + 'static) -> Self {
+        let wake: Arc<dyn Fn() + Send + Sync> = Arc::new(wake);
+        let (jobs, results) = start(name, wake.clone());
+        Background { name: name.to_owned(), wake, jobs, results }
     }
 
-    pub fn spawn(&self, job: impl FnOnce() -> T + Send + 'static) {
-        // The worker only stops when the app is dropped, so a failed send cannot lose user work.
-        let _ = self.jobs.send(Box::new(job));
+    /// Queues `job`; if it panics, `if_panics(message)` is its result.
+    pub fn spawn(
+        &mut self,
+        job: impl FnOnce() -> T + Send + 'static,
+        if_panics: impl FnOnce(String) -> T + Send + 'static,
+    ) {
+        if let Err(SendError(job)) = self.jobs.send((Box::new(job), Box::new(if_panics))) {
+            // The thread is gone (it cannot be by a job's panic; something else ended it).
+            // Results it finished were taken already; start afresh and hand it the job.
+            tracing::error!(worker = %self.name, "the worker thread ended; starting a new one");
+            (self.jobs, self.results) = start(&self.name, self.wake.clone());
+            self.jobs.send(job).unwrap_or_else(|_| unreachable!("a worker just started holds its receiver"));
+        }
     }
 
     /// Results that arrived since the last call; never blocks.
     pub fn poll(&self) -> Vec<T> {
         self.results.try_iter().collect()
+    }
+}
+
+fn start<T: Send + 'static>(name: &str, wake: Arc<dyn Fn() + Send + Sync>) -> (Sender<Job<T>>, Receiver<T>) {
+    let (jobs, job_rx) = channel::<Job<T>>();
+    let (result_tx, results) = channel();
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            for (job, if_panics) in job_rx {
+                let result = catch_unwind(AssertUnwindSafe(job)).unwrap_or_else(|panic| if_panics(message(&*panic)));
+                if result_tx.send(result).is_err() {
+                    break;
+                }
+                wake();
+            }
+        })
+        .expect("spawning a worker thread");
+    (jobs, results)
+}
+
+/// What a panic said (its payload is a `&str` or a `String` for `panic!` with a message).
+fn message(panic: &(dyn Any + Send)) -> String {
+    match (panic.downcast_ref::<&str>(), panic.downcast_ref::<String>()) {
+        (Some(s), _) => (*s).to_owned(),
+        (_, Some(s)) => s.clone(),
+        _ => "a panic without a message".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn wait_for<T: Send>(worker: &Background<T>, n: usize) -> Vec<T> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut got = Vec::new();
+        while got.len() < n {
+            assert!(Instant::now() < deadline, "the worker stopped answering");
+            got.extend(worker.poll());
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        got
+    }
+
+    #[test]
+    fn a_panicking_job_answers_and_the_jobs_after_it_still_run() {
+        let mut worker = Background::named("test-worker", || {});
+        worker.spawn(|| "first".to_owned(), |m| format!("failed: {m}"));
+        worker.spawn(|| panic!("boom"), |m| format!("failed: {m}"));
+        worker.spawn(|| "third".to_owned(), |m| format!("failed: {m}"));
+        assert_eq!(wait_for(&worker, 3), ["first", "failed: boom", "third"]);
+    }
+
+    #[test]
+    fn a_job_sent_after_the_thread_ended_runs_on_a_new_one() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let woken = AtomicBool::new(false);
+        // The first wake-up panics outside any job: the thread ends.
+        let mut worker = Background::named("test-worker", move || {
+            if !woken.swap(true, Ordering::Relaxed) {
+                panic!("wake failed");
+            }
+        });
+        worker.spawn(|| 1, |_| -1);
+        assert_eq!(wait_for(&worker, 1), [1]);
+        while !matches!(worker.results.try_recv(), Err(std::sync::mpsc::TryRecvError::Disconnected)) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        worker.spawn(|| 2, |_| -1);
+        assert_eq!(wait_for(&worker, 1), [2]);
     }
 }

@@ -20,7 +20,8 @@ impl PairscopeApp {
             self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {
                 Loaded::Project { path, result: Ok(opened) } => {
-                    let Opened { info, data, store, version } = *opened;
+                    let Opened { info, data, mut store, version } = *opened;
+                    store.on_wait(self.saves.wait_notice(ctx));
                     let millis = self.created.elapsed().as_millis() as u64;
                     tracing::info!(millis, "project loaded");
                     self.paint_pending = Some("first paint of the project");
@@ -67,12 +68,17 @@ impl PairscopeApp {
                 Loaded::Data { result: Err(e), .. } => {
                     self.error = Some(e);
                 }
-                Loaded::Saved { result: Ok(()) } => self.unsaved = self.unsaved.saturating_sub(1),
-                Loaded::Saved { result: Err(e) } => {
-                    self.unsaved = self.unsaved.saturating_sub(1);
-                    // The edit did not reach the disk: say so, and show what the disk holds.
-                    self.error = Some(format!("not saved: {e}"));
-                    self.reload();
+                Loaded::Saved { result } => {
+                    if let Some(reason) = self.saves.drained(result) {
+                        // The edits stay on screen and in the queue, and are tried again.
+                        self.error = Some(format!("Not saved yet: {reason}. Your changes are kept and saved again."));
+                    }
+                }
+                Loaded::Written { result: Ok(()) } => {}
+                Loaded::Written { result: Err(e) } => self.error = Some(format!("not saved: {e}")),
+                Loaded::Panicked(panic) => {
+                    self.ui.busy = None;
+                    self.error = Some(format!("the I/O thread failed ({panic}); that work was not done"));
                 }
                 Loaded::Labeler { result: Ok((me, info, data)) } => {
                     self.refresh(info, data);
@@ -110,6 +116,11 @@ impl PairscopeApp {
                 Loaded::Exported { result: Err(e) } => self.error = Some(e),
                 Loaded::Curate(loaded) => self.receive_curate(loaded),
             }
+        }
+        match self.saves.retry_in() {
+            Some(wait) if wait.is_zero() => self.drain_saves(),
+            Some(wait) => ctx.request_repaint_after(wait),
+            None => {}
         }
         self.poll_export();
         if self.images.poll(ctx) {

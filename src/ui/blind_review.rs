@@ -5,9 +5,10 @@
 //! shows it), when they press the reveal key, or at once with blind mode off. Each reveal is
 //! saved (`reveals` and the audit log); a label given after it is saved as not blind.
 
-use super::app::{Loaded, PairscopeApp, lock};
+use super::app::PairscopeApp;
+use super::save_queue::Edit;
 use super::screens::Screen;
-use crate::store::{LabelerId, Origin, PairId, RevealHow};
+use crate::store::{LabelerId, PairId, RevealHow};
 
 impl PairscopeApp {
     /// Shows the answer on `pair` to the labeler at work, and saves that it was shown.
@@ -17,15 +18,9 @@ impl PairscopeApp {
         if !project.labeling.note_reveal(pair, me, how) {
             return;
         }
-        let store = project.store.clone();
-        self.unsaved += 1;
-        // As a label edit: a read that started before this write must not hide the answer again.
-        self.last_edit_seq = self.spawn(move || Loaded::Saved {
-            result: lock(&store)
-                .write(|tx| tx.reveal(pair, me, how, Origin::Gui))
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-        });
+        // Saved in order with the labels (a label after it is not blind), and shown again after
+        // a read that started before it was written.
+        self.queue_save(Edit::Reveal { pair, labeler: me, how });
     }
 
     /// The labeler left `pair` (turned the page, changed queue or labeler): a pair with their

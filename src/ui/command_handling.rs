@@ -10,6 +10,7 @@ use super::file_dialogs::PathRequest;
 use super::labeling::{LabelEdit, QueueKind};
 use super::model_picker::ModelPicker;
 use super::review;
+use super::save_queue::Edit;
 use super::scoring_job::{ScoringJob, ScoringModel};
 use super::screens::Screen;
 use super::session::SliceErrors;
@@ -149,19 +150,9 @@ impl PairscopeApp {
             }
             Command::SaveNote { pair, text } => {
                 let (Some(me), Some(project)) = (me, &mut self.project) else { return };
-                let key = (pair, me);
-                if text.trim().is_empty() {
-                    project.labeling.data.notes.remove(&key);
-                } else {
-                    project.labeling.data.notes.insert(key, text.clone());
-                }
-                let store = project.store.clone();
-                self.unsaved += 1;
-                self.last_edit_seq = self.spawn(move || Loaded::Saved {
-                    result: lock(&store)
-                        .write(|tx| tx.set_note(pair, me, &text, Origin::Gui))
-                        .map_err(|e| e.to_string()),
-                });
+                let edit = Edit::Note { pair, labeler: me, text };
+                edit.show(&mut project.labeling);
+                self.queue_save(edit);
             }
             Command::Adjudicate { pair, verdict, tags, reason, correct_truth } => {
                 let Some(me) = me else { return };
@@ -286,14 +277,7 @@ impl PairscopeApp {
                     // Gone from the list at once, not after the write and the reload.
                     data.rejected.extend(pairs.iter().map(|&p| (p, tag.clone())));
                 }
-                let Some(project) = &self.project else { return };
-                let store = project.store.clone();
-                self.unsaved += 1;
-                self.spawn(move || Loaded::Saved {
-                    result: lock(&store)
-                        .write(|tx| pairs.iter().try_for_each(|&pair| tx.reject_suggestion(pair, &tag, me)))
-                        .map_err(|e| e.to_string()),
-                });
+                self.queue_save(Edit::RejectSuggestions { pairs, tag, labeler: me });
             }
         }
         // Whatever changed shows in the next frame, without waiting for more input.
@@ -357,7 +341,7 @@ impl PairscopeApp {
                         .map(|_| ())
                         .map_err(|e| e.to_string())
                 });
-            Loaded::Saved { result }
+            Loaded::Written { result }
         });
         self.load_analysis();
     }

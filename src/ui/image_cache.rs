@@ -96,11 +96,15 @@ impl ImageCache {
             by_path.insert(path.clone(), Entry::Loading);
             let wanted = self.wanted.clone();
             let key = Key { path: path.clone(), side };
-            self.worker.spawn(move || {
-                let still_wanted = wanted.lock().expect("wanted set").contains(&key);
-                let result = still_wanted.then(|| decode(&key.path, key.side));
-                Decoded { key, result }
-            });
+            let same = key.clone();
+            self.worker.spawn(
+                move || {
+                    let still_wanted = wanted.lock().expect("wanted set").contains(&key);
+                    let result = still_wanted.then(|| decode(&key.path, key.side));
+                    Decoded { key, result }
+                },
+                |panic| Decoded { key: same, result: Some(Err(format!("the decoder failed: {panic}"))) },
+            );
         }
     }
 

@@ -37,6 +37,7 @@ mod queues;
 mod review;
 mod review_keys;
 mod runs;
+mod save_queue;
 mod scoring_job;
 mod screen_keys;
 mod screens;

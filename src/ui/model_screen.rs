@@ -108,6 +108,9 @@ fn scoring_bar(ui: &mut egui::Ui, app: &mut PairscopeApp, commands: &mut Vec<Com
                 Some(p) => format!("{}: {}", job.model(), scoring_job::describe(p)),
                 None => format!("Loading the face model ({})…", job.model()),
             });
+            if job.waiting() {
+                ui.weak(crate::store::WAITING_MESSAGE);
+            }
             if job.cancelled() {
                 ui.weak("Cancelling…");
             } else if ui.button("Cancel").clicked() {

@@ -47,7 +47,7 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
     let threshold = app.state.threshold;
     let blind = app.state.blind;
     let last_turn = app.last_page_turn();
-    let unsaved = app.unsaved();
+    let (save_status, save_trouble) = app.save_status();
     let Some(project) = &app.project else { return (commands, drawn) };
     let Some(session) = &project.session else { return (commands, drawn) };
     let labeling = &project.labeling;
@@ -71,10 +71,10 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, 
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.weak("Press ? for keys.");
                 ui.separator();
-                if unsaved > 0 {
-                    ui.weak("Saving...");
+                if save_trouble {
+                    ui.colored_label(ui.visuals().warn_fg_color, save_status);
                 } else {
-                    ui.weak("All changes saved");
+                    ui.weak(save_status);
                 }
             });
         });

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::face::{EmbedderSpec, FaceEngine};
 use crate::scoring::{Progress, ScoreSummary, score_project};
-use crate::store::{ModelKind, Store};
+use crate::store::{ModelKind, Store, Waiting};
 
 /// The model name the built-in embedder's scores are stored under (as `pairscope embed`).
 const BUILTIN: &str = "builtin";
@@ -52,6 +52,8 @@ impl ScoringModel {
 pub struct ScoringJob {
     model: String,
     cancel: Arc<AtomicBool>,
+    /// Set while a batch of results waits for another pairscope to finish writing.
+    waiting: Arc<AtomicBool>,
     progress: Arc<Mutex<Option<Progress>>>,
     done: Receiver<Result<ScoreSummary, String>>,
 }
@@ -61,7 +63,8 @@ impl ScoringJob {
         let cancel = Arc::new(AtomicBool::new(false));
         let progress = Arc::new(Mutex::new(None));
         let (tx, done) = channel();
-        let (c, p) = (cancel.clone(), progress.clone());
+        let waiting = Arc::new(AtomicBool::new(false));
+        let (c, p, w) = (cancel.clone(), progress.clone(), waiting.clone());
         let name = model.name.clone();
         std::thread::Builder::new()
             .name("pairscope-score".into())
@@ -69,6 +72,11 @@ impl ScoringJob {
                 let result = (|| {
                     let engine = model.engine()?;
                     let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+                    let wake = ctx.clone();
+                    store.on_wait(move |now| {
+                        w.store(now == Waiting::Started, Ordering::Relaxed);
+                        wake.request_repaint();
+                    });
                     score_project(&mut store, &engine, &model.name, model.kind(), &c, |progress| {
                         *p.lock().unwrap_or_else(|e| e.into_inner()) = Some(progress);
                         ctx.request_repaint();
@@ -79,7 +87,7 @@ impl ScoringJob {
                 ctx.request_repaint();
             })
             .expect("spawning the scoring thread");
-        ScoringJob { model: name, cancel, progress, done }
+        ScoringJob { model: name, cancel, waiting, progress, done }
     }
 
     /// The name the scores are stored under.
@@ -93,6 +101,11 @@ impl ScoringJob {
 
     pub fn cancelled(&self) -> bool {
         self.cancel.load(Ordering::Relaxed)
+    }
+
+    /// Whether the results wait for another pairscope to finish writing the project.
+    pub fn waiting(&self) -> bool {
+        self.waiting.load(Ordering::Relaxed)
     }
 
     pub fn progress(&self) -> Option<Progress> {
