@@ -136,9 +136,9 @@ fn saves_two_runs_and_compares_them_per_tag() {
     let mut harness = app(&project, true);
     open(&mut harness, "Model");
     harness.get_by_label("Max accuracy").click();
-    harness.run();
+    harness.run_steps(2);
     harness.get_by_label("Save run").click();
-    harness.run();
+    harness.run_steps(2);
     step_until(&mut harness, "the first run", |h| h.state().run_names() == ["run 1"]);
     // Saving reloads the analysis on the I/O thread; the screen's buttons return when it is done.
     settle_analysis(&mut harness);
