@@ -10,11 +10,8 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
+use common::held_lock::{HOLD, Held, WAITING};
 use pairscope::store::{Store, StoreError};
-
-/// Longer than the 5 s after which writers used to give up.
-const HOLD: Duration = Duration::from_secs(7);
-const WAITING: &str = "waiting for another pairscope to finish writing…";
 
 /// An LFW project of the first `n` same-person and `n` different-person pairs of fold 1.
 fn lfw_project(dir: &Path, n: usize) -> PathBuf {
@@ -40,40 +37,6 @@ fn lfw_project(dir: &Path, n: usize) -> PathBuf {
         images.as_path(),
     ]);
     project
-}
-
-/// The project's write lock, held by another connection on a thread of its own.
-struct Held {
-    release: std::sync::mpsc::Sender<()>,
-    holder: std::thread::JoinHandle<()>,
-}
-
-impl Held {
-    /// Takes the lock; returns once it is taken.
-    fn take(project: &Path) -> Held {
-        let (taken_tx, taken) = channel();
-        let (release, released) = channel::<()>();
-        let project = project.to_owned();
-        let holder = std::thread::spawn(move || {
-            let mut store = Store::open(&project).unwrap();
-            store
-                .write(|_| {
-                    taken_tx.send(()).unwrap();
-                    std::thread::sleep(HOLD);
-                    let _ = released.recv(); // and until the test has seen what it waits for
-                    Ok::<_, StoreError>(())
-                })
-                .unwrap();
-        });
-        taken.recv().expect("the lock holder took the lock");
-        Held { release, holder }
-    }
-
-    /// Gives the lock up once it was held for [`HOLD`].
-    fn release(self) {
-        let _ = self.release.send(());
-        self.holder.join().unwrap();
-    }
 }
 
 #[test]

@@ -6,32 +6,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::gui::{H, labeler, settle, step_until, text_of, text_with, type_into};
+use common::gui::{H, at_labeler_picker, labeler, settle, step_until, text_of, text_with, type_into};
 use egui::Key;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{Queryable, by};
 use pairscope::domain::Truth;
 use pairscope::store::{NotBlindLabel, Origin, PairId, RevealHow, ReviewPair, Store, StoreError};
-use pairscope::ui::{PairscopeApp, State};
-
-fn sitcom_project(dir: &Path) -> PathBuf {
-    let project = dir.join("sitcom.pairscope");
-    let sitcom = common::datasets().join("sitcom");
-    common::ok(["import-folders", project.to_str().unwrap(), "--images", sitcom.to_str().unwrap(), "--seed", "1"]);
-    project
-}
-
-fn app<'a>(project: &Path) -> H<'a> {
-    let project = project.to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project)));
-    step_until(&mut harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
-    harness.step();
-    harness
-}
 
 fn start_labeling(harness: &mut H<'_>, name: &str, adjudicator: bool) {
     type_into(harness, "New labeler:", name);
@@ -71,8 +52,8 @@ fn current(harness: &H<'_>) -> PairId {
 #[test]
 fn no_file_name_or_pair_id_is_on_screen_before_the_reveal_and_r_brings_them() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
-    let mut harness = app(&project);
+    let project = common::sitcom_project(dir.path());
+    let mut harness = at_labeler_picker(&project);
     start_labeling(&mut harness, "alice", false);
     let shown = pair(&project, current(&harness));
     let hidden = |harness: &H<'_>, when: &str| {
@@ -111,7 +92,7 @@ fn no_file_name_or_pair_id_is_on_screen_before_the_reveal_and_r_brings_them() {
 #[test]
 fn others_tags_wait_for_the_reveal_and_labels_given_after_it_are_not_blind() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     // Bob has labeled every pair, blind: same, and dark.
     let mut store = Store::open(&project).unwrap();
     store
@@ -127,7 +108,7 @@ fn others_tags_wait_for_the_reveal_and_labels_given_after_it_are_not_blind() {
         .unwrap();
     drop(store);
 
-    let mut harness = app(&project);
+    let mut harness = at_labeler_picker(&project);
     start_labeling(&mut harness, "alice", false);
     let first = pair(&project, current(&harness));
     // The wrong verdict, to see it marked after the reveal.
@@ -194,10 +175,10 @@ fn walk(harness: &mut H<'_>, steps: usize) -> Vec<PairId> {
 #[test]
 fn each_labeler_walks_a_shuffle_of_their_own_that_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let file_order: Vec<PairId> =
         Store::open(&project).unwrap().read(|tx| tx.pairs()).unwrap().iter().take(12).map(|p| p.id).collect();
-    let mut harness = app(&project);
+    let mut harness = at_labeler_picker(&project);
     start_labeling(&mut harness, "alice", false);
     let alice = walk(&mut harness, 12);
     assert_ne!(alice, file_order, "not the order of the file");
@@ -210,7 +191,7 @@ fn each_labeler_walks_a_shuffle_of_their_own_that_survives_a_restart() {
     // The project moved elsewhere and opened again: alice's order is the same.
     let moved = dir.path().join("moved.pairscope");
     std::fs::rename(&project, &moved).unwrap();
-    let mut harness = app(&moved);
+    let mut harness = at_labeler_picker(&moved);
     harness.get_by_label("Label as alice").click();
     step_until(&mut harness, "alice's review", |h| h.query_by_label("Labeler: alice").is_some());
     settle(&mut harness);
@@ -220,7 +201,7 @@ fn each_labeler_walks_a_shuffle_of_their_own_that_survives_a_restart() {
 #[test]
 fn the_agreement_screen_counts_labels_that_are_not_blind_and_can_leave_them_out() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut store = Store::open(&project).unwrap();
     store
         .write(|tx| {
@@ -238,7 +219,7 @@ fn the_agreement_screen_counts_labels_that_are_not_blind_and_can_leave_them_out(
         .unwrap();
     drop(store);
 
-    let mut harness = app(&project);
+    let mut harness = at_labeler_picker(&project);
     start_labeling(&mut harness, "judge", true);
     common::gui::open(&mut harness, "Agreement");
     harness.get_by_label(
@@ -256,7 +237,7 @@ fn the_agreement_screen_counts_labels_that_are_not_blind_and_can_leave_them_out(
 #[test]
 fn an_adjudicator_in_blind_mode_sees_the_labels_side_by_side_only_after_the_reveal() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut store = Store::open(&project).unwrap();
     store
         .write(|tx| {
@@ -270,7 +251,7 @@ fn an_adjudicator_in_blind_mode_sees_the_labels_side_by_side_only_after_the_reve
         .unwrap();
     drop(store);
 
-    let mut harness = app(&project);
+    let mut harness = at_labeler_picker(&project);
     start_labeling(&mut harness, "judge", true);
     harness.get_by_label("Adjudication");
     let seen = current(&harness);

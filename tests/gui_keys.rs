@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::gui::{H, labeler, settle, step_until};
 use egui::Key;
@@ -16,13 +16,6 @@ use egui_kittest::kittest::Queryable;
 use pairscope::domain::Truth;
 use pairscope::store::{PairId, Store};
 use pairscope::ui::{PairscopeApp, State};
-
-fn sitcom_project(dir: &Path) -> PathBuf {
-    let project = dir.join("sitcom.pairscope");
-    let sitcom = common::datasets().join("sitcom");
-    common::ok(["import-folders", project.to_str().unwrap(), "--images", sitcom.to_str().unwrap(), "--seed", "1"]);
-    project
-}
 
 /// The app opened as `pairscope gui PROJECT --labeler NAME` opens it: straight into review.
 fn review_as<'a>(project: &Path, name: &str) -> H<'a> {
@@ -65,7 +58,7 @@ fn json(verdict: Truth) -> Option<String> {
 #[test]
 fn a_burst_of_verdicts_and_page_turns_lands_each_verdict_on_the_pair_it_was_typed_on() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = review_as(&project, "t");
     let queue = harness.state().queue_pairs();
     let start = queue.iter().position(|&p| Some(p) == harness.state().current_pair()).unwrap();
@@ -92,7 +85,7 @@ fn a_burst_of_verdicts_and_page_turns_lands_each_verdict_on_the_pair_it_was_type
 #[test]
 fn ten_verdicts_each_followed_by_space_give_ten_labels_on_ten_pairs() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = review_as(&project, "t");
     let queue = harness.state().queue_pairs();
     let start = queue.iter().position(|&p| Some(p) == harness.state().current_pair()).unwrap();
@@ -109,7 +102,7 @@ fn ten_verdicts_each_followed_by_space_give_ten_labels_on_ten_pairs() {
 #[test]
 fn thirty_page_turns_in_one_frame_move_thirty_pairs_and_tags_follow_the_page() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = review_as(&project, "t");
     let queue = harness.state().queue_pairs();
     let start = queue.iter().position(|&p| Some(p) == harness.state().current_pair()).unwrap();
@@ -138,7 +131,7 @@ fn thirty_page_turns_in_one_frame_move_thirty_pairs_and_tags_follow_the_page() {
 #[test]
 fn opening_as_a_new_labeler_creates_them_and_starts_in_review() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let harness = review_as(&project, "kiosk-1");
     harness.get_by_label("Labeler: kiosk-1");
     assert!(harness.query_by_label("Start labeling").is_none(), "no labeler picker");

@@ -68,9 +68,7 @@ fn fifty_verdicts_typed_fast_into_the_real_window_land_on_fifty_pairs_in_order()
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("sitcom.pairscope");
-    let sitcom = common::datasets().join("sitcom");
-    common::ok(["import-folders", project.to_str().unwrap(), "--images", sitcom.to_str().unwrap(), "--seed", "1"]);
+    let project = common::sitcom_project(dir.path());
 
     let (_xvfb, display) = xvfb();
     let home = dir.path().join("home");

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::gui::{H, labeler, settle, step_until, type_into};
+use common::gui::{H, at_labeler_picker, labeler, settle, step_until, type_into};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -14,20 +14,8 @@ use pairscope::domain::Truth;
 use pairscope::store::{PairId, Store};
 use pairscope::ui::{PairscopeApp, State};
 
-fn sitcom_project(dir: &Path) -> PathBuf {
-    let project = dir.join("sitcom.pairscope");
-    let sitcom = common::datasets().join("sitcom");
-    common::ok(["import-folders", project.to_str().unwrap(), "--images", sitcom.to_str().unwrap(), "--seed", "1"]);
-    project
-}
-
 fn app<'a>(project: &Path) -> H<'a> {
-    let project = project.to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project)));
-    step_until(&mut harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
-    harness.step();
+    let harness = at_labeler_picker(project);
     harness.check_accessibility();
     harness
 }
@@ -79,7 +67,7 @@ fn current(harness: &H<'_>) -> PairId {
 #[test]
 fn labels_tags_and_undoes_with_the_keyboard_saving_every_action_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     start_labeling(&mut harness, "alice", false);
     harness.get_by_label("0 / 160 labeled");
@@ -154,7 +142,7 @@ fn labels_tags_and_undoes_with_the_keyboard_saving_every_action_at_once() {
 #[test]
 fn the_next_pair_is_drawn_in_the_frame_that_reads_the_key() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     start_labeling(&mut harness, "alice", false);
     for _ in 0..5 {
@@ -173,7 +161,7 @@ fn the_next_pair_is_drawn_in_the_frame_that_reads_the_key() {
 #[test]
 fn blind_mode_hides_truth_and_others_until_the_reveal_and_an_adjudicator_settles_it() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     start_labeling(&mut harness, "alice", false);
     let pair = current(&harness);
@@ -298,7 +286,7 @@ fn a_missing_or_broken_photo_shows_why_and_the_pair_can_still_be_labeled() {
 #[test]
 fn note_and_cheat_sheet_open_from_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     start_labeling(&mut harness, "alice", false);
     let pair = current(&harness);
@@ -333,7 +321,7 @@ fn note_and_cheat_sheet_open_from_the_keyboard() {
 #[test]
 fn review_screen_snapshot() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     // A fixed project identity, so alice's shuffled queue (and the pair drawn) is always the same.
     Store::open(&project).unwrap().write(|tx| tx.set_meta("project_uid", "review-snapshot")).unwrap();
     let mut harness = app(&project);
@@ -347,7 +335,7 @@ fn review_screen_snapshot() {
 #[test]
 fn tag_editor_renames_describes_and_merges() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     start_labeling(&mut harness, "alice", false);
     let pair = current(&harness);
@@ -398,7 +386,7 @@ fn tag_editor_renames_describes_and_merges() {
 #[test]
 fn keys_act_on_the_pair_after_a_button_was_clicked() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     // An engineer, who may turn blind mode off; on, to start with.
     start_as(&mut harness, "alice", "Engineer");
@@ -429,7 +417,7 @@ fn keys_act_on_the_pair_after_a_button_was_clicked() {
 #[test]
 fn pinch_or_wheel_zooms_both_photos_and_z_resets() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     start_labeling(&mut harness, "alice", false);
     let centre = harness.get_by_label("Photo A").rect().center();
@@ -445,7 +433,7 @@ fn pinch_or_wheel_zooms_both_photos_and_z_resets() {
 #[test]
 fn the_last_labeler_is_remembered_and_roles_are_set_in_the_picker() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     start_labeling(&mut harness, "alice", false);
     let state = harness.state().state.clone();
@@ -476,7 +464,7 @@ fn the_last_labeler_is_remembered_and_roles_are_set_in_the_picker() {
 #[test]
 fn model_errors_queue_follows_the_threshold_and_needs_scores() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     start_as(&mut harness, "alice", "Engineer");
     harness.get_by_label("Blind mode").click();
@@ -530,7 +518,7 @@ fn model_errors_queue_follows_the_threshold_and_needs_scores() {
 #[test]
 fn dropping_a_project_file_on_the_window_opens_it() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(|cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), None));
@@ -554,7 +542,7 @@ fn dropping_a_project_file_on_the_window_opens_it() {
 #[test]
 fn labels_saved_by_another_process_show_up_without_a_click() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     start_labeling(&mut harness, "alice", true);
     settle(&mut harness);
@@ -577,7 +565,7 @@ fn labels_saved_by_another_process_show_up_without_a_click() {
 #[test]
 fn a_labeler_sees_review_only_and_an_engineer_the_analysis_once_blind_mode_is_off() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let mut harness = app(&project);
     let disabled = |h: &H<'_>, label: &str| h.get_by_label(label).accesskit_node().is_disabled();
     let analysis = ["Model", "Agreement", "Error analysis", "Curate"];

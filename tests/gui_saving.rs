@@ -6,36 +6,14 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::channel;
 use std::time::Duration;
 
-use common::gui::{H, settle, step_until, text_with, type_into};
+use common::gui::{H, at_labeler_picker, settle, step_until, text_with, type_into};
+use common::held_lock::{Held, WAITING};
 use egui::Key;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use pairscope::domain::Truth;
-use pairscope::store::{PairId, Store, StoreError};
-use pairscope::ui::{PairscopeApp, State};
-
-/// Longer than the 5 s after which writers used to give up.
-const HOLD: Duration = Duration::from_secs(7);
-const WAITING: &str = "waiting for another pairscope to finish writing…";
-
-fn sitcom_project(dir: &Path) -> PathBuf {
-    let project = dir.join("sitcom.pairscope");
-    let sitcom = common::datasets().join("sitcom");
-    common::ok(["import-folders", project.to_str().unwrap(), "--images", sitcom.to_str().unwrap(), "--seed", "1"]);
-    project
-}
-
-fn app<'a>(project: &Path) -> H<'a> {
-    let project = project.to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project)));
-    step_until(&mut harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
-    harness
-}
+use pairscope::store::{PairId, Store};
 
 fn start_labeling(harness: &mut H<'_>, name: &str) {
     type_into(harness, "New labeler:", name);
@@ -47,40 +25,6 @@ fn start_labeling(harness: &mut H<'_>, name: &str) {
 fn press(harness: &mut H<'_>, key: Key) {
     harness.key_press(key);
     harness.step();
-}
-
-/// The project's write lock, held by another connection on a thread of its own.
-struct Held {
-    release: std::sync::mpsc::Sender<()>,
-    holder: std::thread::JoinHandle<()>,
-}
-
-impl Held {
-    /// Takes the lock; returns once it is taken.
-    fn take(project: &Path) -> Held {
-        let (taken_tx, taken) = channel();
-        let (release, released) = channel::<()>();
-        let project = project.to_owned();
-        let holder = std::thread::spawn(move || {
-            let mut store = Store::open(&project).unwrap();
-            store
-                .write(|_| {
-                    taken_tx.send(()).unwrap();
-                    std::thread::sleep(HOLD);
-                    let _ = released.recv(); // and until the test has seen what it waits for
-                    Ok::<_, StoreError>(())
-                })
-                .unwrap();
-        });
-        taken.recv().expect("the lock holder took the lock");
-        Held { release, holder }
-    }
-
-    /// Gives the lock up once it was held for [`HOLD`].
-    fn release(self) {
-        let _ = self.release.send(());
-        self.holder.join().unwrap();
-    }
 }
 
 fn verdict_of(name: &str, i: usize) -> &'static str {
@@ -111,7 +55,7 @@ fn import_labels(project: &Path, csv: &Path) -> Child {
 #[test]
 fn three_importing_processes_and_the_gui_write_at_once_and_every_row_arrives() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
+    let project = common::sitcom_project(dir.path());
     let pairs: Vec<String> = Store::open(&project)
         .unwrap()
         .read(|tx| tx.pairs())
@@ -122,7 +66,7 @@ fn three_importing_processes_and_the_gui_write_at_once_and_every_row_arrives() {
     let importers = ["importer-a", "importer-b", "importer-c"];
     let csvs: Vec<PathBuf> = importers.iter().map(|name| labels_csv(dir.path(), name, &pairs)).collect();
 
-    let mut harness = app(&project);
+    let mut harness = at_labeler_picker(&project);
     start_labeling(&mut harness, "gui");
 
     // Someone holds the file for longer than the old timeout while four writers start.
@@ -181,8 +125,8 @@ fn three_importing_processes_and_the_gui_write_at_once_and_every_row_arrives() {
 #[test]
 fn a_panic_on_the_io_thread_is_reported_and_the_edit_is_saved_after_it() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
-    let mut harness = app(&project);
+    let project = common::sitcom_project(dir.path());
+    let mut harness = at_labeler_picker(&project);
     start_labeling(&mut harness, "alice");
     let events_before = common::info(&project)["label_events"].as_u64().unwrap();
 
@@ -216,8 +160,8 @@ fn a_panic_on_the_io_thread_is_reported_and_the_edit_is_saved_after_it() {
 #[test]
 fn score_project_waits_for_a_busy_file_says_so_and_keeps_every_result() {
     let dir = tempfile::tempdir().unwrap();
-    let project = sitcom_project(dir.path());
-    let mut harness = app(&project);
+    let project = common::sitcom_project(dir.path());
+    let mut harness = at_labeler_picker(&project);
     common::gui::open(&mut harness, "Model");
 
     let held = Held::take(&project);

@@ -10,7 +10,7 @@ use egui_kittest::kittest::{NodeT, Queryable, by};
 use egui_kittest::{Harness, Node};
 use pairscope::domain::Truth;
 use pairscope::store::{LabelerId, PairId, Store};
-use pairscope::ui::PairscopeApp;
+use pairscope::ui::{PairscopeApp, State};
 
 pub type H<'a> = Harness<'a, PairscopeApp>;
 
@@ -37,6 +37,17 @@ pub fn project(dir: &Path) -> PathBuf {
     Store::open(demo()).unwrap().integrity_check().unwrap();
     std::fs::copy(demo(), &path).unwrap();
     path
+}
+
+/// The app (1280x800, default state) opened on `project`, at the labeler picker.
+pub fn at_labeler_picker<'a>(project: &Path) -> H<'a> {
+    let project = project.to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), State::default(), Some(project)));
+    step_until(&mut harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
+    harness.step();
+    harness
 }
 
 /// Steps the app until `done` holds. Loading, saving, decoding and the analysis run on worker

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod gui;
+pub mod held_lock;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -12,6 +13,15 @@ pub fn datasets() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets");
     assert!(dir.is_dir(), "the shared datasets are expected at {}", dir.display());
     dir
+}
+
+/// A project of the sitcom photos (`import-folders`, seed 1: 160 pairs with their truth), made
+/// in `dir` through the real binary.
+pub fn sitcom_project(dir: &Path) -> PathBuf {
+    let project = dir.join("sitcom.pairscope");
+    let sitcom = datasets().join("sitcom");
+    ok(["import-folders", project.to_str().unwrap(), "--images", sitcom.to_str().unwrap(), "--seed", "1"]);
+    project
 }
 
 /// Runs the pairscope binary with these arguments.
