@@ -444,10 +444,7 @@ impl PairscopeApp {
 
     /// Shows a label edit at once and saves it in its own transaction on the I/O thread.
     pub(super) fn save(&mut self, edit: LabelEdit, origin: Origin<'static>) {
-        let labeler = match edit {
-            LabelEdit::Verdict { labeler, .. } | LabelEdit::Tag { labeler, .. } => labeler,
-        };
-        let blind = self.label_is_blind(edit.pair(), labeler);
+        let blind = self.label_is_blind(edit.pair(), edit.labeler());
         let Some(project) = &mut self.project else { return };
         project.labeling.apply(&edit);
         self.queue_save(Edit::Label { edit, origin, blind });

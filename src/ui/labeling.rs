@@ -31,6 +31,12 @@ impl LabelEdit {
             LabelEdit::Verdict { pair, .. } | LabelEdit::Tag { pair, .. } => pair,
         }
     }
+
+    pub fn labeler(&self) -> LabelerId {
+        match *self {
+            LabelEdit::Verdict { labeler, .. } | LabelEdit::Tag { labeler, .. } => labeler,
+        }
+    }
 }
 
 /// The queues of the left panel.

@@ -15,7 +15,8 @@ pub struct Counts {
     key: (u64, u64, bool, LabelerId),
     counts: HashMap<QueueKind, usize>,
     progress: (usize, usize),
-    /// Disagreements with blind mode off: blind, the queue holds only the pairs I judged.
+    /// Disagreements with blind mode off: blind, the queue holds only the pairs whose answer
+    /// I have seen.
     all_disagreements: usize,
 }
 
@@ -116,13 +117,15 @@ pub(super) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
                     commands.push(Command::SelectQueue(QueueKind::SliceErrors));
                 }
             }
-            // Blind, the queue of disagreements holds only pairs I judged (see Labeling::in_queue):
+            // Blind, the queue of disagreements holds only pairs whose answer I have seen (see
+            // Labeling::in_queue):
             // a count that grows when blind mode goes off must say so.
             let (disagreement_scope, disagreement_hint) = if blind {
                 let hidden = counts.all_disagreements - counts.get(QueueKind::Disagreements);
                 let hint = format!(
-                    "Pairs you have given a verdict on where labelers differ on the verdict or a tag. Blind mode \
-                     hides disagreements on pairs you have not judged yet: {hidden} more with blind mode off."
+                    "Pairs you are done with (left after your verdict, or revealed with R) where labelers differ \
+                     on the verdict or a tag. Blind mode hides disagreements on pairs you have not judged yet: \
+                     {hidden} more with blind mode off."
                 );
                 ("on pairs you judged", hint)
             } else {
