@@ -3,60 +3,21 @@
 //! `background.rs` runs disk work off the UI thread, so that no frame ever waits on it, and
 //! `background_results.rs` takes in what it finished.
 
-mod access;
-mod adjudication;
-mod agreement_screen;
-mod analysis_data;
+mod analysis;
 mod app;
-mod background;
-mod background_results;
-mod blind_review;
-mod cheat_sheet;
-mod command;
-mod command_handling;
 mod curate;
-mod curate_handling;
-mod curate_screen;
-mod error_analysis;
-mod error_browser;
-mod export_job;
-mod export_panel;
-mod file_dialogs;
-mod image_cache;
-mod labeler_picker;
-mod labeling;
-mod merge_panel;
-mod model_picker;
-mod model_screen;
-mod note_editor;
-mod outside_changes;
-mod overview;
-mod plots;
-mod queue_order;
-mod queues;
+mod jobs;
 mod review;
-mod review_keys;
-mod runs;
-mod save_queue;
-mod scoring_job;
-mod screen_keys;
-mod screens;
-mod session;
-mod slice_table;
-mod split_panel;
-mod suggestions;
-mod tag_editor;
-mod top_bar;
-mod welcome;
+mod widgets;
 
 use std::path::PathBuf;
 
+pub use app::command::{Command, Nav};
+pub use app::file_dialogs::{FileDialogs, PathRequest, SystemDialogs};
+pub use app::screens::Screen;
 pub use app::{PageTurn, PairscopeApp, State};
-pub use command::{Command, Nav};
-pub use curate::CurateCommand;
-pub use file_dialogs::{FileDialogs, PathRequest, SystemDialogs};
-pub use labeling::{LabelEdit, QueueKind};
-pub use screens::Screen;
+pub use curate::state::CurateCommand;
+pub use review::labeling::{LabelEdit, QueueKind};
 
 /// Opens the main window; `project` (if any) is opened on start, else the last project. With
 /// `labeler`, the app opens straight into review as that labeler (created if new).

@@ -1,0 +1,206 @@
+//! The agreement screen: how consistently the labelers label (Cohen's κ between every two,
+//! Fleiss' κ, Krippendorff's α, percent agreement), which tag definitions are unclear, how
+//! each labeler does against the truth (HLP), and the pairs they disagree on.
+
+use crate::analysis::Agreement;
+use crate::ui::analysis::error_analysis::tag_list;
+use crate::ui::app::PairscopeApp;
+use crate::ui::app::command::Command;
+use crate::ui::app::screens::{self, count, csv_line, pct, right, stat};
+
+const ROW_HEIGHT: f32 = 22.0;
+
+/// Red (κ ≤ 0) through yellow to green (κ = 1), readable on both themes.
+pub fn kappa_colour(kappa: Option<f64>, dark: bool) -> egui::Color32 {
+    let Some(k) = kappa else { return egui::Color32::GRAY };
+    let t = k.clamp(0.0, 1.0) as f32;
+    let (r, g) = if t < 0.5 { (1.0, t * 2.0) } else { (2.0 - t * 2.0, 1.0) };
+    let scale = if dark { 150.0 } else { 235.0 };
+    let base = if dark { 30.0 } else { 20.0 };
+    egui::Color32::from_rgb((base + r * scale) as u8, (base + g * scale) as u8, (base + 0.35 * scale) as u8)
+}
+
+fn kappa_grid(ui: &mut egui::Ui, names: &[String], agreement: &Agreement) {
+    let dark = ui.visuals().dark_mode;
+    // The cells are light on both themes.
+    let text = egui::Color32::BLACK;
+    egui::Grid::new("cohen").spacing([6.0, 3.0]).show(ui, |ui| {
+        ui.label("");
+        for name in names {
+            ui.strong(name);
+        }
+        ui.end_row();
+        for (i, a) in names.iter().enumerate() {
+            ui.strong(a);
+            for j in 0..names.len() {
+                let (lo, hi) = (i.min(j), i.max(j));
+                let cell = agreement.cohen_kappa.iter().find(|c| c.a == lo && c.b == hi);
+                let (kappa, label, hover) = if i == j {
+                    (Some(1.0), "–".to_owned(), "the same labeler".to_owned())
+                } else {
+                    match cell {
+                        Some(c) => {
+                            (c.kappa, stat(c.kappa), format!("Cohen's κ over {} pairs both labeled", count(c.n)))
+                        }
+                        None => (None, "–".into(), "no pair labeled by both".into()),
+                    }
+                };
+                let (rect, response) = ui.allocate_exact_size(egui::vec2(90.0, 26.0), egui::Sense::hover());
+                let fill = if i == j { ui.visuals().faint_bg_color } else { kappa_colour(kappa, dark) };
+                ui.painter().rect_filled(rect, 3.0, fill);
+                let colour = if i == j { ui.visuals().weak_text_color() } else { text };
+                ui.painter().text(
+                    rect.center(),
+                    egui::Align2::CENTER_CENTER,
+                    label,
+                    egui::FontId::monospace(14.0),
+                    colour,
+                );
+                response.on_hover_text(hover);
+            }
+            ui.end_row();
+        }
+    });
+}
+
+/// How many labels were given with the answer in view, and the choice to leave them out.
+fn not_blind_line(ui: &mut egui::Ui, not_blind: u64, blind_only: &mut bool) {
+    ui.horizontal_wrapped(|ui| {
+        if not_blind == 0 {
+            ui.weak("Every label was given blind (before the truth or other labelers' work was visible).");
+            return;
+        }
+        let labels = if not_blind == 1 { "label is" } else { "labels are" };
+        ui.label(format!(
+            "{} {labels} not blind: given after the truth or other labelers' work was visible to the labeler.",
+            count(not_blind)
+        ));
+        ui.checkbox(blind_only, "Leave out labels that are not blind");
+    });
+    ui.add_space(6.0);
+}
+
+pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let Some(data) = app.analysis.as_ref() else { return commands };
+    let blind_only = &mut app.ui.analysis.blind_labels_only;
+    let prepared = match &data.blind_only {
+        Some(blind) if *blind_only => blind,
+        _ => &data.prepared,
+    };
+    let agreement = prepared.agreement();
+    let names = prepared.labeler_names();
+    let tag_names = prepared.tag_names();
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        not_blind_line(ui, data.not_blind_labels, blind_only);
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.heading("Overall");
+                egui::Grid::new("overall agreement").striped(true).min_col_width(80.0).show(ui, |ui| {
+                    ui.label("Percent agreement");
+                    right(ui, pct(agreement.percent_agreement));
+                    ui.end_row();
+                    ui.label(format!("Fleiss' κ ({} pairs)", count(agreement.fleiss_pairs)));
+                    right(ui, stat(agreement.fleiss_kappa));
+                    ui.end_row();
+                    ui.label("Krippendorff's α");
+                    right(ui, stat(agreement.krippendorff_alpha));
+                    ui.end_row();
+                    ui.label("HLP (all labelers vs truth)");
+                    right(ui, pct(prepared.hlp().overall.accuracy()));
+                    ui.end_row();
+                });
+            });
+            ui.add_space(32.0);
+            ui.vertical(|ui| {
+                ui.heading("Cohen's κ between labelers");
+                if names.len() < 2 {
+                    ui.weak("Needs two labelers or more.");
+                } else {
+                    kappa_grid(ui, names, agreement);
+                }
+            });
+        });
+        ui.add_space(12.0);
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.horizontal(|ui| {
+                    ui.heading("Per tag");
+                    commands.extend(screens::export_button(ui, "tag-agreement.csv", || {
+                        let mut csv = csv_line(["tag", "percent_agreement", "krippendorff_alpha"]);
+                        let opt = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+                        for (name, t) in tag_names.iter().zip(&agreement.tags) {
+                            csv += &csv_line([name.clone(), opt(t.percent_agreement), opt(t.krippendorff_alpha)]);
+                        }
+                        csv
+                    }));
+                });
+                ui.weak("A low α means the tag's definition is unclear.");
+                egui::Grid::new("tag agreement").striped(true).min_col_width(80.0).show(ui, |ui| {
+                    ui.strong("Tag");
+                    right(ui, egui::RichText::new("Agreement").strong());
+                    right(ui, egui::RichText::new("Krippendorff's α").strong());
+                    ui.end_row();
+                    for (name, t) in tag_names.iter().zip(&agreement.tags) {
+                        ui.label(name);
+                        right(ui, pct(t.percent_agreement));
+                        right(ui, stat(t.krippendorff_alpha));
+                        ui.end_row();
+                    }
+                });
+            });
+            ui.add_space(32.0);
+            ui.vertical(|ui| {
+                ui.heading("HLP per labeler");
+                egui::Grid::new("hlp").striped(true).min_col_width(80.0).show(ui, |ui| {
+                    ui.strong("Labeler");
+                    right(ui, egui::RichText::new("Verdicts vs truth").strong());
+                    right(ui, egui::RichText::new("Accuracy").strong());
+                    ui.end_row();
+                    for (name, h) in names.iter().zip(&prepared.hlp().labelers) {
+                        ui.label(name);
+                        right(ui, count(h.total));
+                        right(ui, pct(h.accuracy()));
+                        ui.end_row();
+                    }
+                });
+            });
+        });
+        ui.add_space(12.0);
+        let list = &agreement.disagreements;
+        ui.heading(format!("Disagreements ({})", count(list.len() as u64)));
+        if list.is_empty() {
+            ui.weak("The labelers agree on every pair.");
+            return;
+        }
+        egui::ScrollArea::vertical().id_salt("disagreements").max_height(300.0).show_rows(
+            ui,
+            ROW_HEIGHT,
+            list.len(),
+            |ui, range| {
+                for d in &list[range] {
+                    let pair = data.pair_ids[d.pair as usize];
+                    ui.horizontal(|ui| {
+                        if ui.button("Open").on_hover_text("Open this pair in review").clicked() {
+                            commands.push(Command::OpenInReview(pair));
+                        }
+                        let name = app
+                            .project
+                            .as_ref()
+                            .and_then(|p| p.labeling.pair(pair))
+                            .and_then(|p| p.external_id.clone())
+                            .unwrap_or_else(|| format!("pair {}", pair.0));
+                        ui.label(name);
+                        if d.verdict {
+                            ui.colored_label(ui.visuals().warn_fg_color, "verdict");
+                        }
+                        if d.tags != 0 {
+                            ui.label(format!("tags: {}", tag_list(tag_names, d.tags)));
+                        }
+                    });
+                }
+            },
+        );
+    });
+    commands
+}

@@ -1,0 +1,275 @@
+//! The model screen: how the scores separate same from different pairs, where the threshold
+//! sits (histograms, ROC, DET), what it yields (confusion matrix, rates, TPR at fixed FPRs),
+//! and saved runs to compare.
+
+use std::path::PathBuf;
+
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, Points, VLine};
+
+use crate::analysis::{Confusion, TPR_AT_FPR, probit};
+use crate::ui::analysis::data::AnalysisData;
+use crate::ui::analysis::error_browser::{fn_colour, fp_colour};
+use crate::ui::analysis::runs;
+use crate::ui::app::PairscopeApp;
+use crate::ui::app::command::Command;
+use crate::ui::app::screens::{self, count, pct, right};
+use crate::ui::jobs::scoring as scoring_job;
+use crate::ui::widgets::plots;
+
+pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let Some(threshold) = screens::header(ui, app) else { return commands };
+    scoring_bar(ui, app, &mut commands);
+    let Some(data) = app.analysis.as_ref() else { return commands };
+    if data.models.len() > 1 {
+        ui.horizontal(|ui| {
+            let label = ui.label("Scores of");
+            let current = data.model.as_ref().map(|m| m.name.clone()).unwrap_or_default();
+            egui::ComboBox::from_id_salt("model")
+                .selected_text(&current)
+                .show_ui(ui, |ui| {
+                    for m in &data.models {
+                        if ui
+                            .selectable_label(m.name == current, format!("{} ({} scores)", m.name, count(m.scores)))
+                            .clicked()
+                        {
+                            commands.push(Command::ChooseModel(m.name.clone()));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+    }
+    ui.separator();
+    let confusion = data.prepared.confusion_at(threshold);
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        let plot_height = 230.0;
+        ui.columns(3, |cols| {
+            let titles = [
+                ("Scores: same vs different".to_owned(), "histogram.png"),
+                (format!("ROC (AUC {})", screens::stat(data.prepared.auc())), "roc.png"),
+                ("DET (probit axes)".to_owned(), "det.png"),
+            ];
+            for (i, (col, (title, file))) in cols.iter_mut().zip(titles).enumerate() {
+                let save = col
+                    .horizontal(|ui| {
+                        ui.strong(title);
+                        ui.small_button("Save PNG…").on_hover_text("Save this plot as a PNG image.").clicked()
+                    })
+                    .inner;
+                let rect = match i {
+                    0 => histogram(col, data, threshold, plot_height),
+                    1 => roc(col, data, &confusion, plot_height),
+                    _ => det(col, data, &confusion, plot_height),
+                };
+                if save {
+                    commands.push(Command::SavePlotPng { suggested_name: file.into(), rect });
+                }
+            }
+        });
+        ui.add_space(8.0);
+        ui.horizontal_top(|ui| {
+            ui.vertical(|ui| {
+                ui.strong("Confusion matrix");
+                confusion_matrix(ui, &confusion);
+            });
+            ui.add_space(24.0);
+            ui.vertical(|ui| {
+                ui.strong("At this threshold");
+                rates(ui, &confusion);
+            });
+            ui.add_space(24.0);
+            ui.vertical(|ui| {
+                ui.strong("TPR at FPR");
+                egui::Grid::new("tpr at fpr").striped(true).min_col_width(70.0).show(ui, |ui| {
+                    for (name, fpr) in TPR_AT_FPR {
+                        ui.label(format!("FPR {name}"));
+                        right(ui, pct(data.prepared.tpr_at_fpr(fpr)));
+                        ui.end_row();
+                    }
+                });
+            });
+        });
+        ui.add_space(12.0);
+        commands.extend(runs::show(ui, app_runs(data), &mut app.ui.analysis));
+    });
+    commands
+}
+
+/// "Score project" with the built-in model or another `.onnx`, or the progress and Cancel while
+/// a model scores.
+fn scoring_bar(ui: &mut egui::Ui, app: &mut PairscopeApp, commands: &mut Vec<Command>) {
+    let path = &mut app.ui.embedder_path;
+    ui.horizontal_wrapped(|ui| match &app.scoring {
+        Some(job) => {
+            let progress = job.progress();
+            let fraction = progress.map(|p| p.done as f32 / p.total.max(1) as f32).unwrap_or(0.0);
+            ui.add(egui::ProgressBar::new(fraction).desired_width(240.0).show_percentage());
+            ui.label(match &progress {
+                Some(p) => format!("{}: {}", job.model(), scoring_job::describe(p)),
+                None => format!("Loading the face model ({})…", job.model()),
+            });
+            if job.waiting() {
+                ui.weak(crate::store::WAITING_MESSAGE);
+            }
+            if job.cancelled() {
+                ui.weak("Cancelling…");
+            } else if ui.button("Cancel").clicked() {
+                commands.push(Command::CancelScoring);
+            }
+        }
+        None => {
+            if ui
+                .button("Score project")
+                .on_hover_text("Score every pair with the built-in face model (cached embeddings are reused).")
+                .clicked()
+            {
+                commands.push(Command::ScoreProject);
+            }
+            ui.separator();
+            if ui
+                .button("Open another .onnx…")
+                .on_hover_text("Score the project with your own ONNX face embedder.")
+                .clicked()
+            {
+                commands.push(Command::BrowseEmbedder);
+            }
+            let label = ui.label("or path");
+            let field = ui
+                .add(egui::TextEdit::singleline(path).desired_width(220.0).hint_text("/path/to/model.onnx"))
+                .labelled_by(label.id);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.add_enabled(!path.trim().is_empty(), egui::Button::new("Use this file…")).clicked() || entered {
+                commands.push(Command::SetUpEmbedder(PathBuf::from(path.trim())));
+            }
+            if let Some(outcome) = &app.scoring_outcome {
+                ui.label(outcome);
+            }
+        }
+    });
+}
+
+fn app_runs(data: &AnalysisData) -> &[crate::store::RunRecord] {
+    &data.runs
+}
+
+fn histogram(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64, height: f32) -> egui::Rect {
+    let h = &data.histograms;
+    let dark = ui.visuals().dark_mode;
+    let bars = |counts: &[u64]| -> Vec<Bar> {
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| Bar::new(h.min + (i as f64 + 0.5) * h.width, n as f64).width(h.width))
+            .collect()
+    };
+    Plot::new("histogram")
+        .height(height)
+        .legend(Legend::default())
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .x_axis_label("score")
+        .show(ui, |plot| {
+            plot.bar_chart(BarChart::new("same", bars(&h.same)).color(fn_colour(dark).gamma_multiply(0.7)));
+            plot.bar_chart(BarChart::new("different", bars(&h.different)).color(fp_colour(dark).gamma_multiply(0.7)));
+            plot.vline(VLine::new("threshold", threshold).color(plots::marker(dark)).width(2.0));
+        })
+        .response
+        .rect
+}
+
+fn roc(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> egui::Rect {
+    let r = c.rates();
+    let dark = ui.visuals().dark_mode;
+    Plot::new("roc")
+        .height(height)
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .include_y(1.0)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_label("FPR")
+        .y_axis_label("TPR")
+        .show(ui, |plot| {
+            plot.line(Line::new("ROC", data.roc.clone()).color(plots::curve(dark)).allow_band(false));
+            if let (Some(fpr), Some(tpr)) = (r.fpr, r.recall) {
+                plot.points(Points::new("operating point", vec![[fpr, tpr]]).radius(5.0).color(plots::marker(dark)));
+            }
+        })
+        .response
+        .rect
+}
+
+fn det(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> egui::Rect {
+    let r = c.rates();
+    let dark = ui.visuals().dark_mode;
+    Plot::new("det")
+        .height(height)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_label("FPR")
+        .y_axis_label("FNR")
+        .x_grid_spacer(plots::probit_grid)
+        .y_grid_spacer(plots::probit_grid)
+        .x_axis_formatter(|m, _| plots::probit_label(m.value))
+        .y_axis_formatter(|m, _| plots::probit_label(m.value))
+        .include_x(probit(1e-4).unwrap_or(-3.7))
+        .include_x(probit(0.5).unwrap_or(0.0))
+        .include_y(probit(1e-3).unwrap_or(-3.0))
+        .include_y(probit(0.5).unwrap_or(0.0))
+        .label_formatter(|_| None)
+        .show(ui, |plot| {
+            plot.line(Line::new("DET", data.det.clone()).color(plots::curve(dark)).allow_band(false));
+            if let (Some(x), Some(y)) = (r.fpr.and_then(probit), r.fnr.and_then(probit))
+                && x.is_finite()
+                && y.is_finite()
+            {
+                plot.points(Points::new("operating point", vec![[x, y]]).radius(5.0).color(plots::marker(dark)));
+            }
+        })
+        .response
+        .rect
+}
+
+fn confusion_matrix(ui: &mut egui::Ui, c: &Confusion) {
+    egui::Grid::new("confusion").striped(true).min_col_width(90.0).show(ui, |ui| {
+        ui.label("");
+        right(ui, egui::RichText::new("predicted same").strong());
+        right(ui, egui::RichText::new("predicted different").strong());
+        ui.end_row();
+        ui.strong("truly same");
+        right(ui, format!("TP {}", count(c.tp)));
+        right(ui, format!("FN {}", count(c.fn_)));
+        ui.end_row();
+        ui.strong("truly different");
+        right(ui, format!("FP {}", count(c.fp)));
+        right(ui, format!("TN {}", count(c.tn)));
+        ui.end_row();
+    });
+}
+
+fn rates(ui: &mut egui::Ui, c: &Confusion) {
+    let r = c.rates();
+    let precision = r.precision;
+    let f1 = match (precision, r.recall) {
+        (Some(p), Some(q)) if p + q > 0.0 => Some(2.0 * p * q / (p + q)),
+        _ => None,
+    };
+    egui::Grid::new("rates").striped(true).min_col_width(70.0).show(ui, |ui| {
+        for (name, value) in [
+            ("Accuracy", r.accuracy),
+            ("Precision", precision),
+            ("Recall (TPR)", r.recall),
+            ("F1", f1),
+            ("FPR", r.fpr),
+            ("FNR", r.fnr),
+        ] {
+            ui.label(name);
+            right(ui, pct(value));
+            ui.end_row();
+        }
+    });
+}

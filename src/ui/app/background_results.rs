@@ -1,0 +1,148 @@
+//! Taking in what the I/O thread, the image decoder and the scoring thread finished since the
+//! last frame.
+
+use std::sync::{Arc, Mutex};
+
+use crate::analysis::ThresholdRule;
+use crate::store::Role;
+use crate::ui::app::command::Command;
+use crate::ui::app::outside_changes::Watch;
+use crate::ui::app::screens::Screen;
+use crate::ui::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
+use crate::ui::jobs::scoring::ScoringJob;
+use crate::ui::review::labeling::Labeling;
+
+impl PairscopeApp {
+    pub(in crate::ui) fn receive(&mut self, ctx: &egui::Context) {
+        let answered = self.dialogs.answers();
+        self.commands.extend(answered);
+        for loaded in self.background.poll() {
+            self.in_flight = self.in_flight.saturating_sub(1);
+            match loaded {
+                Loaded::Project { path, result: Ok(opened) } => {
+                    let Opened { info, data, mut store, version } = *opened;
+                    store.on_wait(self.saves.wait_notice(ctx));
+                    let millis = self.created.elapsed().as_millis() as u64;
+                    tracing::info!(millis, "project loaded");
+                    self.paint_pending = Some("first paint of the project");
+                    self.ui.busy = None;
+                    self.state.remember(&path);
+                    let last = self.state.last_labeler.clone();
+                    let me = data.labelers.iter().find(|l| Some(&l.name) == last.as_ref()).cloned();
+                    let store = Arc::new(Mutex::new(store));
+                    let watch = Watch::start(&store, version, ctx.clone());
+                    self.project = Some(OpenProject {
+                        path,
+                        info: Some(info),
+                        store,
+                        labeling: Labeling::new(data),
+                        session: None,
+                        watch,
+                    });
+                    self.ui = Transient::default();
+                    self.analysis = None;
+                    self.load_analysis();
+                    match (self.labeler_on_open.take(), me) {
+                        // Created on the I/O thread if new; review opens when it answers.
+                        (Some(name), _) => self.push(Command::PickLabeler { name, role: Role::Labeler }),
+                        (None, Some(me)) => self.start_session(ctx, me),
+                        (None, None) => self.set_title(ctx),
+                    }
+                }
+                Loaded::Project { result: Err(e), .. } => {
+                    self.labeler_on_open = None;
+                    self.ui.busy = None;
+                    self.error = Some(e);
+                }
+                Loaded::Data { seq, result: Ok((info, data)) } => {
+                    if seq < self.last_edit_seq {
+                        // Edits made after this read are not in it; read again after them.
+                        self.reload();
+                        continue;
+                    }
+                    self.refresh(info, data);
+                    if self.ui.screen != Screen::Review {
+                        self.load_analysis();
+                    }
+                }
+                Loaded::Data { result: Err(e), .. } => {
+                    self.error = Some(e);
+                }
+                Loaded::Saved { result } => {
+                    if let Some(reason) = self.saves.drained(result) {
+                        // The edits stay on screen and in the queue, and are tried again.
+                        self.error = Some(format!("Not saved yet: {reason}. Your changes are kept and saved again."));
+                    }
+                }
+                Loaded::Written { result: Ok(()) } => {}
+                Loaded::Written { result: Err(e) } => self.error = Some(format!("not saved: {e}")),
+                Loaded::Panicked(panic) => {
+                    self.ui.busy = None;
+                    self.error = Some(format!("the I/O thread failed ({panic}); that work was not done"));
+                }
+                Loaded::Labeler { result: Ok((me, info, data)) } => {
+                    self.refresh(info, data);
+                    // The next new labeler starts from a blank form, as a plain labeler.
+                    self.ui.labeler_field.clear();
+                    self.ui.new_role = Role::Labeler;
+                    self.start_session(ctx, me);
+                }
+                Loaded::Labeler { result: Err(e) } => self.error = Some(e),
+                Loaded::Analysis { generation, result } => {
+                    if generation != self.analysis_generation {
+                        continue;
+                    }
+                    self.ui.analysis.loading = false;
+                    tracing::info!(millis = self.created.elapsed().as_millis() as u64, "analysis ready");
+                    self.paint_pending = Some("first paint of the analysis");
+                    match result {
+                        Ok(data) => {
+                            self.analysis = Some(*data);
+                            // A rule follows the data as labels and scores change; a project whose
+                            // threshold nobody set here starts at max accuracy (as `report` does),
+                            // not at a number carried over from another project.
+                            match self.ui.analysis.rule {
+                                Some(rule) => self.apply_rule(rule),
+                                None if !self.ui.analysis.touched || !self.threshold_in_range() => {
+                                    self.apply_rule(ThresholdRule::MaxAccuracy)
+                                }
+                                None => {}
+                            }
+                        }
+                        Err(e) => self.error = Some(format!("cannot analyse the project: {e}")),
+                    }
+                }
+                Loaded::Exported { result: Ok(path) } => self.ui.exported = path,
+                Loaded::Exported { result: Err(e) } => self.error = Some(e),
+                Loaded::Curate(loaded) => self.receive_curate(loaded),
+            }
+        }
+        match self.saves.retry_in() {
+            Some(wait) if wait.is_zero() => self.drain_saves(),
+            Some(wait) => ctx.request_repaint_after(wait),
+            None => {}
+        }
+        self.poll_export();
+        if self.images.poll(ctx) {
+            ctx.request_repaint();
+        }
+        if let Some(outcome) = self.scoring.as_ref().and_then(ScoringJob::finished) {
+            let cancelled = self.scoring.as_ref().is_some_and(ScoringJob::cancelled);
+            let model = self.scoring.take().map(|job| job.model().to_owned());
+            if outcome.as_ref().is_ok_and(|s| !s.cancelled && s.pairs_scored > 0) {
+                // Show what was just scored.
+                self.ui.model = model;
+            }
+            self.scoring_outcome = Some(match outcome {
+                Ok(s) if cancelled => format!("Cancelled; kept what was done: {} pairs scored.", s.pairs_scored),
+                Ok(s) => format!(
+                    "Scored {} pairs ({} images, {} from the cache).",
+                    s.pairs_scored, s.images_total, s.images_cached
+                ),
+                Err(e) => format!("Scoring stopped: {e}"),
+            });
+            self.reload();
+            self.load_analysis();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+use std::path::PathBuf;
+
+use crate::domain::Truth;
+use crate::face::EmbedderSpec;
+use crate::store::{LabelerId, PairId, Role, TagId};
+use crate::ui::app::screens::Screen;
+use crate::ui::curate::state::CurateCommand;
+use crate::ui::review::labeling::QueueKind;
+
+/// Where a page turn goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nav {
+    Previous,
+    Next,
+    /// The next pair in the queue without my verdict (wrapping around).
+    NextUnlabeled,
+    /// A position in the queue.
+    To(usize),
+}
+
+/// Everything a view can ask for. Views push commands; the app applies them after the frame
+/// is drawn, so no view mutates shared state while others are still reading it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    OpenProject(PathBuf),
+    CreateProject(PathBuf),
+    /// Ask for a project file to open (or a new one to create) in a file dialog.
+    BrowseProject {
+        create: bool,
+    },
+    /// Open the demo project, creating it first if this is the first run.
+    OpenDemo,
+    CloseProject,
+    /// Reload everything shown about the open project from disk.
+    Refresh,
+    DismissError,
+    /// Label as this labeler, creating them with this role when new (an existing labeler keeps
+    /// their role).
+    PickLabeler {
+        name: String,
+        role: Role,
+    },
+    /// Turn blind mode on or off (off only for roles that may see the answers).
+    SetBlind(bool),
+    SetRole(LabelerId, Role),
+    SwitchLabeler,
+    SetVerdict {
+        pair: PairId,
+        verdict: Truth,
+    },
+    ToggleTag {
+        pair: PairId,
+        tag: TagId,
+    },
+    Undo,
+    Redo,
+    Go(Nav),
+    /// Show the answer on this pair now (the reveal key): truth, model score, others' work and
+    /// file names. Labels given after it count as not blind.
+    Reveal(PairId),
+    SelectQueue(QueueKind),
+    SaveNote {
+        pair: PairId,
+        text: String,
+    },
+    Adjudicate {
+        pair: PairId,
+        verdict: Option<Truth>,
+        tags: Vec<String>,
+        reason: String,
+        correct_truth: bool,
+    },
+    EditTag {
+        tag: TagId,
+        name: String,
+        description: String,
+        colour: String,
+        hotkey: Option<u8>,
+    },
+    MergeTags {
+        from: TagId,
+        into: TagId,
+    },
+    CreateTag(String),
+    /// Switch the central view (review, model, agreement, error analysis).
+    ShowScreen(Screen),
+    /// Move the threshold by this many steps of a thousandth of the score range.
+    NudgeThreshold(i32),
+    /// Re-read and re-prepare the analysis of the open project (on the I/O thread).
+    LoadAnalysis,
+    /// Analyse the scores of this model.
+    ChooseModel(String),
+    /// Open this pair in review (in the queue on screen if it holds the pair, else all pairs).
+    OpenInReview(PairId),
+    /// Open this error of a slice in review, in a queue of the slice's errors (in the error
+    /// browser's order), so that "next" is the next error.
+    OpenErrorInReview {
+        /// The slice as a reader names it ("tag dark").
+        slice: String,
+        errors: Vec<PairId>,
+        pair: PairId,
+    },
+    /// Store a run (model, threshold, every metric) under this name.
+    SaveRun(String),
+    /// Write this CSV text to a file the user picks.
+    ExportCsv {
+        suggested_name: String,
+        csv: String,
+    },
+    /// Write this CSV text to this file (the answer to `ExportCsv`'s dialog).
+    WriteCsv {
+        path: PathBuf,
+        csv: String,
+    },
+    /// Save the part of the window showing a plot as a PNG file the user picks.
+    SavePlotPng {
+        suggested_name: String,
+        rect: egui::Rect,
+    },
+    /// Score every pair with the built-in face model (on a thread of its own).
+    ScoreProject,
+    CancelScoring,
+    /// Pick an `.onnx` embedder in a file dialog, then describe its input.
+    BrowseEmbedder,
+    /// Describe this `.onnx` embedder's input (the spec dialog) before scoring with it.
+    SetUpEmbedder(PathBuf),
+    /// Score every pair with the user's ONNX embedder, its scores stored as model `name`.
+    ScoreWithModel {
+        name: String,
+        path: PathBuf,
+        spec: EmbedderSpec,
+    },
+    /// Apply (or take back) a tag as the current labeler on many pairs: accepted suggestions.
+    ApplyTag {
+        pairs: Vec<PairId>,
+        tag: TagId,
+    },
+    /// Stop suggesting this tag (by name) for these pairs: suggestions the user rejected.
+    RejectSuggestion {
+        pairs: Vec<PairId>,
+        tag: String,
+    },
+    /// Splits, exports, merges (the Curate screen).
+    Curate(CurateCommand),
+}
+
+impl From<CurateCommand> for Command {
+    fn from(command: CurateCommand) -> Self {
+        Command::Curate(command)
+    }
+}

@@ -1,0 +1,129 @@
+//! One frame: take in results, apply keys, draw the screen, then apply the commands the views
+//! emitted.
+
+use std::time::Instant;
+
+use crate::ui::analysis::agreement_screen;
+use crate::ui::analysis::error_analysis;
+use crate::ui::analysis::model_picker;
+use crate::ui::analysis::model_screen;
+use crate::ui::app::command::Command;
+use crate::ui::app::screens::Screen;
+use crate::ui::curate::view as curate_screen;
+use crate::ui::review::adjudication;
+use crate::ui::review::cheat_sheet;
+use crate::ui::review::labeler_picker;
+use crate::ui::review::note_editor;
+use crate::ui::review::overview;
+use crate::ui::review::queues;
+use crate::ui::review::tag_editor;
+use crate::ui::review::view as review;
+
+use super::*;
+
+impl eframe::App for PairscopeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.frame += 1;
+        self.frame_started = Some(Instant::now());
+        self.receive(&ctx);
+        self.take_outside_changes();
+        if let Some(path) = Self::dropped_project(&ctx) {
+            self.push(Command::OpenProject(path));
+        }
+
+        let analysing = self.project.is_some() && self.ui.screen != Screen::Review;
+        let labeling = !analysing && self.project.as_ref().is_some_and(|p| p.session.is_some());
+        if labeling && !self.ui.show_overview {
+            // No view has drawn yet this frame, so the keys can be applied now, one by one: the
+            // page turned by a key is drawn in the same frame that read the key.
+            self.apply_review_keys(&ctx);
+        }
+        let keys = screen_keys::shortcuts(&ctx, self);
+        self.commands.extend(keys);
+        let commands = top_bar::show(ui, self);
+        self.commands.extend(commands);
+        if let Some(error) = self.error.clone() {
+            egui::Panel::bottom("error").show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.colored_label(ui.visuals().error_fg_color, format!("Error: {error}"));
+                    if ui.button("Dismiss").clicked() {
+                        self.push(Command::DismissError);
+                    }
+                });
+            });
+        }
+
+        if analysing {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let commands = match self.ui.screen {
+                    Screen::Curate => curate_screen::show(ui, self),
+                    _ if self.analysis.is_none() => {
+                        ui.horizontal(|ui| {
+                            ui.spinner();
+                            ui.label("Preparing the analysis…");
+                        });
+                        Vec::new()
+                    }
+                    Screen::Model => model_screen::show(ui, self),
+                    Screen::Agreement => agreement_screen::show(ui, self),
+                    _ => error_analysis::show(ui, self),
+                };
+                self.commands.extend(commands);
+            });
+        } else if labeling && !self.ui.show_overview {
+            self.prefetch(&ctx);
+            let commands = queues::show(ui, self);
+            self.commands.extend(commands);
+            let commands = adjudication::show(ui, self);
+            self.commands.extend(commands);
+            let (commands, drawn) = review::show(ui, self);
+            self.commands.extend(commands);
+            if let Some(pair) = drawn {
+                self.drawn(pair);
+            }
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| match &self.project {
+                Some(project) if project.session.is_none() => {
+                    let commands = labeler_picker::show(ui, project, &mut self.ui);
+                    self.commands.extend(commands);
+                    ui.separator();
+                    self.commands.extend(overview::show(ui, project));
+                }
+                Some(project) => self.commands.extend(overview::show(ui, project)),
+                None => {
+                    let commands = welcome::show(ui, &self.state, &mut self.path_field, self.ui.busy.as_deref());
+                    self.commands.extend(commands);
+                }
+            });
+        }
+        if labeling {
+            self.commands.extend(cheat_sheet::show(&ctx, &mut self.ui.cheat_sheet));
+            self.commands.extend(note_editor::show(&ctx, &mut self.ui.note));
+        }
+        if self.project.is_some() {
+            let commands = model_picker::show(&ctx, &mut self.ui.model_picker, self.scoring.is_some());
+            self.commands.extend(commands);
+        }
+        if let Some(project) = &self.project {
+            self.commands.extend(tag_editor::show(&ctx, &mut self.ui.tag_editor, &project.labeling.data.tags));
+        }
+
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(&ctx, command);
+        }
+        self.follow_blind_mode();
+        if let Some(started) = self.frame_started {
+            let elapsed = started.elapsed();
+            self.last_frame_time = Some(elapsed);
+            if let Some(what) = self.paint_pending.take() {
+                tracing::info!(frame = self.frame, millis = self.created.elapsed().as_millis() as u64, "{what}");
+            }
+            tracing::debug!(frame = self.frame, micros = elapsed.as_micros() as u64, "ui pass");
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}

@@ -1,0 +1,211 @@
+//! What the app holds: what survives a restart, the open project, results of background work,
+//! and view state that does not outlive the window.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{Labeler, PairId, ProjectInfo, ReviewData, Role, Store, StoreError};
+use crate::ui::analysis::data::AnalysisData;
+use crate::ui::analysis::model_picker;
+use crate::ui::app::command::Command;
+use crate::ui::app::file_dialogs::Dialogs;
+use crate::ui::app::outside_changes::Watch;
+use crate::ui::app::save_queue::SaveQueue;
+use crate::ui::app::screens::{AnalysisUi, Screen};
+use crate::ui::curate::state::{CurateLoaded, CurateUi};
+use crate::ui::jobs::background::Background;
+use crate::ui::jobs::scoring::ScoringJob;
+use crate::ui::review::adjudication;
+use crate::ui::review::labeling::Labeling;
+use crate::ui::review::note_editor;
+use crate::ui::review::queues;
+use crate::ui::review::session::Session;
+use crate::ui::review::tag_editor;
+use crate::ui::review::view as review;
+use crate::ui::widgets::image_cache::ImageCache;
+
+const MAX_RECENT: usize = 8;
+
+/// What survives a restart (eframe storage).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct State {
+    pub recent_projects: Vec<PathBuf>,
+    pub last_project: Option<PathBuf>,
+    pub last_labeler: Option<String>,
+    /// Hide truth, score and others' work on a pair until I have given my verdict.
+    pub blind: bool,
+    /// Model score at or above which a pair counts as "same" (for the model-errors queue).
+    pub threshold: f64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State { recent_projects: Vec::new(), last_project: None, last_labeler: None, blind: true, threshold: 0.5 }
+    }
+}
+
+impl State {
+    pub(in crate::ui) fn remember(&mut self, path: &Path) {
+        self.recent_projects.retain(|p| p != path);
+        self.recent_projects.insert(0, path.to_owned());
+        self.recent_projects.truncate(MAX_RECENT);
+        self.last_project = Some(path.to_owned());
+    }
+}
+
+/// Results of background work. `seq` orders them against the edits made meanwhile.
+pub(in crate::ui) enum Loaded {
+    Project {
+        path: PathBuf,
+        result: Result<Box<Opened>, String>,
+    },
+    Data {
+        seq: u64,
+        result: Result<(ProjectInfo, ReviewData), String>,
+    },
+    /// The save queue's I/O job is done: every edit up to now is committed, or the error.
+    Saved {
+        result: Result<(), String>,
+    },
+    /// A write outside the save queue (a saved run).
+    Written {
+        result: Result<(), String>,
+    },
+    /// A job panicked on the I/O thread; its work was not done.
+    Panicked(String),
+    Labeler {
+        result: Result<(Labeler, ProjectInfo, ReviewData), String>,
+    },
+    /// The analysis screens' data; `generation` says which request it answers.
+    Analysis {
+        generation: u64,
+        result: Result<Box<AnalysisData>, String>,
+    },
+    Exported {
+        result: Result<Option<PathBuf>, String>,
+    },
+    Curate(CurateLoaded),
+}
+
+pub(in crate::ui) struct OpenProject {
+    pub path: PathBuf,
+    /// None while the first load is in flight.
+    pub info: Option<ProjectInfo>,
+    pub store: Arc<Mutex<Store>>,
+    pub labeling: Labeling,
+    pub session: Option<Session>,
+    /// Tells when another process changed the project.
+    pub watch: Watch,
+}
+
+/// How long the last page turn took: from the frame that handled the key to the end of the
+/// frame that drew both photos of the new pair.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PageTurn {
+    pub frames: u64,
+    pub elapsed: Duration,
+}
+
+pub(in crate::ui) struct PendingTurn {
+    pub(in crate::ui) pair: PairId,
+    pub(in crate::ui) frame: u64,
+    pub(in crate::ui) started: Instant,
+}
+
+/// View state that does not outlive the window.
+#[derive(Default)]
+pub(in crate::ui) struct Transient {
+    pub labeler_field: String,
+    /// The role a new labeler gets.
+    pub new_role: Role,
+    pub cheat_sheet: bool,
+    pub note: Option<note_editor::NoteDraft>,
+    pub tag_editor: Option<tag_editor::TagEditor>,
+    pub adjudication: Option<adjudication::Draft>,
+    pub zoom: review::Zoom,
+    pub show_overview: bool,
+    pub queue_counts: Option<queues::Counts>,
+    /// Long work the welcome screen is waiting for (e.g. building the demo on first run).
+    pub busy: Option<String>,
+    pub screen: Screen,
+    pub analysis: AnalysisUi,
+    /// Analyse this model's scores (None: the project's default model).
+    pub model: Option<String>,
+    /// Where the last CSV export went.
+    pub exported: Option<PathBuf>,
+    pub curate: CurateUi,
+    /// The Model screen's path field for another `.onnx` (for desktops without a file dialog).
+    pub embedder_path: String,
+    /// The spec dialog of another model, while open.
+    pub model_picker: Option<model_picker::ModelPicker>,
+    /// Suggestions accepted or rejected in this window, off the list before the reload shows it.
+    pub reviewed_suggestions: std::collections::HashSet<(PairId, String)>,
+}
+
+pub struct PairscopeApp {
+    pub state: State,
+    pub(in crate::ui) project: Option<OpenProject>,
+    pub(in crate::ui) error: Option<String>,
+    pub(in crate::ui) path_field: String,
+    pub(in crate::ui) ui: Transient,
+    pub(in crate::ui) images: ImageCache,
+    /// The analysis of the open project (None until the I/O thread has prepared it).
+    pub(in crate::ui) analysis: Option<AnalysisData>,
+    /// The built-in model scoring the project, if running.
+    pub(in crate::ui) scoring: Option<ScoringJob>,
+    /// What the last scoring run did (or why it stopped).
+    pub(in crate::ui) scoring_outcome: Option<String>,
+    /// Requests for analysis data sent; only the newest answer is kept.
+    pub(in crate::ui) analysis_generation: u64,
+    /// CPU time of the last `ui()` pass.
+    pub(in crate::ui) last_frame_time: Option<Duration>,
+    /// When the app was created (for the time to first paint).
+    pub(in crate::ui) created: Instant,
+    /// What arrived and is drawn at the end of this frame (logged with the time since start).
+    pub(in crate::ui) paint_pending: Option<&'static str>,
+    pub(in crate::ui) commands: Vec<Command>,
+    pub(in crate::ui) dialogs: Dialogs,
+    pub(in crate::ui) background: Background<Loaded>,
+    /// Jobs sent to the I/O thread whose result has not come back yet.
+    pub(in crate::ui) in_flight: usize,
+    pub(in crate::ui) seq: u64,
+    /// The seq of the last label edit sent for saving; reloads older than it are stale.
+    pub(in crate::ui) last_edit_seq: u64,
+    /// Edits shown but not yet committed.
+    pub(in crate::ui) saves: SaveQueue,
+    pub(in crate::ui) frame: u64,
+    pub(in crate::ui) frame_started: Option<Instant>,
+    pub(in crate::ui) pending_turn: Option<PendingTurn>,
+    pub(in crate::ui) last_turn: Option<PageTurn>,
+    /// Open the next project straight into review as this labeler (`gui --labeler`).
+    pub(in crate::ui) labeler_on_open: Option<String>,
+}
+
+pub(in crate::ui) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    // Only the I/O thread and the watch thread lock the store, never a frame; a panic there
+    // must not wedge the app for good.
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A project just opened, as read on the I/O thread.
+pub(in crate::ui) struct Opened {
+    pub info: ProjectInfo,
+    pub data: ReviewData,
+    pub store: Store,
+    /// `PRAGMA data_version` right after the read: the watch for outside changes starts here.
+    pub version: i64,
+}
+
+pub(in crate::ui) fn read_opened(mut store: Store) -> Result<Box<Opened>, StoreError> {
+    let (info, data) = read_all(&mut store)?;
+    let version = store.data_version()?;
+    Ok(Box::new(Opened { info, data, store, version }))
+}
+
+pub(in crate::ui) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
+    store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
+}

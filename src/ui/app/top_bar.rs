@@ -1,0 +1,76 @@
+//! The bar across the top: the project, who is labeling, blind mode, and the windows.
+
+use crate::store::Role;
+use crate::ui::app::PairscopeApp;
+use crate::ui::app::command::Command;
+use crate::ui::app::screen_keys;
+use crate::ui::review::tag_editor::TagEditor;
+
+pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+    let mut commands = Vec::new();
+    egui::Panel::top("menu").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong("pairscope");
+            // Dark, light, or follow the system (in words: the bundled fonts lack egui's icons).
+            let current = ui.options(|o| o.theme_preference);
+            for (pref, name) in [
+                (egui::ThemePreference::Dark, "Dark"),
+                (egui::ThemePreference::Light, "Light"),
+                (egui::ThemePreference::System, "System"),
+            ] {
+                if ui.selectable_label(current == pref, name).on_hover_text("Theme").clicked() {
+                    ui.ctx().set_theme(pref);
+                }
+            }
+            ui.separator();
+            let Some(project) = &app.project else { return };
+            if ui.button("Close project").clicked() {
+                commands.push(Command::CloseProject);
+            }
+            if ui.button("Reload").clicked() {
+                commands.push(Command::Refresh);
+            }
+            if ui.button("Tags…").clicked() {
+                app.ui.tag_editor = Some(TagEditor::new(&project.labeling.data.tags));
+            }
+            ui.separator();
+            for (_, screen) in screen_keys::SCREENS {
+                let closed = app.may_open(screen).err();
+                let tab = ui.add_enabled(closed.is_none(), egui::Button::selectable(app.ui.screen == screen, screen.title()));
+                let tab = tab.on_hover_text(screen_keys::shortcut_text(screen)).on_disabled_hover_text(closed.unwrap_or(""));
+                if tab.clicked() && app.ui.screen != screen {
+                    commands.push(Command::ShowScreen(screen));
+                }
+            }
+            let Some(session) = &project.session else { return };
+            ui.separator();
+            let role = match session.me.role {
+                Role::Labeler => String::new(),
+                role => format!(" ({})", role.as_str()),
+            };
+            ui.label(format!("Labeler: {}{role}", session.me.name));
+            if ui.button("Switch labeler").clicked() {
+                commands.push(Command::SwitchLabeler);
+            }
+            let mut blind = app.state.blind;
+            let may_unblind = session.me.role.may_unblind();
+            ui.add_enabled(may_unblind, egui::Checkbox::new(&mut blind, "Blind mode"))
+                .on_hover_text(
+                    "Hide the truth, the model score, other labelers' work and the file names of a pair until you \
+                     leave it after your verdict (or press R). Labels given with the answer in view count as not blind.",
+                )
+                .on_disabled_hover_text("Labelers always work blind; adjudicators and engineers can turn it off.");
+            if blind != app.state.blind {
+                commands.push(Command::SetBlind(blind));
+            }
+            if ui.toggle_value(&mut app.ui.show_overview, "Overview").clicked() && app.ui.show_overview {
+                // The counts were read when the project opened; labeling changed them.
+                commands.push(Command::Refresh);
+            }
+            if ui.button("Keys (?)").clicked() {
+                app.ui.cheat_sheet = !app.ui.cheat_sheet;
+            }
+        });
+    });
+    commands
+}

@@ -1,0 +1,177 @@
+//! Applying the Curate screen's commands and taking in their results. Plans, previews and
+//! writes run on the I/O thread, exports on a thread of their own; nothing waits in a frame.
+
+use crate::analysis::ThresholdRule;
+use crate::curate::{ProjectReport, apply_split, merge_labels, plan_split, preview_merge};
+use crate::ui::app::file_dialogs::PathRequest;
+use crate::ui::app::{Loaded, PairscopeApp, lock};
+use crate::ui::curate::state::{CurateCommand, CurateLoaded, Planned, merge_summary, naming};
+use crate::ui::jobs::export::ExportJob;
+
+impl PairscopeApp {
+    pub(in crate::ui) fn apply_curate(&mut self, ctx: &egui::Context, command: CurateCommand) {
+        let Some(project) = &self.project else { return };
+        let store = project.store.clone();
+        let project_path = project.path.clone();
+        let curate = &mut self.ui.curate;
+        match command {
+            CurateCommand::PreviewSplit(options) => {
+                curate.split.planning = true;
+                curate.split.outcome = None;
+                self.spawn(move || {
+                    let result = plan_split(&mut lock(&store), &options).map(Box::new).map_err(|e| e.to_string());
+                    Loaded::Curate(CurateLoaded::SplitPlanned(result))
+                });
+            }
+            CurateCommand::ApplySplit => {
+                let split = &mut curate.split;
+                split.confirm = false;
+                let Some(plan) = split.plan.as_ref().filter(|_| !split.applying).map(|p| p.plan.clone()) else {
+                    return;
+                };
+                split.applying = true;
+                // The user saw how many pairs move and confirmed it: moving them is what was asked.
+                self.spawn(move || {
+                    let result = apply_split(&mut lock(&store), &plan, true, "gui").map_err(|e| e.to_string());
+                    Loaded::Curate(CurateLoaded::SplitApplied(result))
+                });
+            }
+            CurateCommand::BrowseExportFolder => {
+                self.dialogs.ask(PathRequest::folder("Export into a new or empty folder"), |path| {
+                    CurateCommand::ExportFolderChosen(path).into()
+                });
+            }
+            CurateCommand::ExportFolderChosen(path) => curate.export.folder = path.display().to_string(),
+            CurateCommand::StartExport { target, options } => {
+                // One export at a time: a second click while one runs does nothing.
+                if curate.export.job.is_none() {
+                    curate.export.outcome = None;
+                    curate.export.job = Some(ExportJob::start(project_path, target, options, ctx.clone()));
+                }
+            }
+            CurateCommand::CancelExport => {
+                if let Some(job) = &curate.export.job {
+                    job.cancel();
+                }
+            }
+            CurateCommand::BrowseHtmlReport => {
+                let name = format!(
+                    "{}-report.html",
+                    project_path.file_stem().map_or("project".into(), |s| s.to_string_lossy().into_owned())
+                );
+                self.dialogs.ask(PathRequest::save("Save the HTML report", &name), |path| {
+                    CurateCommand::SaveHtmlReport(path).into()
+                });
+            }
+            CurateCommand::SaveHtmlReport(file) => {
+                curate.export.html_busy = true;
+                curate.export.html = None;
+                // The report of what the analysis screens show: their model and threshold.
+                let model = self.ui.model.clone();
+                let rule = match self.ui.analysis.rule {
+                    Some(rule) => rule,
+                    None if self.ui.analysis.touched => ThresholdRule::Fixed(self.state.threshold),
+                    None => ThresholdRule::MaxAccuracy,
+                };
+                self.spawn(move || {
+                    let result = ProjectReport::load(&mut lock(&store), model.as_deref(), rule)
+                        .and_then(|report| report.write_html(&project_path, &file))
+                        .map(|()| file.clone())
+                        .map_err(|e| naming(&file, e.to_string()));
+                    Loaded::Curate(CurateLoaded::HtmlSaved(result))
+                });
+            }
+            CurateCommand::BrowseMergeSource => {
+                let request =
+                    PathRequest::open("Merge labels from another project", "pairscope project", &["pairscope"]);
+                self.dialogs.ask(request, |path| CurateCommand::PreviewMerge(path).into());
+            }
+            CurateCommand::PreviewMerge(from) => {
+                let merge = &mut curate.merge;
+                merge.path = from.display().to_string();
+                merge.busy = true;
+                merge.preview = None;
+                merge.outcome = None;
+                self.spawn(move || {
+                    let result = preview_merge(&mut lock(&store), &from).map_err(|e| naming(&from, e.to_string()));
+                    Loaded::Curate(CurateLoaded::MergePreviewed { from, result })
+                });
+            }
+            CurateCommand::Merge(from) => {
+                let merge = &mut curate.merge;
+                if merge.busy {
+                    return;
+                }
+                merge.busy = true;
+                merge.outcome = None;
+                self.spawn(move || {
+                    let result = merge_labels(&mut lock(&store), &from).map_err(|e| naming(&from, e.to_string()));
+                    Loaded::Curate(CurateLoaded::Merged { from, result })
+                });
+            }
+        }
+    }
+
+    pub(in crate::ui) fn receive_curate(&mut self, loaded: CurateLoaded) {
+        let curate = &mut self.ui.curate;
+        match loaded {
+            CurateLoaded::SplitPlanned(result) => {
+                let split = &mut curate.split;
+                split.planning = false;
+                match result {
+                    Ok(plan) => split.plan = Some(Planned::new(plan)),
+                    Err(e) => {
+                        split.plan = None;
+                        split.outcome = Some(Err(e));
+                    }
+                }
+            }
+            CurateLoaded::SplitApplied(result) => {
+                let split = &mut curate.split;
+                split.applying = false;
+                match result {
+                    Ok(changed) => {
+                        split.plan = None;
+                        split.outcome = Some(Ok(format!("Wrote the split: {changed} pairs changed split.")));
+                        // The split table of the error analysis (and the overview's counts) follow.
+                        self.reload();
+                    }
+                    Err(e) => split.outcome = Some(Err(e)),
+                }
+            }
+            CurateLoaded::HtmlSaved(result) => {
+                curate.export.html_busy = false;
+                curate.export.html = Some(result);
+            }
+            CurateLoaded::MergePreviewed { from, result } => {
+                let merge = &mut curate.merge;
+                merge.busy = false;
+                match result {
+                    Ok(report) => merge.preview = Some((from, report)),
+                    Err(e) => merge.outcome = Some(Err(e)),
+                }
+            }
+            CurateLoaded::Merged { from, result } => {
+                let merge = &mut curate.merge;
+                merge.busy = false;
+                match result {
+                    Ok(report) => {
+                        merge.preview = None;
+                        merge.outcome = Some(Ok(format!("Merged from {}: {}", from.display(), merge_summary(&report))));
+                        self.reload();
+                    }
+                    Err(e) => merge.outcome = Some(Err(e)),
+                }
+            }
+        }
+    }
+
+    /// Takes in a finished export.
+    pub(in crate::ui) fn poll_export(&mut self) {
+        let export = &mut self.ui.curate.export;
+        if let Some(outcome) = export.job.as_ref().and_then(ExportJob::finished) {
+            export.job = None;
+            export.outcome = Some(outcome);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Who is labeling: pick a labeler of this project or create one. Labels are per labeler, so
+//! this comes before the review screen.
+
+use crate::store::Role;
+use crate::ui::app::command::Command;
+use crate::ui::app::{OpenProject, Transient};
+
+pub(in crate::ui) fn show(ui: &mut egui::Ui, project: &OpenProject, state: &mut Transient) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.heading("Who is labeling?");
+    ui.label("Each labeler's verdicts and tags are their own; nobody overwrites anybody else's.");
+    ui.weak(
+        "Labelers work blind and see only the review screen. Adjudicators settle disagreements; \
+         adjudicators and engineers may turn blind mode off and open the analysis screens. \
+         Role changes are written to the audit log.",
+    );
+    ui.add_space(6.0);
+    let labelers: Vec<_> = project.labeling.data.labelers.iter().filter(|l| !l.simulated).collect();
+    if !labelers.is_empty() {
+        egui::Grid::new("labelers").num_columns(2).show(ui, |ui| {
+            for labeler in labelers {
+                if ui.button(format!("Label as {}", labeler.name)).clicked() {
+                    commands.push(Command::PickLabeler { name: labeler.name.clone(), role: Role::Labeler });
+                }
+                let mut role = labeler.role;
+                egui::ComboBox::from_label(format!("{}'s role", labeler.name)).selected_text(role.as_str()).show_ui(
+                    ui,
+                    |ui| {
+                        for option in Role::ALL {
+                            ui.selectable_value(&mut role, option, option.as_str());
+                        }
+                    },
+                );
+                if role != labeler.role {
+                    commands.push(Command::SetRole(labeler.id, role));
+                }
+                ui.end_row();
+            }
+        });
+        ui.add_space(6.0);
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("New labeler:");
+        let field = ui
+            .add(egui::TextEdit::singleline(&mut state.labeler_field).hint_text("your name").desired_width(200.0))
+            .labelled_by(label.id);
+        for (role, text) in
+            [(Role::Labeler, "Labeler"), (Role::Adjudicator, "Adjudicator"), (Role::Engineer, "Engineer")]
+        {
+            ui.radio_value(&mut state.new_role, role, text);
+        }
+        let name = state.labeler_field.trim().to_owned();
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let clicked = ui.add_enabled(!name.is_empty(), egui::Button::new("Start labeling")).clicked();
+        if (clicked || entered) && !name.is_empty() {
+            commands.push(Command::PickLabeler { name, role: state.new_role });
+        }
+    });
+    commands
+}

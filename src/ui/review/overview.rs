@@ -1,0 +1,54 @@
+//! The project at a glance: what it holds and who has labeled what.
+
+use crate::ui::app::OpenProject;
+use crate::ui::app::command::Command;
+
+pub(in crate::ui) fn show(ui: &mut egui::Ui, project: &OpenProject) -> Vec<Command> {
+    let commands = Vec::new();
+    ui.heading(project.path.display().to_string());
+    let Some(info) = &project.info else {
+        ui.spinner();
+        return commands;
+    };
+    ui.add_space(8.0);
+    egui::Grid::new("counts").num_columns(2).striped(true).show(ui, |ui| {
+        let mut row = |name: &str, value: String| {
+            ui.label(name);
+            ui.label(value);
+            ui.end_row();
+        };
+        row("Images", info.images.to_string());
+        row("Pairs", info.pairs.to_string());
+        row(
+            "Truth",
+            format!("{} same · {} different · {} unknown", info.truth_same, info.truth_different, info.truth_unknown),
+        );
+        let splits: Vec<String> = info.splits.iter().map(|(s, n)| format!("{s} {n}")).collect();
+        row("Splits", splits.join(" · "));
+        row("Audit log", format!("{} events", info.label_events));
+    });
+    ui.add_space(12.0);
+    ui.columns(2, |cols| {
+        cols[0].strong("Labelers");
+        if info.labelers.is_empty() {
+            cols[0].weak("No labels yet.");
+        }
+        for l in &info.labelers {
+            let simulated = if l.simulated { " (simulated)" } else { "" };
+            cols[0].label(format!("{}{simulated}: {} verdicts, {} tags", l.name, l.verdicts, l.tags_applied));
+        }
+        // Review's sidebar counts my own tags in blind mode and Error analysis the consensus:
+        // this count says whose it is.
+        cols[1].strong("Tags (any labeler)").on_hover_text(
+            "Pairs that at least one labeler tagged. Review's sidebar counts only your own tags in blind \
+             mode; Error analysis counts consensus tags (applied by at least half of a pair's labelers).",
+        );
+        for t in &info.tags {
+            let key = t.hotkey.map(|k| format!("[{k}] ")).unwrap_or_default();
+            let what = format!("{} pairs that at least one labeler tagged {}.", t.pairs, t.name);
+            let hint = if t.description.is_empty() { what } else { format!("{}\n\n{what}", t.description) };
+            cols[1].label(format!("{key}{}: {} pairs", t.name, t.pairs)).on_hover_text(hint);
+        }
+    });
+    commands
+}

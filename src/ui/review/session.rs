@@ -1,0 +1,202 @@
+//! One labeler at work: the queue they walk through, where they are in it, and what they can
+//! undo. Pure state: saving is the app's job.
+
+use crate::store::{Labeler, PairId};
+use crate::ui::app::command::Nav;
+use crate::ui::review::labeling::{LabelEdit, Labeling, QueueKind};
+
+/// The errors of one slice, handed over by the error browser in its order (most wrong first).
+pub(in crate::ui) struct SliceErrors {
+    /// The slice as a reader names it: "tag dark", "tags dark + blurry", "camera = phone".
+    pub slice: String,
+    pub pairs: Vec<PairId>,
+}
+
+impl SliceErrors {
+    pub fn title(&self) -> String {
+        format!("Errors of {}", self.slice)
+    }
+}
+
+pub(in crate::ui) struct Session {
+    pub me: Labeler,
+    pub queue: QueueKind,
+    /// The queue's pairs, fixed when the queue was chosen, so labeling a pair does not pull
+    /// it out from under the labeler (counts in the panel stay live).
+    pub order: Vec<PairId>,
+    pub cursor: usize,
+    /// Whether `order` is the blind-mode shuffle (else the project's order).
+    shuffled: bool,
+    undo: Vec<LabelEdit>,
+    redo: Vec<LabelEdit>,
+    /// Shown in the status line (e.g. "Nothing to undo").
+    pub notice: Option<String>,
+    /// The last slice opened from the error browser: the queue [`QueueKind::SliceErrors`].
+    pub slice_errors: Option<SliceErrors>,
+}
+
+impl Session {
+    /// Starts on all pairs (in my shuffled order in blind mode), at the first one without my
+    /// verdict.
+    pub fn new(me: Labeler, labeling: &Labeling, blind: bool) -> Self {
+        let mut order: Vec<PairId> = labeling.data.pairs.iter().map(|p| p.id).collect();
+        labeling.order(&mut order, me.id, blind);
+        let cursor = order.iter().position(|&p| labeling.verdict(p, me.id).is_none()).unwrap_or(0);
+        Session {
+            me,
+            queue: QueueKind::All,
+            order,
+            cursor,
+            shuffled: blind,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            notice: None,
+            slice_errors: None,
+        }
+    }
+
+    /// Puts the queue in the order for blind mode on or off, staying on the same pair.
+    pub fn reorder(&mut self, labeling: &Labeling, blind: bool) {
+        if self.shuffled == blind {
+            return;
+        }
+        let current = self.current();
+        labeling.order(&mut self.order, self.me.id, blind);
+        self.cursor = current.and_then(|c| self.order.iter().position(|&p| p == c)).unwrap_or(0);
+        self.shuffled = blind;
+    }
+
+    pub fn current(&self) -> Option<PairId> {
+        self.order.get(self.cursor).copied()
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Switches to a queue, at its first pair; `order` as [`Labeling::queue`] gives it for the
+    /// blind mode the session is in.
+    pub fn select(&mut self, queue: QueueKind, order: Vec<PairId>) {
+        self.queue = queue;
+        self.notice = order.is_empty().then(|| "This queue is empty.".into());
+        self.order = order;
+        self.cursor = 0;
+    }
+
+    /// Turns the page. Returns the new pair, or None (with a notice) if there is nowhere to go.
+    pub fn go(&mut self, nav: Nav, labeling: &Labeling) -> Option<PairId> {
+        let len = self.order.len();
+        if len == 0 {
+            return None;
+        }
+        let target = match nav {
+            Nav::Previous => self.cursor.saturating_sub(1),
+            Nav::Next => (self.cursor + 1).min(len - 1),
+            Nav::To(i) => i.min(len - 1),
+            Nav::NextUnlabeled => {
+                let found = (1..=len)
+                    .map(|step| (self.cursor + step) % len)
+                    .find(|&i| labeling.verdict(self.order[i], self.me.id).is_none());
+                let Some(i) = found else {
+                    self.notice = Some("Every pair in this queue has your verdict.".into());
+                    return None;
+                };
+                i
+            }
+        };
+        if target == self.cursor {
+            self.notice = Some(match nav {
+                Nav::Previous => "This is the first pair of the queue.".into(),
+                _ => "This is the last pair of the queue.".into(),
+            });
+            return None;
+        }
+        self.cursor = target;
+        self.notice = None;
+        Some(self.order[target])
+    }
+
+    /// Records a new edit: undoable, and it clears what could be redone.
+    pub fn record(&mut self, edit: LabelEdit) {
+        self.undo.push(edit);
+        self.redo.clear();
+        self.notice = None;
+    }
+
+    /// The edit that undoes (or redoes) the last one, moving it to the other stack. Undo is a
+    /// compensating change appended to the audit log; the log itself never shrinks.
+    pub fn take_undo_or_redo(&mut self, undo: bool) -> Option<LabelEdit> {
+        let (from, to) = if undo { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
+        let Some(edit) = from.pop() else {
+            self.notice = Some(if undo { "Nothing to undo." } else { "Nothing to redo." }.into());
+            return None;
+        };
+        to.push(edit.clone());
+        self.notice = Some(if undo { "Undone." } else { "Redone." }.into());
+        Some(if undo { edit.inverse() } else { edit })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Truth;
+    use crate::store::{LabelerId, ReviewData, ReviewImage, ReviewPair, Role};
+
+    fn labeling(n: i64) -> Labeling {
+        let image = |n: &str| ReviewImage { path: n.into(), name: n.into(), width: None, height: None };
+        let pairs = (1..=n)
+            .map(|i| ReviewPair {
+                id: PairId(i),
+                external_id: None,
+                a: image("a"),
+                b: image("b"),
+                truth: None,
+                split: None,
+            })
+            .collect();
+        Labeling::new(ReviewData { pairs, ..Default::default() })
+    }
+
+    fn alice() -> Labeler {
+        Labeler { id: LabelerId(1), name: "alice".into(), role: Role::Labeler, simulated: false }
+    }
+
+    fn verdict(pair: i64) -> LabelEdit {
+        LabelEdit::Verdict { pair: PairId(pair), labeler: LabelerId(1), before: None, after: Some(Truth::Same) }
+    }
+
+    #[test]
+    fn next_unlabeled_wraps_around_and_says_when_all_are_done() {
+        let mut l = labeling(4);
+        let mut s = Session::new(alice(), &l, false);
+        for p in [1, 2, 4] {
+            l.apply(&verdict(p));
+        }
+        s.cursor = 3;
+        assert_eq!(s.go(Nav::NextUnlabeled, &l), Some(PairId(3)));
+        l.apply(&verdict(3));
+        assert_eq!(s.go(Nav::NextUnlabeled, &l), None);
+        assert!(s.notice.as_deref().unwrap().contains("has your verdict"));
+        assert_eq!(s.go(Nav::Next, &l), Some(PairId(4)));
+        assert_eq!(s.go(Nav::Next, &l), None, "the end of the queue");
+    }
+
+    #[test]
+    fn undo_then_redo_and_a_new_edit_clears_redo() {
+        let l = labeling(2);
+        let mut s = Session::new(alice(), &l, false);
+        s.record(verdict(1));
+        s.record(verdict(2));
+        assert_eq!(s.take_undo_or_redo(true), Some(verdict(2).inverse()));
+        assert_eq!(s.take_undo_or_redo(false), Some(verdict(2)));
+        assert_eq!(s.take_undo_or_redo(true), Some(verdict(2).inverse()));
+        s.record(verdict(2));
+        assert!(!s.can_redo());
+        assert_eq!(s.take_undo_or_redo(false), None);
+    }
+}

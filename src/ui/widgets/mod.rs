@@ -1,0 +1,2 @@
+pub(in crate::ui) mod image_cache;
+pub(in crate::ui) mod plots;
