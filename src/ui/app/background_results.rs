@@ -41,13 +41,15 @@ impl PairscopeApp {
                     });
                     self.ui = Transient::default();
                     self.analysis = None;
-                    self.load_analysis();
                     match (self.labeler_on_open.take(), me) {
-                        // Created on the I/O thread if new; review opens when it answers.
-                        (Some(name), _) => self.push(Command::PickLabeler { name, role: Role::Labeler }),
+                        // Created on the I/O thread if new; review opens when it answers. Sent
+                        // before the analysis, whose preparation takes seconds on a big project:
+                        // the I/O thread runs jobs in order, and review should not wait for it.
+                        (Some(name), _) => self.apply(ctx, Command::PickLabeler { name, role: Role::Labeler }),
                         (None, Some(me)) => self.start_session(ctx, me),
                         (None, None) => self.set_title(ctx),
                     }
+                    self.load_analysis();
                 }
                 Loaded::Project { result: Err(e), .. } => {
                     self.labeler_on_open = None;

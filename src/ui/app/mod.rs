@@ -223,6 +223,9 @@ impl PairscopeApp {
     }
 
     pub(in crate::ui) fn load(&mut self, path: PathBuf, create: bool) {
+        // A big project takes seconds to read: say so instead of a start screen that seems idle.
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        self.ui.busy = Some(if create { format!("Creating {name}…") } else { format!("Opening {name}…") });
         self.spawn(move || {
             let result = (|| {
                 let store = if create { Store::create(&path)? } else { Store::open(&path)? };
