@@ -1,8 +1,6 @@
 //! Words shared by the store, the importers, the CLI and the GUI: how truths, verdicts and
 //! splits are spelled in files and in the project.
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
-
 pub use crate::analysis::{Split, Truth};
 
 impl Truth {
@@ -48,38 +46,6 @@ impl Split {
             "dev" | "val" | "valid" | "validation" => Ok(Some(Split::Dev)),
             "test" => Ok(Some(Split::Test)),
             _ => Err(format!("{:?} is not a split (use train, train-dev, dev or test)", text.trim())),
-        }
-    }
-}
-
-impl ToSql for Truth {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
-}
-
-impl FromSql for Truth {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        match value.as_str()? {
-            "same" => Ok(Truth::Same),
-            "different" => Ok(Truth::Different),
-            other => Err(FromSqlError::Other(format!("unknown truth {other:?}").into())),
-        }
-    }
-}
-
-impl ToSql for Split {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
-}
-
-impl FromSql for Split {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let text = value.as_str()?;
-        match Split::parse(text) {
-            Ok(Some(split)) => Ok(split),
-            _ => Err(FromSqlError::Other(format!("unknown split {text:?}").into())),
         }
     }
 }

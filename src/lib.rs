@@ -6,10 +6,6 @@
 
 pub mod analysis;
 pub mod cli;
-mod cli_demo;
-mod cli_embed;
-mod cli_open;
-mod cli_report;
 pub mod curate;
 pub mod demo;
 pub mod domain;

@@ -2,6 +2,14 @@
 
 use serde::Serialize;
 
+use super::snapshot::Truth;
+
+/// What the model says of a pair scoring `score` at `threshold`: `same` when score ≥
+/// threshold. The one definition; the sorted sweeps of the analysis count by the same rule.
+pub fn predicted(score: f64, threshold: f64) -> Truth {
+    if score >= threshold { Truth::Same } else { Truth::Different }
+}
+
 /// Counts of evaluable pairs at one threshold. "Positive" is `same`; a pair is predicted
 /// `same` when its score is ≥ the threshold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -81,6 +89,13 @@ impl std::ops::AddAssign for Confusion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_score_at_the_threshold_is_predicted_same() {
+        assert_eq!(predicted(0.5, 0.5), Truth::Same);
+        assert_eq!(predicted(0.49, 0.5), Truth::Different);
+        assert_eq!(predicted(f64::NAN, 0.5), Truth::Different, "an unscored pair is never predicted same");
+    }
 
     #[test]
     fn rates_by_hand() {

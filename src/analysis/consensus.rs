@@ -1,6 +1,7 @@
 //! Consensus tags: a tag applies to a pair when at least half of the labelers who labeled
 //! the pair applied it (with or without a verdict); an adjudicator's override replaces the
-//! computed set (applied in `Prepared`).
+//! computed set (applied in `Prepared`). Curation (splits, exports) calls the same functions,
+//! so an export's tags are always those of the error analysis it came from.
 
 use super::snapshot::{TagBits, tag_indices};
 
@@ -21,9 +22,34 @@ pub fn consensus_of(label_tags: &[TagBits]) -> TagBits {
     consensus
 }
 
+/// The tags an adjudication names (by name, as the project stores it), as indices into
+/// `tag_names`: matched regardless of case, the later tag winning if two lower-case alike.
+/// A name that is no tag of the project (renamed or merged away since) names none.
+pub fn tags_named(names: &[String], tag_names: &[String]) -> Vec<usize> {
+    let lower: Vec<String> = tag_names.iter().map(|t| t.to_lowercase()).collect();
+    let mut found: Vec<usize> = names
+        .iter()
+        .filter_map(|name| {
+            let name = name.to_lowercase();
+            lower.iter().rposition(|t| *t == name)
+        })
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_adjudication_names_the_projects_tags_whatever_their_case() {
+        let tags = ["dark", "Blurry", "low light"].map(String::from);
+        let names = ["BLURRY", "dark", "sunglasses", "Dark"].map(String::from);
+        assert_eq!(tags_named(&names, &tags), [0, 1], "unknown names name no tag");
+        assert!(tags_named(&[], &tags).is_empty());
+    }
 
     #[test]
     fn at_least_half_of_the_labelers() {

@@ -87,8 +87,7 @@ pub fn kfold_accuracy(score: &[f64], truth: &[Truth], fold: &[usize], k: usize) 
             let (mut pairs, mut correct) = (0u64, 0u64);
             for &i in order.iter().filter(|&&i| fold[i] == held_out) {
                 pairs += 1;
-                let predicted_same = score[i] >= threshold;
-                correct += u64::from(predicted_same == (truth[i] == Truth::Same));
+                correct += u64::from(super::predicted(score[i], threshold) == truth[i]);
             }
             FoldResult {
                 fold: held_out,

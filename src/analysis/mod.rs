@@ -35,8 +35,8 @@ mod text;
 mod threshold;
 
 pub use agreement::{Agreement, CohenKappa, Disagreement, TagAgreement};
-pub use confusion::{Confusion, Rates};
-pub use consensus::consensus_of;
+pub use confusion::{Confusion, Rates, predicted};
+pub use consensus::{consensus_of, tags_named};
 pub use hlp::{Hlp, HlpSummary};
 pub use kfold::{FoldResult, KFold, KFoldError, contiguous_folds, kfold_accuracy};
 pub use prepared::{LiveTables, PairCounts, Prepared};

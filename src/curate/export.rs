@@ -29,6 +29,7 @@ use super::manifest::{
 use super::names::{join_inside, safe_component, safe_extension};
 pub use super::selection::Selection;
 use super::snapshot::{CuratedPair, Snapshot};
+use crate::analysis;
 use crate::domain::Truth;
 use crate::store::{ImageId, NewExport, SCHEMA_VERSION, Store};
 
@@ -222,7 +223,7 @@ pub fn export_with_progress(
     // A pair is an error when its score and truth disagree at the threshold; a pair without
     // either cannot be one.
     let is_error = |p: &CuratedPair| match (options.threshold, p.truth, scores.get(&p.id)) {
-        (Some(t), Some(truth), Some(&score)) => (score >= t) != (truth == Truth::Same),
+        (Some(t), Some(truth), Some(&score)) => analysis::predicted(score, t) != truth,
         _ => false,
     };
     let pairs: Vec<&CuratedPair> =
@@ -412,7 +413,7 @@ fn write_export(
             row.push(score.map_or(String::new(), |s| s.to_string()));
         }
         if let Some(t) = threshold {
-            row.push(score.map_or(String::new(), |s| if *s >= t { "same" } else { "different" }.to_owned()));
+            row.push(score.map_or(String::new(), |&s| analysis::predicted(s, t).as_str().to_owned()));
         }
         rows.push(row);
     }

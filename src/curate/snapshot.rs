@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::consensus;
 use crate::domain::{Split, Truth};
-use crate::store::{ImageId, Labeler, LabelerId, PairId, Result, Store, Tx};
+use crate::store::{ImageId, Labeler, LabelerId, PairId, Result, Store, TagId, Tx};
 
 #[derive(Clone, Debug)]
 pub struct CuratedPair {
@@ -23,8 +23,8 @@ pub struct CuratedPair {
     pub tags_by: Vec<(LabelerId, String)>,
     /// Labelers who gave a label on the pair with the answer in view (not blind), in id order.
     pub not_blind: Vec<LabelerId>,
-    /// Tags applied by at least half of the labelers who labeled the pair, or the
-    /// adjudicator's tags when the pair was adjudicated.
+    /// The error analysis's consensus tags: applied by at least half of the labelers who
+    /// labeled the pair, or the project's tags the adjudicator named (see [`consensus`]).
     pub consensus_tags: Vec<String>,
     /// The adjudicator's verdict, when the pair was adjudicated with one.
     pub adjudicated_verdict: Option<Truth>,
@@ -95,6 +95,11 @@ impl Snapshot {
                 labelers.push(label.labeler);
             }
         }
+        let project_tags = tx.tags()?;
+        // The names adjudications are read against, in id order as the analysis reads them.
+        let mut by_id: Vec<(TagId, String)> = project_tags.iter().map(|t| (t.id, t.name.clone())).collect();
+        by_id.sort_unstable();
+        let tag_names_by_id: Vec<String> = by_id.into_iter().map(|(_, name)| name).collect();
         let mut adjudications: HashMap<PairId, (Option<Truth>, Vec<String>)> =
             tx.all_adjudications()?.into_iter().map(|a| (a.pair, (a.verdict, a.tags))).collect();
         let pairs = tx
@@ -118,20 +123,18 @@ impl Snapshot {
                     adjudicated: false,
                 };
                 match adjudications.remove(&p.id) {
-                    Some((verdict, mut tags)) => {
-                        tags.sort_by_key(|t| t.to_lowercase());
-                        tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-                        pair.consensus_tags = tags;
+                    Some((verdict, names)) => {
+                        pair.consensus_tags = consensus::adjudicated_tags(&names, &tag_names_by_id);
                         pair.adjudicated_verdict = verdict;
                         pair.adjudicated = true;
                     }
-                    None => pair.consensus_tags = consensus::consensus_tags(pair.labelers().len(), &pair.tags_by),
+                    None => pair.consensus_tags = consensus::consensus_tags(&pair.labelers(), &pair.tags_by),
                 }
                 pair
             })
             .collect();
         let labelers = tx.labelers()?.into_iter().map(|l| (l.id, l)).collect();
-        let tags = tx.tags()?.into_iter().map(|t| t.name).collect();
+        let tags = project_tags.into_iter().map(|t| t.name).collect();
         Ok(Snapshot { pairs, labelers, tags })
     }
 

@@ -288,7 +288,11 @@ mod tests {
             .unwrap();
         let snapshot = crate::curate::Snapshot::load(&mut store).unwrap();
         let adjudicated = snapshot.pairs.iter().find(|p| p.id == pair).unwrap();
-        assert_eq!(adjudicated.consensus_tags, ["Blurry"], "the adjudicator's tags replace the half rule");
+        assert_eq!(
+            adjudicated.consensus_tags,
+            ["blurry"],
+            "the adjudicator's tags replace the half rule, spelled as the project spells them"
+        );
         assert_eq!(adjudicated.consensus_verdict(), Some(Truth::Different), "and settle the tie");
         let plain = snapshot.pairs.iter().find(|p| p.id == other).unwrap();
         assert_eq!(plain.consensus_tags, ["dark"], "1 of 2 labelers is half");

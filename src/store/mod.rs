@@ -6,6 +6,7 @@
 
 mod blind;
 mod curation;
+mod domain_sql;
 mod embeddings;
 mod error;
 mod ids;

@@ -1,17 +1,43 @@
 //! `pairscope embed`: score a project from the terminal with a progress bar.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context;
+use clap::Args;
 
-use crate::cli::EmbedArgs;
+use super::common::open_project;
 use crate::face::{EmbedderSpec, FaceEngine};
 use crate::scoring::{Progress, score_project};
 use crate::store::ModelKind;
 
-pub fn embed(args: EmbedArgs) -> anyhow::Result<()> {
-    let mut store = crate::cli_open::open_project(&args.project)?;
+#[derive(Debug, Args)]
+pub struct EmbedArgs {
+    project: PathBuf,
+    /// An ONNX face embedder to use instead of the built-in one (the built-in detector and
+    /// alignment still make the 112x112 crop it sees).
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// The input spec of --model, e.g. "size=112x112,order=rgb,mean=127.5,std=127.5,layout=nchw".
+    #[arg(long, requires = "model", default_value = "size=112x112,order=rgb,mean=127,std=128,layout=nchw")]
+    spec: String,
+    /// Name under which the scores are stored (default: "builtin", or the file name of --model).
+    #[arg(long)]
+    name: Option<String>,
+    /// No progress bar (for logs).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl EmbedArgs {
+    pub(super) fn run(self) -> anyhow::Result<()> {
+        embed(self)
+    }
+}
+
+fn embed(args: EmbedArgs) -> anyhow::Result<()> {
+    let mut store = open_project(&args.project)?;
     let (engine, kind, default_name) = match &args.model {
         None => (FaceEngine::builtin()?, ModelKind::Embedded, "builtin".to_owned()),
         Some(file) => {

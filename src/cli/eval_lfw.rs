@@ -1,42 +1,28 @@
-//! `pairscope report` and `pairscope eval-lfw`: the analysis engine on a project, from the shell.
+//! `pairscope eval-lfw`: the LFW protocol's 10-fold accuracy of a model's scores.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use clap::Args;
 
-use crate::analysis::{self, Prepared, ThresholdRule, Truth, render_text};
-use crate::cli::ReportArgs;
-use crate::curate::ProjectReport;
-use crate::curate::report_csv::write_report_csvs;
+use crate::analysis::{self, Prepared, Truth};
 use crate::store::Store;
 
-pub fn report(args: ReportArgs) -> anyhow::Result<()> {
-    let rule = match (args.threshold, args.max_fpr, args.eer) {
-        (Some(t), _, _) => ThresholdRule::Fixed(t),
-        (_, Some(f), _) => ThresholdRule::MaxFpr(f),
-        (_, _, true) => ThresholdRule::Eer,
-        _ => ThresholdRule::MaxAccuracy,
-    };
-    let mut store = Store::open(&args.project)?;
-    let loaded = ProjectReport::load(&mut store, args.model.as_deref(), rule)?;
-    let report = &loaded.report;
-    if let Some(file) = &args.html {
-        loaded.write_html(&args.project, file)?;
-        eprintln!("wrote {}", file.display());
-    }
-    if let Some(dir) = &args.csv {
-        let files = write_report_csvs(report, dir).map_err(|e| anyhow::anyhow!(e))?;
-        eprintln!("wrote {} tables into {}", files.len(), dir.display());
-    }
-    if args.json {
-        println!("{}", report.to_json());
-    } else {
-        print!("{}", render_text(report));
-    }
-    Ok(())
+#[derive(Debug, Args)]
+pub struct EvalLfwArgs {
+    project: PathBuf,
+    /// The model whose scores to evaluate (default: the only one, or the built-in one).
+    #[arg(long)]
+    model: Option<String>,
 }
 
-pub fn eval_lfw(project_path: &Path, model: Option<&str>) -> anyhow::Result<()> {
+impl EvalLfwArgs {
+    pub(super) fn run(self) -> anyhow::Result<()> {
+        eval_lfw(&self.project, self.model.as_deref())
+    }
+}
+
+fn eval_lfw(project_path: &Path, model: Option<&str>) -> anyhow::Result<()> {
     let mut store = Store::open(project_path)?;
     let (model, project) = store.read(|tx| {
         let model = tx.choose_model(model)?;

@@ -1,0 +1,209 @@
+//! The command line: clap subcommands calling the same library functions as the GUI.
+//! Without a subcommand, pairscope opens the GUI.
+
+//!
+//! Each subcommand family has a file of its own, holding its clap arguments and its `run`;
+//! this file only parses and dispatches. What several of them share is in `common.rs`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod common;
+mod demo;
+mod embed;
+mod eval_lfw;
+mod export;
+mod gui;
+mod import;
+mod lineage;
+mod merge;
+mod project;
+mod report;
+mod role;
+mod split;
+
+use demo::DemoArgs;
+use embed::EmbedArgs;
+use eval_lfw::EvalLfwArgs;
+use export::{ExportArgs, VerifyExportArgs};
+use gui::GuiArgs;
+use import::{FoldersArgs, LabelsArgs, LfwArgs, PairsArgs, ScoresArgs};
+use lineage::LineageArgs;
+use merge::MergeLabelsArgs;
+use project::{InfoArgs, NewArgs};
+use report::ReportArgs;
+use role::RoleArgs;
+use split::SplitArgs;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pairscope",
+    version,
+    about = "Find where a face-verification model fails, and why.",
+    long_about = "Find where a face-verification model fails, and why.\n\n\
+        Without a subcommand pairscope opens the GUI, on PROJECT if one is given.\n\
+        A project is one SQLite file (by convention *.pairscope).",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// Project to open in the GUI.
+    pub project: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the GUI (the default).
+    #[command(long_about = "Open the GUI (the default).\n\n\
+        With --labeler the app opens straight into review as that labeler, creating them (as a \
+        plain labeler) if the project does not know them yet: for scripted sessions, kiosks, and \
+        tests that drive the real window.")]
+    Gui(GuiArgs),
+    /// Create a new, empty project file.
+    New(NewArgs),
+    /// Show what a project holds: images, pairs, labels per labeler, tags, models.
+    Info(InfoArgs),
+    /// Import the LFW protocol file (pairs.txt) and its images.
+    #[command(long_about = "Import the LFW protocol file (pairs.txt) and its images.\n\n\
+        The first line is 'folds pairs_per_fold'; then same-person lines 'name i j' and \
+        different-person lines 'name1 i name2 j'. Images are read from \
+        DIR/<name>/<name>_<NNNN>.jpg. The fold goes into each pair's metadata and the pair \
+        gets the id lfw:<fold>:<n>. Pairs whose image is missing are skipped and reported. \
+        The project is created if it does not exist.")]
+    ImportLfw(LfwArgs),
+    /// Import pairs from a CSV file.
+    #[command(long_about = "Import pairs from a CSV file.\n\n\
+        Columns: image_a,image_b (required, relative to --images); pair_id (your own id, \
+        usable in the labels and scores CSVs; without it a pair is named 'image_a|image_b'); truth (same/different or empty; 1/0, yes/no, \
+        true/false also accepted); split (train, train-dev, dev, test). Any other column is \
+        kept as the pair's metadata. The project is created if it does not exist.")]
+    ImportPairs(PairsArgs),
+    /// Import labels made elsewhere: pair_id,labeler,verdict,tags[,blind].
+    #[command(long_about = "Import labels made elsewhere (another tool, or a labeler on another machine).\n\n\
+        Columns: pair_id, labeler, verdict (same/different or empty), tags (';'-separated \
+        names; new tags and labelers are created), and optionally blind: true/false, 1/0 or \
+        yes/no, whether the labeler gave the row's labels without seeing the truth or other \
+        labelers' work (empty or no column: true; a label that is not blind can be left out \
+        of the agreement numbers). Every change is written to the audit log. A verdict that \
+        contradicts what the labeler already said is reported, never overwritten.")]
+    ImportLabels(LabelsArgs),
+    /// Import scores of a model evaluated outside pairscope: pair_id,score.
+    ImportScores(ScoresArgs),
+    /// Run the face model over every image and score every pair (cached; Ctrl-C keeps what is done).
+    #[command(long_about = "Run the face model over every image and score every pair.\n\n\
+        Embeddings are cached by model and image sha256, so a second run only processes new \
+        images. Ctrl-C stops after the images in flight; what is done stays done. Brightness \
+        and sharpness of each image are stored in the same pass. Every image ends with a \
+        status (ok, several_faces, no_face, missing_file, undecodable, too_large), summarised \
+        at the end.")]
+    Embed(EmbedArgs),
+    /// Every number of the error analysis: operating point, ROC, HLP, agreement, per-tag table, splits.
+    #[command(long_about = "Every number of the error analysis, for people and for scripts.\n\n\
+        The operating point is chosen by a rule: by default max accuracy; --threshold T fixes \
+        it; --max-fpr F takes the smallest threshold with FPR <= F (the door-lock rule: \
+        \"FPR <= 0.01%, then the best recall\" is --max-fpr 0.0001); --eer where FPR and FNR \
+        cross. With --json the output is one JSON object (null, never NaN, where a number is \
+        undefined); otherwise readable tables.")]
+    Report(ReportArgs),
+    /// LFW 10-fold accuracy of a model's scores (threshold chosen on 9 folds, tested on the 10th).
+    EvalLfw(EvalLfwArgs),
+    /// Create the demo project (if needed) and open it; the default when pairscope starts fresh.
+    #[command(long_about = "Create the demo project and open it.\n\n\
+        The demo is built from six group photos embedded in pairscope: two faces of one photo \
+        are different people, a face and a changed copy of itself (darker, blurred, sunset \
+        colours, shifted, flipped, JPEG noise) are the same person. Three simulated labelers \
+        (named as such) label it, and the built-in model scores it. Without PATH it lives in \
+        your data directory.")]
+    Demo(DemoArgs),
+    /// Make pairs from a folder of identity subfolders (DIR/<person>/*.jpg).
+    #[command(long_about = "Make pairs from a folder of identity subfolders (DIR/<person>/*.jpg).\n\n\
+        Every two images of one person form a same-person pair; different-person pairs are a \
+        seeded, reproducible sample (by default as many as there are same-person pairs).")]
+    ImportFolders(FoldersArgs),
+    /// Plan balanced train/dev/test splits; shows a preview, writes only with --apply.
+    #[command(long_about = "Plan balanced train/(train-dev)/dev/test splits of every pair.\n\n\
+        Pairs are grouped by identity (the identity_a/identity_b metadata of LFW and folder \
+        imports) and by image, and a group always goes to one split whole, so no person is in \
+        two splits. Within that, each split gets the same share of same-person pairs and of \
+        each consensus tag. The same seed always gives the same split. Without --apply only \
+        the preview is shown; pairs that already have another split are moved only with \
+        --apply --replace-existing, or kept where they are with --keep-existing (new pairs are \
+        then placed around them).")]
+    Split(SplitArgs),
+    /// Export a selection of pairs with their images, labels and a manifest to a new folder.
+    #[command(long_about = "Export a selection of pairs to a new (or empty) folder.\n\n\
+        Writes images/<identity>/<identity>_NNNN.<ext> (copied, never overwriting), pairs.csv, \
+        labels.csv, LFW pairs.txt and manifest.json (sha256 of every file, the source of \
+        every image and pair, the project, the model and threshold, the filter). The export \
+        is recorded in the project. Exporting the same selection again gives byte-identical \
+        files (unless --stamp puts the time into the manifest).")]
+    Export(ExportArgs),
+    /// Check an export folder against its manifest.json (every file's sha256, nothing extra).
+    VerifyExport(VerifyExportArgs),
+    /// Merge labels from another project of the same pairs (e.g. a labeler's offline copy).
+    #[command(long_about = "Merge labels from another project of the same pairs.\n\n\
+        Pairs are matched by the sha256 of their two images, or by pair id. For each labeler's \
+        verdict, tag and note on a pair, and for each pair's adjudication, the audit histories \
+        decide: labels changed only in the other project come in with their authors, times and \
+        history; labels changed in both are conflicts, reported and kept as they are here. \
+        Ground truth is never changed; pairs whose truth differs are listed. The other project \
+        is only read.")]
+    MergeLabels(MergeLabelsArgs),
+    /// Show or set a labeler's role: labeler, adjudicator or engineer.
+    #[command(long_about = "Show or set a labeler's role: labeler, adjudicator or engineer.\n\n\
+        Labelers work blind and see only the review screen. Adjudicators settle disagreements. \
+        Adjudicators and engineers may turn blind mode off and open the analysis screens. A \
+        labeler named for the first time is created. Every change is written to the audit log.")]
+    Role(RoleArgs),
+    /// List the split runs and exports recorded in a project (its curation lineage).
+    Lineage(LineageArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if let Some(import) = e.downcast_ref::<crate::import::ImportError>() {
+                for problem in import.problems() {
+                    eprintln!("  {problem}");
+                }
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    init_logging();
+    let Some(command) = cli.command else { return crate::ui::run(cli.project, None) };
+    match command {
+        Command::Gui(args) => args.run(),
+        Command::New(args) => args.run(),
+        Command::Info(args) => args.run(),
+        Command::Role(args) => args.run(),
+        Command::ImportLfw(args) => args.run(),
+        Command::ImportPairs(args) => args.run(),
+        Command::ImportLabels(args) => args.run(),
+        Command::ImportScores(args) => args.run(),
+        Command::ImportFolders(args) => args.run(),
+        Command::Embed(args) => args.run(),
+        Command::Demo(args) => args.run(),
+        Command::Report(args) => args.run(),
+        Command::EvalLfw(args) => args.run(),
+        Command::Split(args) => args.run(),
+        Command::Export(args) => args.run(),
+        Command::VerifyExport(args) => args.run(),
+        Command::MergeLabels(args) => args.run(),
+        Command::Lineage(args) => args.run(),
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

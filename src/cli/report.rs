@@ -1,0 +1,68 @@
+//! `pairscope report`: every number of the error analysis of a project, for people and scripts.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::analysis::{ThresholdRule, render_text};
+use crate::curate::ProjectReport;
+use crate::curate::report_csv::write_report_csvs;
+use crate::store::Store;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    project: PathBuf,
+    /// One JSON object instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// The model whose scores to use (default: the only one, or the built-in one).
+    #[arg(long)]
+    model: Option<String>,
+    /// Use this threshold.
+    #[arg(long, group = "rule")]
+    threshold: Option<f64>,
+    /// The smallest threshold with FPR <= F (e.g. 0.0001 for 0.01%).
+    #[arg(long, group = "rule", value_name = "F")]
+    max_fpr: Option<f64>,
+    /// The threshold where FPR and FNR cross.
+    #[arg(long, group = "rule")]
+    eer: bool,
+    /// Also write a self-contained HTML report (tables and plots) to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Also write every table as a CSV file into DIR.
+    #[arg(long, value_name = "DIR")]
+    csv: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    pub(super) fn run(self) -> anyhow::Result<()> {
+        report(self)
+    }
+}
+
+fn report(args: ReportArgs) -> anyhow::Result<()> {
+    let rule = match (args.threshold, args.max_fpr, args.eer) {
+        (Some(t), _, _) => ThresholdRule::Fixed(t),
+        (_, Some(f), _) => ThresholdRule::MaxFpr(f),
+        (_, _, true) => ThresholdRule::Eer,
+        _ => ThresholdRule::MaxAccuracy,
+    };
+    let mut store = Store::open(&args.project)?;
+    let loaded = ProjectReport::load(&mut store, args.model.as_deref(), rule)?;
+    let report = &loaded.report;
+    if let Some(file) = &args.html {
+        loaded.write_html(&args.project, file)?;
+        eprintln!("wrote {}", file.display());
+    }
+    if let Some(dir) = &args.csv {
+        let files = write_report_csvs(report, dir).map_err(|e| anyhow::anyhow!(e))?;
+        eprintln!("wrote {} tables into {}", files.len(), dir.display());
+    }
+    if args.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", render_text(report));
+    }
+    Ok(())
+}
