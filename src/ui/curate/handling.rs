@@ -5,8 +5,9 @@ use crate::analysis::ThresholdRule;
 use crate::curate::{ProjectReport, apply_split, merge_labels, plan_split, preview_merge};
 use crate::ui::app::file_dialogs::PathRequest;
 use crate::ui::app::{Loaded, PairscopeApp, lock};
-use crate::ui::curate::state::{CurateCommand, CurateLoaded, Planned, merge_summary, naming};
+use crate::ui::curate::state::{CurateCommand, CurateLoaded, Planned, merge_summary};
 use crate::ui::jobs::export::ExportJob;
+use crate::ui::jobs::naming::naming;
 
 impl PairscopeApp {
     pub(in crate::ui) fn apply_curate(&mut self, ctx: &egui::Context, command: CurateCommand) {
@@ -46,7 +47,8 @@ impl PairscopeApp {
                 // One export at a time: a second click while one runs does nothing.
                 if curate.export.job.is_none() {
                     curate.export.outcome = None;
-                    curate.export.job = Some(ExportJob::start(project_path, target, options, ctx.clone()));
+                    curate.export.job =
+                        Some(ExportJob::start(&mut self.jobs, project_path, target, options, ctx.clone()));
                 }
             }
             CurateCommand::CancelExport => {
