@@ -6,6 +6,7 @@ pub(in crate::ui) mod command;
 pub(in crate::ui) mod command_handling;
 pub(in crate::ui) mod file_dialogs;
 pub(in crate::ui) mod frame;
+pub(in crate::ui) mod handle_curate;
 pub(in crate::ui) mod outside_changes;
 pub(in crate::ui) mod save_queue;
 pub(in crate::ui) mod screen_keys;
