@@ -31,6 +31,7 @@ impl PairscopeApp {
                     let me = data.labelers.iter().find(|l| Some(&l.name) == last.as_ref()).cloned();
                     let store = Arc::new(Mutex::new(store));
                     let watch = Watch::start(&store, version, ctx.clone());
+                    self.cancel_project_jobs();
                     self.project = Some(OpenProject {
                         path,
                         info: Some(info),

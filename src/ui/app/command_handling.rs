@@ -83,6 +83,7 @@ impl PairscopeApp {
             }
             Command::Refresh => self.reload(),
             Command::CloseProject => {
+                self.cancel_project_jobs();
                 self.project = None;
                 self.state.last_project = None;
                 self.ui = Transient::default();
@@ -288,9 +289,20 @@ impl PairscopeApp {
         if self.scoring.is_none()
             && let Some(project) = &self.project
         {
-            self.scoring = Some(ScoringJob::start(project.path.clone(), model, ctx.clone()));
+            self.scoring = Some(ScoringJob::start(&mut self.jobs, project.path.clone(), model, ctx.clone()));
             self.scoring_outcome = None;
         }
+    }
+
+    /// Closing the project (or opening another) stops its jobs: an export removes what it
+    /// wrote, scoring keeps the batches it committed. They stop on their own threads and the
+    /// app is busy until they have; what they finish is for a project no longer open.
+    pub(in crate::ui) fn cancel_project_jobs(&mut self) {
+        if let Some(project) = &self.project {
+            self.jobs.cancel_project(&project.path);
+        }
+        self.scoring = None;
+        self.ui.curate.export.job = None;
     }
 
     /// Opens a pair in review: in the queue of a slice's errors when it comes from the error

@@ -9,7 +9,6 @@ use crate::ui::analysis::model_picker;
 use crate::ui::analysis::model_screen;
 use crate::ui::app::command::Command;
 use crate::ui::app::screens::Screen;
-use crate::ui::curate::view as curate_screen;
 use crate::ui::review::adjudication;
 use crate::ui::review::cheat_sheet;
 use crate::ui::review::labeler_picker;
@@ -57,7 +56,7 @@ impl eframe::App for PairscopeApp {
         if analysing {
             egui::CentralPanel::default().show(ui, |ui| {
                 let commands = match self.ui.screen {
-                    Screen::Curate => curate_screen::show(ui, self),
+                    Screen::Curate => self.show_curate(ui),
                     _ if self.analysis.is_none() => {
                         ui.horizontal(|ui| {
                             ui.spinner();

@@ -6,6 +6,7 @@ pub(in crate::ui) mod command;
 pub(in crate::ui) mod command_handling;
 pub(in crate::ui) mod file_dialogs;
 pub(in crate::ui) mod frame;
+pub(in crate::ui) mod handle_curate;
 pub(in crate::ui) mod outside_changes;
 pub(in crate::ui) mod save_queue;
 pub(in crate::ui) mod screen_keys;
@@ -26,6 +27,7 @@ use crate::ui::app::file_dialogs::{Dialogs, FileDialogs, SystemDialogs};
 use crate::ui::app::save_queue::{Edit, SaveQueue};
 use crate::ui::app::screens::Screen;
 use crate::ui::jobs::background::Background;
+use crate::ui::jobs::job::Jobs;
 use crate::ui::review::labeling::LabelEdit;
 use crate::ui::review::session::Session;
 use crate::ui::review::view as review;
@@ -60,6 +62,7 @@ impl PairscopeApp {
             analysis: None,
             scoring: None,
             scoring_outcome: None,
+            jobs: Jobs::default(),
             analysis_generation: 0,
             last_frame_time: None,
             created: Instant::now(),
@@ -94,13 +97,14 @@ impl PairscopeApp {
         self
     }
 
-    /// No work is waiting on the I/O thread or a dialog: everything the user did is on disk.
+    /// No work is waiting on the I/O thread, a dialog or a job (a closed project's too, until
+    /// it has stopped): everything the user did is on disk.
     pub fn is_idle(&self) -> bool {
         self.in_flight == 0
             && self.saves.len() == 0
             && self.commands.is_empty()
             && !self.dialogs.waiting()
-            && self.ui.curate.export.job.is_none()
+            && !self.jobs.busy()
     }
 
     /// Photos being decoded (the pair on screen and the prefetched ones).

@@ -7,6 +7,8 @@ use crate::ui::analysis::data::AnalysisData;
 use crate::ui::analysis::slice_table::SortState;
 use crate::ui::app::PairscopeApp;
 use crate::ui::app::command::Command;
+// Moved to widgets/ (the feature views use them too); still here for the views that name them so.
+pub use crate::ui::widgets::numbers::{count, right};
 
 /// The central view.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -84,24 +86,6 @@ pub fn stat(x: Option<f64>) -> String {
         Some(x) if x.is_finite() => format!("{x:.3}"),
         _ => "–".into(),
     }
-}
-
-/// Thousands separated by a thin space: `12 345`.
-pub fn count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A right-aligned label (numbers line up in a column).
-pub fn right(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
-    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.label(text)).inner
 }
 
 /// One CSV field, quoted when it must be.

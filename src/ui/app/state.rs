@@ -17,6 +17,7 @@ use crate::ui::app::save_queue::SaveQueue;
 use crate::ui::app::screens::{AnalysisUi, Screen};
 use crate::ui::curate::state::{CurateLoaded, CurateUi};
 use crate::ui::jobs::background::Background;
+use crate::ui::jobs::job::Jobs;
 use crate::ui::jobs::scoring::ScoringJob;
 use crate::ui::review::adjudication;
 use crate::ui::review::labeling::Labeling;
@@ -159,6 +160,8 @@ pub struct PairscopeApp {
     pub(in crate::ui) scoring: Option<ScoringJob>,
     /// What the last scoring run did (or why it stopped).
     pub(in crate::ui) scoring_outcome: Option<String>,
+    /// Every job running (scoring, export), those of a closed project too until they stop.
+    pub(in crate::ui) jobs: Jobs,
     /// Requests for analysis data sent; only the newest answer is kept.
     pub(in crate::ui) analysis_generation: u64,
     /// CPU time of the last `ui()` pass.

@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use crate::curate::ExportReport;
 use crate::domain::Split;
 use crate::store::ProjectInfo;
-use crate::ui::app::command::Command;
-use crate::ui::app::screens::count;
 use crate::ui::curate::state::{CurateCommand, ExportUi};
+use crate::ui::widgets::numbers::count;
 
 pub(in crate::ui) fn show(
     ui: &mut egui::Ui,
@@ -17,7 +16,7 @@ pub(in crate::ui) fn show(
     tags: &[String],
     threshold: f64,
     report_at: &str,
-) -> Vec<Command> {
+) -> Vec<CurateCommand> {
     let mut commands = Vec::new();
     form(ui, export, info, tags, threshold, &mut commands);
     let options = export.options();
@@ -31,7 +30,7 @@ pub(in crate::ui) fn show(
             )
             .on_disabled_hover_text("Choose a new or empty folder first (an export never overwrites anything).");
         if start.clicked() {
-            commands.push(CurateCommand::StartExport { target: PathBuf::from(folder), options }.into());
+            commands.push(CurateCommand::StartExport { target: PathBuf::from(folder), options });
         }
         if let Some(job) = &export.job {
             match job.progress() {
@@ -48,7 +47,7 @@ pub(in crate::ui) fn show(
             if job.cancelled() {
                 ui.weak("Cancelling…");
             } else if ui.button("Cancel").on_hover_text("Stop; nothing of this export is kept.").clicked() {
-                commands.push(CurateCommand::CancelExport.into());
+                commands.push(CurateCommand::CancelExport);
             }
         }
     });
@@ -65,7 +64,7 @@ pub(in crate::ui) fn show(
             .add_enabled(!export.html_busy, egui::Button::new("Save HTML report…"))
             .on_hover_text("The error analysis at the current threshold as one HTML file, to mail or archive.");
         if save.clicked() {
-            commands.push(CurateCommand::BrowseHtmlReport.into());
+            commands.push(CurateCommand::BrowseHtmlReport);
         }
         ui.weak(report_at);
         if export.html_busy {
@@ -90,7 +89,7 @@ fn form(
     info: &ProjectInfo,
     tags: &[String],
     threshold: f64,
-    commands: &mut Vec<Command>,
+    commands: &mut Vec<CurateCommand>,
 ) {
     egui::Grid::new("export options").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
         let label = ui.label("Pairs");
@@ -158,7 +157,7 @@ fn form(
             )
             .labelled_by(label.id);
             if ui.button("Choose folder…").clicked() {
-                commands.push(CurateCommand::BrowseExportFolder.into());
+                commands.push(CurateCommand::BrowseExportFolder);
             }
             ui.weak("new or empty");
         });

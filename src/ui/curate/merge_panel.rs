@@ -4,11 +4,10 @@
 use std::path::PathBuf;
 
 use crate::curate::MergeReport;
-use crate::ui::app::command::Command;
-use crate::ui::app::screens::{count, right};
 use crate::ui::curate::state::{CurateCommand, MergeUi, merge_summary};
+use crate::ui::widgets::numbers::{count, right};
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, merge: &mut MergeUi) -> Vec<Command> {
+pub(in crate::ui) fn show(ui: &mut egui::Ui, merge: &mut MergeUi) -> Vec<CurateCommand> {
     let mut commands = Vec::new();
     ui.horizontal(|ui| {
         let label = ui.label("Other project");
@@ -16,14 +15,14 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, merge: &mut MergeUi) -> Vec<Command
         ui.add(egui::TextEdit::singleline(&mut merge.path).hint_text("/path/to/copy.pairscope").desired_width(420.0))
             .labelled_by(label.id);
         if ui.button("Choose file…").clicked() {
-            commands.push(CurateCommand::BrowseMergeSource.into());
+            commands.push(CurateCommand::BrowseMergeSource);
         }
         let path = merge.path.trim();
         let preview = ui
             .add_enabled(!path.is_empty() && !merge.busy, egui::Button::new("Preview merge"))
             .on_hover_text("Show what merging would change; nothing is written.");
         if preview.clicked() {
-            commands.push(CurateCommand::PreviewMerge(PathBuf::from(path)).into());
+            commands.push(CurateCommand::PreviewMerge(PathBuf::from(path)));
         }
         if merge.busy {
             ui.spinner();
@@ -48,7 +47,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, merge: &mut MergeUi) -> Vec<Command
                 .add_enabled(!merge.busy, egui::Button::new("Merge"))
                 .on_hover_text("Bring these labels in, with their history; conflicts keep this project's label.");
             if go.clicked() {
-                commands.push(CurateCommand::Merge(from.clone()).into());
+                commands.push(CurateCommand::Merge(from.clone()));
             }
             ui.weak("Nothing is written until you press Merge.");
         });

@@ -3,11 +3,10 @@
 //! confirmation before pairs that already have a split are moved.
 
 use crate::store::ProjectInfo;
-use crate::ui::app::command::Command;
-use crate::ui::app::screens::{count, right};
 use crate::ui::curate::state::{CurateCommand, Planned, RatioPreset, SplitUi};
+use crate::ui::widgets::numbers::{count, right};
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, split: &mut SplitUi, info: &ProjectInfo) -> Vec<Command> {
+pub(in crate::ui) fn show(ui: &mut egui::Ui, split: &mut SplitUi, info: &ProjectInfo) -> Vec<CurateCommand> {
     let mut commands = Vec::new();
     split.fit_to(info);
     let now: Vec<String> = info.splits.iter().map(|(s, n)| format!("{s} {}", count(*n))).collect();
@@ -25,7 +24,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, split: &mut SplitUi, info: &Project
         if preview.clicked()
             && let Ok(options) = options
         {
-            commands.push(CurateCommand::PreviewSplit(options).into());
+            commands.push(CurateCommand::PreviewSplit(options));
         }
         let apply = ui
             .add_enabled(split.plan_is_current() && !busy, egui::Button::new("Apply split"))
@@ -35,7 +34,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, split: &mut SplitUi, info: &Project
             if split.plan.as_ref().is_some_and(|p| p.replaced > 0) {
                 split.confirm = true;
             } else {
-                commands.push(CurateCommand::ApplySplit.into());
+                commands.push(CurateCommand::ApplySplit);
             }
         }
         if split.planning {
@@ -159,7 +158,7 @@ fn preview(ui: &mut egui::Ui, planned: &Planned) {
 }
 
 /// "N pairs will change split. Apply?" before pairs that already have a split are moved.
-fn confirm(ctx: &egui::Context, split: &mut SplitUi, commands: &mut Vec<Command>) {
+fn confirm(ctx: &egui::Context, split: &mut SplitUi, commands: &mut Vec<CurateCommand>) {
     let Some(planned) = split.plan.as_ref().filter(|_| split.confirm) else { return };
     let (replaced, new) = (planned.replaced, planned.changed - planned.replaced);
     let modal = egui::Modal::new(egui::Id::unique("confirm split")).show(ctx, |ui| {
@@ -173,7 +172,7 @@ fn confirm(ctx: &egui::Context, split: &mut SplitUi, commands: &mut Vec<Command>
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             if ui.button("Apply").clicked() {
-                commands.push(CurateCommand::ApplySplit.into());
+                commands.push(CurateCommand::ApplySplit);
             }
             if ui.button("Cancel").clicked() {
                 split.confirm = false;

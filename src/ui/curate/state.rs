@@ -1,7 +1,7 @@
 //! The Curate screen's view state, the commands its panels emit, and what the I/O thread
 //! hands back. Nothing here is written to the project before the user confirms it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::curate::{ExportOptions, ExportReport, MergeReport, Ratios, SplitOptions, SplitPlan};
 use crate::domain::Split;
@@ -236,12 +236,6 @@ pub(in crate::ui) struct MergeUi {
     pub outcome: Option<Result<String, String>>,
 }
 
-/// An error message that names the file it is about (errors from SQLite do not always).
-pub(in crate::ui) fn naming(path: &Path, message: String) -> String {
-    let shown = path.display().to_string();
-    if message.contains(&shown) { message } else { format!("{shown}: {message}") }
-}
-
 /// What a merge brings in, in one line.
 pub(in crate::ui) fn merge_summary(report: &MergeReport) -> String {
     format!(
@@ -270,13 +264,5 @@ mod tests {
         form.custom = "70/30".into();
         assert!(form.options().unwrap_err().contains("70/30"), "the message quotes what was typed");
         assert!(!form.plan_is_current(), "no preview yet");
-    }
-
-    #[test]
-    fn an_error_names_its_file_once() {
-        let path = Path::new("/data/other.pairscope");
-        assert_eq!(naming(path, "database is locked".into()), "/data/other.pairscope: database is locked");
-        let named = "/data/other.pairscope: no such project file".to_owned();
-        assert_eq!(naming(path, named.clone()), named);
     }
 }

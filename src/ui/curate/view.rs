@@ -1,36 +1,45 @@
 //! The Curate screen: balanced splits, exports and merging labels from another project, with
 //! a preview of each before anything is written.
 
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::Command;
+use crate::store::ProjectInfo;
 use crate::ui::curate::export_panel;
 use crate::ui::curate::merge_panel;
 use crate::ui::curate::split_panel;
+use crate::ui::curate::state::{CurateCommand, CurateUi};
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+/// What the Curate screen shows of the open project and of the analysis screens.
+pub(in crate::ui) struct CurateData<'a> {
+    /// None while the first read of the project is in flight.
+    pub info: Option<&'a ProjectInfo>,
+    /// The project's tag names.
+    pub tags: Vec<String>,
+    /// The analysis screens' threshold (the export's "predicted" column starts there).
+    pub threshold: f64,
+    /// The model the analysis screens show (the HTML report is theirs).
+    pub model: Option<&'a str>,
+}
+
+pub(in crate::ui) fn show(ui: &mut egui::Ui, data: CurateData<'_>, curate: &mut CurateUi) -> Vec<CurateCommand> {
     let mut commands = Vec::new();
-    let Some(project) = &app.project else { return commands };
-    let Some(info) = &project.info else {
+    let Some(info) = data.info else {
         ui.horizontal(|ui| {
             ui.spinner();
             ui.label("Reading the project…");
         });
         return commands;
     };
-    let tags: Vec<String> = project.labeling.data.tags.iter().map(|t| t.name.clone()).collect();
-    let threshold = app.state.threshold;
-    let report_at = match app.analysis.as_ref().and_then(|a| a.model.as_ref()) {
-        Some(model) => format!("model {}, threshold {threshold:.4}, as on the analysis screens", model.name),
+    let threshold = data.threshold;
+    let report_at = match data.model {
+        Some(model) => format!("model {model}, threshold {threshold:.4}, as on the analysis screens"),
         None => "as on the analysis screens".to_owned(),
     };
-    let curate = &mut app.ui.curate;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         section(ui, "Split", "Balanced train / dev / test splits; no person is ever in two splits.");
         commands.extend(split_panel::show(ui, &mut curate.split, info));
         ui.add_space(8.0);
         ui.separator();
         section(ui, "Export", "A selection of pairs with their images, labels, LFW pairs.txt and a manifest.");
-        commands.extend(export_panel::show(ui, &mut curate.export, info, &tags, threshold, &report_at));
+        commands.extend(export_panel::show(ui, &mut curate.export, info, &data.tags, threshold, &report_at));
         ui.add_space(8.0);
         ui.separator();
         section(ui, "Merge labels", "Bring in the labels of another project of the same pairs (e.g. an offline copy).");

@@ -5,18 +5,19 @@
 //! worker goes on with the next job. Should the thread end all the same, the next job starts
 //! a new one, so no job is ever dropped unseen.
 
-use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SendError, Sender, channel};
 
+use crate::ui::jobs::job::panic_message;
+
 /// A job and what to answer instead if it panics (given the panic's message).
-type Job<T> = (Box<dyn FnOnce() -> T + Send>, Box<dyn FnOnce(String) -> T + Send>);
+type Queued<T> = (Box<dyn FnOnce() -> T + Send>, Box<dyn FnOnce(String) -> T + Send>);
 
 pub struct Background<T: Send + 'static> {
     name: String,
     wake: Arc<dyn Fn() + Send + Sync>,
-    jobs: Sender<Job<T>>,
+    jobs: Sender<Queued<T>>,
     results: Receiver<T>,
 }
 
@@ -54,14 +55,15 @@ impl<T: Send + 'static> Background<T> {
     }
 }
 
-fn start<T: Send + 'static>(name: &str, wake: Arc<dyn Fn() + Send + Sync>) -> (Sender<Job<T>>, Receiver<T>) {
-    let (jobs, job_rx) = channel::<Job<T>>();
+fn start<T: Send + 'static>(name: &str, wake: Arc<dyn Fn() + Send + Sync>) -> (Sender<Queued<T>>, Receiver<T>) {
+    let (jobs, job_rx) = channel::<Queued<T>>();
     let (result_tx, results) = channel();
     std::thread::Builder::new()
         .name(name.into())
         .spawn(move || {
             for (job, if_panics) in job_rx {
-                let result = catch_unwind(AssertUnwindSafe(job)).unwrap_or_else(|panic| if_panics(message(&*panic)));
+                let result =
+                    catch_unwind(AssertUnwindSafe(job)).unwrap_or_else(|panic| if_panics(panic_message(&*panic)));
                 if result_tx.send(result).is_err() {
                     break;
                 }
@@ -70,15 +72,6 @@ fn start<T: Send + 'static>(name: &str, wake: Arc<dyn Fn() + Send + Sync>) -> (S
         })
         .expect("spawning a worker thread");
     (jobs, results)
-}
-
-/// What a panic said (its payload is a `&str` or a `String` for `panic!` with a message).
-fn message(panic: &(dyn Any + Send)) -> String {
-    match (panic.downcast_ref::<&str>(), panic.downcast_ref::<String>()) {
-        (Some(s), _) => (*s).to_owned(),
-        (_, Some(s)) => s.clone(),
-        _ => "a panic without a message".to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -1,3 +1,5 @@
 pub(in crate::ui) mod background;
 pub(in crate::ui) mod export;
+pub(in crate::ui) mod job;
+pub(in crate::ui) mod naming;
 pub(in crate::ui) mod scoring;

@@ -4,13 +4,13 @@
 //! not even while it loads.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Arc, Mutex};
 
 use crate::face::{EmbedderSpec, FaceEngine};
 use crate::scoring::{Progress, ScoreSummary, score_project};
 use crate::store::{ModelKind, Store, Waiting};
+use crate::ui::jobs::job::{Job, Jobs, Owner};
 
 /// The model name the built-in embedder's scores are stored under (as `pairscope embed`).
 const BUILTIN: &str = "builtin";
@@ -51,43 +51,36 @@ impl ScoringModel {
 
 pub struct ScoringJob {
     model: String,
-    cancel: Arc<AtomicBool>,
     /// Set while a batch of results waits for another pairscope to finish writing.
     waiting: Arc<AtomicBool>,
-    progress: Arc<Mutex<Option<Progress>>>,
-    done: Receiver<Result<ScoreSummary, String>>,
+    job: Job<Progress, ScoreSummary>,
 }
 
 impl ScoringJob {
-    pub fn start(path: PathBuf, model: ScoringModel, ctx: egui::Context) -> ScoringJob {
-        let cancel = Arc::new(AtomicBool::new(false));
-        let progress = Arc::new(Mutex::new(None));
-        let (tx, done) = channel();
+    /// Scores the project at `path`; the job belongs to that project.
+    pub fn start(jobs: &mut Jobs, path: PathBuf, model: ScoringModel, ctx: egui::Context) -> ScoringJob {
         let waiting = Arc::new(AtomicBool::new(false));
-        let (c, p, w) = (cancel.clone(), progress.clone(), waiting.clone());
-        let name = model.name.clone();
-        std::thread::Builder::new()
-            .name("pairscope-score".into())
-            .spawn(move || {
-                let result = (|| {
-                    let engine = model.engine()?;
-                    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
-                    let wake = ctx.clone();
-                    store.on_wait(move |now| {
-                        w.store(now == Waiting::Started, Ordering::Relaxed);
-                        wake.request_repaint();
-                    });
-                    score_project(&mut store, &engine, &model.name, model.kind(), &c, |progress| {
-                        *p.lock().unwrap_or_else(|e| e.into_inner()) = Some(progress);
-                        ctx.request_repaint();
-                    })
-                    .map_err(|e| e.to_string())
-                })();
-                let _ = tx.send(result);
-                ctx.request_repaint();
-            })
-            .expect("spawning the scoring thread");
-        ScoringJob { model: name, cancel, waiting, progress, done }
+        let (w, name, wake) = (waiting.clone(), model.name.clone(), ctx.clone());
+        let owner = Owner::project(&path, "scoring");
+        let job = Job::start(
+            jobs,
+            "pairscope-score",
+            owner,
+            move || ctx.request_repaint(),
+            move |reporter| {
+                let engine = model.engine()?;
+                let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+                store.on_wait(move |now| {
+                    w.store(now == Waiting::Started, Ordering::Relaxed);
+                    wake.request_repaint();
+                });
+                score_project(&mut store, &engine, &model.name, model.kind(), reporter.cancel_flag(), |progress| {
+                    reporter.report(progress)
+                })
+                .map_err(|e| e.to_string())
+            },
+        );
+        ScoringJob { model: name, waiting, job }
     }
 
     /// The name the scores are stored under.
@@ -96,11 +89,11 @@ impl ScoringJob {
     }
 
     pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.job.cancel();
     }
 
     pub fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
+        self.job.cancelled()
     }
 
     /// Whether the results wait for another pairscope to finish writing the project.
@@ -109,12 +102,12 @@ impl ScoringJob {
     }
 
     pub fn progress(&self) -> Option<Progress> {
-        *self.progress.lock().unwrap_or_else(|e| e.into_inner())
+        self.job.progress()
     }
 
     /// The outcome, once the thread has finished.
     pub fn finished(&self) -> Option<Result<ScoreSummary, String>> {
-        self.done.try_recv().ok()
+        self.job.finished()
     }
 }
 

@@ -1,14 +1,30 @@
-//! Applying the Curate screen's commands and taking in their results. Plans, previews and
-//! writes run on the I/O thread, exports on a thread of their own; nothing waits in a frame.
+//! The Curate screen in the app: drawing it from what the app holds, applying its commands and
+//! taking in their results. Plans, previews and writes run on the I/O thread, exports as a job
+//! of their own; nothing waits in a frame.
 
 use crate::analysis::ThresholdRule;
 use crate::curate::{ProjectReport, apply_split, merge_labels, plan_split, preview_merge};
+use crate::ui::app::command::Command;
 use crate::ui::app::file_dialogs::PathRequest;
 use crate::ui::app::{Loaded, PairscopeApp, lock};
-use crate::ui::curate::state::{CurateCommand, CurateLoaded, Planned, merge_summary, naming};
+use crate::ui::curate::state::{CurateCommand, CurateLoaded, Planned, merge_summary};
+use crate::ui::curate::view::{self, CurateData};
 use crate::ui::jobs::export::ExportJob;
+use crate::ui::jobs::naming::naming;
 
 impl PairscopeApp {
+    /// Draws the Curate screen with the parts of the app it shows.
+    pub(in crate::ui) fn show_curate(&mut self, ui: &mut egui::Ui) -> Vec<Command> {
+        let project = self.project.as_ref();
+        let data = CurateData {
+            info: project.and_then(|p| p.info.as_ref()),
+            tags: project.map(|p| p.labeling.data.tags.iter().map(|t| t.name.clone()).collect()).unwrap_or_default(),
+            threshold: self.state.threshold,
+            model: self.analysis.as_ref().and_then(|a| a.model.as_ref()).map(|m| m.name.as_str()),
+        };
+        view::show(ui, data, &mut self.ui.curate).into_iter().map(Command::from).collect()
+    }
+
     pub(in crate::ui) fn apply_curate(&mut self, ctx: &egui::Context, command: CurateCommand) {
         let Some(project) = &self.project else { return };
         let store = project.store.clone();
@@ -46,7 +62,8 @@ impl PairscopeApp {
                 // One export at a time: a second click while one runs does nothing.
                 if curate.export.job.is_none() {
                     curate.export.outcome = None;
-                    curate.export.job = Some(ExportJob::start(project_path, target, options, ctx.clone()));
+                    curate.export.job =
+                        Some(ExportJob::start(&mut self.jobs, project_path, target, options, ctx.clone()));
                 }
             }
             CurateCommand::CancelExport => {
