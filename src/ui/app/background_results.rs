@@ -5,11 +5,11 @@ use std::sync::{Arc, Mutex};
 
 use crate::analysis::ThresholdRule;
 use crate::store::Role;
-use crate::ui::app::command::Command;
 use crate::ui::app::outside_changes::Watch;
 use crate::ui::app::screens::Screen;
 use crate::ui::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
 use crate::ui::jobs::scoring::ScoringJob;
+use crate::ui::review::command::ReviewCommand;
 use crate::ui::review::labeling::Labeling;
 
 impl PairscopeApp {
@@ -44,7 +44,7 @@ impl PairscopeApp {
                     self.load_analysis();
                     match (self.labeler_on_open.take(), me) {
                         // Created on the I/O thread if new; review opens when it answers.
-                        (Some(name), _) => self.push(Command::PickLabeler { name, role: Role::Labeler }),
+                        (Some(name), _) => self.push(ReviewCommand::PickLabeler { name, role: Role::Labeler }.into()),
                         (None, Some(me)) => self.start_session(ctx, me),
                         (None, None) => self.set_title(ctx),
                     }
