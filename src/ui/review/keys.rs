@@ -205,6 +205,36 @@ mod tests {
     }
 
     #[test]
+    fn a_key_acts_on_the_pair_given_and_finds_tags_by_hotkey() {
+        use crate::store::TagId;
+        let tag = |id, hotkey| Tag {
+            id: TagId(id),
+            name: format!("t{id}"),
+            description: String::new(),
+            colour: "#000000".into(),
+            hotkey,
+        };
+        let tags = [tag(7, Some(2)), tag(8, None)];
+        let pair = Some(PairId(5));
+        assert_eq!(
+            ReviewKey::Verdict(Truth::Same).command(pair, &tags),
+            Some(ReviewCommand::SetVerdict { pair: PairId(5), verdict: Truth::Same })
+        );
+        assert_eq!(
+            ReviewKey::Tag(2).command(pair, &tags),
+            Some(ReviewCommand::ToggleTag { pair: PairId(5), tag: TagId(7) })
+        );
+        assert_eq!(ReviewKey::Tag(3).command(pair, &tags), None, "no tag has key 3");
+        assert_eq!(ReviewKey::Note.command(pair, &tags), Some(ReviewCommand::OpenNote(PairId(5))));
+        assert_eq!(ReviewKey::Reveal.command(pair, &tags), Some(ReviewCommand::Reveal(PairId(5))));
+        // An empty queue: no key acts, not even the ones that only change the view (as before
+        // the keys were commands).
+        for key in [ReviewKey::Go(Nav::Next), ReviewKey::ToggleCheatSheet, ReviewKey::ResetZoom, ReviewKey::Undo] {
+            assert_eq!(key.command(None, &tags), None, "{key:?}");
+        }
+    }
+
+    #[test]
     fn keys_after_n_are_left_for_the_note() {
         let n = Modifiers::NONE;
         let events = vec![press(Key::S, n), release(Key::S), press(Key::N, n), press(Key::D, n), press(Key::S, n)];
