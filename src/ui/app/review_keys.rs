@@ -3,6 +3,7 @@
 //! the next key is resolved (see `review/keys.rs` for why).
 
 use crate::ui::app::PairscopeApp;
+use crate::ui::review::command::ReviewCommand;
 use crate::ui::review::keys::{self, ReviewKey};
 
 impl PairscopeApp {
@@ -20,7 +21,8 @@ impl PairscopeApp {
         }
     }
 
-    fn review_key_command(&self, key: ReviewKey) -> Option<crate::ui::review::command::ReviewCommand> {
+    /// The command of one review key now: against the pair on screen and the project's tags.
+    fn review_key_command(&self, key: ReviewKey) -> Option<ReviewCommand> {
         let project = self.project.as_ref()?;
         let session = project.session.as_ref()?;
         key.command(session.current(), &project.labeling.data.tags)
