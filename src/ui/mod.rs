@@ -12,11 +12,12 @@ mod widgets;
 
 use std::path::PathBuf;
 
-pub use app::command::{Command, Nav};
+pub use app::command::Command;
 pub use app::file_dialogs::{FileDialogs, PathRequest, SystemDialogs};
 pub use app::screens::Screen;
 pub use app::{PageTurn, PairscopeApp, State};
 pub use curate::state::CurateCommand;
+pub use review::command::{Nav, ReviewCommand};
 pub use review::labeling::{LabelEdit, QueueKind};
 
 /// Opens the main window; `project` (if any) is opened on start, else the last project. With

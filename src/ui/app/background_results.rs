@@ -5,11 +5,11 @@ use std::sync::{Arc, Mutex};
 
 use crate::analysis::ThresholdRule;
 use crate::store::Role;
-use crate::ui::app::command::Command;
 use crate::ui::app::outside_changes::Watch;
 use crate::ui::app::screens::Screen;
 use crate::ui::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
 use crate::ui::jobs::scoring::ScoringJob;
+use crate::ui::review::command::ReviewCommand;
 use crate::ui::review::labeling::Labeling;
 
 impl PairscopeApp {
@@ -46,7 +46,9 @@ impl PairscopeApp {
                         // Created on the I/O thread if new; review opens when it answers. Sent
                         // before the analysis, whose preparation takes seconds on a big project:
                         // the I/O thread runs jobs in order, and review should not wait for it.
-                        (Some(name), _) => self.apply(ctx, Command::PickLabeler { name, role: Role::Labeler }),
+                        (Some(name), _) => {
+                            self.apply(ctx, ReviewCommand::PickLabeler { name, role: Role::Labeler }.into())
+                        }
                         (None, Some(me)) => self.start_session(ctx, me),
                         (None, None) => self.set_title(ctx),
                     }

@@ -2,52 +2,21 @@
 //! any view has drawn). Disk work goes to the I/O thread; its results come back in
 //! `background_results.rs`.
 
-use std::time::Instant;
-
 use crate::analysis::{Report, ThresholdRule};
-use crate::store::{Decision, Labeler, Origin, PairId, RevealHow, Store, StoreError, TagEdit};
+use crate::store::{Origin, PairId, Store};
 use crate::ui::analysis::model_picker::ModelPicker;
-use crate::ui::app::command::{Command, Nav};
+use crate::ui::app::command::Command;
 use crate::ui::app::file_dialogs::PathRequest;
 use crate::ui::app::save_queue::Edit;
 use crate::ui::app::screens::Screen;
-use crate::ui::app::{Loaded, PairscopeApp, PendingTurn, Transient, lock, read_all, read_opened};
+use crate::ui::app::{Loaded, PairscopeApp, Transient, lock, read_opened};
 use crate::ui::jobs::scoring::{ScoringJob, ScoringModel};
-use crate::ui::review::labeling::{LabelEdit, QueueKind};
+use crate::ui::review::command::Nav;
+use crate::ui::review::labeling::QueueKind;
 use crate::ui::review::session::SliceErrors;
 use crate::ui::review::view as review;
 
 impl PairscopeApp {
-    pub(in crate::ui) fn go(&mut self, nav: Nav) {
-        let Some(project) = &mut self.project else { return };
-        let Some(session) = &mut project.session else { return };
-        let left = session.current();
-        if let Some(pair) = session.go(nav, &project.labeling) {
-            self.ui.zoom = review::Zoom::default();
-            let started = self.frame_started.unwrap_or_else(Instant::now);
-            self.pending_turn = Some(PendingTurn { pair, frame: self.frame, started });
-            self.left_pair(left);
-        }
-    }
-
-    fn undo_or_redo(&mut self, undo: bool) {
-        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
-        let Some(edit) = session.take_undo_or_redo(undo) else { return };
-        if let Some(i) = session.order.iter().position(|&p| p == edit.pair())
-            && i != session.cursor
-        {
-            self.go(Nav::To(i));
-        }
-        self.save(edit, if undo { Origin::GuiUndo } else { Origin::GuiRedo });
-    }
-
-    /// A new edit by the labeler: saved, and undoable.
-    fn edit(&mut self, edit: LabelEdit) {
-        let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
-        session.record(edit.clone());
-        self.save(edit, Origin::Gui);
-    }
-
     pub(in crate::ui) fn apply(&mut self, ctx: &egui::Context, command: Command) {
         let me = self.project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id);
         match command {
@@ -91,93 +60,6 @@ impl PairscopeApp {
                 self.set_title(ctx);
             }
             Command::DismissError => self.error = None,
-            Command::PickLabeler { name, role } => {
-                let Some(project) = &self.project else { return };
-                let store = project.store.clone();
-                self.spawn(move || {
-                    let mut store = lock(&store);
-                    let result = store
-                        .write(|tx| {
-                            let (labeler, created) = tx.labeler_or_create(&name)?;
-                            if created && role != labeler.role {
-                                tx.set_labeler_role(labeler.id, role, Origin::Gui)?;
-                                return Ok::<_, StoreError>(Labeler { role, ..labeler });
-                            }
-                            Ok(labeler)
-                        })
-                        .and_then(|labeler| read_all(&mut store).map(|(info, data)| (labeler, info, data)))
-                        .map_err(|e| e.to_string());
-                    Loaded::Labeler { result }
-                });
-            }
-            Command::SetRole(labeler, role) => self
-                .write_and_reload(move |s| s.write(|tx| tx.set_labeler_role(labeler, role, Origin::Gui).map(|_| ()))),
-            Command::SetBlind(blind) => self.set_blind(blind),
-            Command::SwitchLabeler => {
-                self.left_pair(self.current_pair());
-                if let Some(p) = &mut self.project {
-                    p.session = None;
-                }
-                self.ui.adjudication = None;
-                self.set_title(ctx);
-            }
-            Command::SetVerdict { pair, verdict } => {
-                let (Some(me), Some(project)) = (me, &self.project) else { return };
-                let before = project.labeling.verdict(pair, me);
-                if before != Some(verdict) {
-                    self.edit(LabelEdit::Verdict { pair, labeler: me, before, after: Some(verdict) });
-                }
-            }
-            Command::ToggleTag { pair, tag } => {
-                let (Some(me), Some(project)) = (me, &self.project) else { return };
-                let applied = !project.labeling.has_tag(pair, me, tag);
-                self.edit(LabelEdit::Tag { pair, labeler: me, tag, applied });
-            }
-            Command::Undo => self.undo_or_redo(true),
-            Command::Redo => self.undo_or_redo(false),
-            Command::Go(nav) => self.go(nav),
-            Command::Reveal(pair) => self.reveal(pair, RevealHow::Key),
-            Command::SelectQueue(kind) => {
-                self.left_pair(self.current_pair());
-                let (threshold, blind) = (self.state.threshold, self.state.blind);
-                let Some(project) = &mut self.project else { return };
-                let Some(session) = &mut project.session else { return };
-                let order = match (kind, &session.slice_errors) {
-                    (QueueKind::SliceErrors, Some(errors)) => errors.pairs.clone(),
-                    _ => project.labeling.queue(kind, session.me.id, threshold, blind),
-                };
-                session.select(kind, order);
-                self.ui.zoom = review::Zoom::default();
-            }
-            Command::SaveNote { pair, text } => {
-                let (Some(me), Some(project)) = (me, &mut self.project) else { return };
-                let edit = Edit::Note { pair, labeler: me, text };
-                edit.show(&mut project.labeling);
-                self.queue_save(edit);
-            }
-            Command::Adjudicate { pair, verdict, tags, reason, correct_truth } => {
-                let Some(me) = me else { return };
-                self.write_and_reload(move |s| {
-                    let decision = Decision {
-                        verdict,
-                        tags: &tags,
-                        reason: &reason,
-                        correct_truth: correct_truth.then_some(verdict),
-                    };
-                    s.write(|tx| tx.adjudicate(pair, me, &decision, Origin::Gui))
-                });
-                self.ui.adjudication = None;
-            }
-            Command::EditTag { tag, name, description, colour, hotkey } => self.write_and_reload(move |s| {
-                let edit = TagEdit { name: &name, description: &description, colour: &colour, hotkey };
-                s.write(|tx| tx.edit_tag(tag, &edit, Origin::Gui)).map(|_| ())
-            }),
-            Command::MergeTags { from, into } => {
-                self.write_and_reload(move |s| s.write(|tx| tx.merge_tags(from, into, Origin::Gui)))
-            }
-            Command::CreateTag(name) => {
-                self.write_and_reload(move |s| s.write(|tx| tx.create_tag(&name, Origin::Gui)).map(|_| ()))
-            }
             Command::ShowScreen(screen) => {
                 if let Err(why) = self.may_open(screen) {
                     self.error = Some(why.into());
@@ -273,6 +155,7 @@ impl PairscopeApp {
                 self.load_analysis();
             }
             Command::Curate(command) => self.apply_curate(ctx, command),
+            Command::Review(command) => self.apply_review(ctx, command),
             Command::RejectSuggestion { pairs, tag } => {
                 if let Some(data) = &mut self.analysis {
                     // Gone from the list at once, not after the write and the reload.

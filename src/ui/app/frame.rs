@@ -9,14 +9,6 @@ use crate::ui::analysis::model_picker;
 use crate::ui::analysis::model_screen;
 use crate::ui::app::command::Command;
 use crate::ui::app::screens::Screen;
-use crate::ui::review::adjudication;
-use crate::ui::review::cheat_sheet;
-use crate::ui::review::labeler_picker;
-use crate::ui::review::note_editor;
-use crate::ui::review::overview;
-use crate::ui::review::queues;
-use crate::ui::review::tag_editor;
-use crate::ui::review::view as review;
 
 use super::*;
 
@@ -71,47 +63,27 @@ impl eframe::App for PairscopeApp {
                 self.commands.extend(commands);
             });
         } else if labeling && !self.ui.show_overview {
-            self.prefetch(&ctx);
-            let commands = queues::show(ui, self);
-            self.commands.extend(commands);
-            let commands = adjudication::show(ui, self);
-            self.commands.extend(commands);
-            let (commands, drawn) = review::show(ui, self);
-            self.commands.extend(commands);
-            if let Some(pair) = drawn {
-                self.drawn(pair);
-            }
+            self.show_review(ui, &ctx);
         } else {
-            egui::CentralPanel::default().show(ui, |ui| match &self.project {
-                Some(project) if project.session.is_none() => {
-                    let commands = labeler_picker::show(ui, project, &mut self.ui);
-                    self.commands.extend(commands);
-                    ui.separator();
-                    self.commands.extend(overview::show(ui, project));
-                }
-                Some(project) => self.commands.extend(overview::show(ui, project)),
-                None => {
+            egui::CentralPanel::default().show(ui, |ui| {
+                if self.project.is_some() {
+                    self.show_overview(ui);
+                } else {
                     let commands = welcome::show(ui, &self.state, &mut self.path_field, self.ui.busy.as_deref());
                     self.commands.extend(commands);
                 }
             });
         }
         if labeling {
-            self.commands.extend(cheat_sheet::show(&ctx, &mut self.ui.cheat_sheet));
-            self.commands.extend(note_editor::show(&ctx, &mut self.ui.note));
+            self.show_review_windows(&ctx);
         }
         if self.project.is_some() {
             let commands = model_picker::show(&ctx, &mut self.ui.model_picker, self.scoring.is_some());
             self.commands.extend(commands);
         }
-        if let Some(project) = &self.project {
-            self.commands.extend(tag_editor::show(&ctx, &mut self.ui.tag_editor, &project.labeling.data.tags));
-        }
+        self.show_tag_editor(&ctx);
 
-        for command in std::mem::take(&mut self.commands) {
-            self.apply(&ctx, command);
-        }
-        self.follow_blind_mode();
+        self.apply_commands(&ctx);
         if let Some(started) = self.frame_started {
             let elapsed = started.elapsed();
             self.last_frame_time = Some(elapsed);

@@ -2,12 +2,16 @@
 
 pub(in crate::ui) mod access;
 pub(in crate::ui) mod background_results;
+pub(in crate::ui) mod blind_review;
 pub(in crate::ui) mod command;
 pub(in crate::ui) mod command_handling;
 pub(in crate::ui) mod file_dialogs;
 pub(in crate::ui) mod frame;
 pub(in crate::ui) mod handle_curate;
+pub(in crate::ui) mod handle_review;
 pub(in crate::ui) mod outside_changes;
+pub(in crate::ui) mod review_keys;
+pub(in crate::ui) mod review_screen;
 pub(in crate::ui) mod save_queue;
 pub(in crate::ui) mod screen_keys;
 pub(in crate::ui) mod screens;
@@ -177,6 +181,21 @@ impl PairscopeApp {
 
     pub(in crate::ui) fn push(&mut self, command: Command) {
         self.commands.push(command);
+    }
+
+    /// Queues a command as if a view had emitted it: it is applied at the end of the next frame,
+    /// with the commands of that frame. A test or a script replays a session this way.
+    pub fn push_command(&mut self, command: impl Into<Command>) {
+        self.push(command.into());
+    }
+
+    /// At the end of a frame: applies the commands queued in it, in order, then lets the review
+    /// queue follow blind mode.
+    pub(in crate::ui) fn apply_commands(&mut self, ctx: &egui::Context) {
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(ctx, command);
+        }
+        self.follow_blind_mode();
     }
 
     /// What the status line says about saving (and whether it is a problem): "All changes

@@ -103,13 +103,7 @@ pub(in crate::ui) struct OpenProject {
     pub watch: Watch,
 }
 
-/// How long the last page turn took: from the frame that handled the key to the end of the
-/// frame that drew both photos of the new pair.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PageTurn {
-    pub frames: u64,
-    pub elapsed: Duration,
-}
+pub use crate::ui::review::view::PageTurn;
 
 pub(in crate::ui) struct PendingTurn {
     pub(in crate::ui) pair: PairId,

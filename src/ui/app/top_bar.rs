@@ -4,7 +4,7 @@ use crate::store::Role;
 use crate::ui::app::PairscopeApp;
 use crate::ui::app::command::Command;
 use crate::ui::app::screen_keys;
-use crate::ui::review::tag_editor::TagEditor;
+use crate::ui::review::command::ReviewCommand;
 
 pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
     let mut commands = Vec::new();
@@ -31,7 +31,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
                 commands.push(Command::Refresh);
             }
             if ui.button("Tags…").clicked() {
-                app.ui.tag_editor = Some(TagEditor::new(&project.labeling.data.tags));
+                commands.push(ReviewCommand::OpenTagEditor.into());
             }
             ui.separator();
             for (_, screen) in screen_keys::SCREENS {
@@ -50,7 +50,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
             };
             ui.label(format!("Labeler: {}{role}", session.me.name));
             if ui.button("Switch labeler").clicked() {
-                commands.push(Command::SwitchLabeler);
+                commands.push(ReviewCommand::SwitchLabeler.into());
             }
             let mut blind = app.state.blind;
             let may_unblind = session.me.role.may_unblind();
@@ -61,14 +61,14 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
                 )
                 .on_disabled_hover_text("Labelers always work blind; adjudicators and engineers can turn it off.");
             if blind != app.state.blind {
-                commands.push(Command::SetBlind(blind));
+                commands.push(ReviewCommand::SetBlind(blind).into());
             }
-            if ui.toggle_value(&mut app.ui.show_overview, "Overview").clicked() && app.ui.show_overview {
-                // The counts were read when the project opened; labeling changed them.
-                commands.push(Command::Refresh);
+            let mut overview = app.ui.show_overview;
+            if ui.toggle_value(&mut overview, "Overview").clicked() {
+                commands.push(ReviewCommand::ShowOverview(overview).into());
             }
             if ui.button("Keys (?)").clicked() {
-                app.ui.cheat_sheet = !app.ui.cheat_sheet;
+                commands.push(ReviewCommand::ToggleCheatSheet.into());
             }
         });
     });

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use crate::domain::Truth;
 use crate::store::{PairId, Role};
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::Command;
+use crate::ui::review::command::ReviewCommand;
+use crate::ui::review::labeling::Labeling;
+use crate::ui::review::session::Session;
 use crate::ui::review::view::truth_word;
 
 /// The decision being written for one pair.
@@ -18,13 +19,18 @@ pub struct Draft {
     correct_truth: bool,
 }
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+/// The adjudication panel on the pair on screen, for an adjudicator; `draft` is the decision
+/// being written (this view's own state).
+pub(in crate::ui) fn show(
+    ui: &mut egui::Ui,
+    labeling: &Labeling,
+    session: &Session,
+    blind: bool,
+    draft: &mut Option<Draft>,
+) -> Vec<ReviewCommand> {
     let mut commands = Vec::new();
-    let Some(project) = &app.project else { return commands };
-    let Some(session) = &project.session else { return commands };
     let Some(pair) = session.current() else { return commands };
-    let labeling = &project.labeling;
-    if app.state.blind && labeling.revealed(pair, session.me.id).is_none() {
+    if blind && labeling.revealed(pair, session.me.id).is_none() {
         // Everyone's labels and the truth are the answer blind mode holds back.
         return commands;
     }
@@ -33,7 +39,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
     if session.me.role != Role::Adjudicator || (who.len() < 2 && decided.is_none()) {
         return commands;
     }
-    let draft = app.ui.adjudication.get_or_insert_with(|| Draft {
+    let draft = draft.get_or_insert_with(|| Draft {
         pair,
         verdict: None,
         tags: BTreeSet::new(),
@@ -101,7 +107,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
             .labelled_by(label.id);
         let ready = draft.verdict.is_some() && !draft.reason.trim().is_empty();
         if ui.add_enabled(ready, egui::Button::new("Record decision")).clicked() {
-            commands.push(Command::Adjudicate {
+            commands.push(ReviewCommand::Adjudicate {
                 pair,
                 verdict: draft.verdict,
                 tags: draft.tags.iter().cloned().collect(),

@@ -1,6 +1,6 @@
 //! The `?` overlay: every key of the review screen, and the keys that work everywhere.
 
-use crate::ui::app::command::Command;
+use crate::ui::review::command::ReviewCommand;
 
 pub(in crate::ui) const KEYS: [(&str, &str); 14] = [
     ("S", "same person"),
@@ -19,8 +19,8 @@ pub(in crate::ui) const KEYS: [(&str, &str); 14] = [
     ("Left / Right (Model, Error analysis)", "nudge the threshold (Shift: 10 times as far)"),
 ];
 
-pub(in crate::ui) fn show(ctx: &egui::Context, open: &mut bool) -> Vec<Command> {
-    if !*open {
+pub(in crate::ui) fn show(ctx: &egui::Context, open: bool) -> Vec<ReviewCommand> {
+    if !open {
         return Vec::new();
     }
     let mut close = false;
@@ -41,8 +41,5 @@ pub(in crate::ui) fn show(ctx: &egui::Context, open: &mut bool) -> Vec<Command> 
             ui.weak("Every action is saved at once; there is no save button.");
             close = ui.button("Close").clicked();
         });
-    if close {
-        *open = false;
-    }
-    Vec::new()
+    if close { vec![ReviewCommand::CloseCheatSheet] } else { Vec::new() }
 }

@@ -4,16 +4,14 @@
 //! presses. Each must act on the pair that was current when it was typed: a verdict or a tag
 //! goes to the pair on screen at that moment, a page turn changes that pair for the keys after
 //! it, and a key pressed five times acts five times. So the keys are taken out of the frame's
-//! events in order, and the app applies each before resolving the next
-//! ([`PairscopeApp::apply_review_keys`]).
+//! events in order, and the app applies each before resolving the next (`app/review_keys.rs`):
+//! [`ReviewKey::command`] turns a key into a command against the pair current at its turn.
 
 use egui::{Event, Key, Modifiers};
 
 use crate::domain::Truth;
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::{Command, Nav};
-use crate::ui::review::note_editor::NoteDraft;
-use crate::ui::review::view::Zoom;
+use crate::store::{PairId, Tag};
+use crate::ui::review::command::{Nav, ReviewCommand};
 
 /// What one key press asks of the review screen. The pair it acts on is not part of it: that
 /// is the pair current when the key's turn comes.
@@ -101,47 +99,26 @@ pub(in crate::ui) fn take(ctx: &egui::Context) -> Vec<ReviewKey> {
     keys
 }
 
-impl PairscopeApp {
-    /// Reads and applies the review keys of this frame, each against the pair current when its
-    /// turn comes. Runs before any view has drawn, so the page a key turned is drawn in the same
-    /// frame. Skipped while a text field or the note editor has the keyboard.
-    pub(in crate::ui) fn apply_review_keys(&mut self, ctx: &egui::Context) {
-        if ctx.text_edit_focused() || self.ui.note.is_some() {
-            return;
-        }
-        for key in take(ctx) {
-            if let Some(command) = self.review_key_command(key) {
-                self.apply(ctx, command);
-            }
-        }
-    }
-
-    /// The command of one review key now, or None when it only changes the view (or there is
-    /// no pair to act on).
-    fn review_key_command(&mut self, key: ReviewKey) -> Option<Command> {
-        let project = self.project.as_ref()?;
-        let session = project.session.as_ref()?;
-        let pair = session.current()?;
-        match key {
-            ReviewKey::Verdict(verdict) => return Some(Command::SetVerdict { pair, verdict }),
+impl ReviewKey {
+    /// The command of this key against the pair on screen now (`current`, with the project's
+    /// `tags`), or None when there is no pair to act on or no tag has that hotkey.
+    pub(in crate::ui) fn command(self, current: Option<PairId>, tags: &[Tag]) -> Option<ReviewCommand> {
+        let pair = current?;
+        Some(match self {
+            ReviewKey::Verdict(verdict) => ReviewCommand::SetVerdict { pair, verdict },
             ReviewKey::Tag(hotkey) => {
-                let tag = project.labeling.data.tags.iter().find(|t| t.hotkey == Some(hotkey))?;
-                return Some(Command::ToggleTag { pair, tag: tag.id });
+                let tag = tags.iter().find(|t| t.hotkey == Some(hotkey))?;
+                ReviewCommand::ToggleTag { pair, tag: tag.id }
             }
-            ReviewKey::Go(nav) => return Some(Command::Go(nav)),
-            ReviewKey::Undo => return Some(Command::Undo),
-            ReviewKey::Redo => return Some(Command::Redo),
-            ReviewKey::Reveal => return Some(Command::Reveal(pair)),
-            ReviewKey::Note => {
-                let notes = &project.labeling.data.notes;
-                let text = notes.get(&(pair, session.me.id)).map(String::as_str).unwrap_or("");
-                self.ui.note = Some(NoteDraft::new(pair, text));
-            }
-            ReviewKey::ToggleCheatSheet => self.ui.cheat_sheet = !self.ui.cheat_sheet,
-            ReviewKey::CloseCheatSheet => self.ui.cheat_sheet = false,
-            ReviewKey::ResetZoom => self.ui.zoom = Zoom::default(),
-        }
-        None
+            ReviewKey::Go(nav) => ReviewCommand::Go(nav),
+            ReviewKey::Undo => ReviewCommand::Undo,
+            ReviewKey::Redo => ReviewCommand::Redo,
+            ReviewKey::Reveal => ReviewCommand::Reveal(pair),
+            ReviewKey::Note => ReviewCommand::OpenNote(pair),
+            ReviewKey::ToggleCheatSheet => ReviewCommand::ToggleCheatSheet,
+            ReviewKey::CloseCheatSheet => ReviewCommand::CloseCheatSheet,
+            ReviewKey::ResetZoom => ReviewCommand::ResetZoom,
+        })
     }
 }
 
@@ -225,6 +202,36 @@ mod tests {
             ]
         );
         assert_eq!(left, [press(Key::Num2, Modifiers::COMMAND), press(Key::X, Modifiers::NONE)]);
+    }
+
+    #[test]
+    fn a_key_acts_on_the_pair_given_and_finds_tags_by_hotkey() {
+        use crate::store::TagId;
+        let tag = |id, hotkey| Tag {
+            id: TagId(id),
+            name: format!("t{id}"),
+            description: String::new(),
+            colour: "#000000".into(),
+            hotkey,
+        };
+        let tags = [tag(7, Some(2)), tag(8, None)];
+        let pair = Some(PairId(5));
+        assert_eq!(
+            ReviewKey::Verdict(Truth::Same).command(pair, &tags),
+            Some(ReviewCommand::SetVerdict { pair: PairId(5), verdict: Truth::Same })
+        );
+        assert_eq!(
+            ReviewKey::Tag(2).command(pair, &tags),
+            Some(ReviewCommand::ToggleTag { pair: PairId(5), tag: TagId(7) })
+        );
+        assert_eq!(ReviewKey::Tag(3).command(pair, &tags), None, "no tag has key 3");
+        assert_eq!(ReviewKey::Note.command(pair, &tags), Some(ReviewCommand::OpenNote(PairId(5))));
+        assert_eq!(ReviewKey::Reveal.command(pair, &tags), Some(ReviewCommand::Reveal(PairId(5))));
+        // An empty queue: no key acts, not even the ones that only change the view (as before
+        // the keys were commands).
+        for key in [ReviewKey::Go(Nav::Next), ReviewKey::ToggleCheatSheet, ReviewKey::ResetZoom, ReviewKey::Undo] {
+            assert_eq!(key.command(None, &tags), None, "{key:?}");
+        }
     }
 
     #[test]

@@ -1,11 +1,17 @@
 //! Who is labeling: pick a labeler of this project or create one. Labels are per labeler, so
 //! this comes before the review screen.
 
-use crate::store::Role;
-use crate::ui::app::command::Command;
-use crate::ui::app::{OpenProject, Transient};
+use crate::store::{Labeler, Role};
+use crate::ui::review::command::ReviewCommand;
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, project: &OpenProject, state: &mut Transient) -> Vec<Command> {
+/// The picker over the project's `labelers`; `name_field` and `new_role` are the form for a new
+/// labeler (this view's own state).
+pub(in crate::ui) fn show(
+    ui: &mut egui::Ui,
+    labelers: &[Labeler],
+    name_field: &mut String,
+    new_role: &mut Role,
+) -> Vec<ReviewCommand> {
     let mut commands = Vec::new();
     ui.heading("Who is labeling?");
     ui.label("Each labeler's verdicts and tags are their own; nobody overwrites anybody else's.");
@@ -15,12 +21,12 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, project: &OpenProject, state: &mut 
          Role changes are written to the audit log.",
     );
     ui.add_space(6.0);
-    let labelers: Vec<_> = project.labeling.data.labelers.iter().filter(|l| !l.simulated).collect();
+    let labelers: Vec<_> = labelers.iter().filter(|l| !l.simulated).collect();
     if !labelers.is_empty() {
         egui::Grid::new("labelers").num_columns(2).show(ui, |ui| {
             for labeler in labelers {
                 if ui.button(format!("Label as {}", labeler.name)).clicked() {
-                    commands.push(Command::PickLabeler { name: labeler.name.clone(), role: Role::Labeler });
+                    commands.push(ReviewCommand::PickLabeler { name: labeler.name.clone(), role: Role::Labeler });
                 }
                 let mut role = labeler.role;
                 egui::ComboBox::from_label(format!("{}'s role", labeler.name)).selected_text(role.as_str()).show_ui(
@@ -32,7 +38,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, project: &OpenProject, state: &mut 
                     },
                 );
                 if role != labeler.role {
-                    commands.push(Command::SetRole(labeler.id, role));
+                    commands.push(ReviewCommand::SetRole(labeler.id, role));
                 }
                 ui.end_row();
             }
@@ -42,18 +48,18 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, project: &OpenProject, state: &mut 
     ui.horizontal(|ui| {
         let label = ui.label("New labeler:");
         let field = ui
-            .add(egui::TextEdit::singleline(&mut state.labeler_field).hint_text("your name").desired_width(200.0))
+            .add(egui::TextEdit::singleline(name_field).hint_text("your name").desired_width(200.0))
             .labelled_by(label.id);
         for (role, text) in
             [(Role::Labeler, "Labeler"), (Role::Adjudicator, "Adjudicator"), (Role::Engineer, "Engineer")]
         {
-            ui.radio_value(&mut state.new_role, role, text);
+            ui.radio_value(new_role, role, text);
         }
-        let name = state.labeler_field.trim().to_owned();
+        let name = name_field.trim().to_owned();
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let clicked = ui.add_enabled(!name.is_empty(), egui::Button::new("Start labeling")).clicked();
         if (clicked || entered) && !name.is_empty() {
-            commands.push(Command::PickLabeler { name, role: state.new_role });
+            commands.push(ReviewCommand::PickLabeler { name, role: *new_role });
         }
     });
     commands

@@ -1,7 +1,7 @@
 //! The `N` note: a labeler's free-text remark on a pair, saved when they press Save.
 
 use crate::store::PairId;
-use crate::ui::app::command::Command;
+use crate::ui::review::command::ReviewCommand;
 
 pub struct NoteDraft {
     pair: PairId,
@@ -15,10 +15,11 @@ impl NoteDraft {
     }
 }
 
-pub(in crate::ui) fn show(ctx: &egui::Context, draft: &mut Option<NoteDraft>) -> Vec<Command> {
+/// The note editor while a note is open; `note` is its draft (this view's own state). Saving or
+/// cancelling closes it, by command.
+pub(in crate::ui) fn show(ctx: &egui::Context, note: Option<&mut NoteDraft>) -> Vec<ReviewCommand> {
     let mut commands = Vec::new();
-    let Some(note) = draft else { return commands };
-    let mut done = false;
+    let Some(note) = note else { return commands };
     egui::Window::new("Note on this pair")
         .collapsible(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
@@ -33,18 +34,15 @@ pub(in crate::ui) fn show(ctx: &egui::Context, draft: &mut Option<NoteDraft>) ->
             }
             ui.horizontal(|ui| {
                 let ctrl_enter = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
-                if ui.button("Save note").clicked() || ctrl_enter {
-                    commands.push(Command::SaveNote { pair: note.pair, text: note.text.clone() });
-                    done = true;
-                }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                    done = true;
+                let save = ui.button("Save note").clicked() || ctrl_enter;
+                let cancel = ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape));
+                if save {
+                    commands.push(ReviewCommand::SaveNote { pair: note.pair, text: note.text.clone() });
+                } else if cancel {
+                    commands.push(ReviewCommand::CloseNote);
                 }
             });
             ui.weak("Ctrl+Enter saves, Esc cancels. An empty note removes it.");
         });
-    if done {
-        *draft = None;
-    }
     commands
 }

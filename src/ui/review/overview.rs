@@ -1,12 +1,15 @@
 //! The project at a glance: what it holds and who has labeled what.
 
-use crate::ui::app::OpenProject;
-use crate::ui::app::command::Command;
+use std::path::Path;
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, project: &OpenProject) -> Vec<Command> {
+use crate::store::ProjectInfo;
+use crate::ui::review::command::ReviewCommand;
+
+/// The project file at `path` and what it holds (`info`: None while the first read is on its way).
+pub(in crate::ui) fn show(ui: &mut egui::Ui, path: &Path, info: Option<&ProjectInfo>) -> Vec<ReviewCommand> {
     let commands = Vec::new();
-    ui.heading(project.path.display().to_string());
-    let Some(info) = &project.info else {
+    ui.heading(path.display().to_string());
+    let Some(info) = info else {
         ui.spinner();
         return commands;
     };

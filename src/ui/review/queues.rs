@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use crate::domain::{Split, Truth};
 use crate::store::{LabelerId, TagId};
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::Command;
+use crate::ui::review::command::ReviewCommand;
 use crate::ui::review::labeling::{Labeling, QueueKind};
+use crate::ui::review::session::Session;
 use crate::ui::review::view::truth_word;
 
 /// Queue sizes, recounted only when labels, the labeler, the threshold or blind mode change:
@@ -86,17 +86,22 @@ impl Counts {
     }
 }
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+/// The left panel. `counts` is this view's cache of the queue sizes. The model-errors
+/// threshold (and whether the user set it) is the analysis screens' too; its field writes it
+/// here until the analysis selection has a command of its own.
+pub(in crate::ui) fn show(
+    ui: &mut egui::Ui,
+    labeling: &Labeling,
+    session: &Session,
+    blind: bool,
+    threshold: &mut f64,
+    threshold_touched: &mut bool,
+    counts: &mut Option<Counts>,
+) -> Vec<ReviewCommand> {
     let mut commands = Vec::new();
-    let blind = app.state.blind;
-    let Some(project) = &app.project else { return commands };
-    let Some(session) = &project.session else { return commands };
-    let labeling = &project.labeling;
     let me = session.me.id;
-    let threshold = &mut app.state.threshold;
-    let threshold_touched = &mut app.ui.analysis.touched;
     let key = (labeling.generation, threshold.to_bits(), blind, me);
-    let counts = match &mut app.ui.queue_counts {
+    let counts = match counts {
         Some(counts) if counts.key == key => counts,
         slot => slot.insert(Counts::of(labeling, me, *threshold, blind)),
     };
@@ -114,7 +119,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
                 let text = format!("{} ({})", errors.title(), errors.pairs.len());
                 let hint = "Opened from Error analysis: the slice's errors at that threshold, most wrong first.";
                 if ui.selectable_label(session.queue == QueueKind::SliceErrors, text).on_hover_text(hint).clicked() {
-                    commands.push(Command::SelectQueue(QueueKind::SliceErrors));
+                    commands.push(ReviewCommand::SelectQueue(QueueKind::SliceErrors));
                 }
             }
             // Blind, the queue of disagreements holds only pairs whose answer I have seen (see
@@ -143,7 +148,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
                 let response = ui.selectable_label(session.queue == kind, text);
                 let response = if hint.is_empty() { response } else { response.on_hover_text(hint) };
                 if response.clicked() {
-                    commands.push(Command::SelectQueue(kind));
+                    commands.push(ReviewCommand::SelectQueue(kind));
                 }
             };
             entry(ui, QueueKind::All, "All pairs", "", "");

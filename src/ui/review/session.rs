@@ -2,7 +2,7 @@
 //! undo. Pure state: saving is the app's job.
 
 use crate::store::{Labeler, PairId};
-use crate::ui::app::command::Nav;
+use crate::ui::review::command::Nav;
 use crate::ui::review::labeling::{LabelEdit, Labeling, QueueKind};
 
 /// The errors of one slice, handed over by the error browser in its order (most wrong first).

@@ -2,7 +2,7 @@
 //! tag strip), colour and hotkey of every tag; new tags; merging one tag into another.
 
 use crate::store::{Tag, TagId};
-use crate::ui::app::command::Command;
+use crate::ui::review::command::ReviewCommand;
 use crate::ui::review::view::parse_colour;
 
 struct TagDraft {
@@ -55,7 +55,9 @@ fn key_text(key: Option<u8>) -> String {
     key.map(|k| k.to_string()).unwrap_or_else(|| "none".into())
 }
 
-pub(in crate::ui) fn show(ctx: &egui::Context, editor: &mut Option<TagEditor>, tags: &[Tag]) -> Vec<Command> {
+/// The tag editor while open, over the project's `tags`; `editor` holds its drafts (this
+/// view's own state). Closing it is a command.
+pub(in crate::ui) fn show(ctx: &egui::Context, editor: Option<&mut TagEditor>, tags: &[Tag]) -> Vec<ReviewCommand> {
     let mut commands = Vec::new();
     let Some(state) = editor else { return commands };
     let mut open = true;
@@ -91,7 +93,7 @@ pub(in crate::ui) fn show(ctx: &egui::Context, editor: &mut Option<TagEditor>, t
                     .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &key_label));
                 if ui.button(format!("Save {}", draft.saved_name)).clicked() {
                     let [r, g, b] = draft.colour;
-                    commands.push(Command::EditTag {
+                    commands.push(ReviewCommand::EditTag {
                         tag: draft.id,
                         name: draft.name.trim().to_owned(),
                         description: draft.description.clone(),
@@ -109,7 +111,7 @@ pub(in crate::ui) fn show(ctx: &egui::Context, editor: &mut Option<TagEditor>, t
             ui.add(egui::TextEdit::singleline(&mut state.new_name).desired_width(160.0)).labelled_by(label.id);
             let name = state.new_name.trim().to_owned();
             if ui.add_enabled(!name.is_empty(), egui::Button::new("Add tag")).clicked() {
-                commands.push(Command::CreateTag(name));
+                commands.push(ReviewCommand::CreateTag(name));
                 state.new_name.clear();
             }
         });
@@ -135,13 +137,13 @@ pub(in crate::ui) fn show(ctx: &egui::Context, editor: &mut Option<TagEditor>, t
         if ui.add_enabled(ready, egui::Button::new("Merge tags")).clicked()
             && let (Some(from), Some(into)) = (state.merge_from, state.merge_into)
         {
-            commands.push(Command::MergeTags { from, into });
+            commands.push(ReviewCommand::MergeTags { from, into });
             state.merge_from = None;
         }
         ui.weak("Merging moves every labeler's use of the first tag onto the second, then removes the first.");
     });
     if !open {
-        *editor = None;
+        commands.push(ReviewCommand::CloseTagEditor);
     }
     commands
 }

@@ -5,9 +5,10 @@
 use egui::{Color32, Rect, RichText, Sense, Vec2};
 
 use crate::domain::Truth;
+use std::time::Duration;
+
 use crate::store::{LabelerId, PairId, ReviewImage, ReviewPair};
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::{Command, Nav};
+use crate::ui::review::command::{Nav, ReviewCommand};
 use crate::ui::review::labeling::{Labeling, QueueKind};
 use crate::ui::review::session::Session;
 use crate::ui::widgets::image_cache::{Entry, ImageCache, review_side};
@@ -23,6 +24,27 @@ impl Default for Zoom {
     fn default() -> Self {
         Zoom { scale: 1.0, offset: Vec2::ZERO }
     }
+}
+
+/// How long the last page turn took: from the frame that handled the key to the end of the
+/// frame that drew both photos of the new pair.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PageTurn {
+    pub frames: u64,
+    pub elapsed: Duration,
+}
+
+/// What the review screen draws, borrowed from the app for one frame.
+pub(in crate::ui) struct OnScreen<'a> {
+    pub labeling: &'a Labeling,
+    pub session: &'a Session,
+    pub images: &'a ImageCache,
+    /// The model-errors threshold, for the score line.
+    pub threshold: f64,
+    pub blind: bool,
+    pub last_turn: Option<PageTurn>,
+    /// What the status line says about saving, and whether it is a problem.
+    pub save_status: (String, bool),
 }
 
 /// Room below the photos for names, verdict, tags and what blind mode reveals.
@@ -41,16 +63,12 @@ pub(in crate::ui) fn truth_word(truth: Option<Truth>) -> &'static str {
     truth.map(Truth::as_str).unwrap_or("unknown")
 }
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, Option<PairId>) {
+/// Draws the pair on screen; returns the commands and, once both photos are drawn, the pair.
+pub(in crate::ui) fn show(ui: &mut egui::Ui, on: &OnScreen, zoom: &mut Zoom) -> (Vec<ReviewCommand>, Option<PairId>) {
     let mut commands = Vec::new();
     let mut drawn = None;
-    let threshold = app.state.threshold;
-    let blind = app.state.blind;
-    let last_turn = app.last_page_turn();
-    let (save_status, save_trouble) = app.save_status();
-    let Some(project) = &app.project else { return (commands, drawn) };
-    let Some(session) = &project.session else { return (commands, drawn) };
-    let labeling = &project.labeling;
+    let OnScreen { labeling, session, images, threshold, blind, last_turn, .. } = *on;
+    let (save_status, save_trouble) = (on.save_status.0.as_str(), on.save_status.1);
     let me = session.me.id;
     let current = session.current().and_then(|id| labeling.pair(id));
 
@@ -96,7 +114,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Com
 
         header(ui, session, pair, labeling, answer_shown, &mut commands);
         ui.add_space(4.0);
-        let both_ready = photos(ui, &app.images, pair, answer_shown, &mut app.ui.zoom);
+        let both_ready = photos(ui, images, pair, answer_shown, zoom);
         if both_ready {
             drawn = Some(pair.id);
         }
@@ -160,7 +178,7 @@ fn header(
     pair: &ReviewPair,
     labeling: &Labeling,
     answer_shown: bool,
-    commands: &mut Vec<Command>,
+    commands: &mut Vec<ReviewCommand>,
 ) {
     let (cursor, len) = (session.cursor, session.order.len());
     ui.horizontal_wrapped(|ui| {
@@ -176,20 +194,20 @@ fn header(
     });
     ui.horizontal(|ui| {
         if ui.add_enabled(cursor > 0, egui::Button::new("Previous (Left)")).clicked() {
-            commands.push(Command::Go(Nav::Previous));
+            commands.push(ReviewCommand::Go(Nav::Previous));
         }
         if ui.add_enabled(cursor + 1 < len, egui::Button::new("Next (Right)")).clicked() {
-            commands.push(Command::Go(Nav::Next));
+            commands.push(ReviewCommand::Go(Nav::Next));
         }
         if ui.button("Next unlabeled (Space)").clicked() {
-            commands.push(Command::Go(Nav::NextUnlabeled));
+            commands.push(ReviewCommand::Go(Nav::NextUnlabeled));
         }
         ui.separator();
         if ui.add_enabled(session.can_undo(), egui::Button::new("Undo (Ctrl+Z)")).clicked() {
-            commands.push(Command::Undo);
+            commands.push(ReviewCommand::Undo);
         }
         if ui.add_enabled(session.can_redo(), egui::Button::new("Redo (Ctrl+Shift+Z)")).clicked() {
-            commands.push(Command::Redo);
+            commands.push(ReviewCommand::Redo);
         }
     });
 }
@@ -303,12 +321,12 @@ fn photo(
     ready
 }
 
-fn verdict_row(ui: &mut egui::Ui, pair: PairId, mine: Option<Truth>, commands: &mut Vec<Command>) {
+fn verdict_row(ui: &mut egui::Ui, pair: PairId, mine: Option<Truth>, commands: &mut Vec<ReviewCommand>) {
     ui.horizontal(|ui| {
         ui.label("Your verdict:");
         for (verdict, text) in [(Truth::Same, "Same (S)"), (Truth::Different, "Different (D)")] {
             if ui.add(egui::Button::selectable(mine == Some(verdict), text)).clicked() {
-                commands.push(Command::SetVerdict { pair, verdict });
+                commands.push(ReviewCommand::SetVerdict { pair, verdict });
             }
         }
         if mine.is_none() {
@@ -317,7 +335,7 @@ fn verdict_row(ui: &mut egui::Ui, pair: PairId, mine: Option<Truth>, commands: &
     });
 }
 
-fn tag_strip(ui: &mut egui::Ui, pair: PairId, me: LabelerId, labeling: &Labeling, commands: &mut Vec<Command>) {
+fn tag_strip(ui: &mut egui::Ui, pair: PairId, me: LabelerId, labeling: &Labeling, commands: &mut Vec<ReviewCommand>) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Tags:");
         for tag in &labeling.data.tags {
@@ -333,7 +351,7 @@ fn tag_strip(ui: &mut egui::Ui, pair: PairId, me: LabelerId, labeling: &Labeling
             let button = egui::Button::new(text).fill(fill).stroke(egui::Stroke::new(1.0, colour)).selected(on);
             let hover = if tag.description.is_empty() { tag.name.clone() } else { tag.description.clone() };
             if ui.add(button).on_hover_text(hover).clicked() {
-                commands.push(Command::ToggleTag { pair, tag: tag.id });
+                commands.push(ReviewCommand::ToggleTag { pair, tag: tag.id });
             }
         }
     });
