@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 use crate::store::{Labeler, PairId, ProjectInfo, ReviewData, Role, Store, StoreError};
 use crate::ui::analysis::data::AnalysisData;
 use crate::ui::analysis::model_picker;
+use crate::ui::analysis::selection::AnalysisSelection;
+use crate::ui::analysis::view_state::AnalysisUi;
 use crate::ui::app::command::Command;
 use crate::ui::app::file_dialogs::Dialogs;
 use crate::ui::app::outside_changes::Watch;
 use crate::ui::app::save_queue::SaveQueue;
-use crate::ui::app::screens::{AnalysisUi, Screen};
+use crate::ui::app::screens::Screen;
 use crate::ui::curate::state::{CurateLoaded, CurateUi};
 use crate::ui::jobs::background::Background;
 use crate::ui::jobs::scoring::ScoringJob;
@@ -38,13 +40,20 @@ pub struct State {
     pub last_labeler: Option<String>,
     /// Hide truth, score and others' work on a pair until I have given my verdict.
     pub blind: bool,
-    /// Model score at or above which a pair counts as "same" (for the model-errors queue).
-    pub threshold: f64,
+    /// The model and threshold of the analysis, "Model errors" and the exports (only the
+    /// threshold survives a restart).
+    pub selection: AnalysisSelection,
 }
 
 impl Default for State {
     fn default() -> Self {
-        State { recent_projects: Vec::new(), last_project: None, last_labeler: None, blind: true, threshold: 0.5 }
+        State {
+            recent_projects: Vec::new(),
+            last_project: None,
+            last_labeler: None,
+            blind: true,
+            selection: AnalysisSelection::default(),
+        }
     }
 }
 
@@ -133,17 +142,11 @@ pub(in crate::ui) struct Transient {
     pub busy: Option<String>,
     pub screen: Screen,
     pub analysis: AnalysisUi,
-    /// Analyse this model's scores (None: the project's default model).
-    pub model: Option<String>,
     /// Where the last CSV export went.
     pub exported: Option<PathBuf>,
     pub curate: CurateUi,
-    /// The Model screen's path field for another `.onnx` (for desktops without a file dialog).
-    pub embedder_path: String,
     /// The spec dialog of another model, while open.
     pub model_picker: Option<model_picker::ModelPicker>,
-    /// Suggestions accepted or rejected in this window, off the list before the reload shows it.
-    pub reviewed_suggestions: std::collections::HashSet<(PairId, String)>,
 }
 
 pub struct PairscopeApp {

@@ -1,7 +1,6 @@
 //! Applying the Curate screen's commands and taking in their results. Plans, previews and
 //! writes run on the I/O thread, exports on a thread of their own; nothing waits in a frame.
 
-use crate::analysis::ThresholdRule;
 use crate::curate::{ProjectReport, apply_split, merge_labels, plan_split, preview_merge};
 use crate::ui::app::file_dialogs::PathRequest;
 use crate::ui::app::{Loaded, PairscopeApp, lock};
@@ -67,12 +66,8 @@ impl PairscopeApp {
                 curate.export.html_busy = true;
                 curate.export.html = None;
                 // The report of what the analysis screens show: their model and threshold.
-                let model = self.ui.model.clone();
-                let rule = match self.ui.analysis.rule {
-                    Some(rule) => rule,
-                    None if self.ui.analysis.touched => ThresholdRule::Fixed(self.state.threshold),
-                    None => ThresholdRule::MaxAccuracy,
-                };
+                let model = self.state.selection.model.clone();
+                let rule = self.state.selection.report_rule();
                 self.spawn(move || {
                     let result = ProjectReport::load(&mut lock(&store), model.as_deref(), rule)
                         .and_then(|report| report.write_html(&project_path, &file))

@@ -18,9 +18,11 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
         return commands;
     };
     let tags: Vec<String> = project.labeling.data.tags.iter().map(|t| t.name.clone()).collect();
-    let threshold = app.state.threshold;
-    let report_at = match app.analysis.as_ref().and_then(|a| a.model.as_ref()) {
-        Some(model) => format!("model {}, threshold {threshold:.4}, as on the analysis screens", model.name),
+    let threshold = app.state.selection.threshold;
+    // The model and threshold of the analysis: what "model errors only" means, as in Review.
+    let analysed = app.analysis.as_ref().and_then(|a| a.model.as_ref()).map(|m| (m.name.as_str(), threshold));
+    let report_at = match analysed {
+        Some((model, _)) => format!("model {model}, threshold {threshold:.4}, as on the analysis screens"),
         None => "as on the analysis screens".to_owned(),
     };
     let curate = &mut app.ui.curate;
@@ -30,7 +32,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
         ui.add_space(8.0);
         ui.separator();
         section(ui, "Export", "A selection of pairs with their images, labels, LFW pairs.txt and a manifest.");
-        commands.extend(export_panel::show(ui, &mut curate.export, info, &tags, threshold, &report_at));
+        commands.extend(export_panel::show(ui, &mut curate.export, info, &tags, analysed, &report_at));
         ui.add_space(8.0);
         ui.separator();
         section(ui, "Merge labels", "Bring in the labels of another project of the same pairs (e.g. an offline copy).");

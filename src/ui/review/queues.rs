@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use crate::domain::{Split, Truth};
 use crate::store::{LabelerId, TagId};
+use crate::ui::analysis::command::AnalysisCommand;
+use crate::ui::analysis::selection::SelectionChange;
 use crate::ui::app::PairscopeApp;
 use crate::ui::app::command::Command;
 use crate::ui::review::labeling::{Labeling, QueueKind};
@@ -93,14 +95,16 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
     let Some(session) = &project.session else { return commands };
     let labeling = &project.labeling;
     let me = session.me.id;
-    let threshold = &mut app.state.threshold;
-    let threshold_touched = &mut app.ui.analysis.touched;
+    let threshold = app.state.selection.threshold;
+    // The analysis' threshold, within the range of its slider.
+    let range = app.analysis.as_ref().and_then(|a| a.histograms.range()).unwrap_or((f64::MIN, f64::MAX));
     let key = (labeling.generation, threshold.to_bits(), blind, me);
     let counts = match &mut app.ui.queue_counts {
         Some(counts) if counts.key == key => counts,
-        slot => slot.insert(Counts::of(labeling, me, *threshold, blind)),
+        slot => slot.insert(Counts::of(labeling, me, threshold, blind)),
     };
 
+    let mut new_threshold = None;
     egui::Panel::left("queues").resizable(true).default_size(230.0).show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading("My progress");
@@ -155,12 +159,13 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
                 entry(ui, QueueKind::ModelErrors, "Model errors", "", "");
                 ui.horizontal(|ui| {
                     let label = ui.label("Threshold");
+                    let mut value = threshold;
                     if ui
-                        .add(egui::DragValue::new(threshold).speed(0.005).range(-1.0..=1.0).max_decimals(3))
+                        .add(egui::DragValue::new(&mut value).speed(0.005).range(range.0..=range.1).max_decimals(3))
                         .labelled_by(label.id)
                         .changed()
                     {
-                        *threshold_touched = true;
+                        new_threshold = Some(value);
                     }
                 });
             } else {
@@ -189,6 +194,9 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
             }
         });
     });
+    if let Some(value) = new_threshold {
+        commands.push(AnalysisCommand::Select(SelectionChange::Threshold(value)).into());
+    }
     commands
 }
 
@@ -235,7 +243,8 @@ mod tests {
             name: "m".into(),
             scores: (1..=12).map(|i| (PairId(i), i as f64 / 12.0)).collect(),
         }];
-        let labeling = Labeling::new(data);
+        let mut labeling = Labeling::new(data);
+        labeling.use_model(Some("m"));
         let mut kinds =
             vec![QueueKind::All, QueueKind::UnlabeledByMe, QueueKind::Disagreements, QueueKind::ModelErrors];
         kinds.extend([1, 2].map(|t| QueueKind::Tag(TagId(t))));

@@ -44,7 +44,7 @@ pub(in crate::ui) fn truth_word(truth: Option<Truth>) -> &'static str {
 pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> (Vec<Command>, Option<PairId>) {
     let mut commands = Vec::new();
     let mut drawn = None;
-    let threshold = app.state.threshold;
+    let threshold = app.state.selection.threshold;
     let blind = app.state.blind;
     let last_turn = app.last_page_turn();
     let (save_status, save_trouble) = app.save_status();
