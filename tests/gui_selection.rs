@@ -8,7 +8,10 @@ mod common;
 use std::collections::HashSet;
 use std::path::Path;
 
-use common::gui::{H, at_labeler_picker, open, project, settle_analysis, start_labeling_as, step_until, text_of};
+use common::gui::{
+    H, at_labeler_picker, open, project, settle_analysis, start_labeling_as, step_until, text_of, type_into,
+};
+use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use pairscope::analysis::Prepared;
 use pairscope::store::{ModelKind, PairId, Store};
@@ -100,6 +103,22 @@ fn model_errors_and_the_tables_count_the_errors_of_the_same_model() {
     assert_ne!(expected, errors_of(&project, &builtin.name, threshold));
     assert_eq!(errors_in_summary(&harness), expected.len(), "the tables count the other model's errors");
     assert_eq!(model_errors_queue(&mut harness), expected, "Model errors follows the model chosen");
+
+    // The export's "model errors only" exports those same pairs, with no model picked for it.
+    let folder = dir.path().join("errors");
+    open(&mut harness, "Curate");
+    harness.get_by_label("model errors only").click();
+    harness.step();
+    type_into(&mut harness, "Folder", folder.to_str().unwrap());
+    harness.get_by_role_and_label(Role::Button, "Export").click();
+    harness.step();
+    step_until(&mut harness, "the export", |h| h.query_by_label_contains("Exported ").is_some());
+    let exported = std::fs::read_to_string(folder.join("pairs.csv")).unwrap();
+    let names: HashSet<String> =
+        exported.lines().skip(1).map(|line| line.split(',').next().unwrap_or_default().to_owned()).collect();
+    let pairs = Store::open(&project).unwrap().read(|tx| tx.pairs()).unwrap();
+    let name = |id: PairId| pairs.iter().find(|p| p.id == id).and_then(|p| p.external_id.clone()).unwrap();
+    assert_eq!(names, expected.iter().map(|&id| name(id)).collect(), "the export holds the analysis' errors");
 }
 
 #[test]
