@@ -4,40 +4,48 @@
 //! review queue's field, "Model errors", the error browser and the HTML report all read it, so
 //! they always agree on which pairs are errors.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::analysis::{Prepared, ThresholdRule};
 use crate::domain::Split;
 
-/// The selection of the analysis. Only the threshold survives a restart (as before); the model
-/// and the rule belong to the open project.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+/// The selection of the analysis. Only the threshold survives a restart (stored as the bare
+/// number it always was, see [`as_threshold`]); the model and the rule belong to the open
+/// project.
+#[derive(Clone, Debug, PartialEq)]
 pub struct AnalysisSelection {
     /// The model whose scores are analysed, by name (None: the project's default, the built-in
     /// model when it has scores; the analysis names the one it used).
-    #[serde(skip)]
     pub model: Option<String>,
     /// Pairs scoring at or above it are predicted same.
     pub threshold: f64,
     /// The rule that set the threshold and keeps setting it as labels and scores change (None:
     /// set by hand). A project starts at max accuracy, the default of `pairscope report` too.
-    #[serde(skip, default = "starting_rule")]
     pub rule: Option<ThresholdRule>,
     /// The split whose pairs a rule is computed on (None: all pairs). Only None is supported:
     /// the prepared analysis orders the scores of all pairs once, and a split's operating point
     /// would need an order of its own.
-    #[serde(skip)]
     pub threshold_split: Option<Split>,
 }
 
-fn starting_rule() -> Option<ThresholdRule> {
-    Some(ThresholdRule::MaxAccuracy)
+/// Stores the selection as its threshold alone, the number the app's state always held (so a
+/// state saved by an older pairscope keeps its threshold): `#[serde(with = "as_threshold")]`.
+pub mod as_threshold {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(selection: &AnalysisSelection, serializer: S) -> Result<S::Ok, S::Error> {
+        selection.threshold.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<AnalysisSelection, D::Error> {
+        let threshold = f64::deserialize(deserializer)?;
+        Ok(AnalysisSelection { threshold, ..AnalysisSelection::default() })
+    }
 }
 
 impl Default for AnalysisSelection {
     fn default() -> Self {
-        AnalysisSelection { model: None, threshold: 0.5, rule: starting_rule(), threshold_split: None }
+        AnalysisSelection { model: None, threshold: 0.5, rule: Some(ThresholdRule::MaxAccuracy), threshold_split: None }
     }
 }
 
@@ -150,19 +158,25 @@ impl AnalysisSelection {
 mod tests {
     use super::*;
 
+    #[derive(Serialize, Deserialize)]
+    struct Stored {
+        #[serde(rename = "threshold", with = "as_threshold")]
+        selection: AnalysisSelection,
+    }
+
     #[test]
-    fn only_the_threshold_survives_a_restart() {
+    fn only_the_threshold_survives_a_restart_stored_as_it_always_was() {
         let selection = AnalysisSelection {
             model: Some("outside".into()),
             threshold: 0.25,
             rule: Some(ThresholdRule::Eer),
             threshold_split: None,
         };
-        let text = serde_json::to_string(&selection).unwrap();
+        let text = serde_json::to_string(&Stored { selection }).unwrap();
         assert_eq!(text, r#"{"threshold":0.25}"#);
-        let back: AnalysisSelection = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, AnalysisSelection { threshold: 0.25, ..AnalysisSelection::default() });
-        assert_eq!(back.rule, Some(ThresholdRule::MaxAccuracy), "a restarted app starts at max accuracy");
+        let back: Stored = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.selection, AnalysisSelection { threshold: 0.25, ..AnalysisSelection::default() });
+        assert_eq!(back.selection.rule, Some(ThresholdRule::MaxAccuracy), "a restarted app starts at max accuracy");
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub struct State {
     /// Hide truth, score and others' work on a pair until I have given my verdict.
     pub blind: bool,
     /// The model and threshold of the analysis, "Model errors" and the exports (only the
-    /// threshold survives a restart).
+    /// threshold survives a restart, stored under its old name).
+    #[serde(rename = "threshold", with = "crate::ui::analysis::selection::as_threshold")]
     pub selection: AnalysisSelection,
 }
 
