@@ -13,7 +13,7 @@ use common::gui::{
 };
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
-use pairscope::analysis::Prepared;
+use pairscope::analysis::{Prepared, ThresholdRule};
 use pairscope::store::{ModelKind, PairId, Store};
 use pairscope::ui::Computations;
 
@@ -180,4 +180,39 @@ fn the_analysis_computes_once_per_change_not_once_per_frame() {
     assert_eq!(browsing.error_lists, switched.error_lists + 1);
     harness.run_steps(10);
     assert_eq!(computations(&harness), browsing, "the open browser computes nothing more");
+}
+
+#[test]
+fn reviews_threshold_field_sets_the_analysis_threshold_and_ends_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = at_labeler_picker(&project);
+    start_labeling_as(&mut harness, "erin", "Engineer");
+    open(&mut harness, "Error analysis");
+    harness.get_by_label("EER").click();
+    harness.run_steps(2);
+    let eer = harness.state().state.selection.threshold;
+    assert_eq!(harness.state().state.selection.rule, Some(ThresholdRule::Eer));
+
+    // Review's field beside "Model errors" is the same threshold, set by hand.
+    harness.get_by_label("Review").click();
+    harness.run_steps(2);
+    step_until(&mut harness, "the queues", |h| h.query_by_label_contains("Model errors (").is_some());
+    let wanted = if eer > 0.3 { eer - 0.1 } else { eer + 0.1 };
+    harness.get_by_role_and_label(Role::SpinButton, "Threshold").set_value_accesskit(wanted);
+    harness.run_steps(2);
+    let selection = &harness.state().state.selection;
+    assert!((selection.threshold - wanted).abs() < 1e-9, "{} set, {wanted} wanted", selection.threshold);
+    assert_eq!(selection.rule, None, "a threshold set by hand ends the rule");
+
+    // Back on the analysis (read again on the way), the rule does not take it back.
+    open(&mut harness, "Error analysis");
+    let threshold = harness.state().state.selection.threshold;
+    assert!((threshold - wanted).abs() < 1e-9, "the analysis kept {wanted}, shows {threshold}");
+    let errors = errors_of(
+        &project,
+        &Store::open(&project).unwrap().read(|tx| tx.choose_model(None)).unwrap().unwrap().name,
+        threshold,
+    );
+    assert_eq!(errors_in_summary(&harness), errors.len());
 }

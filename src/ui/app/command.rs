@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use crate::domain::Truth;
 use crate::store::{LabelerId, PairId, Role, TagId};
 use crate::ui::analysis::command::AnalysisCommand;
+use crate::ui::analysis::selection::SelectionChange;
 use crate::ui::app::screens::Screen;
 use crate::ui::curate::state::CurateCommand;
 use crate::ui::review::labeling::QueueKind;
@@ -93,6 +94,14 @@ pub enum Command {
 impl From<CurateCommand> for Command {
     fn from(command: CurateCommand) -> Self {
         Command::Curate(command)
+    }
+}
+
+impl Command {
+    /// Set the analysis threshold by hand (Review's field beside "Model errors"): the same
+    /// command as the slider's.
+    pub fn set_threshold(threshold: f64) -> Command {
+        AnalysisCommand::Select(SelectionChange::Threshold(threshold)).into()
     }
 }
 

@@ -4,8 +4,6 @@ use std::collections::HashMap;
 
 use crate::domain::{Split, Truth};
 use crate::store::{LabelerId, TagId};
-use crate::ui::analysis::command::AnalysisCommand;
-use crate::ui::analysis::selection::SelectionChange;
 use crate::ui::app::PairscopeApp;
 use crate::ui::app::command::Command;
 use crate::ui::review::labeling::{Labeling, QueueKind};
@@ -195,7 +193,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
         });
     });
     if let Some(value) = new_threshold {
-        commands.push(AnalysisCommand::Select(SelectionChange::Threshold(value)).into());
+        commands.push(Command::set_threshold(value));
     }
     commands
 }
