@@ -136,7 +136,7 @@ fn drag_slider(harness: &mut H<'_>, screen: &str) {
     harness.step();
     harness.drag_at(from);
     harness.step();
-    let t0 = harness.state().state.threshold;
+    let t0 = harness.state().state.selection.threshold;
     let mut totals = Vec::with_capacity(DRAG_STEPS);
     let (mut layout_sum, mut tess_sum) = (Duration::ZERO, Duration::ZERO);
     for i in 1..=DRAG_STEPS {
@@ -148,7 +148,7 @@ fn drag_slider(harness: &mut H<'_>, screen: &str) {
     }
     harness.drop_at(to);
     harness.step();
-    let t1 = harness.state().state.threshold;
+    let t1 = harness.state().state.selection.threshold;
     assert!(t1 > t0, "the drag moved the threshold ({t0} → {t1})");
     totals.sort();
     let n = DRAG_STEPS as u32;

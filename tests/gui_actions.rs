@@ -138,7 +138,7 @@ fn export_csv_writes_the_tag_table_at_the_threshold_shown() {
     open(&mut harness, "Error analysis");
     harness.get_by_label("Max accuracy").click();
     harness.run_steps(2);
-    let threshold = harness.state().state.threshold;
+    let threshold = harness.state().state.selection.threshold;
 
     // The first "Export CSV…" is the per-tag table's.
     click_first(&mut harness, "Export CSV…");

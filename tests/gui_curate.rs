@@ -131,7 +131,7 @@ fn a_split_is_previewed_then_written_only_after_confirming_the_moves() {
     let mut store = Store::open(&project).unwrap();
     let snap = store.read(|tx| tx.snapshot(tx.choose_model(None)?.map(|m| m.id))).unwrap();
     let prepared = pairscope::analysis::Prepared::new(&snap.snapshot).unwrap();
-    let table = prepared.split_table(harness.state().state.threshold);
+    let table = prepared.split_table(harness.state().state.selection.threshold);
     assert_eq!(
         table.rows.iter().map(|r| r.split).collect::<Vec<_>>(),
         [Split::Train, Split::TrainDev, Split::Dev, Split::Test],

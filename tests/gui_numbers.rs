@@ -119,7 +119,7 @@ fn each_tag_count_says_whose_tags_it_counts() {
     // Error analysis: consensus tags, as many as the analysis counts itself.
     open(&mut harness, "Error analysis");
     harness.get_by_label("By tag (consensus)");
-    let threshold = harness.state().state.threshold;
+    let threshold = harness.state().state.selection.threshold;
     let row = prepared(&project).tag_table(threshold).into_iter().find(|r| r.name == "dark").expect("a dark row");
     assert_ne!(row.pairs as usize, any_labeler, "the demo's consensus differs from any labeler's tags");
     // The first "Pairs" column is the tag table's.
@@ -185,7 +185,7 @@ fn open_errors_of_a_tag(harness: &mut H<'_>, project: &Path) -> (String, Vec<Pai
     open(harness, "Error analysis");
     harness.get_by_label("FPR ≤ 1e-4").click();
     harness.run();
-    let threshold = harness.state().state.threshold;
+    let threshold = harness.state().state.selection.threshold;
     let tag = prepared(project).tag_table(threshold).into_iter().max_by_key(|r| r.errors).expect("tagged pairs").name;
     // The first label of that name is the tag table's row.
     harness.query_all_by_label(&tag).next().expect("the tag's row").click();

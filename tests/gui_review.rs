@@ -493,7 +493,8 @@ fn model_errors_queue_follows_the_threshold_and_needs_scores() {
     std::fs::write(&scores, csv).unwrap();
     common::ok(["import-scores", project.to_str().unwrap(), "--csv", scores.to_str().unwrap(), "--model", "outside"]);
 
-    let state = State { threshold: 0.5, ..State::default() };
+    let mut state = State::default();
+    state.selection.threshold = 0.5;
     let path = project.clone();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
@@ -505,7 +506,7 @@ fn model_errors_queue_follows_the_threshold_and_needs_scores() {
     // Three sure mistakes, plus the 0.55 pair on whichever side of the threshold is wrong.
     let (at_half, at_six) = if fourth_is_same { (3, 4) } else { (4, 3) };
     harness.get_by_label(&format!("Model errors ({at_half})"));
-    harness.state_mut().state.threshold = 0.6;
+    harness.state_mut().state.selection.threshold = 0.6;
     harness.step();
     harness.get_by_label(&format!("Model errors ({at_six})"));
     harness.get_by_label_contains("Model errors (").click();

@@ -50,7 +50,7 @@ fn dragging_the_threshold_recomputes_the_tables() {
     harness.get_by_label("Max accuracy").click();
     harness.run();
     let (prepared, _) = prepared(&project);
-    let t0 = harness.state().state.threshold;
+    let t0 = harness.state().state.selection.threshold;
     let best = prepared.operating_point(ThresholdRule::MaxAccuracy).unwrap();
     assert_eq!(Some(t0), best.finite_threshold());
     let before = summary(&harness);
@@ -70,7 +70,7 @@ fn dragging_the_threshold_recomputes_the_tables() {
     harness.drop_at(to);
     harness.run();
 
-    let t1 = harness.state().state.threshold;
+    let t1 = harness.state().state.selection.threshold;
     assert!(t1 < t0, "the threshold went down: {t0} → {t1}");
     let after = summary(&harness);
     assert_ne!(before, after, "the summary follows the threshold");
@@ -97,7 +97,7 @@ fn clicking_a_tag_opens_exactly_its_errors_most_wrong_first() {
     open(&mut harness, "Error analysis");
     harness.get_by_label("EER").click();
     harness.run();
-    let t = harness.state().state.threshold;
+    let t = harness.state().state.selection.threshold;
     let (prepared, pair_ids) = prepared(&project);
     let tag = prepared.tag_names().iter().position(|n| n == "dark").expect("the demo has a dark tag");
 
@@ -243,7 +243,7 @@ fn a_project_opens_at_the_max_accuracy_threshold_not_one_carried_over() {
     let (prepared, _) = prepared(&project);
     let best = prepared.operating_point(ThresholdRule::MaxAccuracy).unwrap().finite_threshold();
     assert_ne!(best, Some(0.5), "the test needs a max-accuracy threshold other than the carried-over one");
-    assert_eq!(Some(harness.state().state.threshold), best);
+    assert_eq!(Some(harness.state().state.selection.threshold), best);
 }
 
 #[test]
@@ -266,7 +266,7 @@ fn keys_switch_screens_and_nudge_the_threshold() {
     settle_analysis(&mut harness);
     harness.get_by_label("Max accuracy").click();
     harness.step();
-    let t0 = harness.state().state.threshold;
+    let t0 = harness.state().state.selection.threshold;
     // The slider spans the scores of pairs with a truth; a step is a thousandth of that.
     let (lo, hi) = Store::open(&project)
         .unwrap()
@@ -281,11 +281,11 @@ fn keys_switch_screens_and_nudge_the_threshold() {
     let step = (hi - lo) / 1000.0;
     harness.key_press(egui::Key::ArrowRight);
     harness.step();
-    let t1 = harness.state().state.threshold;
+    let t1 = harness.state().state.selection.threshold;
     assert!((t1 - (t0 + step)).abs() < 1e-6 * step, "one step up: {t0} → {t1}");
     harness.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowLeft);
     harness.step();
-    let t2 = harness.state().state.threshold;
+    let t2 = harness.state().state.selection.threshold;
     assert!((t2 - (t1 - 10.0 * step)).abs() < 1e-6 * step, "ten steps down: {t1} → {t2}");
     // Three presses that arrive in one (slow) frame are three steps, not one.
     let right = |pressed| egui::Event::Key {
@@ -299,6 +299,6 @@ fn keys_switch_screens_and_nudge_the_threshold() {
         harness.input_mut().events.extend([right(true), right(false)]);
     }
     harness.step();
-    let t3 = harness.state().state.threshold;
+    let t3 = harness.state().state.selection.threshold;
     assert!((t3 - (t2 + 3.0 * step)).abs() < 1e-6 * step, "three steps up in one frame: {t2} → {t3}");
 }

@@ -12,6 +12,9 @@ mod widgets;
 
 use std::path::PathBuf;
 
+pub use analysis::command::AnalysisCommand;
+pub use analysis::selection::{AnalysisSelection, SelectionChange};
+pub use analysis::tables::Computations;
 pub use app::command::Command;
 pub use app::file_dialogs::{FileDialogs, PathRequest, SystemDialogs};
 pub use app::screens::Screen;

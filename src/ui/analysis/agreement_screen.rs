@@ -3,10 +3,12 @@
 //! each labeler does against the truth (HLP), and the pairs they disagree on.
 
 use crate::analysis::Agreement;
-use crate::ui::analysis::error_analysis::tag_list;
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::Command;
-use crate::ui::app::screens::{self, count, csv_line, pct, right, stat};
+use crate::ui::analysis::AnalysisView;
+use crate::ui::analysis::command::AnalysisCommand;
+use crate::ui::analysis::data::tag_list;
+use crate::ui::analysis::header::export_button;
+use crate::ui::analysis::view_state::AnalysisUi;
+use crate::ui::widgets::format::{count, csv_line, pct, right, stat};
 
 const ROW_HEIGHT: f32 = 22.0;
 
@@ -80,10 +82,10 @@ fn not_blind_line(ui: &mut egui::Ui, not_blind: u64, blind_only: &mut bool) {
     ui.add_space(6.0);
 }
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut AnalysisUi) -> Vec<AnalysisCommand> {
     let mut commands = Vec::new();
-    let Some(data) = app.analysis.as_ref() else { return commands };
-    let blind_only = &mut app.ui.analysis.blind_labels_only;
+    let data = at.data;
+    let blind_only = &mut view.blind_labels_only;
     let prepared = match &data.blind_only {
         Some(blind) if *blind_only => blind,
         _ => &data.prepared,
@@ -126,7 +128,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
             ui.vertical(|ui| {
                 ui.horizontal(|ui| {
                     ui.heading("Per tag");
-                    commands.extend(screens::export_button(ui, "tag-agreement.csv", || {
+                    commands.extend(export_button(ui, "tag-agreement.csv", || {
                         let mut csv = csv_line(["tag", "percent_agreement", "krippendorff_alpha"]);
                         let opt = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
                         for (name, t) in tag_names.iter().zip(&agreement.tags) {
@@ -182,12 +184,11 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
                     let pair = data.pair_ids[d.pair as usize];
                     ui.horizontal(|ui| {
                         if ui.button("Open").on_hover_text("Open this pair in review").clicked() {
-                            commands.push(Command::OpenInReview(pair));
+                            commands.push(AnalysisCommand::OpenInReview(pair));
                         }
-                        let name = app
-                            .project
-                            .as_ref()
-                            .and_then(|p| p.labeling.pair(pair))
+                        let name = at
+                            .labeling
+                            .and_then(|l| l.pair(pair))
                             .and_then(|p| p.external_id.clone())
                             .unwrap_or_else(|| format!("pair {}", pair.0));
                         ui.label(name);

@@ -4,8 +4,9 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::analysis::{DetPoint, Prepared, RocPoint, SliceKey, Snapshot, Truth, probit};
+use crate::analysis::{DetPoint, Prepared, RocPoint, SliceKey, Snapshot, Truth, probit, tag_indices};
 use crate::store::{PairId, RunRecord, ScoredModel, Store, StoreError, TagId};
 
 /// Bins of the score histograms.
@@ -65,8 +66,17 @@ fn thin<T: Copy>(points: Vec<T>) -> Vec<T> {
     out
 }
 
+/// A number no other analysis data of this process has had: what the screens' caches are
+/// keyed by, so a load or an incremental update (which takes a new one) invalidates them.
+pub fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// The project as the analysis screens see it.
 pub struct AnalysisData {
+    /// Changes whenever anything below changes (see [`next_generation`]).
+    pub generation: u64,
     pub prepared: Arc<Prepared>,
     /// The columns the prepared analysis was built from (scores, truth, metadata).
     pub snapshot: Snapshot,
@@ -130,6 +140,7 @@ impl AnalysisData {
         );
         let image_stats = snap.pair_ids.iter().map(|id| image_stats.get(id).copied()).collect();
         Ok(AnalysisData {
+            generation: next_generation(),
             prepared: Arc::new(prepared),
             snapshot: snap.snapshot,
             pair_ids: snap.pair_ids,
@@ -184,4 +195,9 @@ impl AnalysisData {
             },
         }
     }
+}
+
+/// Names of the tags in `bits`, for the browser and lists.
+pub fn tag_list(names: &[String], bits: u64) -> String {
+    tag_indices(bits).filter_map(|t| names.get(t).map(String::as_str)).collect::<Vec<_>>().join(", ")
 }

@@ -1,44 +1,60 @@
 //! The error-analysis screen: where the model fails, ranked by what fixing it could gain.
 //! Per tag, per metadata value and per tag combination, plus bias / variance / mismatch by
-//! split. Every table is recomputed from the prepared analysis on every frame (~0.1 ms),
-//! so they follow the threshold slider live. Clicking a slice opens the error browser.
+//! split. The tables are computed from the prepared analysis once per change of the
+//! threshold, the data or a sort order (`tables.rs`), so they follow the threshold slider
+//! live and cost nothing while nothing changes. Clicking a slice opens the error browser.
 
-use crate::analysis::{SplitTable, tag_indices};
+use crate::analysis::SplitTable;
+use crate::ui::analysis::AnalysisView;
+use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::error_browser;
+use crate::ui::analysis::header;
 use crate::ui::analysis::slice_table;
 use crate::ui::analysis::suggestions;
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::Command;
-use crate::ui::app::screens::{self, count, csv_line, pct, right};
+use crate::ui::analysis::tables::{MIN_COMBINATION_PAIRS, Tables, TablesKey};
+use crate::ui::analysis::view_state::AnalysisUi;
+use crate::ui::widgets::format::{count, csv_line, pct, pp, right};
 
-/// Tag combinations need at least this many pairs to be listed.
-const MIN_COMBINATION_PAIRS: u64 = 5;
-/// The worst combinations shown.
-const COMBINATIONS: usize = 10;
 /// What the tag tables count, for their headings: not the sidebar's or the overview's count.
 const CONSENSUS_HINT: &str = "Consensus tags: a pair is in a tag's slice when at least half of its labelers \
     applied the tag (or an adjudicator set it), and it counts once it has a truth and a score. Review's \
     sidebar counts your own tags in blind mode; the overview counts the tags of any labeler.";
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut AnalysisUi) -> Vec<AnalysisCommand> {
     let mut commands = Vec::new();
-    let Some(threshold) = screens::header(ui, app) else { return commands };
+    let threshold = header::show(ui, at.data, at.selection, view, &mut commands);
     ui.separator();
-    if app.ui.analysis.browsing.is_some() {
-        commands.extend(error_browser::show(ui, app, threshold));
+    if view.browsing.is_some() {
+        commands.extend(error_browser::show(ui, at, view, threshold));
         return commands;
     }
-    let PairscopeApp { analysis, ui: transient, images, project, .. } = app;
-    let Some(data) = analysis.as_ref() else { return commands };
-    let view = &mut transient.analysis;
-    let reviewer = suggestions::Reviewer {
-        labeling: project.as_ref().map(|p| &p.labeling),
-        me: project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id),
-        images,
-        reviewed: &mut transient.reviewed_suggestions,
-    };
+    let data = at.data;
     let prepared = &data.prepared;
-    let op = prepared.confusion_at(threshold);
+    let names: Vec<&str> = prepared.metadata_names().collect();
+    view.metadata_column = view.metadata_column.min(names.len().saturating_sub(1));
+    let key = TablesKey {
+        generation: data.generation,
+        threshold: threshold.to_bits(),
+        metadata_column: view.metadata_column,
+        tag_sort: view.tag_sort,
+        metadata_sort: view.metadata_sort,
+        combo_sort: view.combo_sort,
+    };
+    let AnalysisUi {
+        tables,
+        computations,
+        tag_sort,
+        metadata_sort,
+        combo_sort,
+        metadata_column,
+        dark_below,
+        blurry_below,
+        reviewed_suggestions,
+        suggestions: suggestion_lists,
+        ..
+    } = view;
+    let tables = tables.get(key, &mut computations.tables, || Tables::compute(data, threshold, &key));
+    let op = &tables.confusion;
     ui.label(format!(
         "At this threshold the model makes {} errors on {} pairs ({} FP, {} FN): accuracy {}.",
         count(op.errors()),
@@ -47,48 +63,43 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
         count(op.fn_),
         pct(op.rates().accuracy)
     ));
+    let mut browse = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.heading("By tag (consensus)").on_hover_text(CONSENSUS_HINT);
-            let mut rows = prepared.tag_table(threshold);
-            slice_table::sort(&mut rows, view.tag_sort);
-            commands.extend(screens::export_button(ui, "tags.csv", || slice_table::to_csv(&rows)));
+            commands.extend(header::export_button(ui, "tags.csv", || slice_table::to_csv(&tables.tags)));
         });
-        let mut rows = prepared.tag_table(threshold);
-        if rows.is_empty() {
+        if tables.tags.is_empty() {
             ui.weak("No tagged pair has a truth and a score yet.");
-        } else if let Some(key) = slice_table::show(ui, "tags", &mut rows, &mut view.tag_sort, 260.0) {
-            view.browsing = Some(key);
+        } else if let Some(key) = slice_table::show(ui, "tags", &tables.tags, tag_sort, 260.0) {
+            browse = Some(key);
         }
 
         ui.add_space(12.0);
         ui.horizontal(|ui| {
             ui.heading("By metadata");
-            let names: Vec<&str> = prepared.metadata_names().collect();
             if names.is_empty() {
                 return;
             }
-            view.metadata_column = view.metadata_column.min(names.len() - 1);
             let label = ui.label("column");
             egui::ComboBox::from_id_salt("metadata column")
-                .selected_text(names[view.metadata_column])
+                .selected_text(names[*metadata_column])
                 .show_ui(ui, |ui| {
                     for (i, name) in names.iter().enumerate() {
-                        ui.selectable_value(&mut view.metadata_column, i, *name);
+                        ui.selectable_value(metadata_column, i, *name);
                     }
                 })
                 .response
                 .labelled_by(label.id);
-            if let Some(mut rows) = prepared.metadata_table(view.metadata_column, threshold) {
-                slice_table::sort(&mut rows, view.metadata_sort);
-                let name = format!("{}.csv", names[view.metadata_column]);
-                commands.extend(screens::export_button(ui, &name, || slice_table::to_csv(&rows)));
+            if let Some(rows) = &tables.metadata {
+                let name = format!("{}.csv", names[key.metadata_column]);
+                commands.extend(header::export_button(ui, &name, || slice_table::to_csv(rows)));
             }
         });
-        match prepared.metadata_table(view.metadata_column, threshold) {
-            Some(mut rows) if !rows.is_empty() => {
-                if let Some(key) = slice_table::show(ui, "metadata", &mut rows, &mut view.metadata_sort, 220.0) {
-                    view.browsing = Some(key);
+        match &tables.metadata {
+            Some(rows) if !rows.is_empty() => {
+                if let Some(key) = slice_table::show(ui, "metadata", rows, metadata_sort, 220.0) {
+                    browse = Some(key);
                 }
             }
             _ => {
@@ -98,26 +109,31 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
 
         ui.add_space(12.0);
         ui.heading("Worst tag combinations (consensus)").on_hover_text(CONSENSUS_HINT);
-        let mut combos = prepared.tag_pair_table(threshold, MIN_COMBINATION_PAIRS);
-        slice_table::sort(&mut combos, Default::default());
-        combos.truncate(COMBINATIONS);
-        if combos.is_empty() {
+        if tables.combinations.is_empty() {
             ui.weak(format!("No two tags share {MIN_COMBINATION_PAIRS} or more evaluable pairs."));
-        } else if let Some(key) = slice_table::show(ui, "combinations", &mut combos, &mut view.combo_sort, 220.0) {
-            view.browsing = Some(key);
+        } else if let Some(key) = slice_table::show(ui, "combinations", &tables.combinations, combo_sort, 220.0) {
+            browse = Some(key);
         }
 
         ui.add_space(12.0);
         ui.horizontal(|ui| {
             ui.heading("By split");
-            let table = prepared.split_table(threshold);
-            commands.extend(screens::export_button(ui, "splits.csv", || split_csv(&table)));
+            commands.extend(header::export_button(ui, "splits.csv", || split_csv(&tables.splits)));
         });
-        split_table(ui, &prepared.split_table(threshold));
+        split_table(ui, &tables.splits);
 
         ui.add_space(12.0);
-        commands.extend(suggestions::show(ui, data, view, reviewer));
+        let state = suggestions::State {
+            below: [dark_below, blurry_below],
+            reviewed: reviewed_suggestions,
+            lists: suggestion_lists,
+            computations: &mut computations.suggestions,
+        };
+        commands.extend(suggestions::show(ui, at, state));
     });
+    if let Some(key) = browse {
+        commands.push(AnalysisCommand::Browse(Some(key)));
+    }
     commands
 }
 
@@ -147,7 +163,7 @@ pub fn diagnosis_sentence(table: &SplitTable) -> String {
     };
     let value = d.terms().into_iter().find(|(c, _)| *c == largest).and_then(|(_, v)| v);
     let name = largest.name().replace('_', " ");
-    format!("The largest gap is {name} ({}): {}.", screens::pp(value), largest.advice())
+    format!("The largest gap is {name} ({}): {}.", pp(value), largest.advice())
 }
 
 fn split_table(ui: &mut egui::Ui, table: &SplitTable) {
@@ -175,14 +191,9 @@ fn split_table(ui: &mut egui::Ui, table: &SplitTable) {
     egui::Grid::new("diagnosis").min_col_width(90.0).show(ui, |ui| {
         for (component, value) in table.diagnosis.terms() {
             ui.label(component.name().replace('_', " "));
-            right(ui, screens::pp(value));
+            right(ui, pp(value));
             ui.end_row();
         }
     });
     ui.label(egui::RichText::new(diagnosis_sentence(table)).strong());
-}
-
-/// Names of the tags in `bits`, for the browser and lists.
-pub fn tag_list(names: &[String], bits: u64) -> String {
-    tag_indices(bits).filter_map(|t| names.get(t).map(String::as_str)).collect::<Vec<_>>().join(", ")
 }

@@ -3,13 +3,13 @@
 //! their photos are decoded. Clicking a pair opens it in review.
 
 use crate::analysis::{SliceKey, Truth};
-use crate::store::PairId;
-use crate::ui::analysis::data::AnalysisData;
-use crate::ui::analysis::error_analysis::tag_list;
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::Command;
-use crate::ui::app::screens::count;
-use crate::ui::widgets::image_cache::Entry;
+use crate::ui::analysis::AnalysisView;
+use crate::ui::analysis::command::AnalysisCommand;
+use crate::ui::analysis::data::{AnalysisData, tag_list};
+use crate::ui::analysis::tables::{BrowserKey, SliceErrors};
+use crate::ui::analysis::thumbnail::thumbnail;
+use crate::ui::analysis::view_state::AnalysisUi;
+use crate::ui::widgets::format::count;
 
 const CELL_WIDTH: f32 = 236.0;
 const THUMB: f32 = 108.0;
@@ -26,22 +26,29 @@ pub fn fn_colour(dark: bool) -> egui::Color32 {
     if dark { egui::Color32::from_rgb(110, 160, 250) } else { egui::Color32::from_rgb(30, 90, 200) }
 }
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: f64) -> Vec<Command> {
+pub(in crate::ui) fn show(
+    ui: &mut egui::Ui,
+    at: AnalysisView<'_>,
+    view: &mut AnalysisUi,
+    threshold: f64,
+) -> Vec<AnalysisCommand> {
     let mut commands = Vec::new();
-    let (Some(data), Some(project), Some(key)) = (&app.analysis, &app.project, app.ui.analysis.browsing.clone()) else {
+    let (data, Some(labeling), Some(key)) = (at.data, at.labeling, view.browsing.clone()) else {
         return commands;
     };
-    let errors = data.slice_errors(&key, threshold);
-    let error_pairs: Vec<PairId> = errors.iter().map(|&i| data.pair_ids[i as usize]).collect();
+    let browser_key = BrowserKey { generation: data.generation, threshold: threshold.to_bits(), slice: key.clone() };
+    let listed = view
+        .browser
+        .get(browser_key, &mut view.computations.error_lists, || SliceErrors::compute(data, &key, threshold));
+    let SliceErrors { errors, pairs: error_pairs, false_positives: fp } = &*listed;
     let dark = ui.visuals().dark_mode;
     ui.horizontal(|ui| {
         if ui.button("Back to the tables").clicked() {
-            app.ui.analysis.browsing = None;
+            commands.push(AnalysisCommand::Browse(None));
         }
         ui.heading(format!("Errors in {}", data.slice_name(&key)));
-        let fp = errors.iter().filter(|&&i| data.snapshot.truth[i as usize] == Some(Truth::Different)).count();
         ui.label(format!("{} errors: ", count(errors.len() as u64)));
-        ui.colored_label(fp_colour(dark), format!("{} FP", count(fp as u64)));
+        ui.colored_label(fp_colour(dark), format!("{} FP", count(*fp as u64)));
         ui.colored_label(fn_colour(dark), format!("{} FN", count((errors.len() - fp) as u64)));
         ui.weak("most wrong first");
     });
@@ -59,7 +66,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: 
                 for &i in errors.iter().skip(row * per_row).take(per_row) {
                     let i = i as usize;
                     let pair_id = data.pair_ids[i];
-                    let Some(pair) = project.labeling.pair(pair_id) else { continue };
+                    let Some(pair) = labeling.pair(pair_id) else { continue };
                     visible_paths.push(pair.a.path.clone());
                     visible_paths.push(pair.b.path.clone());
                     let truth = data.snapshot.truth[i];
@@ -74,8 +81,8 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: 
                             ui.set_height(CELL_HEIGHT - 16.0);
                             ui.vertical(|ui| {
                                 ui.horizontal(|ui| {
-                                    thumbnail(ui, app.images.get(&pair.a.path, THUMB_SIDE), THUMB);
-                                    thumbnail(ui, app.images.get(&pair.b.path, THUMB_SIDE), THUMB);
+                                    thumbnail(ui, at.images.get(&pair.a.path, THUMB_SIDE), THUMB);
+                                    thumbnail(ui, at.images.get(&pair.b.path, THUMB_SIDE), THUMB);
                                 });
                                 let truth = match truth {
                                     Some(Truth::Same) => "same",
@@ -100,7 +107,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: 
                     let label = format!("Open {name} in review");
                     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
                     if response.clicked() {
-                        commands.push(Command::OpenErrorInReview {
+                        commands.push(AnalysisCommand::OpenErrorInReview {
                             slice: slice_title(data, &key),
                             errors: error_pairs.clone(),
                             pair: pair_id,
@@ -111,7 +118,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: 
                         for (t, name) in data.prepared.tag_names().iter().enumerate() {
                             let has = data.prepared.consensus()[i] & (1 << t) != 0;
                             if !has && ui.button(format!("Tag {name}")).clicked() {
-                                commands.push(Command::ApplyTag { pairs: vec![pair_id], tag: data.tag_ids[t] });
+                                commands.push(AnalysisCommand::ApplyTag { pairs: vec![pair_id], tag: data.tag_ids[t] });
                                 ui.close();
                             }
                         }
@@ -120,7 +127,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp, threshold: 
             });
         }
     });
-    app.images.want(&visible_paths, THUMB_SIDE);
+    at.images.want(&visible_paths, THUMB_SIDE);
     commands
 }
 
@@ -132,30 +139,5 @@ fn slice_title(data: &AnalysisData, key: &SliceKey) -> String {
         SliceKey::Tag { .. } => format!("tag {name}"),
         SliceKey::TagPair { .. } => format!("tags {name}"),
         SliceKey::Metadata { .. } => name,
-    }
-}
-
-pub(in crate::ui) fn thumbnail(ui: &mut egui::Ui, entry: Option<&Entry>, side: f32) {
-    let size = egui::vec2(side, side);
-    match entry {
-        Some(Entry::Ready(texture, _)) => {
-            ui.add(egui::Image::new(texture).fit_to_exact_size(size).maintain_aspect_ratio(true));
-        }
-        Some(Entry::Failed(why)) => {
-            let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
-            ui.painter().text(
-                rect.center(),
-                egui::Align2::CENTER_CENTER,
-                "?",
-                egui::FontId::proportional(20.0),
-                ui.visuals().weak_text_color(),
-            );
-            response.on_hover_text(why.as_str());
-        }
-        _ => {
-            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, ui.visuals().faint_bg_color);
-        }
     }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
 
 use crate::face::{ChannelOrder, EmbedderSpec, TensorLayout, check_embedder};
-use crate::ui::app::command::Command;
+use crate::ui::analysis::command::AnalysisCommand;
 
 /// What the last check said, and for which spec.
 enum Check {
@@ -84,7 +84,11 @@ impl ModelPicker {
     }
 }
 
-pub(in crate::ui) fn show(ctx: &egui::Context, picker: &mut Option<ModelPicker>, scoring: bool) -> Vec<Command> {
+pub(in crate::ui) fn show(
+    ctx: &egui::Context,
+    picker: &mut Option<ModelPicker>,
+    scoring: bool,
+) -> Vec<AnalysisCommand> {
     let mut commands = Vec::new();
     let Some(p) = picker else { return commands };
     p.poll();
@@ -176,7 +180,11 @@ pub(in crate::ui) fn show(ctx: &egui::Context, picker: &mut Option<ModelPicker>,
             if score.clicked()
                 && let Ok(spec) = spec
             {
-                commands.push(Command::ScoreWithModel { name: p.name.trim().into(), path: p.path.clone(), spec });
+                commands.push(AnalysisCommand::ScoreWithModel {
+                    name: p.name.trim().into(),
+                    path: p.path.clone(),
+                    spec,
+                });
                 close = true;
             }
             if ui.button("Cancel").clicked() {

@@ -7,20 +7,42 @@ use std::path::PathBuf;
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, Points, VLine};
 
 use crate::analysis::{Confusion, TPR_AT_FPR, probit};
+use crate::ui::analysis::AnalysisView;
+use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::data::AnalysisData;
 use crate::ui::analysis::error_browser::{fn_colour, fp_colour};
+use crate::ui::analysis::header;
 use crate::ui::analysis::runs;
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::Command;
-use crate::ui::app::screens::{self, count, pct, right};
-use crate::ui::jobs::scoring as scoring_job;
+use crate::ui::analysis::selection::SelectionChange;
+use crate::ui::analysis::view_state::AnalysisUi;
+use crate::ui::widgets::format::{count, pct, right, stat};
 use crate::ui::widgets::plots;
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+/// The scoring job as the Model screen shows it.
+pub(in crate::ui) enum Scoring<'a> {
+    /// No model is scoring; what the last run did, if any.
+    Idle { outcome: Option<&'a str> },
+    Running {
+        /// Done / total (0 while the model loads).
+        fraction: f32,
+        /// What it is doing, for a reader.
+        text: String,
+        /// Waiting for another writer to finish.
+        waiting: bool,
+        cancelled: bool,
+    },
+}
+
+pub(in crate::ui) fn show(
+    ui: &mut egui::Ui,
+    at: AnalysisView<'_>,
+    view: &mut AnalysisUi,
+    scoring: Scoring<'_>,
+) -> Vec<AnalysisCommand> {
     let mut commands = Vec::new();
-    let Some(threshold) = screens::header(ui, app) else { return commands };
-    scoring_bar(ui, app, &mut commands);
-    let Some(data) = app.analysis.as_ref() else { return commands };
+    let data = at.data;
+    let threshold = header::show(ui, data, at.selection, view, &mut commands);
+    scoring_bar(ui, scoring, &mut view.embedder_path, &mut commands);
     if data.models.len() > 1 {
         ui.horizontal(|ui| {
             let label = ui.label("Scores of");
@@ -33,7 +55,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
                             .selectable_label(m.name == current, format!("{} ({} scores)", m.name, count(m.scores)))
                             .clicked()
                         {
-                            commands.push(Command::ChooseModel(m.name.clone()));
+                            commands.push(AnalysisCommand::Select(SelectionChange::Model(m.name.clone())));
                         }
                     }
                 })
@@ -48,7 +70,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
         ui.columns(3, |cols| {
             let titles = [
                 ("Scores: same vs different".to_owned(), "histogram.png"),
-                (format!("ROC (AUC {})", screens::stat(data.prepared.auc())), "roc.png"),
+                (format!("ROC (AUC {})", stat(data.prepared.auc())), "roc.png"),
                 ("DET (probit axes)".to_owned(), "det.png"),
             ];
             for (i, (col, (title, file))) in cols.iter_mut().zip(titles).enumerate() {
@@ -64,7 +86,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
                     _ => det(col, data, &confusion, plot_height),
                 };
                 if save {
-                    commands.push(Command::SavePlotPng { suggested_name: file.into(), rect });
+                    commands.push(AnalysisCommand::SavePlotPng { suggested_name: file.into(), rect });
                 }
             }
         });
@@ -92,40 +114,34 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Comm
             });
         });
         ui.add_space(12.0);
-        commands.extend(runs::show(ui, app_runs(data), &mut app.ui.analysis));
+        commands.extend(runs::show(ui, &data.runs, view));
     });
     commands
 }
 
 /// "Score project" with the built-in model or another `.onnx`, or the progress and Cancel while
 /// a model scores.
-fn scoring_bar(ui: &mut egui::Ui, app: &mut PairscopeApp, commands: &mut Vec<Command>) {
-    let path = &mut app.ui.embedder_path;
-    ui.horizontal_wrapped(|ui| match &app.scoring {
-        Some(job) => {
-            let progress = job.progress();
-            let fraction = progress.map(|p| p.done as f32 / p.total.max(1) as f32).unwrap_or(0.0);
+fn scoring_bar(ui: &mut egui::Ui, scoring: Scoring<'_>, path: &mut String, commands: &mut Vec<AnalysisCommand>) {
+    ui.horizontal_wrapped(|ui| match scoring {
+        Scoring::Running { fraction, text, waiting, cancelled } => {
             ui.add(egui::ProgressBar::new(fraction).desired_width(240.0).show_percentage());
-            ui.label(match &progress {
-                Some(p) => format!("{}: {}", job.model(), scoring_job::describe(p)),
-                None => format!("Loading the face model ({})…", job.model()),
-            });
-            if job.waiting() {
+            ui.label(text);
+            if waiting {
                 ui.weak(crate::store::WAITING_MESSAGE);
             }
-            if job.cancelled() {
+            if cancelled {
                 ui.weak("Cancelling…");
             } else if ui.button("Cancel").clicked() {
-                commands.push(Command::CancelScoring);
+                commands.push(AnalysisCommand::CancelScoring);
             }
         }
-        None => {
+        Scoring::Idle { outcome } => {
             if ui
                 .button("Score project")
                 .on_hover_text("Score every pair with the built-in face model (cached embeddings are reused).")
                 .clicked()
             {
-                commands.push(Command::ScoreProject);
+                commands.push(AnalysisCommand::ScoreProject);
             }
             ui.separator();
             if ui
@@ -133,7 +149,7 @@ fn scoring_bar(ui: &mut egui::Ui, app: &mut PairscopeApp, commands: &mut Vec<Com
                 .on_hover_text("Score the project with your own ONNX face embedder.")
                 .clicked()
             {
-                commands.push(Command::BrowseEmbedder);
+                commands.push(AnalysisCommand::BrowseEmbedder);
             }
             let label = ui.label("or path");
             let field = ui
@@ -141,17 +157,13 @@ fn scoring_bar(ui: &mut egui::Ui, app: &mut PairscopeApp, commands: &mut Vec<Com
                 .labelled_by(label.id);
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if ui.add_enabled(!path.trim().is_empty(), egui::Button::new("Use this file…")).clicked() || entered {
-                commands.push(Command::SetUpEmbedder(PathBuf::from(path.trim())));
+                commands.push(AnalysisCommand::SetUpEmbedder(PathBuf::from(path.trim())));
             }
-            if let Some(outcome) = &app.scoring_outcome {
+            if let Some(outcome) = outcome {
                 ui.label(outcome);
             }
         }
     });
-}
-
-fn app_runs(data: &AnalysisData) -> &[crate::store::RunRecord] {
-    &data.runs
 }
 
 fn histogram(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64, height: f32) -> egui::Rect {

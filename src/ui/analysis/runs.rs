@@ -2,8 +2,9 @@
 //! which slices got better, which got worse.
 
 use crate::store::RunRecord;
-use crate::ui::app::command::Command;
-use crate::ui::app::screens::{AnalysisUi, csv_line, pct, pp, right};
+use crate::ui::analysis::command::AnalysisCommand;
+use crate::ui::analysis::view_state::AnalysisUi;
+use crate::ui::widgets::format::{csv_line, pct, pp, right};
 
 /// One tag's error rate in each of two runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,7 +49,7 @@ fn accuracy(run: &RunRecord) -> Option<f64> {
     run.metrics["operating_point"]["accuracy"].as_f64()
 }
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut AnalysisUi) -> Vec<Command> {
+pub(in crate::ui) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut AnalysisUi) -> Vec<AnalysisCommand> {
     let mut commands = Vec::new();
     ui.heading("Runs");
     ui.horizontal(|ui| {
@@ -60,7 +61,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut Anal
             } else {
                 view.run_name.trim().to_owned()
             };
-            commands.push(Command::SaveRun(name));
+            commands.push(AnalysisCommand::SaveRun(name));
             view.run_name.clear();
         }
     });
@@ -106,7 +107,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut Anal
             for r in &rows {
                 csv += &csv_line([r.tag.clone(), opt(r.a), opt(r.b), opt(r.change())]);
             }
-            commands.push(Command::ExportCsv { suggested_name: "runs-compared.csv".into(), csv });
+            commands.push(AnalysisCommand::ExportCsv { suggested_name: "runs-compared.csv".into(), csv });
         }
     });
     let dark = ui.visuals().dark_mode;

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::{SliceKey, SliceRow, SliceStats};
-use crate::ui::app::screens::{count, csv_line, pct, pp, right};
+use crate::ui::widgets::format::{count, csv_line, pct, pp, right};
 
 /// A column of the table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -168,15 +168,16 @@ fn sort_marker(ui: &mut egui::Ui, ascending: bool) {
     ui.painter().add(egui::Shape::convex_polygon(points, colour, egui::Stroke::NONE));
 }
 
-/// Shows the rows (sorted by `sort` first). Returns the slice whose name was clicked.
+/// Shows the rows in their order (sorted by `sort_state` where they were computed: a click on
+/// a heading changes it, and the rows come sorted anew). Returns the slice whose name was
+/// clicked.
 pub fn show(
     ui: &mut egui::Ui,
     id: &str,
-    rows: &mut [SliceRow],
+    rows: &[SliceRow],
     sort_state: &mut SortState,
     max_height: f32,
 ) -> Option<SliceKey> {
-    sort(rows, *sort_state);
     let max_priority = rows.iter().filter_map(|r| r.priority).fold(0.0f64, f64::max);
     let mut clicked = None;
     let bar_colour = ui.visuals().selection.bg_fill;

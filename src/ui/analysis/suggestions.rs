@@ -7,13 +7,14 @@ use std::collections::HashSet;
 use egui_plot::{Bar, BarChart, Plot, VLine};
 
 use crate::store::{LabelerId, PairId};
+use crate::ui::analysis::AnalysisView;
+use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::data::AnalysisData;
-use crate::ui::analysis::error_browser::thumbnail;
-use crate::ui::app::PairscopeApp;
-use crate::ui::app::command::Command;
-use crate::ui::app::screens::{AnalysisUi, count};
+use crate::ui::analysis::tables::{MeasureStats, SuggestionCache, SuggestionKey, lowest_tenth};
+use crate::ui::analysis::thumbnail::thumbnail;
+use crate::ui::analysis::view_state::AnalysisUi;
 use crate::ui::review::labeling::Labeling;
-use crate::ui::widgets::image_cache::ImageCache;
+use crate::ui::widgets::format::count;
 
 const BINS: usize = 40;
 const THUMB: f32 = 48.0;
@@ -34,20 +35,14 @@ const SUGGESTIONS: [Suggestion<'static>; 2] = [
     Suggestion { tag: "blurry", measure: "sharpness", value: |s| s.1 },
 ];
 
-/// What the review of suggestions needs besides the analysis: who is at work and what they
-/// tagged, the photos, and what was reviewed in this window.
-pub(in crate::ui) struct Reviewer<'a> {
-    pub labeling: Option<&'a Labeling>,
-    pub me: Option<LabelerId>,
-    pub images: &'a mut ImageCache,
-    pub reviewed: &'a mut HashSet<(PairId, String)>,
-}
-
-/// Where suggestions start: the lowest tenth.
-fn default_below(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted.get(sorted.len() / 10).copied().unwrap_or(0.0)
+/// The suggestions' part of the view state.
+pub(in crate::ui) struct State<'a> {
+    /// Where suggestions start, per suggestion (None: the lowest tenth).
+    pub below: [&'a mut Option<f64>; 2],
+    /// Suggestions accepted or rejected in this window.
+    pub reviewed: &'a HashSet<(PairId, String)>,
+    pub lists: &'a mut [SuggestionCache; 2],
+    pub computations: &'a mut u64,
 }
 
 fn values(data: &AnalysisData, s: &Suggestion) -> Vec<f64> {
@@ -86,48 +81,44 @@ fn candidates(
 }
 
 /// The pairs listed for `tag` (as the screen would list them now).
-pub(in crate::ui) fn listed(app: &PairscopeApp, data: &AnalysisData, tag: &str) -> Vec<(PairId, f64)> {
+pub(in crate::ui) fn listed(
+    data: &AnalysisData,
+    view: &AnalysisUi,
+    labeling: Option<&Labeling>,
+    me: Option<LabelerId>,
+    tag: &str,
+) -> Vec<(PairId, f64)> {
     let Some(s) = SUGGESTIONS.iter().find(|s| s.tag == tag) else { return Vec::new() };
-    let slot = if s.tag == "dark" { app.ui.analysis.dark_below } else { app.ui.analysis.blurry_below };
-    let below = slot.unwrap_or_else(|| default_below(&values(data, s)));
-    let project = app.project.as_ref();
-    let me = project.and_then(|p| p.session.as_ref()).map(|s| s.me.id);
-    candidates(data, s, below, project.map(|p| &p.labeling), me, &app.ui.reviewed_suggestions)
+    let slot = if s.tag == "dark" { view.dark_below } else { view.blurry_below };
+    let below = slot.unwrap_or_else(|| lowest_tenth(&values(data, s)));
+    candidates(data, s, below, labeling, me, &view.reviewed_suggestions)
 }
 
-pub(in crate::ui) fn show(
-    ui: &mut egui::Ui,
-    data: &AnalysisData,
-    view: &mut AnalysisUi,
-    r: Reviewer<'_>,
-) -> Vec<Command> {
+pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, state: State<'_>) -> Vec<AnalysisCommand> {
     let mut commands = Vec::new();
+    let data = at.data;
     ui.heading("Suggested tags from image statistics");
     if data.image_stats.iter().all(Option::is_none) {
         ui.weak("No image statistics yet: score the project with the built-in model to compute them.");
         return commands;
     }
-    if r.me.is_none() {
+    if at.me.is_none() {
         ui.weak("Accepted suggestions are tagged in the name of the labeler at work: pick one in Review first.");
     }
+    let State { below: slots, reviewed, lists, computations } = state;
     let mut visible_paths = Vec::new();
     ui.columns(2, |cols| {
-        for (col, s) in cols.iter_mut().zip(&SUGGESTIONS) {
-            let values = values(data, s);
-            let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-            let slot = if s.tag == "dark" { &mut view.dark_below } else { &mut view.blurry_below };
-            let below = slot.get_or_insert_with(|| default_below(&values));
+        for (((col, s), slot), cache) in cols.iter_mut().zip(&SUGGESTIONS).zip(slots).zip(lists.iter_mut()) {
+            let stats = cache.stats.get(data.generation, computations, || MeasureStats::new(&values(data, s), BINS));
+            let (lo, hi, width) = (stats.lo, stats.hi, stats.width);
+            let below = slot.get_or_insert(stats.default_below);
             col.horizontal(|ui| {
                 let label = ui.label(format!("Suggest {} when the {} is below", s.tag, s.measure));
                 ui.add(egui::DragValue::new(below).range(lo..=hi).speed((hi - lo) / 200.0).max_decimals(3))
                     .labelled_by(label.id);
             });
-            let width = ((hi - lo) / BINS as f64).max(1e-9);
-            let mut bins = vec![0u64; BINS];
-            for v in &values {
-                bins[(((v - lo) / width) as usize).min(BINS - 1)] += 1;
-            }
-            let bars = bins
+            let bars = stats
+                .bins
                 .iter()
                 .enumerate()
                 .map(|(i, &n)| Bar::new(lo + (i as f64 + 0.5) * width, n as f64).width(width))
@@ -143,15 +134,18 @@ pub(in crate::ui) fn show(
                 });
             let below = *below;
             let tag = data.prepared.tag_names().iter().position(|n| n.eq_ignore_ascii_case(s.tag));
-            let pairs = candidates(data, s, below, r.labeling, r.me, r.reviewed);
-            let me = r.me;
-            let accept = |pairs: Vec<PairId>, reviewed: &mut HashSet<(PairId, String)>| {
+            let key = SuggestionKey {
+                generation: data.generation,
+                labeling: at.labeling.map(|l| l.generation),
+                me: at.me,
+                below: below.to_bits(),
+                reviewed: reviewed.len(),
+                rejected: data.rejected.len(),
+            };
+            let pairs = cache.list.get(key, computations, || candidates(data, s, below, at.labeling, at.me, reviewed));
+            let accept = |pairs: Vec<PairId>| {
                 let t = tag?;
-                // Without a labeler the command only says to pick one; the pairs stay listed.
-                if me.is_some() {
-                    reviewed.extend(pairs.iter().map(|&p| (p, s.tag.to_owned())));
-                }
-                Some(Command::ApplyTag { pairs, tag: data.tag_ids[t] })
+                Some(AnalysisCommand::AcceptSuggestion { pairs, tag: data.tag_ids[t], name: s.tag.to_owned() })
             };
             col.horizontal(|ui| {
                 let noun = if pairs.len() == 1 { "pair" } else { "pairs" };
@@ -163,7 +157,7 @@ pub(in crate::ui) fn show(
                         .on_disabled_hover_text(format!("The project has no tag named {}.", s.tag))
                         .clicked()
                 {
-                    commands.extend(accept(pairs.iter().map(|p| p.0).collect(), r.reviewed));
+                    commands.extend(accept(pairs.iter().map(|p| p.0).collect()));
                 }
             });
             if pairs.is_empty() {
@@ -177,11 +171,11 @@ pub(in crate::ui) fn show(
                     for &(pair, value) in &pairs[range] {
                         ui.horizontal(|ui| {
                             ui.set_height(ROW_HEIGHT - 4.0);
-                            let review = r.labeling.and_then(|l| l.pair(pair));
+                            let review = at.labeling.and_then(|l| l.pair(pair));
                             if let Some(p) = review {
                                 for image in [&p.a, &p.b] {
                                     visible_paths.push(image.path.clone());
-                                    thumbnail(ui, r.images.get(&image.path, THUMB_SIDE), THUMB);
+                                    thumbnail(ui, at.images.get(&image.path, THUMB_SIDE), THUMB);
                                 }
                             }
                             let name = review
@@ -197,15 +191,17 @@ pub(in crate::ui) fn show(
                                     .on_hover_text(format!("Not {}: do not suggest it for this pair again.", s.tag))
                                     .clicked()
                                 {
-                                    r.reviewed.insert((pair, s.tag.to_owned()));
-                                    commands.push(Command::RejectSuggestion { pairs: vec![pair], tag: s.tag.into() });
+                                    commands.push(AnalysisCommand::RejectSuggestion {
+                                        pairs: vec![pair],
+                                        tag: s.tag.into(),
+                                    });
                                 }
                                 if ui
                                     .add_enabled(tag.is_some(), egui::Button::new("Accept"))
                                     .on_hover_text(format!("Tag this pair {} as you.", s.tag))
                                     .clicked()
                                 {
-                                    commands.extend(accept(vec![pair], r.reviewed));
+                                    commands.extend(accept(vec![pair]));
                                 }
                             });
                         });
@@ -213,6 +209,6 @@ pub(in crate::ui) fn show(
                 });
         }
     });
-    r.images.want(&visible_paths, THUMB_SIDE);
+    at.images.want(&visible_paths, THUMB_SIDE);
     commands
 }

@@ -3,10 +3,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::analysis::ThresholdRule;
 use crate::store::Role;
-use crate::ui::app::outside_changes::Watch;
+use crate::ui::analysis::selection::SelectionChange;
 use crate::ui::app::screens::Screen;
+use crate::ui::app::watch::Watch;
 use crate::ui::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
 use crate::ui::jobs::scoring::ScoringJob;
 use crate::ui::review::command::ReviewCommand;
@@ -41,6 +41,7 @@ impl PairscopeApp {
                         watch,
                     });
                     self.ui = Transient::default();
+                    self.state.selection.forget_project();
                     self.analysis = None;
                     match (self.labeler_on_open.take(), me) {
                         // Created on the I/O thread if new; review opens when it answers. Sent
@@ -103,16 +104,7 @@ impl PairscopeApp {
                     match result {
                         Ok(data) => {
                             self.analysis = Some(*data);
-                            // A rule follows the data as labels and scores change; a project whose
-                            // threshold nobody set here starts at max accuracy (as `report` does),
-                            // not at a number carried over from another project.
-                            match self.ui.analysis.rule {
-                                Some(rule) => self.apply_rule(rule),
-                                None if !self.ui.analysis.touched || !self.threshold_in_range() => {
-                                    self.apply_rule(ThresholdRule::MaxAccuracy)
-                                }
-                                None => {}
-                            }
+                            self.analysis_arrived();
                         }
                         Err(e) => self.error = Some(format!("cannot analyse the project: {e}")),
                     }
@@ -135,8 +127,10 @@ impl PairscopeApp {
             let cancelled = self.scoring.as_ref().is_some_and(ScoringJob::cancelled);
             let model = self.scoring.take().map(|job| job.model().to_owned());
             if outcome.as_ref().is_ok_and(|s| !s.cancelled && s.pairs_scored > 0) {
-                // Show what was just scored.
-                self.ui.model = model;
+                // Show what was just scored (the analysis is loaded again below in any case).
+                if let Some(model) = model {
+                    self.state.selection.apply(SelectionChange::Model(model), None);
+                }
             }
             self.scoring_outcome = Some(match outcome {
                 Ok(s) if cancelled => format!("Cancelled; kept what was done: {} pairs scored.", s.pairs_scored),

@@ -3,10 +3,7 @@
 
 use std::time::Instant;
 
-use crate::ui::analysis::agreement_screen;
-use crate::ui::analysis::error_analysis;
 use crate::ui::analysis::model_picker;
-use crate::ui::analysis::model_screen;
 use crate::ui::app::command::Command;
 use crate::ui::app::screens::Screen;
 
@@ -56,9 +53,7 @@ impl eframe::App for PairscopeApp {
                         });
                         Vec::new()
                     }
-                    Screen::Model => model_screen::show(ui, self),
-                    Screen::Agreement => agreement_screen::show(ui, self),
-                    _ => error_analysis::show(ui, self),
+                    _ => self.show_analysis(ui),
                 };
                 self.commands.extend(commands);
             });
@@ -79,7 +74,7 @@ impl eframe::App for PairscopeApp {
         }
         if self.project.is_some() {
             let commands = model_picker::show(&ctx, &mut self.ui.model_picker, self.scoring.is_some());
-            self.commands.extend(commands);
+            self.commands.extend(commands.into_iter().map(Command::from));
         }
         self.show_tag_editor(&ctx);
 

@@ -2,7 +2,6 @@
 //! taking in their results. Plans, previews and writes run on the I/O thread, exports as a job
 //! of their own; nothing waits in a frame.
 
-use crate::analysis::ThresholdRule;
 use crate::curate::{ProjectReport, apply_split, merge_labels, plan_split, preview_merge};
 use crate::ui::app::command::Command;
 use crate::ui::app::file_dialogs::PathRequest;
@@ -19,7 +18,7 @@ impl PairscopeApp {
         let data = CurateData {
             info: project.and_then(|p| p.info.as_ref()),
             tags: project.map(|p| p.labeling.data.tags.iter().map(|t| t.name.clone()).collect()).unwrap_or_default(),
-            threshold: self.state.threshold,
+            threshold: self.state.selection.threshold,
             model: self.analysis.as_ref().and_then(|a| a.model.as_ref()).map(|m| m.name.as_str()),
         };
         view::show(ui, data, &mut self.ui.curate).into_iter().map(Command::from).collect()
@@ -84,12 +83,8 @@ impl PairscopeApp {
                 curate.export.html_busy = true;
                 curate.export.html = None;
                 // The report of what the analysis screens show: their model and threshold.
-                let model = self.ui.model.clone();
-                let rule = match self.ui.analysis.rule {
-                    Some(rule) => rule,
-                    None if self.ui.analysis.touched => ThresholdRule::Fixed(self.state.threshold),
-                    None => ThresholdRule::MaxAccuracy,
-                };
+                let model = self.state.selection.model.clone();
+                let rule = self.state.selection.report_rule();
                 self.spawn(move || {
                     let result = ProjectReport::load(&mut lock(&store), model.as_deref(), rule)
                         .and_then(|report| report.write_html(&project_path, &file))

@@ -65,7 +65,7 @@ impl PairscopeApp {
             ReviewCommand::Reveal(pair) => self.reveal(pair, RevealHow::Key),
             ReviewCommand::SelectQueue(kind) => {
                 self.left_pair(self.current_pair());
-                let (threshold, blind) = (self.state.threshold, self.state.blind);
+                let (threshold, blind) = (self.state.selection.threshold, self.state.blind);
                 let Some(project) = &mut self.project else { return };
                 let Some(session) = &mut project.session else { return };
                 let order = match (kind, &session.slice_errors) {

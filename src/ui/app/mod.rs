@@ -1,14 +1,17 @@
 //! The app: its state, its frame and the handling of the commands views emit.
 
 pub(in crate::ui) mod access;
+pub(in crate::ui) mod analysis_screens;
 pub(in crate::ui) mod background_results;
 pub(in crate::ui) mod blind_review;
 pub(in crate::ui) mod command;
 pub(in crate::ui) mod command_handling;
 pub(in crate::ui) mod file_dialogs;
 pub(in crate::ui) mod frame;
+pub(in crate::ui) mod handle_analysis;
 pub(in crate::ui) mod handle_curate;
 pub(in crate::ui) mod handle_review;
+pub(in crate::ui) mod loaded;
 pub(in crate::ui) mod outside_changes;
 pub(in crate::ui) mod review_keys;
 pub(in crate::ui) mod review_screen;
@@ -17,13 +20,13 @@ pub(in crate::ui) mod screen_keys;
 pub(in crate::ui) mod screens;
 pub(in crate::ui) mod state;
 pub(in crate::ui) mod top_bar;
+pub(in crate::ui) mod watch;
 pub(in crate::ui) mod welcome;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::analysis::ThresholdRule;
 use crate::store::{Labeler, Origin, PairId, ProjectInfo, ReviewData, Store, StoreError};
 use crate::ui::analysis::data::AnalysisData;
 use crate::ui::app::command::Command;
@@ -37,6 +40,7 @@ use crate::ui::review::session::Session;
 use crate::ui::review::view as review;
 use crate::ui::widgets::image_cache::ImageCache;
 
+pub(in crate::ui) use loaded::*;
 pub(in crate::ui) use state::*;
 pub use state::{PageTurn, PairscopeApp, State};
 
@@ -160,7 +164,19 @@ impl PairscopeApp {
     pub fn error_browser_pairs(&self) -> Option<Vec<PairId>> {
         let key = self.ui.analysis.browsing.as_ref()?;
         let data = self.analysis.as_ref()?;
-        Some(data.slice_errors(key, self.state.threshold).into_iter().map(|i| data.pair_ids[i as usize]).collect())
+        let threshold = self.state.selection.threshold;
+        Some(data.slice_errors(key, threshold).into_iter().map(|i| data.pair_ids[i as usize]).collect())
+    }
+
+    /// How many times the analysis screens computed their tables, an error list or a
+    /// suggestion list since the window opened: once per change, not once per frame.
+    pub fn analysis_computations(&self) -> crate::ui::Computations {
+        self.ui.analysis.computations
+    }
+
+    /// Names the analysis data on screen: it changes whenever the data is loaded or updated.
+    pub fn analysis_data_generation(&self) -> Option<u64> {
+        self.analysis.as_ref().map(|a| a.generation)
     }
 
     /// What the last "Score project" did, once it finished.
@@ -171,7 +187,13 @@ impl PairscopeApp {
     /// Pairs suggested for `tag` on the Error analysis screen, in the review list's order.
     pub fn suggested_pairs(&self, tag: &str) -> Vec<PairId> {
         let Some(data) = &self.analysis else { return Vec::new() };
-        crate::ui::analysis::suggestions::listed(self, data, tag).into_iter().map(|(pair, _)| pair).collect()
+        let project = self.project.as_ref();
+        let me = project.and_then(|p| p.session.as_ref()).map(|s| s.me.id);
+        let labeling = project.map(|p| &p.labeling);
+        crate::ui::analysis::suggestions::listed(data, &self.ui.analysis, labeling, me, tag)
+            .into_iter()
+            .map(|(pair, _)| pair)
+            .collect()
     }
 
     /// CPU time of the last frame's `ui()` pass.
@@ -263,7 +285,7 @@ impl PairscopeApp {
     pub(in crate::ui) fn load_analysis(&mut self) {
         let Some(project) = &self.project else { return };
         let store = project.store.clone();
-        let model = self.ui.model.clone();
+        let model = self.state.selection.model.clone();
         self.analysis_generation += 1;
         let generation = self.analysis_generation;
         self.ui.analysis.loading = true;
@@ -329,22 +351,6 @@ impl PairscopeApp {
             None => "pairscope".into(),
         };
         ctx.send_viewport_cmd(egui::ViewportCommand::Title(title));
-    }
-
-    pub(in crate::ui) fn threshold_in_range(&self) -> bool {
-        let range = self.analysis.as_ref().and_then(|a| a.histograms.range());
-        range.is_none_or(|(lo, hi)| (lo..=hi).contains(&self.state.threshold))
-    }
-
-    /// Sets the threshold by a rule (as the rule buttons do).
-    pub fn apply_rule(&mut self, rule: ThresholdRule) {
-        let Some(data) = &self.analysis else { return };
-        if let Ok(op) = data.prepared.operating_point(rule) {
-            // +∞ (nothing predicted same) is the top of the slider.
-            let top = data.histograms.range().map_or(data.histograms.min, |(_, hi)| hi);
-            self.state.threshold = op.finite_threshold().unwrap_or(top);
-            self.ui.analysis.rule = Some(rule);
-        }
     }
 
     pub(in crate::ui) fn refresh(&mut self, info: ProjectInfo, data: ReviewData) {

@@ -18,22 +18,17 @@ impl PairscopeApp {
         let Some(session) = &project.session else { return };
         let labeling = &project.labeling;
         let blind = self.state.blind;
-        let mut commands = queues::show(
-            ui,
-            labeling,
-            session,
-            blind,
-            &mut self.state.threshold,
-            &mut self.ui.analysis.touched,
-            &mut self.ui.queue_counts,
-        );
+        let threshold = self.state.selection.threshold;
+        // The analysis' threshold, within the range of its slider.
+        let range = self.analysis.as_ref().and_then(|a| a.histograms.range()).unwrap_or((f64::MIN, f64::MAX));
+        let (mut commands, new_threshold) =
+            queues::show(ui, labeling, session, blind, (threshold, range), &mut self.ui.queue_counts);
         commands.extend(adjudication::show(ui, labeling, session, blind, &mut self.ui.adjudication));
-        // Built after the queues: their threshold field may have moved the threshold this frame.
         let on_screen = view::OnScreen {
             labeling,
             session,
             images: &self.images,
-            threshold: self.state.threshold,
+            threshold,
             blind,
             last_turn: self.last_page_turn(),
             save_status: self.save_status(),
@@ -41,6 +36,9 @@ impl PairscopeApp {
         let (more, drawn) = view::show(ui, &on_screen, &mut self.ui.zoom);
         commands.extend(more);
         self.push_review(commands);
+        if let Some(threshold) = new_threshold {
+            self.commands.push(Command::set_threshold(threshold));
+        }
         if let Some(pair) = drawn {
             self.drawn(pair);
         }

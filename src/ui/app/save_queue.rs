@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::store::{LabelerId, Origin, PairId, RevealHow, Store, StoreError, WAITING_MESSAGE, Waiting};
-use crate::ui::app::{Loaded, lock};
+use crate::ui::app::loaded::{Loaded, lock};
 use crate::ui::review::labeling::{LabelEdit, Labeling};
 
 /// The first pause before trying a failed save again; it doubles up to [`MAX_PAUSE`].

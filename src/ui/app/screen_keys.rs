@@ -4,6 +4,8 @@
 
 use egui::{Key, Modifiers};
 
+use crate::ui::analysis::command::AnalysisCommand;
+use crate::ui::analysis::selection::SelectionChange;
 use crate::ui::app::PairscopeApp;
 use crate::ui::app::command::Command;
 use crate::ui::app::screens::Screen;
@@ -46,7 +48,7 @@ pub(in crate::ui) fn shortcuts(ctx: &egui::Context, app: &PairscopeApp) -> Vec<C
             steps += sign * (10 * far + near);
         }
         if steps != 0 {
-            commands.push(Command::NudgeThreshold(steps));
+            commands.push(AnalysisCommand::Select(SelectionChange::Nudge(steps)).into());
         }
     }
     commands

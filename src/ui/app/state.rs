@@ -7,15 +7,18 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Labeler, PairId, ProjectInfo, ReviewData, Role, Store, StoreError};
+use crate::store::{PairId, ProjectInfo, Role, Store};
 use crate::ui::analysis::data::AnalysisData;
 use crate::ui::analysis::model_picker;
+use crate::ui::analysis::selection::AnalysisSelection;
+use crate::ui::analysis::view_state::AnalysisUi;
 use crate::ui::app::command::Command;
 use crate::ui::app::file_dialogs::Dialogs;
-use crate::ui::app::outside_changes::Watch;
+use crate::ui::app::loaded::Loaded;
 use crate::ui::app::save_queue::SaveQueue;
-use crate::ui::app::screens::{AnalysisUi, Screen};
-use crate::ui::curate::state::{CurateLoaded, CurateUi};
+use crate::ui::app::screens::Screen;
+use crate::ui::app::watch::Watch;
+use crate::ui::curate::state::CurateUi;
 use crate::ui::jobs::background::Background;
 use crate::ui::jobs::job::Jobs;
 use crate::ui::jobs::scoring::ScoringJob;
@@ -39,13 +42,21 @@ pub struct State {
     pub last_labeler: Option<String>,
     /// Hide truth, score and others' work on a pair until I have given my verdict.
     pub blind: bool,
-    /// Model score at or above which a pair counts as "same" (for the model-errors queue).
-    pub threshold: f64,
+    /// The model and threshold of the analysis, "Model errors" and the exports (only the
+    /// threshold survives a restart, stored under its old name).
+    #[serde(rename = "threshold", with = "crate::ui::analysis::selection::as_threshold")]
+    pub selection: AnalysisSelection,
 }
 
 impl Default for State {
     fn default() -> Self {
-        State { recent_projects: Vec::new(), last_project: None, last_labeler: None, blind: true, threshold: 0.5 }
+        State {
+            recent_projects: Vec::new(),
+            last_project: None,
+            last_labeler: None,
+            blind: true,
+            selection: AnalysisSelection::default(),
+        }
     }
 }
 
@@ -56,40 +67,6 @@ impl State {
         self.recent_projects.truncate(MAX_RECENT);
         self.last_project = Some(path.to_owned());
     }
-}
-
-/// Results of background work. `seq` orders them against the edits made meanwhile.
-pub(in crate::ui) enum Loaded {
-    Project {
-        path: PathBuf,
-        result: Result<Box<Opened>, String>,
-    },
-    Data {
-        seq: u64,
-        result: Result<(ProjectInfo, ReviewData), String>,
-    },
-    /// The save queue's I/O job is done: every edit up to now is committed, or the error.
-    Saved {
-        result: Result<(), String>,
-    },
-    /// A write outside the save queue (a saved run).
-    Written {
-        result: Result<(), String>,
-    },
-    /// A job panicked on the I/O thread; its work was not done.
-    Panicked(String),
-    Labeler {
-        result: Result<(Labeler, ProjectInfo, ReviewData), String>,
-    },
-    /// The analysis screens' data; `generation` says which request it answers.
-    Analysis {
-        generation: u64,
-        result: Result<Box<AnalysisData>, String>,
-    },
-    Exported {
-        result: Result<Option<PathBuf>, String>,
-    },
-    Curate(CurateLoaded),
 }
 
 pub(in crate::ui) struct OpenProject {
@@ -128,17 +105,11 @@ pub(in crate::ui) struct Transient {
     pub busy: Option<String>,
     pub screen: Screen,
     pub analysis: AnalysisUi,
-    /// Analyse this model's scores (None: the project's default model).
-    pub model: Option<String>,
     /// Where the last CSV export went.
     pub exported: Option<PathBuf>,
     pub curate: CurateUi,
-    /// The Model screen's path field for another `.onnx` (for desktops without a file dialog).
-    pub embedder_path: String,
     /// The spec dialog of another model, while open.
     pub model_picker: Option<model_picker::ModelPicker>,
-    /// Suggestions accepted or rejected in this window, off the list before the reload shows it.
-    pub reviewed_suggestions: std::collections::HashSet<(PairId, String)>,
 }
 
 pub struct PairscopeApp {
@@ -180,29 +151,4 @@ pub struct PairscopeApp {
     pub(in crate::ui) last_turn: Option<PageTurn>,
     /// Open the next project straight into review as this labeler (`gui --labeler`).
     pub(in crate::ui) labeler_on_open: Option<String>,
-}
-
-pub(in crate::ui) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    // Only the I/O thread and the watch thread lock the store, never a frame; a panic there
-    // must not wedge the app for good.
-    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// A project just opened, as read on the I/O thread.
-pub(in crate::ui) struct Opened {
-    pub info: ProjectInfo,
-    pub data: ReviewData,
-    pub store: Store,
-    /// `PRAGMA data_version` right after the read: the watch for outside changes starts here.
-    pub version: i64,
-}
-
-pub(in crate::ui) fn read_opened(mut store: Store) -> Result<Box<Opened>, StoreError> {
-    let (info, data) = read_all(&mut store)?;
-    let version = store.data_version()?;
-    Ok(Box::new(Opened { info, data, store, version }))
-}
-
-pub(in crate::ui) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
-    store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
 }

@@ -7,19 +7,19 @@ use crate::curate::ExportReport;
 use crate::domain::Split;
 use crate::store::ProjectInfo;
 use crate::ui::curate::state::{CurateCommand, ExportUi};
-use crate::ui::widgets::numbers::count;
+use crate::ui::widgets::format::count;
 
 pub(in crate::ui) fn show(
     ui: &mut egui::Ui,
     export: &mut ExportUi,
     info: &ProjectInfo,
     tags: &[String],
-    threshold: f64,
+    analysed: Option<(&str, f64)>,
     report_at: &str,
 ) -> Vec<CurateCommand> {
     let mut commands = Vec::new();
-    form(ui, export, info, tags, threshold, &mut commands);
-    let options = export.options();
+    form(ui, export, info, tags, analysed, &mut commands);
+    let options = export.options(analysed);
     ui.weak(format!("Exports {}.", options.selection.describe()));
     let folder = export.folder.trim();
     ui.horizontal(|ui| {
@@ -88,7 +88,7 @@ fn form(
     export: &mut ExportUi,
     info: &ProjectInfo,
     tags: &[String],
-    threshold: f64,
+    analysed: Option<(&str, f64)>,
     commands: &mut Vec<CurateCommand>,
 ) {
     egui::Grid::new("export options").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
@@ -124,25 +124,32 @@ fn form(
         ui.end_row();
         let label = ui.label("Scores");
         ui.horizontal(|ui| {
-            egui::ComboBox::from_id_salt("export model")
-                .selected_text(export.model.as_deref().unwrap_or("No scores"))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut export.model, None, "No scores");
-                    for m in &info.models {
-                        let text = format!("{} ({} scores)", m.name, count(m.scores));
-                        ui.selectable_value(&mut export.model, Some(m.name.clone()), text);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            if export.model.is_some() {
-                optional(ui, &mut export.threshold, "predicted column at threshold", threshold, f64::MIN..=f64::MAX);
-                ui.add_enabled(
-                    export.threshold.is_some(),
-                    egui::Checkbox::new(&mut export.model_errors, "model errors only"),
-                )
-                .on_hover_text("Only the pairs the model gets wrong at this threshold (false accepts and rejects).");
+            if let (true, Some((model, threshold))) = (export.model_errors, analysed) {
+                // The errors are the analysis': its model's scores at its threshold.
+                ui.label(format!("{model}, predicted column at threshold {threshold:.4}"));
+            } else {
+                egui::ComboBox::from_id_salt("export model")
+                    .selected_text(export.model.as_deref().unwrap_or("No scores"))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut export.model, None, "No scores");
+                        for m in &info.models {
+                            let text = format!("{} ({} scores)", m.name, count(m.scores));
+                            ui.selectable_value(&mut export.model, Some(m.name.clone()), text);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if export.model.is_some() {
+                    let default = analysed.map_or(0.5, |(_, t)| t);
+                    optional(ui, &mut export.threshold, "predicted column at threshold", default, f64::MIN..=f64::MAX);
+                }
             }
+            ui.add_enabled(analysed.is_some(), egui::Checkbox::new(&mut export.model_errors, "model errors only"))
+                .on_hover_text(
+                    "Only the pairs the model of the analysis gets wrong at its threshold (false accepts and \
+                     rejects): Review's Model errors.",
+                )
+                .on_disabled_hover_text("The analysis has no model with scores yet.");
         });
         ui.end_row();
         ui.label("");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::curate::MergeReport;
 use crate::ui::curate::state::{CurateCommand, MergeUi, merge_summary};
-use crate::ui::widgets::numbers::{count, right};
+use crate::ui::widgets::format::{count, right};
 
 pub(in crate::ui) fn show(ui: &mut egui::Ui, merge: &mut MergeUi) -> Vec<CurateCommand> {
     let mut commands = Vec::new();

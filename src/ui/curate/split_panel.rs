@@ -4,7 +4,7 @@
 
 use crate::store::ProjectInfo;
 use crate::ui::curate::state::{CurateCommand, Planned, RatioPreset, SplitUi};
-use crate::ui::widgets::numbers::{count, right};
+use crate::ui::widgets::format::{count, right};
 
 pub(in crate::ui) fn show(ui: &mut egui::Ui, split: &mut SplitUi, info: &ProjectInfo) -> Vec<CurateCommand> {
     let mut commands = Vec::new();

@@ -190,7 +190,8 @@ pub(in crate::ui) struct ExportUi {
     pub exclude_tags: Vec<String>,
     pub min_agreement: Option<f64>,
     pub max_agreement: Option<f64>,
-    /// Only the pairs the model gets wrong at `threshold`.
+    /// Only the pairs the analysis' model gets wrong at the analysis' threshold (its scores
+    /// and predicted column then come with them).
     pub model_errors: bool,
     /// Include this model's scores.
     pub model: Option<String>,
@@ -206,7 +207,10 @@ pub(in crate::ui) struct ExportUi {
 }
 
 impl ExportUi {
-    pub fn options(&self) -> ExportOptions {
+    /// The export's options; `analysed` is the model and threshold of the analysis, which
+    /// decide the errors of "model errors only".
+    pub fn options(&self, analysed: Option<(&str, f64)>) -> ExportOptions {
+        let errors = if self.model_errors { analysed } else { None };
         ExportOptions {
             selection: crate::curate::Selection {
                 split: self.split,
@@ -215,10 +219,10 @@ impl ExportUi {
                 exclude_tags: self.exclude_tags.clone(),
                 min_agreement: self.min_agreement,
                 max_agreement: self.max_agreement,
-                model_errors: self.model_errors && self.model.is_some() && self.threshold.is_some(),
+                model_errors: errors.is_some(),
             },
-            model: self.model.clone(),
-            threshold: self.model.as_ref().and(self.threshold),
+            model: errors.map(|(model, _)| model.to_owned()).or_else(|| self.model.clone()),
+            threshold: errors.map(|(_, threshold)| threshold).or(self.model.as_ref().and(self.threshold)),
             stamp: self.stamp,
             origin: "gui".into(),
         }

@@ -29,8 +29,10 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, data: CurateData<'_>, curate: &mut 
         return commands;
     };
     let threshold = data.threshold;
-    let report_at = match data.model {
-        Some(model) => format!("model {model}, threshold {threshold:.4}, as on the analysis screens"),
+    // The model and threshold of the analysis: what "model errors only" means, as in Review.
+    let analysed = data.model.map(|model| (model, threshold));
+    let report_at = match analysed {
+        Some((model, _)) => format!("model {model}, threshold {threshold:.4}, as on the analysis screens"),
         None => "as on the analysis screens".to_owned(),
     };
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
@@ -39,7 +41,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, data: CurateData<'_>, curate: &mut 
         ui.add_space(8.0);
         ui.separator();
         section(ui, "Export", "A selection of pairs with their images, labels, LFW pairs.txt and a manifest.");
-        commands.extend(export_panel::show(ui, &mut curate.export, info, &data.tags, threshold, &report_at));
+        commands.extend(export_panel::show(ui, &mut curate.export, info, &data.tags, analysed, &report_at));
         ui.add_space(8.0);
         ui.separator();
         section(ui, "Merge labels", "Bring in the labels of another project of the same pairs (e.g. an offline copy).");

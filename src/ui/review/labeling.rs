@@ -61,19 +61,24 @@ pub struct Labeling {
     index: HashMap<PairId, usize>,
     /// Bumped on every change, so views can cache what they derive.
     pub generation: u64,
+    /// The model whose scores "Model errors" and the reveal use: the one the analysis
+    /// selection names, set by the app (None until the analysis has named it: no scores).
+    model: Option<String>,
 }
 
 impl Labeling {
     pub fn new(data: ReviewData) -> Self {
         let index = data.pairs.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-        Labeling { data, index, generation: 0 }
+        Labeling { data, index, generation: 0, model: None }
     }
 
     /// Replaces everything with a fresh read from the project.
     pub fn replace(&mut self, data: ReviewData) {
         let generation = self.generation + 1;
+        let model = self.model.take();
         *self = Labeling::new(data);
         self.generation = generation;
+        self.model = model;
     }
 
     pub fn pair(&self, id: PairId) -> Option<&ReviewPair> {
@@ -188,14 +193,28 @@ impl Labeling {
         (done, self.data.pairs.len())
     }
 
-    /// The score of the first model with scores, if any.
+    /// Score with this model's scores from now on (the analysis selection's model).
+    pub fn use_model(&mut self, model: Option<&str>) {
+        if self.model.as_deref() != model {
+            self.model = model.map(str::to_owned);
+            self.generation += 1;
+        }
+    }
+
+    fn scores(&self) -> Option<&crate::store::ModelScores> {
+        let name = self.model.as_deref()?;
+        self.data.scores.iter().find(|m| m.name == name)
+    }
+
+    /// The pair's score by the model of the analysis, if it has one.
     pub fn score(&self, pair: PairId) -> Option<(&str, f64)> {
-        let model = self.data.scores.first()?;
+        let model = self.scores()?;
         model.scores.get(&pair).map(|&s| (model.name.as_str(), s))
     }
 
+    /// Whether the model of the analysis has scores.
     pub fn has_scores(&self) -> bool {
-        !self.data.scores.is_empty()
+        self.scores().is_some()
     }
 
     /// Is the pair in this queue, for labeler `me`? `blind` limits "by tag" to my own tags.
@@ -345,6 +364,8 @@ mod tests {
             name: "m".into(),
             scores: [(PairId(1), 0.2), (PairId(2), 0.9), (PairId(3), 0.9)].into_iter().collect(),
         }];
+        assert!(!l.has_scores(), "no model named yet");
+        l.use_model(Some("m"));
         assert_eq!(l.queue(QueueKind::ModelErrors, ALICE, 0.5, false), vec![PairId(1), PairId(2)]);
         assert_eq!(l.queue(QueueKind::ModelErrors, ALICE, 0.95, false), vec![PairId(1)]);
         assert_eq!(l.queue(QueueKind::ModelErrors, ALICE, 0.1, false), vec![PairId(2)]);

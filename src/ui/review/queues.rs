@@ -87,25 +87,25 @@ impl Counts {
 }
 
 /// The left panel. `counts` is this view's cache of the queue sizes. The model-errors
-/// threshold (and whether the user set it) is the analysis screens' too; its field writes it
-/// here until the analysis selection has a command of its own.
+/// threshold is the analysis selection's (within `range`, its slider's); a value typed in its
+/// field comes back as the second result, for the app to send as the slider's command.
 pub(in crate::ui) fn show(
     ui: &mut egui::Ui,
     labeling: &Labeling,
     session: &Session,
     blind: bool,
-    threshold: &mut f64,
-    threshold_touched: &mut bool,
+    (threshold, range): (f64, (f64, f64)),
     counts: &mut Option<Counts>,
-) -> Vec<ReviewCommand> {
+) -> (Vec<ReviewCommand>, Option<f64>) {
     let mut commands = Vec::new();
     let me = session.me.id;
     let key = (labeling.generation, threshold.to_bits(), blind, me);
     let counts = match counts {
         Some(counts) if counts.key == key => counts,
-        slot => slot.insert(Counts::of(labeling, me, *threshold, blind)),
+        slot => slot.insert(Counts::of(labeling, me, threshold, blind)),
     };
 
+    let mut new_threshold = None;
     egui::Panel::left("queues").resizable(true).default_size(230.0).show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading("My progress");
@@ -160,12 +160,13 @@ pub(in crate::ui) fn show(
                 entry(ui, QueueKind::ModelErrors, "Model errors", "", "");
                 ui.horizontal(|ui| {
                     let label = ui.label("Threshold");
+                    let mut value = threshold;
                     if ui
-                        .add(egui::DragValue::new(threshold).speed(0.005).range(-1.0..=1.0).max_decimals(3))
+                        .add(egui::DragValue::new(&mut value).speed(0.005).range(range.0..=range.1).max_decimals(3))
                         .labelled_by(label.id)
                         .changed()
                     {
-                        *threshold_touched = true;
+                        new_threshold = Some(value);
                     }
                 });
             } else {
@@ -194,7 +195,7 @@ pub(in crate::ui) fn show(
             }
         });
     });
-    commands
+    (commands, new_threshold)
 }
 
 #[cfg(test)]
@@ -240,7 +241,8 @@ mod tests {
             name: "m".into(),
             scores: (1..=12).map(|i| (PairId(i), i as f64 / 12.0)).collect(),
         }];
-        let labeling = Labeling::new(data);
+        let mut labeling = Labeling::new(data);
+        labeling.use_model(Some("m"));
         let mut kinds =
             vec![QueueKind::All, QueueKind::UnlabeledByMe, QueueKind::Disagreements, QueueKind::ModelErrors];
         kinds.extend([1, 2].map(|t| QueueKind::Tag(TagId(t))));

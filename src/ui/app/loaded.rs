@@ -1,0 +1,68 @@
+//! What the I/O thread answers, and the reads it answers with. Apart from `state.rs`, so the
+//! save queue can answer without importing the app that holds it.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use crate::store::{Labeler, ProjectInfo, ReviewData, Store, StoreError};
+use crate::ui::analysis::data::AnalysisData;
+use crate::ui::curate::state::CurateLoaded;
+
+/// Results of background work. `seq` orders them against the edits made meanwhile.
+pub(in crate::ui) enum Loaded {
+    Project {
+        path: PathBuf,
+        result: Result<Box<Opened>, String>,
+    },
+    Data {
+        seq: u64,
+        result: Result<(ProjectInfo, ReviewData), String>,
+    },
+    /// The save queue's I/O job is done: every edit up to now is committed, or the error.
+    Saved {
+        result: Result<(), String>,
+    },
+    /// A write outside the save queue (a saved run).
+    Written {
+        result: Result<(), String>,
+    },
+    /// A job panicked on the I/O thread; its work was not done.
+    Panicked(String),
+    Labeler {
+        result: Result<(Labeler, ProjectInfo, ReviewData), String>,
+    },
+    /// The analysis screens' data; `generation` says which request it answers.
+    Analysis {
+        generation: u64,
+        result: Result<Box<AnalysisData>, String>,
+    },
+    Exported {
+        result: Result<Option<PathBuf>, String>,
+    },
+    Curate(CurateLoaded),
+}
+
+pub(in crate::ui) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    // Only the I/O thread and the watch thread lock the store, never a frame; a panic there
+    // must not wedge the app for good.
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A project just opened, as read on the I/O thread.
+pub(in crate::ui) struct Opened {
+    pub info: ProjectInfo,
+    pub data: ReviewData,
+    pub store: Store,
+    /// `PRAGMA data_version` right after the read: the watch for outside changes starts here.
+    pub version: i64,
+}
+
+pub(in crate::ui) fn read_opened(mut store: Store) -> Result<Box<Opened>, StoreError> {
+    let (info, data) = read_all(&mut store)?;
+    let version = store.data_version()?;
+    Ok(Box::new(Opened { info, data, store, version }))
+}
+
+pub(in crate::ui) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
+    store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
+}

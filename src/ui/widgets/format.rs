@@ -1,0 +1,69 @@
+//! Numbers and CSV as every screen writes them.
+
+/// `0.1234` → `12.3 %`; None → `–`.
+pub(in crate::ui) fn pct(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x.is_finite() => format!("{:.1} %", x * 100.0),
+        _ => "–".into(),
+    }
+}
+
+/// A signed percentage-point difference: `+1.2 pp`.
+pub(in crate::ui) fn pp(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x.is_finite() => format!("{:+.1} pp", x * 100.0),
+        _ => "–".into(),
+    }
+}
+
+/// A statistic in [−1, 1] (κ, α) with three decimals.
+pub(in crate::ui) fn stat(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x.is_finite() => format!("{x:.3}"),
+        _ => "–".into(),
+    }
+}
+
+/// Thousands separated by a thin space: `12 345`.
+pub(in crate::ui) fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A right-aligned label (numbers line up in a column).
+pub(in crate::ui) fn right(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.label(text)).inner
+}
+
+/// One CSV field, quoted when it must be.
+pub(in crate::ui) fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+}
+
+/// A line of CSV.
+pub(in crate::ui) fn csv_line<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String {
+    let fields: Vec<String> = fields.into_iter().map(|f| csv_field(f.as_ref())).collect();
+    fields.join(",") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers() {
+        assert_eq!(pct(Some(0.1234)), "12.3 %");
+        assert_eq!(pct(None), "–");
+        assert_eq!(pp(Some(-0.012)), "-1.2 pp");
+        assert_eq!(count(1234567), "1 234 567");
+        assert_eq!(count(12), "12");
+        assert_eq!(csv_line(["a,b", "c\"d", "e"]), "\"a,b\",\"c\"\"d\",e\n");
+    }
+}
