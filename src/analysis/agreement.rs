@@ -128,6 +128,19 @@ impl BinaryUnits {
         }
     }
 
+    /// Takes back one unit [`add`](Self::add)ed before (a label edit).
+    fn remove(&mut self, m: u64, yes: u64) {
+        if m < 2 {
+            return;
+        }
+        if m <= HISTOGRAM_RATERS {
+            self.counts[(m * (m + 1) / 2 + yes) as usize] -= 1;
+        } else if let Some((_, sums)) = self.large.iter_mut().find(|(k, _)| *k == m) {
+            let taken = [1, agreeing(m, yes), yes * (m - yes), yes];
+            sums.iter_mut().zip(taken).for_each(|(a, b)| *a -= b);
+        }
+    }
+
     /// Units with `m` raters.
     fn units(&self, m: u64) -> u64 {
         if m > HISTOGRAM_RATERS {
@@ -229,6 +242,7 @@ impl FleissUnits {
 }
 
 /// Per two labelers, counts of (verdict of a, verdict of b): [ss, sd, ds, dd].
+#[derive(Clone, Debug)]
 enum CohenCells {
     /// Dense upper triangle for the usual handful of labelers.
     Dense {
@@ -247,16 +261,27 @@ impl CohenCells {
         }
     }
 
+    #[cfg(test)]
     fn add(&mut self, a: u32, b: u32, cell: usize) {
+        self.step(a, b, cell, true);
+    }
+
+    /// Adds one pair's verdicts of `a` and `b` (`up`), or takes them back (a label edit).
+    fn step(&mut self, a: u32, b: u32, cell: usize, up: bool) {
         let (a, b, cell) = if a < b {
             (a, b, cell)
         } else {
             // Swap the labelers, and so the two verdicts of the cell.
             (b, a, (cell & 1) << 1 | cell >> 1)
         };
-        match self {
-            CohenCells::Dense { labelers, cells } => cells[a as usize * *labelers + b as usize][cell] += 1,
-            CohenCells::Sparse(map) => map.entry((a, b)).or_default()[cell] += 1,
+        let count = match self {
+            CohenCells::Dense { labelers, cells } => &mut cells[a as usize * *labelers + b as usize][cell],
+            CohenCells::Sparse(map) => &mut map.entry((a, b)).or_default()[cell],
+        };
+        if up {
+            *count += 1;
+        } else {
+            *count -= 1;
         }
     }
 
@@ -275,7 +300,7 @@ impl CohenCells {
         }
     }
 
-    fn kappas(self) -> Vec<CohenKappa> {
+    fn kappas(&self) -> Vec<CohenKappa> {
         let mut out: Vec<CohenKappa> = match self {
             CohenCells::Dense { labelers, cells } => cells
                 .iter()
@@ -283,7 +308,11 @@ impl CohenCells {
                 .filter(|(_, c)| c.iter().sum::<u64>() > 0)
                 .map(|(i, c)| cohen_kappa(i / labelers, i % labelers, c))
                 .collect(),
-            CohenCells::Sparse(map) => map.iter().map(|(&(a, b), c)| cohen_kappa(a as usize, b as usize, c)).collect(),
+            CohenCells::Sparse(map) => map
+                .iter()
+                .filter(|(_, c)| c.iter().sum::<u64>() > 0)
+                .map(|(&(a, b), c)| cohen_kappa(a as usize, b as usize, c))
+                .collect(),
         };
         out.sort_by_key(|k| (k.a, k.b));
         out
@@ -304,6 +333,7 @@ fn cohen_kappa(a: usize, b: usize, c: &[u64; 4]) -> CohenKappa {
 }
 
 /// The running sums of agreement, pair by pair.
+#[derive(Clone, Debug)]
 pub(crate) struct Sums {
     verdicts: BinaryUnits,
     /// Indexed by the number of verdicts on the pair.
@@ -332,14 +362,26 @@ impl Sums {
 
     /// Adds one pair's labels.
     pub(crate) fn add(&mut self, pair: usize, labels: &PairLabels) {
+        self.count(labels, true);
+        self.disagreements.extend(disagreement(pair, labels));
+    }
+
+    /// Adds one pair's labels to the sums (`up`), or takes them back (a label edit; the
+    /// pair's disagreement, which lives in the finished [`Agreement`], is the caller's).
+    pub(crate) fn count(&mut self, labels: &PairLabels, up: bool) {
         let m = labels.labelers;
         if m < 2 {
             return;
         }
+        let step = |x: &mut u64, by: u64| if up { *x += by } else { *x -= by };
         let given = &labels.verdicts;
         let same = given.iter().filter(|(_, v)| *v == Truth::Same).count() as u64;
         let k = given.len() as u64;
-        self.verdicts.add(k, same, 1);
+        if up {
+            self.verdicts.add(k, same, 1);
+        } else {
+            self.verdicts.remove(k, same);
+        }
         // Which pairs Fleiss' κ uses (every verdict giver rated them) is known only at the
         // end, so its sums are kept per number of verdicts.
         let k_index = k as usize;
@@ -347,14 +389,14 @@ impl Sums {
             self.fleiss.resize(k_index + 1, FleissUnits::default());
         }
         let fleiss = &mut self.fleiss[k_index];
-        fleiss.units += 1;
-        fleiss.yes += same;
-        fleiss.squares += same * same + (k - same) * (k - same);
+        step(&mut fleiss.units, 1);
+        step(&mut fleiss.yes, same);
+        step(&mut fleiss.squares, same * same + (k - same) * (k - same));
         for i in 0..given.len() {
             for j in i + 1..given.len() {
                 let cell =
                     usize::from(given[i].1 == Truth::Different) << 1 | usize::from(given[j].1 == Truth::Different);
-                self.cohen.add(given[i].0, given[j].0, cell);
+                self.cohen.step(given[i].0, given[j].0, cell, up);
             }
         }
 
@@ -362,15 +404,13 @@ impl Sums {
         if self.labeled_units.len() <= m_index {
             self.labeled_units.resize(m_index + 1, 0);
         }
-        self.labeled_units[m_index] += 1;
+        step(&mut self.labeled_units[m_index], 1);
         for (tag, applied) in labels.tag_counts() {
-            self.tag_units[tag].add(m, applied, 1);
-        }
-
-        let verdict_differs = same > 0 && same < k;
-        let tags_differ = labels.union & !labels.common;
-        if verdict_differs || tags_differ != 0 {
-            self.disagreements.push(Disagreement { pair: pair as u32, verdict: verdict_differs, tags: tags_differ });
+            if up {
+                self.tag_units[tag].add(m, applied, 1);
+            } else {
+                self.tag_units[tag].remove(m, applied);
+            }
         }
     }
 
@@ -398,15 +438,23 @@ impl Sums {
         self.disagreements.extend(later.disagreements);
     }
 
-    /// The agreement; `gave_verdicts[l]`: labeler `l` gave any verdict (Fleiss' raters).
-    pub(crate) fn finish(self, gave_verdicts: &[bool]) -> Agreement {
+    /// The agreement; `gave_verdicts[l]`: labeler `l` gave any verdict (Fleiss' raters). The
+    /// list of disagreements moves into it; the sums stay for label edits.
+    pub(crate) fn finish(&mut self, gave_verdicts: &[bool]) -> Agreement {
+        let disagreements = std::mem::take(&mut self.disagreements);
+        self.agreement(gave_verdicts, disagreements)
+    }
+
+    /// The agreement of these sums, with the list of `disagreements` (in pair order).
+    pub(crate) fn agreement(&self, gave_verdicts: &[bool], disagreements: Vec<Disagreement>) -> Agreement {
         let raters = gave_verdicts.iter().filter(|&&g| g).count() as u64;
         let fleiss = self.fleiss.get(raters as usize).copied().unwrap_or_default();
-        let labeled_units = self.labeled_units;
+        let labeled_units = &self.labeled_units;
         let tags = self
             .tag_units
-            .into_iter()
-            .map(|mut units| {
+            .iter()
+            .map(|units| {
+                let mut units = units.clone();
                 for (m, &all) in labeled_units.iter().enumerate() {
                     let m = m as u64;
                     units.add(m, 0, all - units.units(m));
@@ -424,7 +472,7 @@ impl Sums {
             krippendorff_alpha: self.verdicts.krippendorff_alpha(),
             cohen_kappa: self.cohen.kappas(),
             tags,
-            disagreements: self.disagreements,
+            disagreements,
         }
     }
 }
@@ -441,6 +489,17 @@ pub(crate) fn compute(snapshot: &Snapshot, index: &LabelIndex, gave_verdicts: &[
         sums.add(p, &pair);
     }
     sums.finish(gave_verdicts)
+}
+
+/// How one pair's labelers disagree, if they do (two labelers at least).
+pub(crate) fn disagreement(pair: usize, labels: &PairLabels) -> Option<Disagreement> {
+    if labels.labelers < 2 {
+        return None;
+    }
+    let same = labels.verdicts.iter().filter(|(_, v)| *v == Truth::Same).count();
+    let verdict = same > 0 && same < labels.verdicts.len();
+    let tags = labels.union & !labels.common;
+    (verdict || tags != 0).then_some(Disagreement { pair: pair as u32, verdict, tags })
 }
 
 #[cfg(test)]
