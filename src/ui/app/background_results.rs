@@ -7,7 +7,6 @@ use crate::analysis::ThresholdRule;
 use crate::store::Role;
 use crate::ui::app::command::Command;
 use crate::ui::app::outside_changes::Watch;
-use crate::ui::app::screens::Screen;
 use crate::ui::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
 use crate::ui::jobs::scoring::ScoringJob;
 use crate::ui::review::labeling::Labeling;
@@ -61,9 +60,7 @@ impl PairscopeApp {
                         continue;
                     }
                     self.refresh(info, data);
-                    if self.ui.screen != Screen::Review {
-                        self.load_analysis();
-                    }
+                    self.analysis_outdated();
                 }
                 Loaded::Data { result: Err(e), .. } => {
                     self.error = Some(e);
@@ -85,6 +82,7 @@ impl PairscopeApp {
                     // The next new labeler starts from a blank form, as a plain labeler.
                     self.ui.labeler_field.clear();
                     self.ui.new_role = Role::Labeler;
+                    self.labeler_for_analysis(me.id);
                     self.start_session(ctx, me);
                 }
                 Loaded::Labeler { result: Err(e) } => self.error = Some(e),
@@ -96,7 +94,8 @@ impl PairscopeApp {
                     tracing::info!(millis = self.created.elapsed().as_millis() as u64, "analysis ready");
                     self.paint_pending = Some("first paint of the analysis");
                     match result {
-                        Ok(data) => {
+                        Ok(mut data) => {
+                            self.catch_up(&mut data);
                             self.analysis = Some(*data);
                             // A rule follows the data as labels and scores change; a project whose
                             // threshold nobody set here starts at max accuracy (as `report` does),
@@ -141,8 +140,8 @@ impl PairscopeApp {
                 ),
                 Err(e) => format!("Scoring stopped: {e}"),
             });
+            // The reread's answer reads the analysis again too.
             self.reload();
-            self.load_analysis();
         }
     }
 }

@@ -184,9 +184,9 @@ impl PairscopeApp {
                 }
                 self.ui.screen = screen;
                 if screen != Screen::Review {
-                    // Labels may have changed since the last read. (Curate too: its HTML report
-                    // follows the model and threshold of the analysis screens.)
-                    self.load_analysis();
+                    // Label edits are in it already; other changes since the last read are
+                    // not. (Curate too: its HTML report follows the analysis screens.)
+                    self.analysis_for_screen();
                 }
             }
             Command::LoadAnalysis => self.load_analysis(),
@@ -269,7 +269,6 @@ impl PairscopeApp {
                         Ok(())
                     })
                 });
-                self.load_analysis();
             }
             Command::Curate(command) => self.apply_curate(ctx, command),
             Command::RejectSuggestion { pairs, tag } => {

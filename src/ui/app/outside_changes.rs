@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::store::Store;
-use crate::ui::app::screens::Screen;
 use crate::ui::app::{PairscopeApp, lock};
 
 const EVERY: Duration = Duration::from_secs(1);
@@ -67,10 +66,8 @@ impl PairscopeApp {
         project.watch.paused.store(self.scoring.is_some(), Ordering::Relaxed);
         if project.watch.take_changed() {
             tracing::info!("the project changed outside this window; reading it again");
+            // Its answer reads the analysis again too (once).
             self.reload();
-            if self.ui.screen != Screen::Review {
-                self.load_analysis();
-            }
         }
     }
 }
