@@ -101,3 +101,87 @@ fn set(
 fn seen(all: Label, blind: Label) -> u64 {
     u64::from(all.0.is_some() && blind.0.is_none()) + u64::from((all.1 & !blind.1).count_ones())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_util::{temp_store, test_pair};
+    use crate::store::{ModelKind, Origin, Store, StoreError};
+
+    /// Everything the analysis screens read of an analysis (f64 printed exactly).
+    fn tables(p: &Prepared) -> String {
+        let at = |t: f64| (p.tag_table(t), p.tag_pair_table(t, 1), p.split_table(t));
+        format!("{:?}", (p.consensus(), p.hlp(), p.agreement(), at(0.25), at(0.5), at(0.75)))
+    }
+
+    /// The analysis as this window shows it equals the one read from the project file.
+    fn assert_same(shown: &AnalysisData, store: &mut Store) {
+        let read = AnalysisData::load(store, None).unwrap();
+        assert_eq!(tables(&shown.prepared), tables(&read.prepared), "all labels");
+        assert_eq!(shown.not_blind_labels, read.not_blind_labels, "labels given in view");
+        let blind = |d: &AnalysisData| d.blind_only.as_deref().map(tables);
+        if read.blind_only.is_some() {
+            assert_eq!(blind(shown), blind(&read), "blind labels only");
+        }
+    }
+
+    #[test]
+    fn edits_in_place_equal_the_project_read_again_blind_or_not() {
+        let (_dir, mut store) = temp_store();
+        let (pairs, alice, bob, tags) = store
+            .write(|tx| {
+                let (model, _) = tx.model_or_create("m", ModelKind::Imported, None)?;
+                let mut pairs = Vec::new();
+                for i in 0..8 {
+                    let truth = if i % 3 == 0 { Truth::Different } else { Truth::Same };
+                    let pair = test_pair(tx, &format!("p{i}"), &format!("a{i}"), &format!("b{i}"), Some(truth))?;
+                    tx.set_score(pair, model, f64::from(i) / 8.0)?;
+                    pairs.push(pair);
+                }
+                let (alice, _) = tx.labeler_or_create("alice")?;
+                let (bob, _) = tx.labeler_or_create("bob")?;
+                for &pair in &pairs[..5] {
+                    tx.set_verdict(pair, bob.id, Some(Truth::Same), Origin::Gui)?;
+                }
+                let tags = [tx.find_tag("dark")?.unwrap().id, tx.find_tag("blurry")?.unwrap().id];
+                tx.set_pair_tag(pairs[1], bob.id, tags[0], true, Origin::Gui)?;
+                Ok::<_, StoreError>((pairs, alice.id, bob.id, tags))
+            })
+            .unwrap();
+        let mut shown = AnalysisData::load(&mut store, None).unwrap();
+        assert!(shown.blind_only.is_none(), "every label is blind so far");
+        // (pair, labeler, change, blind), each also saved as the save queue saves it.
+        let edits = [
+            (0, alice, LabelChange::Verdict(Some(Truth::Different)), true),
+            (1, alice, LabelChange::Tag { tag: tags[0], applied: true }, true),
+            (1, alice, LabelChange::Verdict(Some(Truth::Same)), false),
+            (2, alice, LabelChange::Tag { tag: tags[1], applied: true }, false),
+            (2, bob, LabelChange::Tag { tag: tags[1], applied: true }, true),
+            (1, bob, LabelChange::Tag { tag: tags[0], applied: false }, true),
+            (0, bob, LabelChange::Verdict(None), true),
+            (1, alice, LabelChange::Verdict(Some(Truth::Different)), true),
+            (2, alice, LabelChange::Tag { tag: tags[1], applied: false }, true),
+            (7, alice, LabelChange::Verdict(Some(Truth::Same)), false),
+        ];
+        for (i, &(pair, labeler, change, blind)) in edits.iter().enumerate() {
+            let generation = shown.generation;
+            shown.apply_label(pairs[pair], labeler, change, blind).unwrap();
+            assert_eq!(shown.generation, generation + 1);
+            store
+                .write(|tx| match change {
+                    LabelChange::Verdict(v) => tx.set_verdict_marked(pairs[pair], labeler, v, blind, Origin::Gui),
+                    LabelChange::Tag { tag, applied } => {
+                        tx.set_pair_tag_marked(pairs[pair], labeler, tag, applied, blind, Origin::Gui)
+                    }
+                })
+                .unwrap();
+            assert_same(&shown, &mut store);
+            if i >= 2 {
+                assert!(shown.blind_only.is_some(), "a verdict given in view");
+            }
+        }
+        // Not in the analysis: read it again.
+        let carol = store.write(|tx| tx.labeler_or_create("carol")).unwrap().0.id;
+        assert!(shown.apply_label(pairs[0], carol, LabelChange::Verdict(Some(Truth::Same)), true).is_err());
+    }
+}
