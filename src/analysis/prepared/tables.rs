@@ -34,7 +34,7 @@ impl Prepared {
     pub fn tag_table(&self, threshold: f64) -> Vec<SliceRow> {
         let cut = self.cut(threshold);
         let mut acc = vec![SliceCounts::default(); self.tag_names.len()];
-        for (g, &bits) in self.tagsets.bits().iter().enumerate() {
+        for (g, bits) in self.tagsets.groups() {
             let counts = self.tagsets.counts(g, cut);
             for tag in tag_indices(bits) {
                 acc[tag] += counts;
@@ -53,7 +53,7 @@ impl Prepared {
         let tags = self.tag_names.len();
         let cut = self.cut(threshold);
         let mut acc = vec![SliceCounts::default(); tags * tags];
-        for (g, &bits) in self.tagsets.bits().iter().enumerate() {
+        for (g, bits) in self.tagsets.groups() {
             if bits.count_ones() < 2 {
                 continue;
             }

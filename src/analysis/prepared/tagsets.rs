@@ -24,6 +24,8 @@ pub(super) struct Tagsets {
     human: Vec<Hlp>,
     /// Per group (as long as needed): the ranks moved in and out since the build.
     moves: Vec<Moves>,
+    /// Per group: its pairs now (groups emptied by edits stay, and are skipped).
+    sizes: Vec<u32>,
 }
 
 /// Ranks moved into or out of one group, sorted; `[negatives, positives]`.
@@ -35,12 +37,13 @@ struct Moves {
 
 impl Tagsets {
     pub(super) fn new(base: ScoreGroups, ids: TagsetIds, bits: Vec<TagBits>, human: Vec<Hlp>) -> Self {
-        Tagsets { base, built: bits.len(), ids, bits, human, moves: Vec::new() }
+        let sizes = (0..bits.len()).map(|g| base.len(g) as u32).collect();
+        Tagsets { base, built: bits.len(), ids, bits, human, moves: Vec::new(), sizes }
     }
 
-    /// Every group's tag set, indexed by group.
-    pub(super) fn bits(&self) -> &[TagBits] {
-        &self.bits
+    /// The groups with pairs, and their tag sets.
+    pub(super) fn groups(&self) -> impl Iterator<Item = (usize, TagBits)> + '_ {
+        self.bits.iter().enumerate().filter(|&(g, _)| self.sizes[g] > 0).map(|(g, &bits)| (g, bits))
     }
 
     /// Model and human counts of group `g` at a threshold.
@@ -67,10 +70,11 @@ impl Tagsets {
 
     /// The group of tag set `bits` (non-empty), added if new.
     pub(super) fn group_of(&mut self, bits: TagBits) -> usize {
-        let (all, human) = (&mut self.bits, &mut self.human);
+        let (all, human, sizes) = (&mut self.bits, &mut self.human, &mut self.sizes);
         self.ids.get_or_insert(bits, || {
             all.push(bits);
             human.push(Hlp::default());
+            sizes.push(0);
             all.len() as u32 - 1
         }) as usize
     }
@@ -85,6 +89,7 @@ impl Tagsets {
     pub(super) fn move_rank(&mut self, rank: u32, positive: bool, from: Option<usize>, to: Option<usize>) {
         let side = usize::from(positive);
         if let Some(g) = from {
+            self.sizes[g] -= 1;
             let moves = self.moves_of(g);
             // Moved in since the build: undo that; else it was built there.
             if !remove_sorted(&mut moves.into[side], rank) {
@@ -92,6 +97,7 @@ impl Tagsets {
             }
         }
         if let Some(g) = to {
+            self.sizes[g] += 1;
             let moves = self.moves_of(g);
             if !remove_sorted(&mut moves.out[side], rank) {
                 insert_sorted(&mut moves.into[side], rank);
@@ -155,6 +161,9 @@ mod tests {
                 assert_eq!(sets.counts(g, cut).confusion, rebuilt.confusion(g, cut), "group {g} at {t}");
             }
         }
+        assert_eq!(sets.groups().collect::<Vec<_>>(), vec![(0, 1), (1, 2), (2, 3)]);
+        sets.move_rank(3, true, Some(1), None);
+        assert_eq!(sets.groups().collect::<Vec<_>>(), vec![(0, 1), (2, 3)], "an emptied group is skipped");
         assert_eq!(sets.group_of(2), 1);
         assert_eq!(sets.group_of(3), 2);
     }

@@ -118,12 +118,16 @@ impl Prepared {
         self.agreement_sums.count(before, false);
         self.agreement_sums.count(after, true);
         let mut disagreements = std::mem::take(&mut self.agreement.disagreements);
+        // In place when the pair stays a disagreement (or stays none): the list can be long.
         let at = disagreements.partition_point(|d| (d.pair as usize) < pair);
-        if disagreements.get(at).is_some_and(|d| d.pair as usize == pair) {
-            disagreements.remove(at);
-        }
-        if let Some(d) = agreement::disagreement(pair, after) {
-            disagreements.insert(at, d);
+        let listed = disagreements.get(at).is_some_and(|d| d.pair as usize == pair);
+        match (listed, agreement::disagreement(pair, after)) {
+            (true, Some(d)) => disagreements[at] = d,
+            (true, None) => {
+                disagreements.remove(at);
+            }
+            (false, Some(d)) => disagreements.insert(at, d),
+            (false, None) => {}
         }
         self.agreement = self.agreement_sums.agreement(&self.hlp.gave_verdicts, disagreements);
     }

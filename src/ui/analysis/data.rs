@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::analysis::{DetPoint, LabelBook, Prepared, RocPoint, SliceKey, Snapshot, SnapshotError, Truth, probit};
 use crate::store::{LabelerId, PairId, RunRecord, ScoredModel, Store, StoreError, TagId};
@@ -65,6 +66,12 @@ fn thin<T: Copy>(points: Vec<T>) -> Vec<T> {
     out
 }
 
+/// A value no `AnalysisData` of this process had before (reloads and edits alike).
+pub fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// The project as the analysis screens see it.
 pub struct AnalysisData {
     pub prepared: Arc<Prepared>,
@@ -77,8 +84,9 @@ pub struct AnalysisData {
     /// The labels `prepared` was built from, as this window's label edits left them (see
     /// `label_edits.rs`).
     pub labels: LabelBook,
-    /// Bumped on every change of the data in place (a label edit), so that what is derived
-    /// from it (tables, lists) knows to be computed again. A reload is a new `AnalysisData`.
+    /// Changes with every change of the data, in place (a label edit) or by a reload, and never
+    /// comes back (see [`next_generation`]): what is derived from the data (tables, lists)
+    /// is computed again when it changes.
     pub generation: u64,
     /// The model whose scores these are (None: no scores).
     pub model: Option<ScoredModel>,
@@ -149,7 +157,7 @@ impl AnalysisData {
             tag_ids: snap.tag_ids,
             labeler_ids: snap.labeler_ids,
             labels,
-            generation: 0,
+            generation: next_generation(),
             model,
             models,
             histograms,

@@ -16,8 +16,9 @@ impl PairscopeApp {
     /// Shows a label edit (already in the review labels) in the analysis at once. While a
     /// reload is on its way the edit is also kept for it, as the read may have missed it.
     pub(in crate::ui) fn show_in_analysis(&mut self, edit: &LabelEdit, blind: bool) {
-        let Some(data) = &mut self.analysis else { return };
-        if let Err(NeedsReload(why)) = apply(data, edit, blind) {
+        if let Some(data) = &mut self.analysis
+            && let Err(NeedsReload(why)) = apply(data, edit, blind)
+        {
             // A labeler or tag added since the last read (once per new labeler or tag).
             tracing::info!(why, "the analysis is read again");
             self.analysis_outdated();
