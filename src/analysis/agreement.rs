@@ -363,7 +363,7 @@ impl Sums {
     /// Adds one pair's labels.
     pub(crate) fn add(&mut self, pair: usize, labels: &PairLabels) {
         self.count(labels, true);
-        self.disagreements.extend(disagreement(pair, labels));
+        self.disagreements.extend(labels.disagreement(pair));
     }
 
     /// Adds one pair's labels to the sums (`up`), or takes them back (a label edit; the
@@ -489,17 +489,6 @@ pub(crate) fn compute(snapshot: &Snapshot, index: &LabelIndex, gave_verdicts: &[
         sums.add(p, &pair);
     }
     sums.finish(gave_verdicts)
-}
-
-/// How one pair's labelers disagree, if they do (two labelers at least).
-pub(crate) fn disagreement(pair: usize, labels: &PairLabels) -> Option<Disagreement> {
-    if labels.labelers < 2 {
-        return None;
-    }
-    let same = labels.verdicts.iter().filter(|(_, v)| *v == Truth::Same).count();
-    let verdict = same > 0 && same < labels.verdicts.len();
-    let tags = labels.union & !labels.common;
-    (verdict || tags != 0).then_some(Disagreement { pair: pair as u32, verdict, tags })
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@ use std::fmt;
 
 use super::Prepared;
 use super::build::NO_RANK;
-use crate::analysis::agreement;
 use crate::analysis::hlp::Hlp;
 use crate::analysis::label_book::{LabelBook, summarize, with_label};
 use crate::analysis::pair_labels::PairLabels;
@@ -121,7 +120,7 @@ impl Prepared {
         // In place when the pair stays a disagreement (or stays none): the list can be long.
         let at = disagreements.partition_point(|d| (d.pair as usize) < pair);
         let listed = disagreements.get(at).is_some_and(|d| d.pair as usize == pair);
-        match (listed, agreement::disagreement(pair, after)) {
+        match (listed, after.disagreement(pair)) {
             (true, Some(d)) => disagreements[at] = d,
             (true, None) => {
                 disagreements.remove(at);
