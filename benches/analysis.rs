@@ -1,13 +1,20 @@
 //! Speed of the analysis engine on 1,000,000 pairs, 16 tags, 3 labelers (every labeler on
 //! every pair). Targets (issue 4): a threshold change (operating point + per-tag table +
 //! split table) under 16 ms; a full recompute including ROC/AUC and agreement under 100 ms.
+//! Issue 12, the path the GUI takes: a verdict or tag updates the prepared snapshot in place
+//! (`Prepared::set_label`, on the analysis of all labels and on the blind-only one, as
+//! `AnalysisData::apply_label` does), then every table of the Error analysis screen is
+//! computed again: under 50 ms. A threshold change computes the same tables.
 //!
 //! `cargo bench --bench analysis`
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pairscope::analysis::{Agreement, MetadataColumn, Prepared, Report, SPLITS, Snapshot, ThresholdRule, Truth};
+use pairscope::analysis::{
+    Agreement, LabelBook, MetadataColumn, Prepared, Report, SPLITS, SliceRow, Snapshot, SplitTable, ThresholdRule,
+    Truth,
+};
 
 const PAIRS: usize = 1_000_000;
 const TAGS: usize = 16;
@@ -76,9 +83,89 @@ fn snapshot() -> Snapshot {
     s
 }
 
+/// What the Error analysis screen draws at a threshold (as `ui/analysis/error_analysis.rs`
+/// asks for it: overall counts, per tag, per value of the first metadata column, the tag
+/// combinations of at least 5 pairs, per split).
+fn error_analysis_tables(
+    p: &Prepared,
+    threshold: f64,
+) -> (u64, Vec<SliceRow>, Vec<SliceRow>, Vec<SliceRow>, SplitTable) {
+    (
+        p.confusion_at(threshold).errors(),
+        p.tag_table(threshold),
+        p.metadata_table(0, threshold).unwrap_or_default(),
+        p.tag_pair_table(threshold, 5),
+        p.split_table(threshold),
+    )
+}
+
+/// The GUI's paths: a label edit in place, then the tables; a threshold change.
+fn gui_paths(c: &mut Criterion, snap: &Snapshot, prepared: &Prepared) {
+    let mut columns = snap.clone();
+    let mut book = LabelBook::take(&mut columns).unwrap();
+    // The blind-only analysis, which the GUI updates too once a label was given in view.
+    let (mut blind, mut blind_book) = (prepared.clone(), book.clone());
+    let mut prepared = prepared.clone();
+    let threshold = prepared.operating_point(ThresholdRule::MaxAccuracy).unwrap().threshold;
+    let mut i = 0usize;
+    // A different pair each time, spread over the score order; labeler 0's verdict flipped.
+    let mut next = move || {
+        i += 1;
+        i * 7919 % PAIRS
+    };
+    let flip = |p: &mut Prepared, book: &mut LabelBook, pair: usize| {
+        let label = book.label(pair, 0).unwrap();
+        let verdict = match label.verdict {
+            Some(Truth::Same) => Truth::Different,
+            _ => Truth::Same,
+        };
+        assert!(p.set_label(&columns, book, pair, 0, Some(verdict), label.tags).unwrap());
+    };
+
+    let mut group = c.benchmark_group("gui_label_edit_1M");
+    group.bench_function("verdict_in_place", |b| {
+        b.iter(|| {
+            let pair = next();
+            flip(&mut prepared, &mut book, pair);
+        })
+    });
+    group.bench_function("verdict_in_place_then_every_table", |b| {
+        b.iter(|| {
+            let pair = next();
+            flip(&mut prepared, &mut book, pair);
+            flip(&mut blind, &mut blind_book, pair);
+            black_box((error_analysis_tables(&prepared, threshold), prepared.agreement().fleiss_kappa))
+        })
+    });
+    let mut tag = 0usize;
+    group.bench_function("tag_in_place_then_every_table", |b| {
+        b.iter(|| {
+            let pair = next();
+            tag = (tag + 1) % TAGS;
+            let label = book.label(pair, 0).unwrap();
+            prepared.set_label(&columns, &mut book, pair, 0, label.verdict, label.tags ^ 1 << tag).unwrap();
+            blind.set_label(&columns, &mut blind_book, pair, 0, label.verdict, label.tags ^ 1 << tag).unwrap();
+            black_box((error_analysis_tables(&prepared, threshold), prepared.agreement().fleiss_kappa))
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("gui_threshold_change_1M");
+    // The slider: a new threshold each time, after the edits above (tag sets moved in place).
+    let mut t = 0.0;
+    group.bench_function("every_error_analysis_table", |b| {
+        b.iter(|| {
+            t = if t > 0.8 { 0.0 } else { t + 0.001 };
+            black_box(error_analysis_tables(&prepared, black_box(t)))
+        })
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
     let snap = snapshot();
     let prepared = Prepared::new(&snap).unwrap();
+    gui_paths(c, &snap, &prepared);
 
     let mut group = c.benchmark_group("threshold_change_1M");
     // The GUI's slider: a new fixed threshold each time.

@@ -88,6 +88,14 @@ impl std::ops::AddAssign for Hlp {
     }
 }
 
+/// Takes back counts added before (a label edit).
+impl std::ops::SubAssign for Hlp {
+    fn sub_assign(&mut self, o: Hlp) {
+        self.correct -= o.correct;
+        self.total -= o.total;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

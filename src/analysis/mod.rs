@@ -7,6 +7,8 @@
 //! - on every threshold change: [`Prepared::live`] (operating point, per-tag table, split
 //!   table), or the single tables ([`Prepared::tag_table`], [`Prepared::metadata_table`],
 //!   [`Prepared::tag_pair_table`], [`Prepared::split_table`]);
+//! - on a label edit (one labeler, one pair): [`Prepared::set_label`] with the
+//!   [`LabelBook`] of the snapshot's labels, in place and exact;
 //! - for the CLI: [`Report::new`] / [`Report::from_snapshot`], serialized with serde or
 //!   rendered by [`render_text`].
 //!
@@ -16,8 +18,11 @@
 mod agreement;
 mod confusion;
 mod consensus;
+#[cfg(test)]
+mod edit_properties;
 mod hlp;
 mod kfold;
+mod label_book;
 mod label_index;
 mod pair_labels;
 mod prepared;
@@ -39,7 +44,8 @@ pub use confusion::{Confusion, Rates, predicted};
 pub use consensus::{consensus_of, tags_named};
 pub use hlp::{Hlp, HlpSummary};
 pub use kfold::{FoldResult, KFold, KFoldError, contiguous_folds, kfold_accuracy};
-pub use prepared::{LiveTables, PairCounts, Prepared};
+pub use label_book::{LabelBook, LabelRow};
+pub use prepared::{LabelEditError, LiveTables, PairCounts, Prepared};
 pub use report::{
     AgreementReport, CohenReport, HlpReport, Named, OperatingPointReport, Report, ReportError, RocReport, SplitReport,
     SplitsReport, TagReport,

@@ -2,6 +2,7 @@
 //! tag how many applied it. Consensus, HLP and agreement are all read from this summary,
 //! so the label columns are walked once per data change.
 
+use super::agreement::Disagreement;
 use super::snapshot::{Labels, MAX_TAGS, TagBits, Truth, tag_indices};
 
 /// The labels of one pair, gathered by [`PairLabels::collect`] (reused from pair to pair).
@@ -49,6 +50,17 @@ impl PairLabels {
     /// Tags in `union` with their counts.
     pub(crate) fn tag_counts(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
         tag_indices(self.union).map(|tag| (tag, self.applied[tag]))
+    }
+
+    /// How the labelers disagree, if they do (two labelers at least): on the verdict, on tags.
+    pub(crate) fn disagreement(&self, pair: usize) -> Option<Disagreement> {
+        if self.labelers < 2 {
+            return None;
+        }
+        let same = self.verdicts.iter().filter(|(_, v)| *v == Truth::Same).count();
+        let verdict = same > 0 && same < self.verdicts.len();
+        let tags = self.union & !self.common;
+        (verdict || tags != 0).then_some(Disagreement { pair: pair as u32, verdict, tags })
     }
 
     /// The consensus tags: applied by at least half of the pair's labelers (see

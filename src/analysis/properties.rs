@@ -42,7 +42,7 @@ fn build(tags: usize, labelers: usize, pairs: &[PairSpec], labels: &[LabelSpec])
     s
 }
 
-fn snapshots() -> impl Strategy<Value = Snapshot> {
+pub(super) fn snapshots() -> impl Strategy<Value = Snapshot> {
     (0usize..5, 1usize..5).prop_flat_map(|(tags, labelers)| {
         let pair = (
             prop::option::weighted(0.9, -40i8..40),

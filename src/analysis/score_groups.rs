@@ -61,6 +61,11 @@ impl ScoreGroups {
         ScoreGroups { pos, pos_offsets, neg, neg_offsets }
     }
 
+    /// Pairs in group `g`.
+    pub(crate) fn len(&self, g: usize) -> usize {
+        (self.pos_offsets[g + 1] - self.pos_offsets[g] + self.neg_offsets[g + 1] - self.neg_offsets[g]) as usize
+    }
+
     /// Confusion counts of group `g` at a threshold (predicted same ⇔ score ≥ threshold).
     pub(crate) fn confusion(&self, g: usize, cut: Cut) -> Confusion {
         let pos = &self.pos[self.pos_offsets[g] as usize..self.pos_offsets[g + 1] as usize];

@@ -50,6 +50,19 @@ impl BinaryUnits {
         }
     }
 
+    /// Takes back one unit [`add`](Self::add)ed before (a label edit).
+    pub(super) fn remove(&mut self, m: u64, yes: u64) {
+        if m < 2 {
+            return;
+        }
+        if m <= HISTOGRAM_RATERS {
+            self.counts[(m * (m + 1) / 2 + yes) as usize] -= 1;
+        } else if let Some((_, sums)) = self.large.iter_mut().find(|(k, _)| *k == m) {
+            let taken = [1, agreeing(m, yes), yes * (m - yes), yes];
+            sums.iter_mut().zip(taken).for_each(|(a, b)| *a -= b);
+        }
+    }
+
     /// Units with `m` raters.
     pub(super) fn units(&self, m: u64) -> u64 {
         if m > HISTOGRAM_RATERS {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::CohenKappa;
 
 /// Per two labelers, counts of (verdict of a, verdict of b): [ss, sd, ds, dd].
+#[derive(Clone, Debug)]
 pub(super) enum CohenCells {
     /// Dense upper triangle for the usual handful of labelers.
     Dense {
@@ -23,16 +24,27 @@ impl CohenCells {
         }
     }
 
+    #[cfg(test)]
     pub(super) fn add(&mut self, a: u32, b: u32, cell: usize) {
+        self.step(a, b, cell, true);
+    }
+
+    /// Adds one pair's verdicts of `a` and `b` (`up`), or takes them back (a label edit).
+    pub(super) fn step(&mut self, a: u32, b: u32, cell: usize, up: bool) {
         let (a, b, cell) = if a < b {
             (a, b, cell)
         } else {
             // Swap the labelers, and so the two verdicts of the cell.
             (b, a, (cell & 1) << 1 | cell >> 1)
         };
-        match self {
-            CohenCells::Dense { labelers, cells } => cells[a as usize * *labelers + b as usize][cell] += 1,
-            CohenCells::Sparse(map) => map.entry((a, b)).or_default()[cell] += 1,
+        let count = match self {
+            CohenCells::Dense { labelers, cells } => &mut cells[a as usize * *labelers + b as usize][cell],
+            CohenCells::Sparse(map) => &mut map.entry((a, b)).or_default()[cell],
+        };
+        if up {
+            *count += 1;
+        } else {
+            *count -= 1;
         }
     }
 
@@ -51,7 +63,7 @@ impl CohenCells {
         }
     }
 
-    pub(super) fn kappas(self) -> Vec<CohenKappa> {
+    pub(super) fn kappas(&self) -> Vec<CohenKappa> {
         let mut out: Vec<CohenKappa> = match self {
             CohenCells::Dense { labelers, cells } => cells
                 .iter()
@@ -59,7 +71,11 @@ impl CohenCells {
                 .filter(|(_, c)| c.iter().sum::<u64>() > 0)
                 .map(|(i, c)| cohen_kappa(i / labelers, i % labelers, c))
                 .collect(),
-            CohenCells::Sparse(map) => map.iter().map(|(&(a, b), c)| cohen_kappa(a as usize, b as usize, c)).collect(),
+            CohenCells::Sparse(map) => map
+                .iter()
+                .filter(|(_, c)| c.iter().sum::<u64>() > 0)
+                .map(|(&(a, b), c)| cohen_kappa(a as usize, b as usize, c))
+                .collect(),
         };
         out.sort_by_key(|k| (k.a, k.b));
         out

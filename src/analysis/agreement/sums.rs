@@ -9,6 +9,7 @@ use crate::analysis::pair_labels::PairLabels;
 use crate::analysis::snapshot::{Snapshot, Truth};
 
 /// The running sums of agreement, pair by pair.
+#[derive(Clone, Debug)]
 pub(crate) struct Sums {
     verdicts: BinaryUnits,
     /// Indexed by the number of verdicts on the pair.
@@ -37,14 +38,26 @@ impl Sums {
 
     /// Adds one pair's labels.
     pub(crate) fn add(&mut self, pair: usize, labels: &PairLabels) {
+        self.count(labels, true);
+        self.disagreements.extend(labels.disagreement(pair));
+    }
+
+    /// Adds one pair's labels to the sums (`up`), or takes them back (a label edit; the
+    /// pair's disagreement, which lives in the finished [`Agreement`], is the caller's).
+    pub(crate) fn count(&mut self, labels: &PairLabels, up: bool) {
         let m = labels.labelers;
         if m < 2 {
             return;
         }
+        let step = |x: &mut u64, by: u64| if up { *x += by } else { *x -= by };
         let given = &labels.verdicts;
         let same = given.iter().filter(|(_, v)| *v == Truth::Same).count() as u64;
         let k = given.len() as u64;
-        self.verdicts.add(k, same, 1);
+        if up {
+            self.verdicts.add(k, same, 1);
+        } else {
+            self.verdicts.remove(k, same);
+        }
         // Which pairs Fleiss' κ uses (every verdict giver rated them) is known only at the
         // end, so its sums are kept per number of verdicts.
         let k_index = k as usize;
@@ -52,14 +65,14 @@ impl Sums {
             self.fleiss.resize(k_index + 1, FleissUnits::default());
         }
         let fleiss = &mut self.fleiss[k_index];
-        fleiss.units += 1;
-        fleiss.yes += same;
-        fleiss.squares += same * same + (k - same) * (k - same);
+        step(&mut fleiss.units, 1);
+        step(&mut fleiss.yes, same);
+        step(&mut fleiss.squares, same * same + (k - same) * (k - same));
         for i in 0..given.len() {
             for j in i + 1..given.len() {
                 let cell =
                     usize::from(given[i].1 == Truth::Different) << 1 | usize::from(given[j].1 == Truth::Different);
-                self.cohen.add(given[i].0, given[j].0, cell);
+                self.cohen.step(given[i].0, given[j].0, cell, up);
             }
         }
 
@@ -67,15 +80,13 @@ impl Sums {
         if self.labeled_units.len() <= m_index {
             self.labeled_units.resize(m_index + 1, 0);
         }
-        self.labeled_units[m_index] += 1;
+        step(&mut self.labeled_units[m_index], 1);
         for (tag, applied) in labels.tag_counts() {
-            self.tag_units[tag].add(m, applied, 1);
-        }
-
-        let verdict_differs = same > 0 && same < k;
-        let tags_differ = labels.union & !labels.common;
-        if verdict_differs || tags_differ != 0 {
-            self.disagreements.push(Disagreement { pair: pair as u32, verdict: verdict_differs, tags: tags_differ });
+            if up {
+                self.tag_units[tag].add(m, applied, 1);
+            } else {
+                self.tag_units[tag].remove(m, applied);
+            }
         }
     }
 
@@ -103,15 +114,23 @@ impl Sums {
         self.disagreements.extend(later.disagreements);
     }
 
-    /// The agreement; `gave_verdicts[l]`: labeler `l` gave any verdict (Fleiss' raters).
-    pub(crate) fn finish(self, gave_verdicts: &[bool]) -> Agreement {
+    /// The agreement; `gave_verdicts[l]`: labeler `l` gave any verdict (Fleiss' raters). The
+    /// list of disagreements moves into it; the sums stay for label edits.
+    pub(crate) fn finish(&mut self, gave_verdicts: &[bool]) -> Agreement {
+        let disagreements = std::mem::take(&mut self.disagreements);
+        self.agreement(gave_verdicts, disagreements)
+    }
+
+    /// The agreement of these sums, with the list of `disagreements` (in pair order).
+    pub(crate) fn agreement(&self, gave_verdicts: &[bool], disagreements: Vec<Disagreement>) -> Agreement {
         let raters = gave_verdicts.iter().filter(|&&g| g).count() as u64;
         let fleiss = self.fleiss.get(raters as usize).copied().unwrap_or_default();
-        let labeled_units = self.labeled_units;
+        let labeled_units = &self.labeled_units;
         let tags = self
             .tag_units
-            .into_iter()
-            .map(|mut units| {
+            .iter()
+            .map(|units| {
+                let mut units = units.clone();
                 for (m, &all) in labeled_units.iter().enumerate() {
                     let m = m as u64;
                     units.add(m, 0, all - units.units(m));
@@ -129,7 +148,7 @@ impl Sums {
             krippendorff_alpha: self.verdicts.krippendorff_alpha(),
             cohen_kappa: self.cohen.kappas(),
             tags,
-            disagreements: self.disagreements,
+            disagreements,
         }
     }
 }

@@ -6,8 +6,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::analysis::{DetPoint, Prepared, RocPoint, SliceKey, Snapshot, Truth, probit, tag_indices};
-use crate::store::{PairId, RunRecord, ScoredModel, Store, StoreError, TagId};
+use crate::analysis::{
+    DetPoint, LabelBook, Prepared, RocPoint, SliceKey, Snapshot, SnapshotError, Truth, probit, tag_indices,
+};
+use crate::store::{LabelerId, PairId, RunRecord, ScoredModel, Store, StoreError, TagId};
 
 /// Bins of the score histograms.
 pub const HISTOGRAM_BINS: usize = 60;
@@ -75,13 +77,20 @@ pub fn next_generation() -> u64 {
 
 /// The project as the analysis screens see it.
 pub struct AnalysisData {
-    /// Changes whenever anything below changes (see [`next_generation`]).
-    pub generation: u64,
     pub prepared: Arc<Prepared>,
-    /// The columns the prepared analysis was built from (scores, truth, metadata).
+    /// The columns the prepared analysis was built from (scores, truth, metadata); its labels
+    /// are in `labels`.
     pub snapshot: Snapshot,
     pub pair_ids: Vec<PairId>,
     pub tag_ids: Vec<TagId>,
+    pub labeler_ids: Vec<LabelerId>,
+    /// The labels `prepared` was built from, as this window's label edits left them (see
+    /// `label_edits.rs`).
+    pub labels: LabelBook,
+    /// Changes with every change of the data, in place (a label edit) or by a reload, and never
+    /// comes back (see [`next_generation`]): what is derived from the data (tables, lists)
+    /// is computed again when it changes.
+    pub generation: u64,
     /// The model whose scores these are (None: no scores).
     pub model: Option<ScoredModel>,
     pub models: Vec<ScoredModel>,
@@ -100,12 +109,14 @@ pub struct AnalysisData {
     /// The analysis without those labels, for the Agreement screen (None when every label
     /// is blind).
     pub blind_only: Option<Arc<Prepared>>,
+    /// The labels `blind_only` was built from (None with it).
+    pub blind_labels: Option<LabelBook>,
 }
 
 impl AnalysisData {
     /// Reads and prepares everything (I/O thread only: ~0.1 s at 1M pairs).
     pub fn load(store: &mut Store, model_name: Option<&str>) -> Result<AnalysisData, String> {
-        let (model, models, snap, runs, image_stats, rejected) = store
+        let (model, models, mut snap, runs, image_stats, rejected) = store
             .read(|tx| {
                 let models = tx.models()?;
                 let model = match model_name {
@@ -118,14 +129,17 @@ impl AnalysisData {
                 Ok((model, models, snap, runs, stats, tx.rejected_suggestions()?))
             })
             .map_err(|e: StoreError| e.to_string())?;
-        let prepared = Prepared::new(&snap.snapshot).map_err(|e| format!("invalid project data: {e}"))?;
+        let invalid = |e: SnapshotError| format!("invalid project data: {e}");
+        let prepared = Prepared::new(&snap.snapshot).map_err(invalid)?;
         let not_blind_labels = snap.not_blind_count();
-        let blind_only = if not_blind_labels == 0 {
-            None
+        let (blind_only, blind_labels) = if not_blind_labels == 0 {
+            (None, None)
         } else {
-            let blind = Prepared::new(&snap.blind_labels_only()).map_err(|e| format!("invalid project data: {e}"))?;
-            Some(Arc::new(blind))
+            let mut blind_snapshot = snap.blind_labels_only();
+            let blind = Prepared::new(&blind_snapshot).map_err(invalid)?;
+            (Some(Arc::new(blind)), Some(LabelBook::take(&mut blind_snapshot).map_err(invalid)?))
         };
+        let labels = LabelBook::take(&mut snap.snapshot).map_err(invalid)?;
         let histograms = Histograms::new(&snap.snapshot.score, &snap.snapshot.truth);
         let roc =
             thin(prepared.roc_curve(true).unwrap_or_default().iter().map(|p: &RocPoint| [p.fpr, p.tpr]).collect());
@@ -140,11 +154,13 @@ impl AnalysisData {
         );
         let image_stats = snap.pair_ids.iter().map(|id| image_stats.get(id).copied()).collect();
         Ok(AnalysisData {
-            generation: next_generation(),
             prepared: Arc::new(prepared),
             snapshot: snap.snapshot,
             pair_ids: snap.pair_ids,
             tag_ids: snap.tag_ids,
+            labeler_ids: snap.labeler_ids,
+            labels,
+            generation: next_generation(),
             model,
             models,
             histograms,
@@ -155,6 +171,7 @@ impl AnalysisData {
             rejected,
             not_blind_labels,
             blind_only,
+            blind_labels,
         })
     }
 

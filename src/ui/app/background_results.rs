@@ -5,7 +5,6 @@ use std::sync::{Arc, Mutex};
 
 use crate::store::Role;
 use crate::ui::analysis::selection::SelectionChange;
-use crate::ui::app::screens::Screen;
 use crate::ui::app::watch::Watch;
 use crate::ui::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
 use crate::ui::jobs::scoring::ScoringJob;
@@ -67,9 +66,7 @@ impl PairscopeApp {
                         continue;
                     }
                     self.refresh(info, data);
-                    if self.ui.screen != Screen::Review {
-                        self.load_analysis();
-                    }
+                    self.analysis_outdated();
                 }
                 Loaded::Data { result: Err(e), .. } => {
                     self.error = Some(e);
@@ -91,6 +88,7 @@ impl PairscopeApp {
                     // The next new labeler starts from a blank form, as a plain labeler.
                     self.ui.labeler_field.clear();
                     self.ui.new_role = Role::Labeler;
+                    self.labeler_for_analysis(me.id);
                     self.start_session(ctx, me);
                 }
                 Loaded::Labeler { result: Err(e) } => self.error = Some(e),
@@ -102,7 +100,8 @@ impl PairscopeApp {
                     tracing::info!(millis = self.created.elapsed().as_millis() as u64, "analysis ready");
                     self.paint_pending = Some("first paint of the analysis");
                     match result {
-                        Ok(data) => {
+                        Ok(mut data) => {
+                            self.catch_up(&mut data);
                             self.analysis = Some(*data);
                             self.analysis_arrived();
                         }
@@ -140,8 +139,8 @@ impl PairscopeApp {
                 ),
                 Err(e) => format!("Scoring stopped: {e}"),
             });
+            // The reread's answer reads the analysis again too.
             self.reload();
-            self.load_analysis();
         }
     }
 }

@@ -60,9 +60,9 @@ impl PairscopeApp {
                 }
                 self.ui.screen = screen;
                 if screen != Screen::Review {
-                    // Labels may have changed since the last read. (Curate too: its HTML report
-                    // follows the model and threshold of the analysis screens.)
-                    self.load_analysis();
+                    // Label edits are in it already; other changes since the last read are
+                    // not. (Curate too: its HTML report follows the analysis screens.)
+                    self.analysis_for_screen();
                 }
             }
             Command::Analysis(command) => self.apply_analysis(ctx, command),

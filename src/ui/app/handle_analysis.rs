@@ -90,6 +90,8 @@ impl PairscopeApp {
                 if let Some(data) = &mut self.analysis {
                     // Gone from the list at once, not after the write and the reload.
                     data.rejected.extend(pairs.iter().map(|&p| (p, tag.clone())));
+                    // The suggestion lists are cached by generation.
+                    data.generation = crate::ui::analysis::data::next_generation();
                 }
                 self.queue_save(Edit::RejectSuggestions { pairs, tag, labeler: me });
             }
@@ -136,7 +138,7 @@ impl PairscopeApp {
                 Ok(())
             })
         });
-        self.load_analysis();
+        // The write's reread marks the analysis out of date (read again once, when shown).
     }
 
     fn start_scoring(&mut self, ctx: &egui::Context, model: ScoringModel) {

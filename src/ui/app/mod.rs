@@ -1,6 +1,7 @@
 //! The app: its state, its frame and the handling of the commands views emit.
 
 pub(in crate::ui) mod access;
+pub(in crate::ui) mod analysis_edits;
 pub(in crate::ui) mod analysis_screens;
 pub(in crate::ui) mod background_results;
 pub(in crate::ui) mod blind_review;
@@ -72,6 +73,8 @@ impl PairscopeApp {
             scoring_outcome: None,
             jobs: Jobs::default(),
             analysis_generation: 0,
+            analysis_stale: false,
+            analysis_edits: Vec::new(),
             last_frame_time: None,
             created: Instant::now(),
             paint_pending: None,
@@ -148,6 +151,12 @@ impl PairscopeApp {
     /// The screen shown.
     pub fn screen(&self) -> Screen {
         self.ui.screen
+    }
+
+    /// How many times the analysis was read and prepared from the project (label edits made in
+    /// this window update it in place instead).
+    pub fn analysis_loads(&self) -> u64 {
+        self.analysis_generation
     }
 
     /// Whether the analysis screens have their data (prepared on the I/O thread).
@@ -289,6 +298,8 @@ impl PairscopeApp {
         self.analysis_generation += 1;
         let generation = self.analysis_generation;
         self.ui.analysis.loading = true;
+        self.analysis_stale = false;
+        self.analysis_edits.clear();
         self.spawn(move || Loaded::Analysis {
             generation,
             result: AnalysisData::load(&mut lock(&store), model.as_deref()).map(Box::new),
@@ -323,6 +334,7 @@ impl PairscopeApp {
         let blind = self.label_is_blind(edit.pair(), edit.labeler());
         let Some(project) = &mut self.project else { return };
         project.labeling.apply(&edit);
+        self.show_in_analysis(&edit, blind);
         self.queue_save(Edit::Label { edit, origin, blind });
     }
 

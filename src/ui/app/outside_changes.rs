@@ -2,7 +2,6 @@
 
 use std::sync::atomic::Ordering;
 
-use crate::ui::app::screens::Screen;
 use crate::ui::app::state::PairscopeApp;
 
 impl PairscopeApp {
@@ -12,10 +11,8 @@ impl PairscopeApp {
         project.watch.paused.store(self.scoring.is_some(), Ordering::Relaxed);
         if project.watch.take_changed() {
             tracing::info!("the project changed outside this window; reading it again");
+            // Its answer reads the analysis again too (once).
             self.reload();
-            if self.ui.screen != Screen::Review {
-                self.load_analysis();
-            }
         }
     }
 }

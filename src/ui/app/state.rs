@@ -129,6 +129,10 @@ pub struct PairscopeApp {
     pub(in crate::ui) jobs: Jobs,
     /// Requests for analysis data sent; only the newest answer is kept.
     pub(in crate::ui) analysis_generation: u64,
+    /// The project changed while no analysis screen showed: read it when one opens.
+    pub(in crate::ui) analysis_stale: bool,
+    /// Label edits (and whether blind) made while the analysis is being read again.
+    pub(in crate::ui) analysis_edits: Vec<(crate::ui::review::labeling::LabelEdit, bool)>,
     /// CPU time of the last `ui()` pass.
     pub(in crate::ui) last_frame_time: Option<Duration>,
     /// When the app was created (for the time to first paint).
