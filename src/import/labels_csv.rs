@@ -246,23 +246,25 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
         .write(|tx| {
             let mut problems = problems;
             let mut report = ImportReport::new("labels");
-            let mut labelers: Vec<Option<LabelerId>> = vec![None; rows.labelers.names.len()];
+            // (id, created by this import): a labeler new in this transaction has no labels but
+            // the ones written here, each (pair, labeler) once, so nothing needs looking up.
+            let mut labelers: Vec<Option<(LabelerId, bool)>> = vec![None; rows.labelers.names.len()];
             let mut tags: HashMap<String, TagId> = HashMap::new();
             for (row, _) in rows.rows.iter().zip(&dropped).filter(|(_, dropped)| !**dropped) {
                 let PairKey::Known(pair) = row.pair else { continue };
                 let name = &rows.labelers.names[row.labeler as usize];
-                let labeler = match labelers[row.labeler as usize] {
-                    Some(id) => id,
+                let (labeler, fresh) = match labelers[row.labeler as usize] {
+                    Some(known) => known,
                     None => {
                         let (labeler, created) = tx.labeler_or_create(name)?;
                         if created {
                             report.created.push(format!("labeler {:?}", labeler.name));
                         }
-                        labelers[row.labeler as usize] = Some(labeler.id);
-                        labeler.id
+                        labelers[row.labeler as usize] = Some((labeler.id, created));
+                        (labeler.id, created)
                     }
                 };
-                let before = tx.verdict(pair, labeler)?;
+                let before = if fresh { None } else { tx.verdict(pair, labeler)? };
                 if let (Some(before), Some(now)) = (before, row.verdict)
                     && before != now
                 {
@@ -281,9 +283,10 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                 }
                 let mut changed = false;
                 if row.verdict.is_some() {
-                    changed |=
-                        tx.set_verdict_marked(pair, labeler, row.verdict, row.blind, origin)? == LabelChange::Changed;
+                    changed |= tx.change_verdict(pair, labeler, before, row.verdict, row.blind, origin)?
+                        == LabelChange::Changed;
                 }
+                let mut applied: Vec<TagId> = Vec::new();
                 let first = row.first_tag as usize;
                 for &tag in &rows.tags[first..first + row.tag_count as usize] {
                     let name = &rows.tag_names.names[tag as usize];
@@ -299,8 +302,15 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                             tag.id
                         }
                     };
-                    changed |=
-                        tx.set_pair_tag_marked(pair, labeler, id, true, row.blind, origin)? == LabelChange::Changed;
+                    let change = if !fresh {
+                        tx.set_pair_tag_marked(pair, labeler, id, true, row.blind, origin)?
+                    } else if applied.contains(&id) {
+                        LabelChange::Unchanged // the same tag twice in the row
+                    } else {
+                        tx.change_pair_tag(pair, labeler, id, false, true, row.blind, origin)?
+                    };
+                    applied.push(id);
+                    changed |= change == LabelChange::Changed;
                 }
                 if changed {
                     report.added += 1;
@@ -342,6 +352,17 @@ mod tests {
         assert!(found[3].1.contains("neither a verdict nor a tag"));
         assert!(found[4].1.contains("control characters"));
         assert!(found[5].1.contains("fields"));
+    }
+
+    #[test]
+    fn a_tag_named_twice_in_a_row_of_a_new_labeler_is_applied_and_logged_once() {
+        let (dir, mut store) = store_with_two_pairs();
+        let csv = write(&dir, "l.csv", b"pair_id,labeler,verdict,tags\np1,ann,same,dark;Dark;glare\n");
+        let report = import_labels(&mut store, &csv, false).unwrap();
+        assert_eq!(report.added, 1);
+        let info = store.read(|tx| tx.info()).unwrap();
+        assert_eq!((info.labelers[0].verdicts, info.labelers[0].tags_applied), (1, 2));
+        assert_eq!(info.label_events, 3, "one verdict and two tags");
     }
 
     #[test]

@@ -85,6 +85,20 @@ impl Tx<'_> {
         origin: Origin,
     ) -> Result<LabelChange> {
         let before = self.verdict(pair, labeler)?;
+        self.change_verdict(pair, labeler, before, verdict, blind, origin)
+    }
+
+    /// [`Tx::set_verdict_marked`] for a caller that already knows the verdict `before` (an
+    /// import that looked it up, or a labeler it created in this transaction).
+    pub(crate) fn change_verdict(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        before: Option<Truth>,
+        verdict: Option<Truth>,
+        blind: bool,
+        origin: Origin,
+    ) -> Result<LabelChange> {
         if before == verdict {
             return Ok(LabelChange::Unchanged);
         }
@@ -139,6 +153,21 @@ impl Tx<'_> {
                 "SELECT EXISTS (SELECT 1 FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 AND tag_id = ?3)",
             )?
             .query_row(rusqlite::params![pair, labeler, tag], |r| r.get(0))?;
+        self.change_pair_tag(pair, labeler, tag, was, applied, blind, origin)
+    }
+
+    /// [`Tx::set_pair_tag_marked`] for a caller that already knows whether the tag `was` applied.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn change_pair_tag(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        tag: TagId,
+        was: bool,
+        applied: bool,
+        blind: bool,
+        origin: Origin,
+    ) -> Result<LabelChange> {
         if was == applied {
             return Ok(LabelChange::Unchanged);
         }
