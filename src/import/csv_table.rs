@@ -32,6 +32,19 @@ impl CsvRow {
 /// Reads `file`, requiring the `required` columns. File-level faults are errors; row-level
 /// faults come back as problems beside the good rows.
 pub(crate) fn read_csv(file: &Path, required: &[&str]) -> Result<(CsvTable, Vec<Problem>), ImportError> {
+    let mut rows = Vec::new();
+    let (headers, problems) = for_each_row(file, required, |_, row| rows.push(row))?;
+    Ok((CsvTable { headers, rows }, problems))
+}
+
+/// [`read_csv`] without holding the rows: `visit` gets each good row in file order, so an
+/// importer of millions of rows keeps only what it makes of them. Returns the lower-cased
+/// header names and the row-level problems. `visit` also gets the header names.
+pub(crate) fn for_each_row(
+    file: &Path,
+    required: &[&str],
+    mut visit: impl FnMut(&[String], CsvRow),
+) -> Result<(Vec<String>, Vec<Problem>), ImportError> {
     let bytes = std::fs::read(file).map_err(|e| ImportError::file(file, format!("cannot read: {e}")))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportError::file(
@@ -67,30 +80,22 @@ pub(crate) fn read_csv(file: &Path, required: &[&str]) -> Result<(CsvTable, Vec<
     }
 
     // The csv crate's own line counter skips blank lines; byte offsets are exact.
-    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect();
-    // A record's position can point at the blank lines before it; its line is its first byte's.
-    let line_at = |byte: u64| {
-        let start = bytes[byte as usize..]
-            .iter()
-            .position(|b| !matches!(b, b'\r' | b'\n'))
-            .map_or(byte as usize, |k| byte as usize + k);
-        newlines.partition_point(|&n| n < start) as u64 + 1
-    };
-    let mut rows = Vec::new();
+    let mut lines = LineCounter::new(&bytes);
+    let mut good = 0usize;
     let mut problems = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
-        let line_hint = line_at(reader.position().byte());
+        let line_hint = lines.line_at(reader.position().byte());
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| line_at(p.byte())).unwrap_or(line_hint);
+                let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or(line_hint);
                 problems.push(Problem::at(file, Some(line), format!("unreadable CSV row: {e}")));
                 continue;
             }
         }
-        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(line_hint);
+        let line = record.position().map(|p| lines.line_at(p.byte())).unwrap_or(line_hint);
         if record.len() != headers.len() {
             problems.push(Problem::at(
                 file,
@@ -106,14 +111,45 @@ pub(crate) fn read_csv(file: &Path, required: &[&str]) -> Result<(CsvTable, Vec<
             continue;
         }
         match decode_fields(&record, &headers) {
-            Ok(fields) => rows.push(CsvRow { line, fields }),
+            Ok(fields) => {
+                good += 1;
+                visit(&headers, CsvRow { line, fields });
+            }
             Err(message) => problems.push(Problem::at(file, Some(line), message)),
         }
     }
-    if rows.is_empty() && problems.is_empty() {
+    if good == 0 && problems.is_empty() {
         return Err(ImportError::file(file, "has a header but no rows"));
     }
-    Ok((CsvTable { headers, rows }, problems))
+    Ok((headers, problems))
+}
+
+/// Line numbers of byte offsets, asked in increasing order (as a CSV reader moves on): counts
+/// the newlines it passes instead of keeping an offset per line.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// Newlines before `at`.
+    counted: u64,
+    at: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter { bytes, counted: 0, at: 0 }
+    }
+
+    /// The line of the record at `byte`: that of its first byte, past any blank lines before it.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let byte = (byte as usize).min(self.bytes.len());
+        let start = self.bytes[byte..].iter().position(|b| !matches!(b, b'\r' | b'\n')).map_or(byte, |k| byte + k);
+        if start < self.at {
+            // Asked out of order (an error's position): count from the beginning.
+            return self.bytes[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        }
+        self.counted += self.bytes[self.at..start].iter().filter(|b| **b == b'\n').count() as u64;
+        self.at = start;
+        self.counted + 1
+    }
 }
 
 fn decode_fields(record: &csv::ByteRecord, headers: &[String]) -> Result<Vec<String>, String> {

@@ -33,7 +33,7 @@ impl RevealHow {
         }
     }
 
-    fn parse(text: &str) -> Option<RevealHow> {
+    pub(super) fn parse(text: &str) -> Option<RevealHow> {
         [RevealHow::Left, RevealHow::Key, RevealHow::BlindOff, RevealHow::Verdict]
             .into_iter()
             .find(|h| h.as_str() == text)

@@ -40,9 +40,8 @@ impl Tx<'_> {
     pub fn find_image(&self, root: RootId, path: &str) -> Result<Option<ImageId>> {
         Ok(self
             .conn()
-            .query_row("SELECT id FROM images WHERE root_id = ?1 AND path = ?2", rusqlite::params![root, path], |r| {
-                r.get(0)
-            })
+            .prepare_cached("SELECT id FROM images WHERE root_id = ?1 AND path = ?2")?
+            .query_row(rusqlite::params![root, path], |r| r.get(0))
             .optional()?)
     }
 
@@ -52,13 +51,12 @@ impl Tx<'_> {
             return Ok((id, false));
         }
         let (w, h) = image.dimensions.unzip();
-        self.conn().execute(
-            &format!(
+        self.conn()
+            .prepare_cached(&format!(
                 "INSERT INTO images (root_id, path, sha256, bytes, width, height, added_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, {NOW})"
-            ),
-            rusqlite::params![image.root, image.path, image.sha256, image.bytes as i64, w, h],
-        )?;
+            ))?
+            .execute(rusqlite::params![image.root, image.path, image.sha256, image.bytes as i64, w, h])?;
         Ok((ImageId(self.conn().last_insert_rowid()), true))
     }
 

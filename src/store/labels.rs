@@ -3,7 +3,7 @@
 use rusqlite::OptionalExtension;
 use serde_json::json;
 
-use super::{LabelerId, NOW, PairId, Result, TagId, Tx};
+use super::{LabelerId, PairId, Result, TagId, Tx};
 use crate::domain::Truth;
 
 /// Through what a change came in; recorded with every event.
@@ -57,11 +57,8 @@ impl Tx<'_> {
     pub fn verdict(&self, pair: PairId, labeler: LabelerId) -> Result<Option<Truth>> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT verdict FROM verdicts WHERE pair_id = ?1 AND labeler_id = ?2",
-                rusqlite::params![pair, labeler],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT verdict FROM verdicts WHERE pair_id = ?1 AND labeler_id = ?2")?
+            .query_row(rusqlite::params![pair, labeler], |r| r.get(0))
             .optional()?)
     }
 
@@ -88,6 +85,20 @@ impl Tx<'_> {
         origin: Origin,
     ) -> Result<LabelChange> {
         let before = self.verdict(pair, labeler)?;
+        self.change_verdict(pair, labeler, before, verdict, blind, origin)
+    }
+
+    /// [`Tx::set_verdict_marked`] for a caller that already knows the verdict `before` (an
+    /// import that looked it up, or a labeler it created in this transaction).
+    pub(crate) fn change_verdict(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        before: Option<Truth>,
+        verdict: Option<Truth>,
+        blind: bool,
+        origin: Origin,
+    ) -> Result<LabelChange> {
         if before == verdict {
             return Ok(LabelChange::Unchanged);
         }
@@ -136,16 +147,33 @@ impl Tx<'_> {
         blind: bool,
         origin: Origin,
     ) -> Result<LabelChange> {
-        let was: bool = self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 AND tag_id = ?3)",
-            rusqlite::params![pair, labeler, tag],
-            |r| r.get(0),
-        )?;
+        let was: bool = self
+            .conn()
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 AND tag_id = ?3)",
+            )?
+            .query_row(rusqlite::params![pair, labeler, tag], |r| r.get(0))?;
+        self.change_pair_tag(pair, labeler, tag, was, applied, blind, origin)
+    }
+
+    /// [`Tx::set_pair_tag_marked`] for a caller that already knows whether the tag `was` applied.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn change_pair_tag(
+        &self,
+        pair: PairId,
+        labeler: LabelerId,
+        tag: TagId,
+        was: bool,
+        applied: bool,
+        blind: bool,
+        origin: Origin,
+    ) -> Result<LabelChange> {
         if was == applied {
             return Ok(LabelChange::Unchanged);
         }
         self.put_pair_tag_with_copied_history(pair, labeler, tag, applied, blind)?;
-        let name: String = self.conn().query_row("SELECT name FROM tags WHERE id = ?1", [tag], |r| r.get(0))?;
+        let name: String =
+            self.conn().prepare_cached("SELECT name FROM tags WHERE id = ?1")?.query_row([tag], |r| r.get(0))?;
         self.log_label_event(
             labeler,
             pair,
@@ -208,25 +236,6 @@ impl Tx<'_> {
             reason: None,
             blind: Some(blind),
         })
-    }
-
-    /// The one INSERT into the audit log: events made now, and events copied from another
-    /// project with their own time.
-    pub(super) fn insert_event(&self, e: &NewEvent) -> Result<()> {
-        self.conn()
-            .prepare_cached(&format!(
-                "INSERT INTO label_events (at, labeler_id, pair_id, kind, before, after, origin, reason, blind)
-                 VALUES (coalesce(?1, {NOW}), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-            ))?
-            .execute(rusqlite::params![
-                e.at, e.labeler, e.pair, e.kind, e.before, e.after, e.origin, e.reason, e.blind
-            ])?;
-        Ok(())
-    }
-
-    /// How many events the audit log holds.
-    pub fn event_count(&self) -> Result<u64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM label_events", [], |r| r.get::<_, i64>(0))? as u64)
     }
 }
 

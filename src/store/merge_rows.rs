@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{LabelerId, NOW, PairId, Result, Role, Store, StoreError, TagId, Tx};
+use super::{LabelerId, NOW_MS, PairId, Result, Role, Store, StoreError, TagId, Tx};
 use crate::domain::Truth;
 
 /// One audit-log event as stored.
@@ -123,19 +123,19 @@ impl Tx<'_> {
         blind: bool,
     ) -> Result<()> {
         match verdict {
-            Some(v) => self.conn().execute(
-                &format!(
+            Some(v) => self
+                .conn()
+                .prepare_cached(&format!(
                     "INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at, blind)
-                     VALUES (?1, ?2, ?3, {NOW}, ?4)
+                     VALUES (?1, ?2, ?3, {NOW_MS}, ?4)
                      ON CONFLICT (pair_id, labeler_id) DO UPDATE SET verdict = excluded.verdict,
                      updated_at = excluded.updated_at, blind = excluded.blind"
-                ),
-                rusqlite::params![pair, labeler, v, blind],
-            )?,
-            None => self.conn().execute(
-                "DELETE FROM verdicts WHERE pair_id = ?1 AND labeler_id = ?2",
-                rusqlite::params![pair, labeler],
-            )?,
+                ))?
+                .execute(rusqlite::params![pair, labeler, v, blind])?,
+            None => self
+                .conn()
+                .prepare_cached("DELETE FROM verdicts WHERE pair_id = ?1 AND labeler_id = ?2")?
+                .execute(rusqlite::params![pair, labeler])?,
         };
         Ok(())
     }
@@ -152,19 +152,17 @@ impl Tx<'_> {
         blind: bool,
     ) -> Result<()> {
         if applied {
-            self.conn().execute(
-                &format!(
+            self.conn()
+                .prepare_cached(&format!(
                     "INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at, blind)
-                     VALUES (?1, ?2, ?3, {NOW}, ?4)
+                     VALUES (?1, ?2, ?3, {NOW_MS}, ?4)
                      ON CONFLICT DO NOTHING"
-                ),
-                rusqlite::params![pair, labeler, tag, blind],
-            )?;
+                ))?
+                .execute(rusqlite::params![pair, labeler, tag, blind])?;
         } else {
-            self.conn().execute(
-                "DELETE FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 AND tag_id = ?3",
-                rusqlite::params![pair, labeler, tag],
-            )?;
+            self.conn()
+                .prepare_cached("DELETE FROM pair_tags WHERE pair_id = ?1 AND labeler_id = ?2 AND tag_id = ?3")?
+                .execute(rusqlite::params![pair, labeler, tag])?;
         }
         Ok(())
     }

@@ -21,6 +21,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0004_rejected_suggestions.sql"),
     },
     Migration { name: "0005_blind_review", sql: include_str!("../../migrations/0005_blind_review.sql") },
+    Migration { name: "0006_compact_audit_log", sql: include_str!("../../migrations/0006_compact_audit_log.sql") },
 ];
 
 /// The schema version this build writes.
@@ -207,6 +208,85 @@ mod tests {
         assert_eq!(store.read(|tx| tx.label_events(crate::store::PairId(1))).unwrap()[0].blind, None);
         store.conn.execute("UPDATE labelers SET role = 'engineer' WHERE id = 9", []).unwrap();
         assert!(store.conn.execute("UPDATE labelers SET role = 'boss' WHERE id = 9", []).is_err());
+        store.integrity_check().unwrap();
+    }
+
+    /// A project as the schema before the compact audit log left it, with events of every
+    /// kind: times in our format and not, JSON and NULL befores and afters, blind marks.
+    fn project_before_compact_audit(path: &Path) {
+        let before = MIGRATIONS.iter().position(|m| m.name == "0006_compact_audit_log").unwrap();
+        let mut conn = Connection::open(path).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let tx = conn.transaction().unwrap();
+        for m in &MIGRATIONS[..before] {
+            tx.execute_batch(m.sql).unwrap();
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+        tx.pragma_update(None, "user_version", before as i64).unwrap();
+        tx.execute_batch(
+            r#"INSERT INTO image_roots (id, path) VALUES (1, '/data');
+             INSERT INTO images (id, root_id, path, sha256, bytes, added_at) VALUES
+                 (1, 1, 'a.jpg', 'a', 1, 't'), (2, 1, 'b.jpg', 'b', 1, 't');
+             INSERT INTO pairs (id, image_a, image_b, source, added_at) VALUES (1, 1, 2, 'test', 't');
+             INSERT INTO labelers (id, name, role, created_at) VALUES (7, 'ana', 'adjudicator', 't');
+             INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at, blind) VALUES (1, 7, 'same', '2026-11-30T13:14:23.123Z', 0);
+             INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at) VALUES (1, 7, 1, 't2'), (1, 7, 2, '2026-11-30T13:14:24.004Z');
+             INSERT INTO label_events (at, labeler_id, pair_id, kind, before, after, origin, reason, blind) VALUES
+                 ('2026-11-30T13:14:23.123Z', 7, 1, 'verdict', NULL, '"same"', 'gui', NULL, 1),
+                 ('2026-11-30T13:14:24.004Z', 7, 1, 'tag', '{"tag_id":1,"tag":"dark","applied":false}',
+                  '{"tag_id":1,"tag":"dark","applied":true}', 'import:labels.csv', NULL, 0),
+                 ('1999-12-31T23:59:59.999Z', 7, 1, 'verdict', '"same"', '"different"', 'gui:undo', NULL, 1),
+                 ('2026-11-30 13:14:25', 7, 1, 'note', NULL, '"odd"', 'merge:laptop.pairscope', 'gui in laptop, event #3', NULL),
+                 ('t1', NULL, NULL, 'tag-def', NULL, '{"name":"glare"}', 'cli', NULL, NULL),
+                 ('2026-11-30T13:14:26.000Z', 7, NULL, 'role', '"labeler"', '"adjudicator"', 'cli', NULL, NULL),
+                 ('2026-11-30T13:14:27.5Z', 7, 1, 'some-future-kind', '[1,2]', NULL, 'gui', 'why', NULL);"#,
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+
+    #[test]
+    fn compact_audit_log_reads_back_every_event_of_an_old_project_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.pairscope");
+        project_before_compact_audit(&path);
+        let all = ["verdict", "tag", "note", "tag-def", "role", "some-future-kind"];
+        let before = Store::open_read_only(&path).unwrap().read(|tx| tx.label_events_of(&all)).unwrap();
+        assert_eq!(before.len(), 7);
+        let mut store = Store::open(&path).unwrap();
+        let after = store.read(|tx| tx.label_events_of(&all)).unwrap();
+        assert_eq!(after, before);
+        let by_pair = store.read(|tx| tx.label_events(crate::store::PairId(1))).unwrap();
+        assert_eq!(by_pair, before.iter().filter(|e| e.pair.is_some()).cloned().collect::<Vec<_>>());
+        assert_eq!(store.read(|tx| tx.event_count()).unwrap(), 7);
+        // Stored compactly: times of ours as integers, each text once.
+        let (integers, texts): (i64, i64) = store
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM audit_events WHERE typeof(at) = 'integer'), (SELECT count(*) FROM audit_texts)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(integers, 4, "the four times in our own format");
+        assert_eq!(texts, 8 + 1 + 5 + 9, "8 known kinds and 1 more, 5 origins, 9 JSON values (\"same\" twice)");
+        // The current labels keep their times, ours as milliseconds.
+        let times: Vec<String> = store
+            .conn
+            .prepare("SELECT quote(updated_at) FROM verdicts UNION ALL SELECT quote(applied_at) FROM pair_tags")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(times, ["1796044463123", "'t2'", "1796044464004"]);
+        let snapshot = store.read(|tx| tx.snapshot(None)).unwrap();
+        assert_eq!(snapshot.snapshot.labels.verdict, [Some(crate::domain::Truth::Same)]);
+        assert_eq!(snapshot.not_blind_count(), 1, "the verdict given with the answer in view");
+        assert!(store.conn.execute("DELETE FROM label_events", []).unwrap_err().to_string().contains("append-only"));
+        assert!(
+            store.conn.execute("UPDATE audit_events SET at = 0", []).unwrap_err().to_string().contains("append-only")
+        );
         store.integrity_check().unwrap();
     }
 

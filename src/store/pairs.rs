@@ -45,12 +45,12 @@ fn pair_from_row(r: &rusqlite::Row) -> rusqlite::Result<PairRecord> {
 
 impl Tx<'_> {
     pub fn insert_pair(&self, pair: &NewPair) -> Result<PairId> {
-        self.conn().execute(
-            &format!(
+        self.conn()
+            .prepare_cached(&format!(
                 "INSERT INTO pairs (external_id, image_a, image_b, truth, split, source, metadata, added_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW})"
-            ),
-            rusqlite::params![
+            ))?
+            .execute(rusqlite::params![
                 pair.external_id,
                 pair.image_a,
                 pair.image_b,
@@ -58,8 +58,7 @@ impl Tx<'_> {
                 pair.split,
                 pair.source,
                 pair.metadata.to_string()
-            ],
-        )?;
+            ])?;
         Ok(PairId(self.conn().last_insert_rowid()))
     }
 
@@ -67,25 +66,19 @@ impl Tx<'_> {
     pub fn find_pair_by_images(&self, a: ImageId, b: ImageId) -> Result<Option<PairRecord>> {
         Ok(self
             .conn()
-            .query_row(
-                &format!(
-                    "SELECT {PAIR_COLUMNS} FROM pairs
-                     WHERE min(image_a, image_b) = min(?1, ?2) AND max(image_a, image_b) = max(?1, ?2)"
-                ),
-                rusqlite::params![a, b],
-                pair_from_row,
-            )
+            .prepare_cached(&format!(
+                "SELECT {PAIR_COLUMNS} FROM pairs
+                 WHERE min(image_a, image_b) = min(?1, ?2) AND max(image_a, image_b) = max(?1, ?2)"
+            ))?
+            .query_row(rusqlite::params![a, b], pair_from_row)
             .optional()?)
     }
 
     pub fn find_pair_by_external_id(&self, external_id: &str) -> Result<Option<PairRecord>> {
         Ok(self
             .conn()
-            .query_row(
-                &format!("SELECT {PAIR_COLUMNS} FROM pairs WHERE external_id = ?1"),
-                [external_id],
-                pair_from_row,
-            )
+            .prepare_cached(&format!("SELECT {PAIR_COLUMNS} FROM pairs WHERE external_id = ?1"))?
+            .query_row([external_id], pair_from_row)
             .optional()?)
     }
 
@@ -98,5 +91,17 @@ impl Tx<'_> {
         let mut stmt = self.conn().prepare(&format!("SELECT {PAIR_COLUMNS} FROM pairs ORDER BY id"))?;
         let rows = stmt.query_map([], pair_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every pair that has an id of the user's own, by that id (what importers look pairs up by).
+    pub fn pair_ids_by_external_id(&self) -> Result<std::collections::HashMap<String, PairId>> {
+        let count: i64 = self.conn().query_row("SELECT count(*) FROM pairs", [], |r| r.get(0))?;
+        let mut ids = std::collections::HashMap::with_capacity(count as usize);
+        let mut stmt = self.conn().prepare("SELECT external_id, id FROM pairs WHERE external_id IS NOT NULL")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            ids.insert(row.get(0)?, row.get(1)?);
+        }
+        Ok(ids)
     }
 }

@@ -1,6 +1,6 @@
 //! Reads a project into the columnar [`Snapshot`] that `analysis` computes on.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use super::{LabelerId, ModelId, PairId, Result, StoreError, TagId, Tx};
 use crate::analysis::snapshot::{Labels, MetadataColumn, Snapshot, TagBits};
@@ -68,11 +68,12 @@ impl Tx<'_> {
         let labeler_index: HashMap<LabelerId, u32> =
             labelers.iter().enumerate().map(|(i, (id, _))| (*id, i as u32)).collect();
 
-        let mut pair_ids = Vec::new();
-        let mut truth = Vec::new();
-        let mut split = Vec::new();
-        let mut score = Vec::new();
-        let mut metadata_raw: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
+        let pairs: i64 = c.query_row("SELECT count(*) FROM pairs", [], |r| r.get(0))?;
+        let mut pair_ids = Vec::with_capacity(pairs as usize);
+        let mut truth = Vec::with_capacity(pairs as usize);
+        let mut split = Vec::with_capacity(pairs as usize);
+        let mut score = Vec::with_capacity(pairs as usize);
+        let mut metadata_raw: Vec<serde_json::Map<String, serde_json::Value>> = Vec::with_capacity(pairs as usize);
         let mut stmt = c.prepare(
             "SELECT p.id, p.truth, p.split, s.score, p.metadata FROM pairs p
              LEFT JOIN scores s ON s.pair_id = p.id AND s.model_id = ?1 ORDER BY p.id",
@@ -83,47 +84,88 @@ impl Tx<'_> {
             truth.push(r.get::<_, Option<Truth>>(1)?);
             split.push(r.get(2)?);
             score.push(r.get::<_, Option<f64>>(3)?.unwrap_or(f64::NAN));
-            let meta: String = r.get(4)?;
-            metadata_raw.push(match serde_json::from_str(&meta) {
-                Ok(serde_json::Value::Object(map)) => map,
-                _ => serde_json::Map::new(),
+            let meta = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
+            metadata_raw.push(match meta {
+                "{}" => serde_json::Map::new(),
+                _ => match serde_json::from_str(meta) {
+                    Ok(serde_json::Value::Object(map)) => map,
+                    _ => serde_json::Map::new(),
+                },
             });
         }
-        let pair_index: HashMap<PairId, u32> = pair_ids.iter().enumerate().map(|(i, id)| (*id, i as u32)).collect();
+        // Pair ids come in increasing order, so a pair's index is found by bisection.
+        let index_of = |pair: PairId| -> Result<u32> {
+            pair_ids
+                .binary_search(&pair)
+                .map(|i| i as u32)
+                .map_err(|_| StoreError::Invalid(format!("a label names pair {pair}, which is not in the project")))
+        };
+        let labeler_of = |labeler: LabelerId| -> Result<u32> {
+            labeler_index.get(&labeler).copied().ok_or_else(|| {
+                StoreError::Invalid(format!("a label names labeler {labeler}, who is not in the project"))
+            })
+        };
 
         // One label row per (pair, labeler) who gave a verdict or applied a tag, with the
-        // verdict and tags that were not given blind.
-        type Row = (Option<Truth>, TagBits, bool, TagBits);
-        let mut labels: BTreeMap<(u32, u32), Row> = BTreeMap::new();
+        // verdict and tags that were not given blind. Both tables are read in their key order
+        // (pair, then labeler), which is the order of the rows, and merged.
+        type Row = ((u32, u32), Option<Truth>, TagBits, bool, TagBits);
         let blind = if self.has_blind_marks()? { "blind" } else { "1" };
+        let mut verdict_rows: Vec<Row> = Vec::new();
         let mut stmt = c.prepare(&format!("SELECT pair_id, labeler_id, verdict, {blind} FROM verdicts"))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let key = (pair_index[&r.get::<_, PairId>(0)?], labeler_index[&r.get::<_, LabelerId>(1)?]);
-            let row = labels.entry(key).or_insert((None, 0, false, 0));
-            row.0 = Some(r.get(2)?);
-            row.2 = !r.get::<_, bool>(3)?;
+            let key = (index_of(r.get(0)?)?, labeler_of(r.get(1)?)?);
+            verdict_rows.push((key, Some(r.get(2)?), 0, !r.get::<_, bool>(3)?, 0));
         }
+        let mut tag_rows: Vec<Row> = Vec::new();
         let mut stmt = c.prepare(&format!("SELECT pair_id, labeler_id, tag_id, {blind} FROM pair_tags"))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let key = (pair_index[&r.get::<_, PairId>(0)?], labeler_index[&r.get::<_, LabelerId>(1)?]);
+            let key = (index_of(r.get(0)?)?, labeler_of(r.get(1)?)?);
             let bit: TagBits = 1 << tag_bit[&r.get::<_, TagId>(2)?];
-            let row = labels.entry(key).or_insert((None, 0, false, 0));
-            row.1 |= bit;
-            if !r.get::<_, bool>(3)? {
-                row.3 |= bit;
+            let seen = if r.get::<_, bool>(3)? { 0 } else { bit };
+            match tag_rows.last_mut() {
+                Some(last) if last.0 == key => {
+                    last.2 |= bit;
+                    last.4 |= seen;
+                }
+                _ => tag_rows.push((key, None, bit, false, seen)),
             }
         }
-        let mut columns = Labels { pair: vec![], labeler: vec![], verdict: vec![], tags: vec![] };
-        let mut not_blind = Vec::with_capacity(labels.len());
-        for ((pair, labeler), (verdict, tags, verdict_seen, tags_seen)) in labels {
-            columns.pair.push(pair);
-            columns.labeler.push(labeler);
-            columns.verdict.push(verdict);
-            columns.tags.push(tags);
-            not_blind.push((verdict_seen, tags_seen));
+        // Labeler ids and indexes share their order, so both lists are sorted by key; a sort
+        // that finds them sorted costs one pass.
+        verdict_rows.sort_by_key(|r| r.0);
+        tag_rows.sort_by_key(|r| r.0);
+        let total = verdict_rows.len() + tag_rows.len();
+        let mut columns = Labels {
+            pair: Vec::with_capacity(total),
+            labeler: Vec::with_capacity(total),
+            verdict: Vec::with_capacity(total),
+            tags: Vec::with_capacity(total),
+        };
+        let mut not_blind = Vec::with_capacity(total);
+        let mut push = |row: Row| {
+            columns.pair.push(row.0.0);
+            columns.labeler.push(row.0.1);
+            columns.verdict.push(row.1);
+            columns.tags.push(row.2);
+            not_blind.push((row.3, row.4));
+        };
+        let (mut v, mut t) = (verdict_rows.into_iter().peekable(), tag_rows.into_iter().peekable());
+        loop {
+            match (v.peek(), t.peek()) {
+                (Some(a), Some(b)) if a.0 == b.0 => {
+                    let (a, b) = (v.next().expect("peeked"), t.next().expect("peeked"));
+                    push((a.0, a.1, b.2, a.3, b.4));
+                }
+                (Some(a), Some(b)) if a.0 < b.0 => push(v.next().expect("peeked")),
+                (Some(_), Some(_)) | (None, Some(_)) => push(t.next().expect("peeked")),
+                (Some(_), None) => push(v.next().expect("peeked")),
+                (None, None) => break,
+            }
         }
+        let pair_index = |pair: PairId| index_of(pair).ok();
 
         let mut consensus_override = vec![None; pair_ids.len()];
         let mut stmt = c.prepare("SELECT pair_id, tags FROM adjudications")?;
@@ -131,7 +173,9 @@ impl Tx<'_> {
         while let Some(r) = rows.next()? {
             let names: Vec<String> = serde_json::from_str(&r.get::<_, String>(1)?).unwrap_or_default();
             let bits = names.iter().filter_map(|n| tag_by_name.get(&n.to_lowercase())).fold(0, |acc, b| acc | (1 << b));
-            consensus_override[pair_index[&r.get::<_, PairId>(0)?] as usize] = Some(bits);
+            if let Some(i) = pair_index(r.get(0)?) {
+                consensus_override[i as usize] = Some(bits);
+            }
         }
 
         let snapshot = Snapshot {
