@@ -83,8 +83,10 @@ impl PairscopeApp {
                     self.ui.busy = None;
                     self.error = Some(format!("the I/O thread failed ({panic}); that work was not done"));
                 }
-                Loaded::Labeler { result: Ok((me, info, data)) } => {
-                    self.refresh(info, data);
+                Loaded::Labeler { result: Ok((me, labelers)) } => {
+                    if let Some(project) = &mut self.project {
+                        project.labeling.data.labelers = labelers;
+                    }
                     // The next new labeler starts from a blank form, as a plain labeler.
                     self.ui.labeler_field.clear();
                     self.ui.new_role = Role::Labeler;

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crate::store::{Decision, Labeler, Origin, RevealHow, StoreError, TagEdit};
 use crate::ui::app::save_queue::Edit;
-use crate::ui::app::{Loaded, PairscopeApp, PendingTurn, lock, read_all};
+use crate::ui::app::{Loaded, PairscopeApp, PendingTurn, lock};
 use crate::ui::review::command::{Nav, ReviewCommand};
 use crate::ui::review::labeling::{LabelEdit, QueueKind};
 use crate::ui::review::note_editor::NoteDraft;
@@ -31,7 +31,9 @@ impl PairscopeApp {
                             }
                             Ok(labeler)
                         })
-                        .and_then(|labeler| read_all(&mut store).map(|(info, data)| (labeler, info, data)))
+                        // The labelers only: on a big project a whole read takes seconds, and
+                        // nothing else changed.
+                        .and_then(|labeler| store.read(|tx| tx.labelers()).map(|all| (labeler, all)))
                         .map_err(|e| e.to_string());
                     Loaded::Labeler { result }
                 });

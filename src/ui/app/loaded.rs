@@ -29,7 +29,8 @@ pub(in crate::ui) enum Loaded {
     /// A job panicked on the I/O thread; its work was not done.
     Panicked(String),
     Labeler {
-        result: Result<(Labeler, ProjectInfo, ReviewData), String>,
+        /// The labeler at work, and every labeler (one may have just been created).
+        result: Result<(Labeler, Vec<Labeler>), String>,
     },
     /// The analysis screens' data; `generation` says which request it answers.
     Analysis {
