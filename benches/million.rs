@@ -362,16 +362,20 @@ fn gui_figures(project: &Path, figures: &mut Vec<Figure>) {
     harness.get_by_label("Review").click();
     let _ = step_until(&mut harness, "the review screen", |h| h.query_by_label("Same (S)").is_some());
     harness.run_steps(2);
-    let counter = |h: &H<'_>| text_with(h, " labeled").unwrap_or_default();
-    let before = counter(&harness);
+    // Shown = applied to what Review draws, which is also when it joins the save queue.
+    let before = harness.state().unsaved_edits();
     let judged = harness.state().current_pair().expect("a pair on screen");
     let started = Instant::now();
     harness.key_press(egui::Key::S);
     harness.step();
-    let shown = counter(&harness) != before;
+    let shown = harness.state().unsaved_edits() > before;
     figures.push(figure(
         "verdict key shown in the same frame",
-        format!("{} ({before:?} → {:?})", if shown { "yes" } else { "no" }, counter(&harness)),
+        format!(
+            "{} ({before} → {} edits shown, not yet saved)",
+            if shown { "yes" } else { "no" },
+            harness.state().unsaved_edits()
+        ),
         "yes",
         shown,
     ));
@@ -468,6 +472,8 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    // `RUST_LOG=pairscope=info` shows when the app read, prepared and painted what.
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
     let (project, build, fresh) = project();
     let mut figures = Vec::new();
     let when = if fresh { "" } else { " (recorded when the project was built)" };
