@@ -59,7 +59,8 @@ impl PairscopeApp {
                     self.ui.busy = None;
                     self.error = Some(e);
                 }
-                Loaded::Data { seq, result: Ok((info, data)) } => {
+                Loaded::Data { seq, result: Ok(read) } => {
+                    let (info, data) = *read;
                     if seq < self.last_edit_seq {
                         // Edits made after this read are not in it; read again after them.
                         self.reload();
@@ -112,7 +113,7 @@ impl PairscopeApp {
                 }
                 Loaded::Exported { result: Ok(path) } => self.ui.exported = path,
                 Loaded::Exported { result: Err(e) } => self.error = Some(e),
-                Loaded::Curate(loaded) => self.receive_curate(loaded),
+                Loaded::Curate(loaded) => self.receive_curate(*loaded),
             }
         }
         match self.saves.retry_in() {

@@ -35,7 +35,7 @@ impl PairscopeApp {
                 curate.split.outcome = None;
                 self.spawn(move || {
                     let result = plan_split(&mut lock(&store), &options).map(Box::new).map_err(|e| e.to_string());
-                    Loaded::Curate(CurateLoaded::SplitPlanned(result))
+                    Loaded::Curate(Box::new(CurateLoaded::SplitPlanned(result)))
                 });
             }
             CurateCommand::ApplySplit => {
@@ -48,7 +48,7 @@ impl PairscopeApp {
                 // The user saw how many pairs move and confirmed it: moving them is what was asked.
                 self.spawn(move || {
                     let result = apply_split(&mut lock(&store), &plan, true, "gui").map_err(|e| e.to_string());
-                    Loaded::Curate(CurateLoaded::SplitApplied(result))
+                    Loaded::Curate(Box::new(CurateLoaded::SplitApplied(result)))
                 });
             }
             CurateCommand::BrowseExportFolder => {
@@ -90,7 +90,7 @@ impl PairscopeApp {
                         .and_then(|report| report.write_html(&project_path, &file))
                         .map(|()| file.clone())
                         .map_err(|e| naming(&file, e.to_string()));
-                    Loaded::Curate(CurateLoaded::HtmlSaved(result))
+                    Loaded::Curate(Box::new(CurateLoaded::HtmlSaved(result)))
                 });
             }
             CurateCommand::BrowseMergeSource => {
@@ -106,7 +106,7 @@ impl PairscopeApp {
                 merge.outcome = None;
                 self.spawn(move || {
                     let result = preview_merge(&mut lock(&store), &from).map_err(|e| naming(&from, e.to_string()));
-                    Loaded::Curate(CurateLoaded::MergePreviewed { from, result })
+                    Loaded::Curate(Box::new(CurateLoaded::MergePreviewed { from, result }))
                 });
             }
             CurateCommand::Merge(from) => {
@@ -118,7 +118,7 @@ impl PairscopeApp {
                 merge.outcome = None;
                 self.spawn(move || {
                     let result = merge_labels(&mut lock(&store), &from).map_err(|e| naming(&from, e.to_string()));
-                    Loaded::Curate(CurateLoaded::Merged { from, result })
+                    Loaded::Curate(Box::new(CurateLoaded::Merged { from, result }))
                 });
             }
         }

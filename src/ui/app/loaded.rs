@@ -16,7 +16,8 @@ pub(in crate::ui) enum Loaded {
     },
     Data {
         seq: u64,
-        result: Result<(ProjectInfo, ReviewData), String>,
+        /// Boxed: a whole project read is far bigger than the other answers.
+        result: Result<Box<(ProjectInfo, ReviewData)>, String>,
     },
     /// The save queue's I/O job is done: every edit up to now is committed, or the error.
     Saved {
@@ -40,7 +41,8 @@ pub(in crate::ui) enum Loaded {
     Exported {
         result: Result<Option<PathBuf>, String>,
     },
-    Curate(CurateLoaded),
+    /// Boxed: the Curate screen's answers are far bigger than most.
+    Curate(Box<CurateLoaded>),
 }
 
 pub(in crate::ui) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {

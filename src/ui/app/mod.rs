@@ -311,7 +311,10 @@ impl PairscopeApp {
         let Some(project) = &self.project else { return };
         let store = project.store.clone();
         let seq = self.seq + 1;
-        self.spawn(move || Loaded::Data { seq, result: read_all(&mut lock(&store)).map_err(|e| e.to_string()) });
+        self.spawn(move || Loaded::Data {
+            seq,
+            result: read_all(&mut lock(&store)).map(Box::new).map_err(|e| e.to_string()),
+        });
     }
 
     /// Runs a write that changes more than labels, then re-reads the project.
@@ -324,7 +327,7 @@ impl PairscopeApp {
         let seq = self.seq + 1;
         self.spawn(move || {
             let mut store = lock(&store);
-            let result = write(&mut store).and_then(|()| read_all(&mut store)).map_err(|e| e.to_string());
+            let result = write(&mut store).and_then(|()| read_all(&mut store)).map(Box::new).map_err(|e| e.to_string());
             Loaded::Data { seq, result }
         });
     }
