@@ -146,10 +146,9 @@ mod tests {
         drop(dir);
     }
 
-    /// A project as the schema before blind review left it, with labels that reference their
-    /// labelers.
-    fn project_before_blind_review(path: &Path) {
-        let before = MIGRATIONS.iter().position(|m| m.name == "0005_blind_review").unwrap();
+    /// A project file as the migrations before `migration` left it, with `rows` in it.
+    fn project_before(path: &Path, migration: &str, rows: &str) {
+        let before = MIGRATIONS.iter().position(|m| m.name == migration).unwrap();
         let mut conn = Connection::open(path).unwrap();
         conn.pragma_update(None, "foreign_keys", "ON").unwrap();
         let tx = conn.transaction().unwrap();
@@ -158,7 +157,16 @@ mod tests {
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
         tx.pragma_update(None, "user_version", before as i64).unwrap();
-        tx.execute_batch(
+        tx.execute_batch(rows).unwrap();
+        tx.commit().unwrap();
+    }
+
+    /// A project as the schema before blind review left it, with labels that reference their
+    /// labelers.
+    fn project_before_blind_review(path: &Path) {
+        project_before(
+            path,
+            "0005_blind_review",
             "INSERT INTO image_roots (id, path) VALUES (1, '/data');
              INSERT INTO images (id, root_id, path, sha256, bytes, added_at) VALUES
                  (1, 1, 'a.jpg', 'a', 1, 't'), (2, 1, 'b.jpg', 'b', 1, 't');
@@ -167,9 +175,7 @@ mod tests {
              INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at) VALUES (1, 7, 'same', 't1');
              INSERT INTO pair_tags (pair_id, labeler_id, tag_id, applied_at) VALUES (1, 9, 1, 't2');
              INSERT INTO label_events (at, labeler_id, pair_id, kind, origin) VALUES ('t1', 7, 1, 'verdict', 'gui');",
-        )
-        .unwrap();
-        tx.commit().unwrap();
+        );
     }
 
     #[test]
@@ -214,16 +220,9 @@ mod tests {
     /// A project as the schema before the compact audit log left it, with events of every
     /// kind: times in our format and not, JSON and NULL befores and afters, blind marks.
     fn project_before_compact_audit(path: &Path) {
-        let before = MIGRATIONS.iter().position(|m| m.name == "0006_compact_audit_log").unwrap();
-        let mut conn = Connection::open(path).unwrap();
-        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-        let tx = conn.transaction().unwrap();
-        for m in &MIGRATIONS[..before] {
-            tx.execute_batch(m.sql).unwrap();
-        }
-        tx.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
-        tx.pragma_update(None, "user_version", before as i64).unwrap();
-        tx.execute_batch(
+        project_before(
+            path,
+            "0006_compact_audit_log",
             r#"INSERT INTO image_roots (id, path) VALUES (1, '/data');
              INSERT INTO images (id, root_id, path, sha256, bytes, added_at) VALUES
                  (1, 1, 'a.jpg', 'a', 1, 't'), (2, 1, 'b.jpg', 'b', 1, 't');
@@ -240,9 +239,7 @@ mod tests {
                  ('t1', NULL, NULL, 'tag-def', NULL, '{"name":"glare"}', 'cli', NULL, NULL),
                  ('2026-11-30T13:14:26.000Z', 7, NULL, 'role', '"labeler"', '"adjudicator"', 'cli', NULL, NULL),
                  ('2026-11-30T13:14:27.5Z', 7, 1, 'some-future-kind', '[1,2]', NULL, 'gui', 'why', NULL);"#,
-        )
-        .unwrap();
-        tx.commit().unwrap();
+        );
     }
 
     #[test]
