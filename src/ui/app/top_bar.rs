@@ -6,7 +6,8 @@ use crate::ui::app::command::Command;
 use crate::ui::app::screen_keys;
 use crate::ui::review::command::ReviewCommand;
 
-pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &mut PairscopeApp) -> Vec<Command> {
+/// Reads the app; every change it asks for is a command.
+pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command> {
     let mut commands = Vec::new();
     egui::Panel::top("menu").show(ui, |ui| {
         ui.horizontal(|ui| {
