@@ -1,7 +1,5 @@
 //! Which central view is shown.
 
-// The numbers' formats moved to `widgets::format`; kept here for the views that still name them.
-
 /// The central view.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Screen {
