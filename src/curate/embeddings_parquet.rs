@@ -135,3 +135,103 @@ fn write_atomically(
         CurateError::path(out, format!("cannot write: {e}"))
     })
 }
+
+/// The tests' Parquet reader, written from the format's specification.
+#[cfg(test)]
+#[path = "../../tests/common/parquet_reader.rs"]
+mod parquet_reader;
+
+#[cfg(test)]
+mod tests {
+    use super::parquet_reader::{self, Values};
+    use super::*;
+    use crate::store::test_util::temp_store;
+    use crate::store::{CachedEmbedding, ModelKind, NewImage, StoreError};
+
+    /// `n` images under one root with 3-value vectors (some of them awkward floats), every
+    /// third with an identity, and one without a face; the model `m` holds them.
+    fn store_with_embeddings(n: usize) -> (tempfile::TempDir, Store) {
+        let (dir, mut store) = temp_store();
+        store
+            .write(|tx| {
+                tx.model_or_create("m", ModelKind::Onnx, Some("msha"))?;
+                let root = tx.image_root("/data")?;
+                for i in 0..=n {
+                    let (path, sha) = (format!("p{:02}/{i:05}.jpg", i % 40), format!("sha{i}"));
+                    let new = NewImage { root, path: &path, sha256: &sha, bytes: 1, dimensions: None };
+                    let id = tx.upsert_image(&new)?.0;
+                    if i % 3 == 0 {
+                        tx.set_image_identity(id, &format!("person {} é", i % 40), false)?;
+                    }
+                    let vector = (i < n).then(|| vec![i as f32 * 0.001, -0.0, f32::MIN_POSITIVE]);
+                    let status = if i == n {
+                        "no_face"
+                    } else if i % 7 == 0 {
+                        "several_faces"
+                    } else {
+                        "ok"
+                    };
+                    let e =
+                        CachedEmbedding { status: status.into(), detail: None, face_count: None, face: None, vector };
+                    tx.put_embedding("msha", &sha, &e)?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn a_project_larger_than_a_page_round_trips_row_for_row() {
+        let n = 2 * crate::curate::parquet::ROWS_PER_PAGE + 500;
+        let (dir, mut store) = store_with_embeddings(n);
+        let out = dir.path().join("e.parquet");
+        let mut last = (0, 0);
+        let report = export_embeddings(&mut store, Some("m"), &out, |done, total| last = (done, total)).unwrap();
+        assert_eq!((report.rows, report.dimension, report.with_identity), (n, 3, n.div_ceil(3)));
+        assert_eq!(last.0, last.1, "progress ends at its total");
+
+        let expected = store.read(|tx| tx.image_embeddings("msha")).unwrap();
+        let file = parquet_reader::read(&std::fs::read(&out).unwrap());
+        assert_eq!(file.rows, n);
+        let [
+            Values::Strings(images),
+            Values::Strings(identities),
+            Values::Strings(statuses),
+            Values::FloatLists(vectors),
+        ] = file.columns.as_slice()
+        else {
+            panic!("unexpected columns {:?}", file.leaves)
+        };
+        assert_eq!(vectors.len(), n);
+        for (i, row) in expected.iter().enumerate() {
+            assert_eq!(images[i].as_deref(), Some(row.path.as_str()));
+            assert_eq!(identities[i], row.identity);
+            assert_eq!(statuses[i].as_deref(), Some(row.status.as_str()));
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&vectors[i]), bits(&row.vector), "row {i}");
+        }
+        assert!(!dir.path().join("e.parquet.partial").exists());
+    }
+
+    #[test]
+    fn embeddings_of_different_sizes_are_an_error_naming_the_image() {
+        let (dir, mut store) = store_with_embeddings(3);
+        store
+            .write(|tx| {
+                let e = CachedEmbedding {
+                    status: "ok".into(),
+                    detail: None,
+                    face_count: None,
+                    face: None,
+                    vector: Some(vec![1.0]),
+                };
+                tx.put_embedding("msha", "sha1", &e)
+            })
+            .unwrap();
+        let out = dir.path().join("e.parquet");
+        let error = export_embeddings(&mut store, Some("m"), &out, |_, _| {}).unwrap_err().to_string();
+        assert!(error.contains("p01/00001.jpg has an embedding of 1 values where the others have 3"), "{error}");
+        assert!(!out.exists());
+    }
+}

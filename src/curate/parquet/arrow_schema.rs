@@ -180,3 +180,85 @@ impl Builder {
         start
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Just enough of a FlatBuffer reader to follow the schema, checking alignment on the way.
+    struct Read<'a>(&'a [u8]);
+
+    impl Read<'_> {
+        fn u32(&self, at: usize) -> usize {
+            u32::from_le_bytes(self.0[at..at + 4].try_into().unwrap()) as usize
+        }
+        fn deref(&self, at: usize) -> usize {
+            assert_eq!(at % 4, 0, "offset at {at} aligned");
+            at + self.u32(at)
+        }
+        /// Where a table's field lives, or None when it is absent.
+        fn field(&self, table: usize, slot: usize) -> Option<usize> {
+            assert_eq!(table % 4, 0, "table at {table} aligned");
+            let vtable = table - i32::from_le_bytes(self.0[table..table + 4].try_into().unwrap()) as usize;
+            let len = u16::from_le_bytes([self.0[vtable], self.0[vtable + 1]]) as usize;
+            let at = vtable + 4 + 2 * slot;
+            let offset = if at + 2 <= vtable + len { u16::from_le_bytes([self.0[at], self.0[at + 1]]) } else { 0 };
+            (offset != 0).then_some(table + offset as usize)
+        }
+        fn int(&self, table: usize, slot: usize, size: usize) -> i64 {
+            let at = self.field(table, slot).expect("field present");
+            assert_eq!(at % size, 0, "scalar of {size} bytes at {at} aligned");
+            let mut raw = [0u8; 8];
+            raw[..size].copy_from_slice(&self.0[at..at + size]);
+            i64::from_le_bytes(raw)
+        }
+        fn string(&self, table: usize, slot: usize) -> String {
+            let at = self.deref(self.field(table, slot).unwrap());
+            let len = self.u32(at);
+            assert_eq!(self.0[at + 4 + len], 0, "strings end in NUL");
+            String::from_utf8(self.0[at + 4..at + 4 + len].to_vec()).unwrap()
+        }
+        fn tables(&self, table: usize, slot: usize) -> Vec<usize> {
+            let at = self.deref(self.field(table, slot).unwrap());
+            (0..self.u32(at)).map(|i| self.deref(at + 4 + 4 * i)).collect()
+        }
+        fn table(&self, table: usize, slot: usize) -> usize {
+            self.deref(self.field(table, slot).unwrap())
+        }
+    }
+
+    #[test]
+    fn the_schema_message_holds_each_field_its_nullability_and_the_list_size() {
+        let item = ArrowField { name: "element".into(), nullable: false, data_type: ArrowType::Float32 };
+        let fields = [
+            ArrowField { name: "image".into(), nullable: false, data_type: ArrowType::Utf8 },
+            ArrowField { name: "identity".into(), nullable: true, data_type: ArrowType::Utf8 },
+            ArrowField {
+                name: "embedding".into(),
+                nullable: false,
+                data_type: ArrowType::FixedSizeList { item: Box::new(item), size: 512 },
+            },
+        ];
+        let bytes = schema_message(&fields);
+        assert_eq!(bytes[..4], [0xFF; 4], "continuation marker");
+        assert_eq!(u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize, bytes.len() - 8);
+        assert_eq!(bytes.len() % 8, 0);
+        let fb = Read(&bytes[8..]);
+        let message = fb.deref(0);
+        assert_eq!(fb.int(message, 0, 2), 4, "MetadataVersion V5");
+        assert_eq!(fb.int(message, 1, 1), 1, "the header is a Schema");
+        assert_eq!(fb.int(message, 3, 8), 0, "no body");
+        let schema = fb.table(message, 2);
+        let read: Vec<(String, i64, i64)> =
+            fb.tables(schema, 1).into_iter().map(|f| (fb.string(f, 0), fb.int(f, 1, 1), fb.int(f, 2, 1))).collect();
+        let expected = [("image", 0, 5), ("identity", 1, 5), ("embedding", 0, 16)];
+        assert_eq!(read, expected.map(|(n, null, t)| (n.to_string(), null, t)), "(name, nullable, Type tag)");
+        let list = fb.tables(schema, 1)[2];
+        assert_eq!(fb.int(fb.table(list, 3), 0, 4), 512, "FixedSizeList.listSize");
+        let children = fb.tables(list, 5);
+        assert_eq!(children.len(), 1);
+        assert_eq!((fb.string(children[0], 0), fb.int(children[0], 1, 1)), ("element".to_string(), 0));
+        assert_eq!(fb.int(children[0], 2, 1), 3, "FloatingPoint");
+        assert_eq!(fb.int(fb.table(children[0], 3), 0, 2), 1, "precision SINGLE");
+    }
+}

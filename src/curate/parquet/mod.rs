@@ -341,3 +341,48 @@ fn base64(bytes: &[u8]) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_rfc_4648_vectors() {
+        let cases =
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("foobar", "Zm9vYmFy")];
+        for (plain, encoded) in cases {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+    }
+
+    #[test]
+    fn levels_are_rle_runs_after_their_byte_length() {
+        let mut runs = RleRuns::default();
+        runs.push(0, 1);
+        runs.push(1, 0); // nothing
+        runs.push(1, 511);
+        runs.push(1, 1); // extends the run: 512 ones
+        let mut body = Vec::new();
+        runs.write_prefixed(&mut body);
+        // run of one 0: header 1 << 1 = 2; run of 512 ones: header 1024 = varint 0x80 0x08.
+        assert_eq!(body, [5, 0, 0, 0, 2, 0, 0x80, 0x08, 1]);
+    }
+
+    #[test]
+    fn a_list_page_repeats_each_row_and_defines_every_element() {
+        let values = [1.0f32, 2.0, 3.0, 4.0];
+        let (count, body) = page_body(&Column::FloatLists { size: 2, values: &values }, 0..2);
+        assert_eq!(count, 4, "level entries: two rows of two");
+        let mut expected = vec![8, 0, 0, 0, 2, 0, 2, 1, 2, 0, 2, 1]; // repetition: 0 1 0 1
+        expected.extend([2, 0, 0, 0, 8, 1]); // definition: four ones
+        expected.extend(values.iter().flat_map(|v| v.to_le_bytes()));
+        assert_eq!(body, expected);
+    }
+
+    #[test]
+    fn columns_of_different_lengths_are_refused() {
+        let names = ["a".to_string()];
+        let columns = [("name", Column::Strings(&names)), ("embedding", Column::FloatLists { size: 2, values: &[] })];
+        assert!(write_table(&mut Vec::new(), &columns, |_, _| {}).is_err());
+    }
+}
