@@ -209,7 +209,7 @@ mod tests {
             assert_eq!(identities[i], row.identity);
             assert_eq!(statuses[i].as_deref(), Some(row.status.as_str()));
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&vectors[i]), bits(&row.vector), "row {i}");
+            assert_eq!(bits(&vectors[i]), bits(&row.vector), "row {i}: the vector bit for bit");
         }
         assert!(!dir.path().join("e.parquet.partial").exists());
     }
