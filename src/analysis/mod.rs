@@ -21,6 +21,8 @@ mod consensus;
 #[cfg(test)]
 mod edit_properties;
 mod hlp;
+/// How sure a rate is: exact binomial intervals and demonstrated bounds.
+pub mod intervals;
 mod kfold;
 mod label_book;
 mod label_index;
@@ -57,5 +59,5 @@ pub use snapshot::{
     tag_mask,
 };
 pub use splits::{Component, Diagnosis, SplitRow, SplitTable};
-pub use text::{Numbers, render_text};
+pub use text::{Numbers, grouped, render_text};
 pub use threshold::{OperatingPoint, RuleError, ThresholdRule};
