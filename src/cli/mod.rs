@@ -15,6 +15,7 @@ mod demo;
 mod embed;
 mod eval_lfw;
 mod export;
+mod export_embeddings;
 mod gui;
 mod import;
 mod lineage;
@@ -28,6 +29,7 @@ use demo::DemoArgs;
 use embed::EmbedArgs;
 use eval_lfw::EvalLfwArgs;
 use export::{ExportArgs, VerifyExportArgs};
+use export_embeddings::ExportEmbeddingsArgs;
 use gui::GuiArgs;
 use import::{FoldersArgs, LabelsArgs, LfwArgs, PairsArgs, ScoresArgs};
 use lineage::LineageArgs;
@@ -141,6 +143,14 @@ pub enum Command {
         is recorded in the project. Exporting the same selection again gives byte-identical \
         files (unless --stamp puts the time into the manifest).")]
     Export(ExportArgs),
+    /// Write every image's embedding under a model to a Parquet file (image, identity, status, embedding).
+    #[command(long_about = "Write every image's embedding under a model to a Parquet file.\n\n\
+        One row per image with an embedding: image (its path relative to its root, as an \
+        export's manifest names its source), identity (null when unknown), status (ok or \
+        several_faces) and embedding (a fixed-size list of float32: the L2-normalised vector \
+        the scores are computed from). pandas, pyarrow, polars and DuckDB read it as is. The \
+        file is written beside its target and renamed, so a failure never leaves half a file.")]
+    ExportEmbeddings(ExportEmbeddingsArgs),
     /// Check an export folder against its manifest.json (every file's sha256, nothing extra).
     VerifyExport(VerifyExportArgs),
     /// Merge labels from another project of the same pairs (e.g. a labeler's offline copy).
@@ -197,6 +207,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::EvalLfw(args) => args.run(),
         Command::Split(args) => args.run(),
         Command::Export(args) => args.run(),
+        Command::ExportEmbeddings(args) => args.run(),
         Command::VerifyExport(args) => args.run(),
         Command::MergeLabels(args) => args.run(),
         Command::Lineage(args) => args.run(),

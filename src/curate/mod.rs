@@ -7,6 +7,7 @@
 
 pub mod augment;
 pub mod consensus;
+pub mod embeddings_parquet;
 mod error;
 pub mod export;
 pub mod html_report;
@@ -14,6 +15,7 @@ mod lfw_txt;
 pub mod manifest;
 pub mod merge;
 pub mod names;
+mod parquet;
 pub mod project_report;
 pub mod report_csv;
 pub mod selection;

@@ -29,6 +29,19 @@ pub struct ImageToEmbed {
     pub sha256: String,
 }
 
+/// One image's embedding under a model, with what an export of embeddings names it by.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageEmbedding {
+    pub id: ImageId,
+    /// Relative to its root, '/'-separated: the `source_path` of an export's manifest.
+    pub path: String,
+    pub identity: Option<String>,
+    /// The face pipeline's status code (`ok`, `several_faces`).
+    pub status: String,
+    /// L2-normalised, exactly as cached.
+    pub vector: Vec<f32>,
+}
+
 fn to_blob(vector: &[f32]) -> Vec<u8> {
     vector.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
@@ -113,6 +126,27 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every image of the project that has an embedding under this model, by root and path.
+    pub fn image_embeddings(&self, model_sha256: &str) -> Result<Vec<ImageEmbedding>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT i.id, i.path, i.identity, e.status, e.vector FROM images i
+             JOIN image_roots r ON r.id = i.root_id
+             JOIN embeddings e ON e.image_sha256 = i.sha256 AND e.model_sha256 = ?1
+             WHERE e.vector IS NOT NULL ORDER BY r.path, i.path, i.id",
+        )?;
+        let rows = stmt.query_map([model_sha256], |r| {
+            let vector: Vec<u8> = r.get(4)?;
+            Ok(ImageEmbedding {
+                id: r.get(0)?,
+                path: r.get(1)?,
+                identity: r.get(2)?,
+                status: r.get(3)?,
+                vector: from_blob(&vector),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Count of cached results per status for one model, over the project's images.
     pub fn embedding_statuses(&self, model_sha256: &str) -> Result<HashMap<String, u64>> {
         let mut stmt = self.conn().prepare(
@@ -146,5 +180,39 @@ mod tests {
             CachedEmbedding { status: "no-face".into(), detail: None, face_count: Some(0), face: None, vector: None };
         store.write(|tx| tx.put_embedding("m", "i", &failed)).unwrap();
         assert_eq!(store.read(|tx| tx.cached_embedding("m", "i")).unwrap(), Some(failed));
+    }
+
+    #[test]
+    fn image_embeddings_lists_only_images_with_a_vector_under_that_model() {
+        let (_d, mut store) = temp_store();
+        let embedding = |status: &str, vector: Option<Vec<f32>>| CachedEmbedding {
+            status: status.into(),
+            detail: None,
+            face_count: None,
+            face: None,
+            vector,
+        };
+        let rows = store
+            .write(|tx| {
+                let root = tx.image_root("/data")?;
+                let mut ids = Vec::new();
+                for (path, sha) in [("b/2.jpg", "h2"), ("a/1.jpg", "h1"), ("c/3.jpg", "h3"), ("d/4.jpg", "h4")] {
+                    let new = crate::store::NewImage { root, path, sha256: sha, bytes: 1, dimensions: None };
+                    ids.push(tx.upsert_image(&new)?.0);
+                }
+                tx.set_image_identity(ids[0], "Bea", false)?;
+                tx.put_embedding("m", "h1", &embedding("ok", Some(vec![0.6, 0.8])))?;
+                tx.put_embedding("m", "h2", &embedding("several_faces", Some(vec![1.0, -0.0])))?;
+                tx.put_embedding("m", "h3", &embedding("no_face", None))?;
+                tx.put_embedding("other", "h4", &embedding("ok", Some(vec![0.0, 1.0])))?;
+                tx.image_embeddings("m")
+            })
+            .unwrap();
+        let seen: Vec<_> = rows.iter().map(|r| (r.path.as_str(), r.identity.as_deref(), r.status.as_str())).collect();
+        assert_eq!(seen, [("a/1.jpg", None, "ok"), ("b/2.jpg", Some("Bea"), "several_faces")]);
+        assert_eq!(
+            rows[1].vector.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            [1.0f32.to_bits(), (-0.0f32).to_bits()]
+        );
     }
 }

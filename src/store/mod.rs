@@ -39,7 +39,7 @@ use rusqlite::{Connection, OpenFlags};
 pub use blind::{NotBlindLabel, Reveal, RevealHow};
 pub use changes::LabelChanges;
 pub use curation::{AdjudicationRow, ExportRecord, ModelRecord, NewExport, SplitRunRecord, TagRow, VerdictRow};
-pub use embeddings::{CachedEmbedding, ImageToEmbed};
+pub use embeddings::{CachedEmbedding, ImageEmbedding, ImageToEmbed};
 pub use error::{StoreError, WriteRefused};
 pub use identities::IdentityChange;
 pub use ids::{ImageId, LabelerId, ModelId, PairId, RootId, TagId};
