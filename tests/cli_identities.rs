@@ -268,6 +268,14 @@ fn pairs_csv_refuses_an_identity_the_project_holds_otherwise_naming_file_line_an
     );
     assert_eq!(info(&project)["pairs"], 1, "all or nothing");
     assert_eq!(identities(&project).len(), 1);
+
+    // With --skip-bad, the contradicting row leaves nothing: no pair, and img5.jpg no identity.
+    let out = ok(["import-pairs", arg(&project), "--csv", arg(&second), "--images", arg(&celeb), "--skip-bad"]);
+    assert!(out.contains("imported 1 pairs") && out.contains("1 skipped"), "{out}");
+    assert_eq!(info(&project)["pairs"], 2);
+    let found = identities(&project);
+    assert_eq!((found.len(), found["img1.jpg"].as_str(), found["img3.jpg"].as_str()), (3, "Ann", "Cy"), "{found:?}");
+    assert!(!found.contains_key("img5.jpg"), "{found:?}");
 }
 
 #[test]

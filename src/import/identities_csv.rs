@@ -153,3 +153,18 @@ fn known_images(
     }
     Ok(known)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_counts_and_lists_the_first_replacements() {
+        let replaced = (0..3).map(|i| (format!("{i}.jpg"), "Ann".to_owned(), "Bob".to_owned())).collect();
+        let report = IdentityReport { set: 4, unchanged: 2, replaced };
+        let text = report.summary(2);
+        assert!(text.starts_with("identities: 4 set, 2 unchanged, 3 replaced"), "{text}");
+        assert!(text.contains("replaced 1.jpg: \"Ann\" -> \"Bob\"") && !text.contains("2.jpg"), "{text}");
+        assert!(text.contains("… and 1 more"), "{text}");
+    }
+}

@@ -190,3 +190,22 @@ pub fn import_pairs(
         Ok(report)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(a: &str, b: &str) -> [Option<String>; 2] {
+        [a, b].map(|s| Some(s.to_owned()).filter(|s| !s.is_empty()))
+    }
+
+    #[test]
+    fn identities_contradict_a_truth_only_when_both_are_known() {
+        assert!(truth_contradiction(Some(Truth::Same), &ids("Ann", "Bob")).unwrap().contains("different people"));
+        assert!(truth_contradiction(Some(Truth::Different), &ids("Ann", "Ann")).unwrap().contains("both \"Ann\""));
+        assert_eq!(truth_contradiction(Some(Truth::Same), &ids("Ann", "Ann")), None);
+        assert_eq!(truth_contradiction(Some(Truth::Different), &ids("Ann", "Bob")), None);
+        assert_eq!(truth_contradiction(Some(Truth::Same), &ids("Ann", "")), None);
+        assert_eq!(truth_contradiction(None, &ids("Ann", "Bob")), None);
+    }
+}
