@@ -193,8 +193,17 @@ fn labels_for_unknown_pairs_and_contradictions_are_reported() {
 #[test]
 fn help_describes_every_subcommand() {
     let help = stdout(&pairscope(["--help"]));
-    for sub in ["gui", "new", "info", "import-lfw", "import-pairs", "import-labels", "import-scores", "import-folders"]
-    {
+    for sub in [
+        "gui",
+        "new",
+        "info",
+        "import-lfw",
+        "import-pairs",
+        "import-labels",
+        "import-scores",
+        "import-folders",
+        "import-identities",
+    ] {
         assert!(help.contains(sub), "{sub} missing from --help:\n{help}");
         assert!(pairscope([sub, "--help"]).status.success(), "{sub} --help");
     }

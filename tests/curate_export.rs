@@ -253,9 +253,9 @@ fn hostile_project(dir: &Path) -> (Store, PathBuf) {
          p2,x.jpeg,noext,same,..,..\n\
          p3,..dots.jpg,sub dir/CON.jpg,different,CON,José María\n\
          p4,p1.jpg,p2.jpg,different,a b,a_b\n\
-         p5,p1.jpg,x.jpeg,different,,Ann\n\
-         p6,p2.jpg,noext,different,ann,\n\
-         p7,p1.jpg,long.jpg,different,Ann,{long}\n"
+         p5,p1.jpg,x.jpeg,different,,\n\
+         p6,p2.jpg,noext,different,,\n\
+         p7,p1.jpg,long.jpg,different,,{long}\n"
         ),
     )
     .unwrap();

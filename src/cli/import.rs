@@ -1,5 +1,6 @@
 //! The importers from the shell: `import-lfw`, `import-pairs`, `import-labels`,
-//! `import-scores` and `import-folders`. Those that bring pairs create the project if needed.
+//! `import-scores`, `import-folders` and `import-identities`. Those that bring pairs create the
+//! project if needed.
 
 use std::path::{Path, PathBuf};
 
@@ -117,6 +118,33 @@ impl FoldersArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
         let FoldersArgs { project, images, different, seed, verbose } = self;
         with_project(&project, verbose, |s| import::import_folders(s, &images, &FolderOptions { different, seed }))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct IdentitiesArgs {
+    project: PathBuf,
+    /// The CSV file, with the columns image,identity.
+    csv: PathBuf,
+    /// The image folder the paths are relative to (as given to the import that brought the
+    /// images); without it every image folder of the project is searched.
+    #[arg(long)]
+    images: Option<PathBuf>,
+    /// Replace an identity the project already holds for an image by the file's (without it,
+    /// a different identity is an error and nothing is written).
+    #[arg(long)]
+    replace: bool,
+    /// List every replaced identity, not just the first few.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+impl IdentitiesArgs {
+    pub(super) fn run(self) -> anyhow::Result<()> {
+        let store = &mut open_project(&self.project)?;
+        let report = import::import_identities(store, &self.csv, self.images.as_deref(), self.replace)?;
+        println!("{}", report.summary(listed(self.verbose)));
+        Ok(())
     }
 }
 

@@ -31,7 +31,7 @@ use eval_lfw::EvalLfwArgs;
 use export::{ExportArgs, VerifyExportArgs};
 use export_embeddings::ExportEmbeddingsArgs;
 use gui::GuiArgs;
-use import::{FoldersArgs, LabelsArgs, LfwArgs, PairsArgs, ScoresArgs};
+use import::{FoldersArgs, IdentitiesArgs, LabelsArgs, LfwArgs, PairsArgs, ScoresArgs};
 use lineage::LineageArgs;
 use merge::MergeLabelsArgs;
 use project::{InfoArgs, NewArgs};
@@ -74,13 +74,18 @@ pub enum Command {
         different-person lines 'name1 i name2 j'. Images are read from \
         DIR/<name>/<name>_<NNNN>.jpg. The fold goes into each pair's metadata and the pair \
         gets the id lfw:<fold>:<n>. Pairs whose image is missing are skipped and reported. \
+        Each image's identity (who is in it) is its person folder <name>; importing again \
+        into an older project fills the identities in and adds nothing else. \
         The project is created if it does not exist.")]
     ImportLfw(LfwArgs),
     /// Import pairs from a CSV file.
     #[command(long_about = "Import pairs from a CSV file.\n\n\
         Columns: image_a,image_b (required, relative to --images); pair_id (your own id, \
         usable in the labels and scores CSVs; without it a pair is named 'image_a|image_b'); truth (same/different or empty; 1/0, yes/no, \
-        true/false also accepted); split (train, train-dev, dev, test). Any other column is \
+        true/false also accepted); split (train, train-dev, dev, test); identity_a, identity_b \
+        (who is in each image, empty = unknown; also kept in the metadata). A row whose \
+        identity contradicts its truth, an earlier row or the identity the project holds for \
+        that image is an error. Any other column is \
         kept as the pair's metadata. The project is created if it does not exist.")]
     ImportPairs(PairsArgs),
     /// Import labels made elsewhere: pair_id,labeler,verdict,tags[,blind].
@@ -123,8 +128,20 @@ pub enum Command {
     /// Make pairs from a folder of identity subfolders (DIR/<person>/*.jpg).
     #[command(long_about = "Make pairs from a folder of identity subfolders (DIR/<person>/*.jpg).\n\n\
         Every two images of one person form a same-person pair; different-person pairs are a \
-        seeded, reproducible sample (by default as many as there are same-person pairs).")]
+        seeded, reproducible sample (by default as many as there are same-person pairs). \
+        Each image's identity is the name of its folder directly under DIR (DIR/<person>/x.jpg \
+        is <person>); files directly in DIR belong to no one and are skipped, and folders \
+        deeper down are not read.")]
     ImportFolders(FoldersArgs),
+    /// Say who is in images the project holds: a CSV with the columns image,identity.
+    #[command(long_about = "Say who is in images the project already holds (for all-vs-all).\n\n\
+        Columns: image (its path relative to its image folder, as in import-pairs) and identity. \
+        All or nothing: an image not in the project, an empty identity, or two rows giving one \
+        image two identities is an error naming the line, and nothing is written. An image \
+        that already has another identity is an error naming both, unless --replace, which \
+        replaces it and lists the change. Prints how many identities were set, unchanged and \
+        replaced.")]
+    ImportIdentities(IdentitiesArgs),
     /// Plan balanced train/dev/test splits; shows a preview, writes only with --apply.
     #[command(long_about = "Plan balanced train/(train-dev)/dev/test splits of every pair.\n\n\
         Pairs are grouped by identity (the identity_a/identity_b metadata of LFW and folder \
@@ -201,6 +218,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ImportLabels(args) => args.run(),
         Command::ImportScores(args) => args.run(),
         Command::ImportFolders(args) => args.run(),
+        Command::ImportIdentities(args) => args.run(),
         Command::Embed(args) => args.run(),
         Command::Demo(args) => args.run(),
         Command::Report(args) => args.run(),

@@ -1,5 +1,6 @@
 //! A folder of identity subfolders (`DIR/<person>/*.jpg`): every same-person pair, plus a
-//! seeded, reproducible sample of different-person pairs. The truth is known by construction.
+//! seeded, reproducible sample of different-person pairs. The truth is known by construction,
+//! and each image's identity is the name of its folder directly under `DIR`.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
@@ -7,6 +8,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::image_files::{images_root, prepare_images};
+use super::image_identity::record_identity;
 use super::pair_upsert::{PairOutcome, upsert_pair};
 use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
 use crate::domain::Truth;
@@ -161,6 +163,15 @@ pub fn import_folders(
                 Ok(PairOutcome::Added) => report.added += 1,
                 Ok(PairOutcome::Unchanged) => report.unchanged += 1,
                 Err(conflict) => conflicts.push(Problem::at(&root, None, format!("{external_id}: {conflict}"))),
+            }
+        }
+        // Who is in a photo is the name of its folder directly under the root.
+        for identity in &identities {
+            for rel in identity.images.iter().filter(|rel| ids.contains_key(*rel)) {
+                match record_identity(tx, ids[rel], rel, &identity.name)? {
+                    Ok(set) => report.identities_set += u64::from(set),
+                    Err(conflict) => conflicts.push(Problem::at(&root.join(rel), None, conflict)),
+                }
             }
         }
         refuse_unless_skipping(&root, &conflicts, false)?;

@@ -2,12 +2,13 @@
 //! same-person lines `name i j` and as many different-person lines `name1 i name2 j`.
 //! Images are at `DIR/<name>/<name>_<NNNN>.jpg`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::json;
 
 use super::image_files::{image_problem, images_root, prepare_images};
+use super::image_identity::record_identity;
 use super::pair_upsert::{PairOutcome, upsert_pair};
 use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
 use crate::domain::Truth;
@@ -128,8 +129,15 @@ pub fn import_lfw(
     refuse_unless_skipping(pairs_file, &problems, skip_bad)?;
 
     let root = images_root(images_dir)?;
-    let rels: BTreeSet<String> =
-        pairs.iter().flat_map(|p| [LfwPair::image_path(&p.a), LfwPair::image_path(&p.b)]).collect();
+    // Each image's identity is its person folder, the name the line gives it; the first line
+    // naming an image is where a conflict with the project is reported.
+    let mut identities: BTreeMap<String, (&str, u64)> = BTreeMap::new();
+    for pair in &pairs {
+        for person in [&pair.a, &pair.b] {
+            identities.entry(LfwPair::image_path(person)).or_insert((person.0.as_str(), pair.line));
+        }
+    }
+    let rels: BTreeSet<String> = identities.keys().cloned().collect();
     let prepared = prepare_images(store, &root, &rels)?;
     let source = format!("lfw:{}", super::file_label(pairs_file));
 
@@ -160,6 +168,13 @@ pub fn import_lfw(
                 Ok(PairOutcome::Added) => report.added += 1,
                 Ok(PairOutcome::Unchanged) => report.unchanged += 1,
                 Err(conflict) => conflicts.push(Problem::at(pairs_file, Some(pair.line), conflict)),
+            }
+        }
+        for (rel, (identity, line)) in &identities {
+            let Some(&id) = ids.get(rel) else { continue };
+            match record_identity(tx, id, rel, identity)? {
+                Ok(set) => report.identities_set += u64::from(set),
+                Err(conflict) => conflicts.push(Problem::at(pairs_file, Some(*line), conflict)),
             }
         }
         // A missing image is always a reported skip; a contradiction refuses, unless skipping.

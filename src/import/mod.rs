@@ -1,4 +1,4 @@
-//! Importers: LFW `pairs.txt`, pairs/labels/scores CSV, and identity folders.
+//! Importers: LFW `pairs.txt`, pairs/labels/scores/identities CSV, and identity folders.
 //!
 //! Every importer works the same way: parse the whole input first, collecting a [`Problem`]
 //! (file, line, what is wrong) for every bad row; then either refuse the whole import with the
@@ -7,7 +7,9 @@
 
 mod csv_table;
 mod folders;
+mod identities_csv;
 mod image_files;
+mod image_identity;
 mod labels_csv;
 mod lfw;
 mod pair_upsert;
@@ -18,6 +20,7 @@ mod scores_csv;
 use std::path::{Path, PathBuf};
 
 pub use folders::{FolderOptions, import_folders};
+pub use identities_csv::{IdentityReport, import_identities};
 pub use labels_csv::import_labels;
 pub use lfw::import_lfw;
 pub use pairs_csv::import_pairs;
@@ -37,6 +40,12 @@ pub enum ImportError {
         file.display(), problems.len(), if problems.len() == 1 { "" } else { "s" }
     )]
     Refused { file: PathBuf, problems: Vec<Problem> },
+    /// Some rows are bad in an importer that is all or nothing: nothing was written.
+    #[error(
+        "{}: {} bad row{}; nothing was imported (fix them and import the file again)",
+        file.display(), problems.len(), if problems.len() == 1 { "" } else { "s" }
+    )]
+    RefusedWhole { file: PathBuf, problems: Vec<Problem> },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -49,7 +58,7 @@ impl ImportError {
     /// The row-level problems behind a refusal (empty for other errors).
     pub fn problems(&self) -> &[Problem] {
         match self {
-            ImportError::Refused { problems, .. } => problems,
+            ImportError::Refused { problems, .. } | ImportError::RefusedWhole { problems, .. } => problems,
             _ => &[],
         }
     }
@@ -64,6 +73,14 @@ fn refuse_unless_skipping(file: &Path, problems: &[Problem], skip_bad: bool) -> 
         problems.sort_by_key(|p| p.line);
         Err(ImportError::Refused { file: file.to_owned(), problems })
     }
+}
+
+/// Turns collected row problems into a refusal, for importers without `skip_bad`.
+fn refuse_any(file: &Path, problems: &[Problem]) -> Result<(), ImportError> {
+    refuse_unless_skipping(file, problems, false).map_err(|e| match e {
+        ImportError::Refused { file, problems } => ImportError::RefusedWhole { file, problems },
+        other => other,
+    })
 }
 
 /// The display name of an input file, as recorded in the audit log's origin.

@@ -1,11 +1,14 @@
 //! Pairs CSV: `image_a,image_b` required; `pair_id`, `truth`, `split` optional; every other
-//! column is kept as metadata.
+//! column is kept as metadata. The optional `identity_a` / `identity_b` (who is in each image;
+//! empty = unknown) are also recorded on the images; they must agree with each other, with the
+//! row's truth and with the identities the project already holds.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::csv_table::read_csv;
 use super::image_files::{clean_relative_path, image_problem, images_root, prepare_images};
+use super::image_identity::{identity_conflict, record_identity};
 use super::pair_upsert::{PairOutcome, upsert_pair};
 use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
 use crate::domain::{Split, Truth};
@@ -18,7 +21,33 @@ struct PairRow {
     b: String,
     truth: Option<Truth>,
     split: Option<Split>,
+    /// Who is in image a and image b, when the row says.
+    identities: [Option<String>; 2],
     metadata: serde_json::Value,
+}
+
+impl PairRow {
+    /// (image, identity) for each side whose identity the row gives.
+    fn identified(&self) -> impl Iterator<Item = (&str, &str)> {
+        [&self.a, &self.b]
+            .into_iter()
+            .zip(&self.identities)
+            .filter_map(|(rel, id)| Some((rel.as_str(), id.as_deref()?)))
+    }
+}
+
+/// A row whose identities contradict its own truth.
+fn truth_contradiction(truth: Option<Truth>, identities: &[Option<String>; 2]) -> Option<String> {
+    let [Some(a), Some(b)] = identities else { return None };
+    match truth {
+        Some(Truth::Same) if a != b => {
+            Some(format!("truth is same, but identity_a {a:?} and identity_b {b:?} are different people"))
+        }
+        Some(Truth::Different) if a == b => {
+            Some(format!("truth is different, but identity_a and identity_b are both {a:?}"))
+        }
+        _ => None,
+    }
 }
 
 const KNOWN: [&str; 5] = ["image_a", "image_b", "pair_id", "truth", "split"];
@@ -32,6 +61,7 @@ pub fn import_pairs(
     let (table, mut problems) = read_csv(csv_file, &["image_a", "image_b"])?;
     let (col_a, col_b) = (table.column("image_a"), table.column("image_b"));
     let (col_id, col_truth, col_split) = (table.column("pair_id"), table.column("truth"), table.column("split"));
+    let col_identity = [table.column("identity_a"), table.column("identity_b")];
     let extra: Vec<(usize, String)> = table
         .headers
         .iter()
@@ -43,6 +73,8 @@ pub fn import_pairs(
     let mut rows = Vec::new();
     let mut ids_seen: HashMap<String, u64> = HashMap::new();
     let mut pairs_seen: HashMap<(String, String), u64> = HashMap::new();
+    // Image → (identity, line) as the file's earlier rows gave it.
+    let mut identities_seen: HashMap<String, (String, u64)> = HashMap::new();
     for row in &table.rows {
         let problem = |msg: String| Problem::at(csv_file, Some(row.line), msg);
         let parsed = (|| -> Result<PairRow, String> {
@@ -53,6 +85,10 @@ pub fn import_pairs(
             }
             let truth = Truth::parse_lenient(row.get(col_truth)).map_err(|e| format!("truth: {e}"))?;
             let split = Split::parse(row.get(col_split)).map_err(|e| format!("split: {e}"))?;
+            let identities = col_identity.map(|c| Some(row.get(c).to_owned()).filter(|s| !s.is_empty()));
+            if let Some(contradiction) = truth_contradiction(truth, &identities) {
+                return Err(contradiction);
+            }
             // Without an id of the user's own, "image_a|image_b" names the pair, so that the
             // labels and scores CSVs can still refer to it.
             let pair_id =
@@ -62,7 +98,7 @@ pub fn import_pairs(
                 .filter(|(i, _)| !row.fields[*i].is_empty())
                 .map(|(i, name)| (name.clone(), serde_json::Value::String(row.fields[*i].clone())))
                 .collect::<serde_json::Map<_, _>>();
-            Ok(PairRow { line: row.line, pair_id, a, b, truth, split, metadata: metadata.into() })
+            Ok(PairRow { line: row.line, pair_id, a, b, truth, split, identities, metadata: metadata.into() })
         })();
         let parsed = match parsed {
             Ok(parsed) => parsed,
@@ -84,6 +120,17 @@ pub fn import_pairs(
             problems.push(problem(format!("the same two images already form a pair on line {first}")));
             continue;
         }
+        let contradiction = parsed.identified().find_map(|(rel, identity)| {
+            let (earlier, line) = identities_seen.get(rel).filter(|(earlier, _)| earlier != identity)?;
+            Some(format!("image {rel} is identity {earlier:?} on line {line}; this row says {identity:?}"))
+        });
+        if let Some(contradiction) = contradiction {
+            problems.push(problem(contradiction));
+            continue;
+        }
+        for (rel, identity) in parsed.identified() {
+            identities_seen.entry(rel.to_owned()).or_insert_with(|| (identity.to_owned(), row.line));
+        }
         rows.push(parsed);
     }
     refuse_unless_skipping(csv_file, &problems, skip_bad)?;
@@ -102,6 +149,15 @@ pub fn import_pairs(
                 problems.push(problem);
                 continue;
             }
+            // Checked before anything of the row is written, so a skipped row leaves nothing.
+            let mut conflict = None;
+            for (rel, identity) in row.identified() {
+                conflict = conflict.or(identity_conflict(tx, ids[rel], rel, identity)?);
+            }
+            if let Some(conflict) = conflict {
+                problems.push(Problem::at(csv_file, Some(row.line), conflict));
+                continue;
+            }
             let new = NewPair {
                 external_id: Some(&row.pair_id),
                 image_a: ids[&row.a],
@@ -114,7 +170,18 @@ pub fn import_pairs(
             match upsert_pair(tx, &new)? {
                 Ok(PairOutcome::Added) => report.added += 1,
                 Ok(PairOutcome::Unchanged) => report.unchanged += 1,
-                Err(conflict) => problems.push(Problem::at(csv_file, Some(row.line), conflict)),
+                Err(conflict) => {
+                    problems.push(Problem::at(csv_file, Some(row.line), conflict));
+                    continue;
+                }
+            }
+            // No conflict is expected here (checked above, and the file's rows agree with each
+            // other), but one would still be reported rather than lost.
+            for (rel, identity) in row.identified() {
+                match record_identity(tx, ids[rel], rel, identity)? {
+                    Ok(set) => report.identities_set += u64::from(set),
+                    Err(conflict) => problems.push(Problem::at(csv_file, Some(row.line), conflict)),
+                }
             }
         }
         refuse_unless_skipping(csv_file, &problems, skip_bad)?;
@@ -122,4 +189,23 @@ pub fn import_pairs(
         report.skipped = std::mem::take(&mut problems);
         Ok(report)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(a: &str, b: &str) -> [Option<String>; 2] {
+        [a, b].map(|s| Some(s.to_owned()).filter(|s| !s.is_empty()))
+    }
+
+    #[test]
+    fn identities_contradict_a_truth_only_when_both_are_known() {
+        assert!(truth_contradiction(Some(Truth::Same), &ids("Ann", "Bob")).unwrap().contains("different people"));
+        assert!(truth_contradiction(Some(Truth::Different), &ids("Ann", "Ann")).unwrap().contains("both \"Ann\""));
+        assert_eq!(truth_contradiction(Some(Truth::Same), &ids("Ann", "Ann")), None);
+        assert_eq!(truth_contradiction(Some(Truth::Different), &ids("Ann", "Bob")), None);
+        assert_eq!(truth_contradiction(Some(Truth::Same), &ids("Ann", "")), None);
+        assert_eq!(truth_contradiction(None, &ids("Ann", "Bob")), None);
+    }
 }

@@ -36,6 +36,8 @@ pub struct ImportReport {
     /// Changed by this import (e.g. a corrected score), counted so nothing changes silently.
     pub updated: u64,
     pub images_added: u64,
+    /// Images that got an identity (who is in the photo) from this import.
+    pub identities_set: u64,
     /// Labelers, tags or models that the import created.
     pub created: Vec<String>,
     /// Rows not imported, with the reason for each.
@@ -58,6 +60,9 @@ impl ImportReport {
         }
         if self.images_added > 0 {
             out += &format!(", {} new images", self.images_added);
+        }
+        if self.identities_set > 0 {
+            out += &format!(", {} identities set", self.identities_set);
         }
         if !self.skipped.is_empty() {
             out += &format!(", {} skipped", self.skipped.len());
