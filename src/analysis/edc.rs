@@ -16,6 +16,7 @@
 //! is reported beside it.
 
 use super::confusion::predicted;
+use super::intervals::Proportion;
 use super::snapshot::Truth;
 
 /// The largest discard fraction the curve goes to (the standard's plots stop at 0.9 or
@@ -61,9 +62,19 @@ impl EdcPoint {
         (self.genuine > 0).then(|| self.discarded as f64 / self.genuine as f64)
     }
 
+    /// False non-matches of the remaining comparisons, as a count.
+    pub fn fnmr_count(&self) -> Proportion {
+        Proportion::new(self.false_non_matches, self.remaining)
+    }
+
     /// False non-matches / remaining (None when nothing remains).
     pub fn fnmr(&self) -> Option<f64> {
-        (self.remaining > 0).then(|| self.false_non_matches as f64 / self.remaining as f64)
+        self.fnmr_count().rate()
+    }
+
+    /// The FNMR's two-sided 95 % Clopper–Pearson interval (None when nothing remains).
+    pub fn fnmr_ci95(&self) -> Option<[f64; 2]> {
+        self.fnmr_count().ci95()
     }
 }
 
