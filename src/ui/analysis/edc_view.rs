@@ -63,8 +63,10 @@ fn fnmr_cell(p: &EdcPoint) -> String {
     format!("{} ({} / {}){ci}", pct(p.fnmr()), count(p.false_non_matches), count(p.remaining))
 }
 
-/// The section, below the rates of the Model screen.
+/// The section, at the end of the Model screen.
 pub(in crate::ui) fn show(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64) {
+    ui.add_space(12.0);
+    ui.separator();
     ui.strong("Quality against error (EDC)");
     let key = (data.generation, threshold.to_bits());
     let id = egui::Id::unique("edc at threshold");
@@ -105,20 +107,26 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64
                 .x_axis_label("fraction of same-person pairs discarded")
                 .y_axis_label("FNMR")
                 .show(ui, |plot| {
-                    plot.line(Line::new("by sharpness", at.curves[0].clone()).color(plots::curve(dark)));
-                    plot.line(Line::new("by brightness", at.curves[1].clone()).color(brightness_colour(dark)));
+                    plot.line(
+                        Line::new("by sharpness", at.curves[0].clone()).color(plots::curve(dark)).allow_band(false),
+                    );
+                    plot.line(
+                        Line::new("by brightness", at.curves[1].clone())
+                            .color(brightness_colour(dark))
+                            .allow_band(false),
+                    );
                 });
         });
         ui.add_space(16.0);
-        egui::Grid::new("edc table").striped(true).min_col_width(80.0).show(ui, |ui| {
+        egui::Grid::new("edc table").striped(true).min_col_width(70.0).show(ui, |ui| {
             ui.strong("discarded");
             right(ui, egui::RichText::new("FNMR by sharpness").strong());
             right(ui, egui::RichText::new("FNMR by brightness").strong());
             ui.end_row();
             for (x, sharpness, brightness) in &at.rows {
                 ui.label(format!("{:.0} %", x * 100.0));
-                right(ui, fnmr_cell(sharpness));
-                right(ui, fnmr_cell(brightness));
+                number(ui, fnmr_cell(sharpness));
+                number(ui, fnmr_cell(brightness));
                 ui.end_row();
             }
         });
@@ -127,6 +135,19 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64
         "Equal qualities are discarded together, never split, so a row may discard less than its fraction. \
          A curve that falls shows that rejecting such photos at capture pays.",
     );
+}
+
+/// Wide enough for `12.3 % (1 234 / 5 678) [11.4 %, 13.2 %]`, so the columns keep their width
+/// while the threshold moves (a grid that widens takes frames to settle).
+const CELL_WIDTH: f32 = 230.0;
+
+/// A right-aligned cell that never wraps.
+fn number(ui: &mut egui::Ui, text: String) {
+    let size = egui::vec2(CELL_WIDTH, ui.spacing().interact_size.y);
+    ui.allocate_ui_with_layout(size, egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        ui.set_min_width(CELL_WIDTH);
+        ui.add(egui::Label::new(text).extend());
+    });
 }
 
 /// The brightness curve, apart from the sharpness one on both themes.

@@ -114,9 +114,8 @@ pub(in crate::ui) fn show(
             });
         });
         ui.add_space(12.0);
-        super::edc_view::show(ui, data, threshold);
-        ui.add_space(12.0);
         commands.extend(runs::show(ui, &data.runs, view));
+        super::edc_view::show(ui, data, threshold);
     });
     commands
 }
