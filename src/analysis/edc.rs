@@ -26,6 +26,9 @@ pub const EDC_MAX_DISCARD: f64 = 0.5;
 /// The discard fractions of the EDC table (and of the report).
 pub const EDC_TABLE_FRACTIONS: [f64; 6] = [0.0, 0.05, 0.1, 0.2, 0.3, 0.5];
 
+// The table is read off the curve, so it may not ask beyond it.
+const _: () = assert!(EDC_TABLE_FRACTIONS[EDC_TABLE_FRACTIONS.len() - 1] <= EDC_MAX_DISCARD);
+
 /// Genuine comparisons in increasing order of quality, grouped by equal quality: computed
 /// once per data change, then [`EdcGenuine::point_at`] and [`EdcGenuine::curve`] answer for any
 /// threshold in one pass.
@@ -142,6 +145,18 @@ impl EdcGenuine {
         self.point(self.discard_count(fraction), threshold)
     }
 
+    /// [`EdcGenuine::point_at`] for each fraction (none above `max_fraction`), read off a
+    /// `curve` of the same threshold and `max_fraction`: no further pass over the comparisons.
+    pub fn points_on(&self, curve: &[EdcPoint], fractions: &[f64]) -> Vec<EdcPoint> {
+        fractions
+            .iter()
+            .filter_map(|&x| {
+                let discarded = self.discard_count(x) as u64;
+                curve.iter().find(|p| p.discarded == discarded).copied()
+            })
+            .collect()
+    }
+
     /// One point per tie-group boundary from nothing discarded up to `max_fraction`, in
     /// increasing discard; one pass over the comparisons.
     pub fn curve(&self, threshold: f64, max_fraction: f64) -> Vec<EdcPoint> {
@@ -230,6 +245,10 @@ mod tests {
                 let again = edc.point(p.discarded as usize, t);
                 assert_eq!(*p, again, "round {round}");
             }
+            let fractions = [0.0, 0.1, 0.3, 0.5];
+            let read_off = edc.points_on(&edc.curve(t, 0.5), &fractions);
+            let direct: Vec<EdcPoint> = fractions.iter().map(|&x| edc.point_at(x, t)).collect();
+            assert_eq!(read_off, direct, "round {round}");
         }
     }
 
