@@ -63,5 +63,5 @@ pub use snapshot::{
     tag_mask,
 };
 pub use splits::{Component, Diagnosis, SplitRow, SplitTable};
-pub use text::{Numbers, render_text};
+pub use text::{Numbers, grouped, render_text};
 pub use threshold::{OperatingPoint, RuleError, ThresholdRule};
