@@ -9,7 +9,8 @@ mod common;
 use std::path::Path;
 
 use common::{datasets, ok};
-use pairscope::analysis::intervals::clopper_pearson;
+use pairscope::analysis::Numbers;
+use pairscope::analysis::intervals::{Proportion, clopper_pearson};
 use pairscope::domain::Truth;
 use pairscope::store::Store;
 use serde_json::Value;
@@ -140,15 +141,9 @@ fn report_edc_equals_a_brute_force_count_on_the_scored_demo() {
 
     // The text and the HTML report show the same rows.
     let row = &edc["sharpness"][3];
-    let pct = |v: &Value| format!("{:.2}%", 100.0 * v.as_f64().unwrap());
-    let cell = format!(
-        "{} ({}/{}) [{}, {}]",
-        pct(&row["fnmr"]),
-        row["false_non_matches"],
-        row["remaining"],
-        pct(&row["fnmr_ci95"][0]),
-        pct(&row["fnmr_ci95"][1])
-    );
+    let count = |key: &str| row[key].as_u64().unwrap();
+    // The shared format of a rate with its count and interval.
+    let cell = Numbers { missing: "-" }.proportion(Proportion::new(count("false_non_matches"), count("remaining")));
     let text = ok(["report", arg(&project)]);
     let line = text.lines().find(|l| l.trim_start().starts_with("20%")).expect("the 20 % row");
     assert!(line.contains(&cell), "{line} lacks {cell}");

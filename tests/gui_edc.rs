@@ -45,11 +45,23 @@ fn expected(project: &Path, threshold: f64) -> (EdcReport, (u64, u64)) {
     (report, counted)
 }
 
-/// The cell as the screen writes it: `3.7 % (3 / 81) [0.8 %, 10.4 %]`.
+/// A percentage as the screens write it: one decimal, three significant digits below 1 %.
+fn pct(x: f64) -> String {
+    let p = 100.0 * x;
+    if p == 0.0 || p >= 1.0 {
+        format!("{p:.1} %")
+    } else {
+        let decimals = (2 - p.log10().floor() as i32).clamp(1, 12) as usize;
+        format!("{p:.decimals$} %")
+    }
+}
+
+/// The cell as the screen writes it: `3.7 % (3/81; 95 % CI 0.774–10.4 %)`.
 fn cell(row: &EdcRow) -> String {
-    let pct = |x: f64| format!("{:.1} %", 100.0 * x);
     let [lo, hi] = row.fnmr_ci95.unwrap();
-    format!("{} ({} / {}) [{}, {}]", pct(row.fnmr.unwrap()), row.false_non_matches, row.remaining, pct(lo), pct(hi))
+    let lo = pct(lo);
+    let (fnm, n) = (row.false_non_matches, row.remaining);
+    format!("{} ({fnm}/{n}; 95 % CI {}–{})", pct(row.fnmr.unwrap()), lo.trim_end_matches(" %"), pct(hi))
 }
 
 /// How many labels read exactly `text`.

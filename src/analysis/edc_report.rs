@@ -7,6 +7,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::edc::{EDC_MAX_DISCARD, EDC_TABLE_FRACTIONS, EdcGenuine, EdcPoint};
+use super::intervals::Proportion;
 use super::snapshot::Truth;
 use super::text::{TEXT, table};
 
@@ -81,6 +82,11 @@ pub struct EdcRow {
 }
 
 impl EdcRow {
+    /// False non-matches of the remaining comparisons, as a count.
+    pub fn fnmr_count(&self) -> Proportion {
+        Proportion::new(self.false_non_matches, self.remaining)
+    }
+
     fn new(discard: f64, p: EdcPoint) -> EdcRow {
         EdcRow {
             discard,
@@ -117,12 +123,9 @@ pub(super) fn render_edc_text(out: &mut String, edc: Option<&EdcReport>) {
     out.push_str(&table(&["discarded", "FNMR by sharpness", "FNMR by brightness"], &rows));
 }
 
-/// `1.23% (12/975) [0.64%, 2.14%]`, and how many were discarded when ties held it back.
-pub fn fnmr_cell(row: &EdcRow) -> String {
-    let ci = row
-        .fnmr_ci95
-        .map_or_else(String::new, |[lo, hi]| format!(" [{}, {}]", TEXT.percent(Some(lo)), TEXT.percent(Some(hi))));
-    format!("{} ({}/{}){ci}", TEXT.percent(row.fnmr), row.false_non_matches, row.remaining)
+/// `1.23% (12/975; 95% CI 0.64–2.14%)`.
+fn fnmr_cell(row: &EdcRow) -> String {
+    TEXT.proportion(row.fnmr_count())
 }
 
 #[cfg(test)]
@@ -149,7 +152,7 @@ mod tests {
             out
         };
         assert!(text.contains("4 genuine pairs with image statistics; 1 without"), "{text}");
-        assert!(text.contains("25.00% (1/4)"), "{text}");
+        assert!(text.contains("25.00% (1/4; 95% CI 0.631–80.59%)"), "{text}");
     }
 
     #[test]

@@ -42,12 +42,9 @@ pub(super) fn edc_section(report: Option<&EdcReport>, edc: Option<&EdcByQuality>
     h
 }
 
-/// `1.23% (12/975) [0.64%, 2.14%]`.
+/// `1.23% (12/975; 95% CI 0.64–2.14%)`.
 fn cell(row: &EdcRow) -> String {
-    let ci = row
-        .fnmr_ci95
-        .map_or_else(String::new, |[lo, hi]| format!(" [{}, {}]", HTML.percent(Some(lo)), HTML.percent(Some(hi))));
-    format!("{} ({}/{}){ci}", HTML.percent(row.fnmr), row.false_non_matches, row.remaining)
+    HTML.proportion(row.fnmr_count())
 }
 
 /// Both step curves on one plot; the y axis goes to the largest FNMR shown.
@@ -98,7 +95,7 @@ mod tests {
         let html = edc_section(Some(&report), Some(&edc));
         assert_eq!(html.matches("<polyline").count(), 2, "{html}");
         assert_eq!(html.matches("<tr>").count(), 1 + report.sharpness.len());
-        assert!(html.contains("33.33% (1/3)"), "{html}");
+        assert!(html.contains("33.33% (1/3; 95% CI"), "{html}");
         assert!(html.contains("3 same-person pairs with image statistics; 1 without"), "{html}");
         assert_eq!(edc_section(None, Some(&edc)), "");
     }

@@ -13,7 +13,7 @@ use egui_plot::{Legend, Line, Plot};
 
 use crate::analysis::{EDC_MAX_DISCARD, EDC_TABLE_FRACTIONS, EdcPoint};
 use crate::ui::analysis::data::{AnalysisData, thin};
-use crate::ui::widgets::format::{count, pct, right};
+use crate::ui::widgets::format::{count, rate_ci, right};
 use crate::ui::widgets::plots;
 
 /// What the section draws at one (generation, threshold).
@@ -63,10 +63,9 @@ fn steps(points: &[EdcPoint]) -> Vec<[f64; 2]> {
     out
 }
 
-/// `1.2 % (12 / 975) [0.6 %, 2.1 %]`: the FNMR with its count and 95 % interval.
+/// `1.2 % (12/975; 95 % CI 0.6–2.1 %)`: the FNMR with its count and 95 % interval.
 fn fnmr_cell(p: &EdcPoint) -> String {
-    let ci = p.fnmr_ci95().map_or_else(String::new, |[lo, hi]| format!(" [{}, {}]", pct(Some(lo)), pct(Some(hi))));
-    format!("{} ({} / {}){ci}", pct(p.fnmr()), count(p.false_non_matches), count(p.remaining))
+    rate_ci(p.fnmr_count())
 }
 
 /// The section, at the end of the Model screen.
@@ -143,9 +142,9 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64
     );
 }
 
-/// Wide enough for `12.3 % (1 234 / 5 678) [11.4 %, 13.2 %]`, so the columns keep their width
+/// Wide enough for `12.3 % (1 234/5 678; 95 % CI 11.4–13.2 %)`, so the columns keep their width
 /// while the threshold moves (a grid that widens takes frames to settle).
-const CELL_WIDTH: f32 = 230.0;
+const CELL_WIDTH: f32 = 290.0;
 
 /// A right-aligned cell that never wraps.
 fn number(ui: &mut egui::Ui, text: String) {
