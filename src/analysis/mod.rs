@@ -18,6 +18,8 @@
 mod agreement;
 mod confusion;
 mod consensus;
+mod edc;
+mod edc_report;
 #[cfg(test)]
 mod edit_properties;
 mod hlp;
@@ -44,6 +46,8 @@ mod threshold;
 pub use agreement::{Agreement, CohenKappa, Disagreement, TagAgreement};
 pub use confusion::{Confusion, Rates, predicted};
 pub use consensus::{consensus_of, tags_named};
+pub use edc::{EDC_MAX_DISCARD, EDC_TABLE_FRACTIONS, EdcGenuine, EdcPoint};
+pub use edc_report::{EdcByQuality, EdcReport, EdcRow};
 pub use hlp::{Hlp, HlpSummary};
 pub use kfold::{FoldResult, KFold, KFoldError, contiguous_folds, kfold_accuracy};
 pub use label_book::{LabelBook, LabelRow};

@@ -137,6 +137,8 @@ pub struct Report {
     /// Sorted by priority.
     pub tags: Vec<TagReport>,
     pub splits: SplitsReport,
+    /// Quality against error; null when the report was made without image statistics.
+    pub edc: Option<super::edc_report::EdcReport>,
 }
 
 /// Why a report cannot be made.
@@ -241,6 +243,7 @@ impl Report {
             agreement,
             tags,
             splits: splits_report(prepared.split_table(t)),
+            edc: None,
         })
     }
 
@@ -301,7 +304,7 @@ mod tests {
             k.sort();
             k
         };
-        assert_eq!(keys(&v), sorted(&["agreement", "hlp", "operating_point", "pairs", "roc", "splits", "tags"]));
+        assert_eq!(keys(&v), sorted(&["agreement", "edc", "hlp", "operating_point", "pairs", "roc", "splits", "tags"]));
         assert_eq!(keys(&v["pairs"]), sorted(&["total", "with_truth", "scored", "evaluable"]));
         assert_eq!(
             keys(&v["operating_point"]),

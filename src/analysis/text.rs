@@ -75,10 +75,10 @@ impl Numbers {
     }
 }
 
-const TEXT: Numbers = Numbers { missing: "-" };
+pub(super) const TEXT: Numbers = Numbers { missing: "-" };
 
 /// Columns padded to their widest cell: the first left-aligned, the rest right-aligned.
-fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+pub(super) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let width = |cell: &str| cell.chars().count();
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for row in rows {
@@ -251,6 +251,7 @@ pub fn render_text(r: &Report) -> String {
         .collect();
     let _ = writeln!(out, "\nDiagnosis");
     out.push_str(&table(&["term", "value", ""], &rows));
+    super::edc_report::render_edc_text(&mut out, r.edc.as_ref());
     out
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::analysis::{Numbers, Report, RocPoint};
+use crate::analysis::{EdcByQuality, Numbers, Report, RocPoint};
 
 /// What the plots need besides the report.
 pub struct ReportPlots<'a> {
@@ -12,6 +12,8 @@ pub struct ReportPlots<'a> {
     /// Scores of evaluable same-person and different-person pairs.
     pub same_scores: &'a [f64],
     pub different_scores: &'a [f64],
+    /// The genuine pairs ranked by image quality, for the EDC plot.
+    pub edc: Option<&'a EdcByQuality>,
 }
 
 pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &ReportPlots) -> String {
@@ -154,6 +156,7 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
         .map(|(n, t)| vec![escape(n), HTML.percent(t.percent_agreement), HTML.coefficient(t.krippendorff_alpha)])
         .collect();
     table(&mut h, &["tag", "agreement", "α"], &rows);
+    h += &super::html_edc::edc_section(report.edc.as_ref(), plots.edc);
     h += "<p class=\"foot\">Made by pairscope.</p>\n</body></html>\n";
     h
 }
@@ -164,7 +167,7 @@ table{border-collapse:collapse;margin:.6em 0}td,th{padding:3px 10px;border-botto
 th{text-align:left;background:#f6f6f6}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .plots{display:flex;gap:24px;flex-wrap:wrap}.verdict{font-size:1.1em}.caption{color:#555;font-size:.92em}.foot{color:#888;margin-top:3em}";
 
-fn table(h: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+pub(super) fn table(h: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     h.push_str("<table><tr>");
     for header in headers {
         let _ = write!(h, "<th>{header}</th>");
@@ -186,11 +189,11 @@ pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-const HTML: Numbers = Numbers { missing: "–" };
+pub(super) const HTML: Numbers = Numbers { missing: "–" };
 
-const W: f64 = 460.0;
-const H: f64 = 300.0;
-const M: f64 = 40.0;
+pub(super) const W: f64 = 460.0;
+pub(super) const H: f64 = 300.0;
+pub(super) const M: f64 = 40.0;
 
 /// Same-person and different-person score histograms, with the threshold as a line.
 fn histogram_svg(same: &[f64], different: &[f64], threshold: Option<f64>) -> String {
@@ -254,13 +257,13 @@ fn roc_svg(roc: &[RocPoint], fpr: Option<f64>, tpr: Option<f64>) -> String {
     svg + "</svg>"
 }
 
-fn svg_open(title: &str) -> String {
+pub(super) fn svg_open(title: &str) -> String {
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{title}\"><title>{title}</title>"
     )
 }
 
-fn axes(svg: &mut String, x_lo: &str, x_hi: &str, x_name: &str, y_name: &str) {
+pub(super) fn axes(svg: &mut String, x_lo: &str, x_hi: &str, x_name: &str, y_name: &str) {
     let _ = write!(
         svg,
         "<line x1=\"{M}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" stroke=\"#444\"/><line x1=\"{M}\" y1=\"{M}\" x2=\"{M}\" y2=\"{b}\" stroke=\"#444\"/>\

@@ -10,6 +10,7 @@ pub mod consensus;
 pub mod embeddings_parquet;
 mod error;
 pub mod export;
+mod html_edc;
 pub mod html_report;
 mod lfw_txt;
 pub mod manifest;

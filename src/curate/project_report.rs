@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::CurateError;
 use super::html_report::{ReportPlots, html_report};
-use crate::analysis::{Prepared, Report, Snapshot, ThresholdRule, Truth};
+use crate::analysis::{EdcByQuality, Prepared, Report, Snapshot, ThresholdRule, Truth};
 use crate::store::{ScoredModel, Store};
 
 /// A project's analysis at one operating point.
@@ -15,21 +15,26 @@ pub struct ProjectReport {
     pub snapshot: Snapshot,
     pub prepared: Prepared,
     pub report: Report,
+    /// The genuine pairs ranked by image quality, for the EDC plot.
+    pub edc: EdcByQuality,
 }
 
 impl ProjectReport {
     /// Reads the project and computes the report of `model` (None: the project's default
     /// model) at the threshold `rule` picks.
     pub fn load(store: &mut Store, model: Option<&str>, rule: ThresholdRule) -> Result<ProjectReport, CurateError> {
-        let (model, project) = store.read(|tx| {
+        let (model, project, stats) = store.read(|tx| {
             let model = tx.choose_model(model)?;
             let snapshot = tx.snapshot(model.as_ref().map(|m| m.id))?;
-            Ok((model, snapshot))
+            Ok((model, snapshot, tx.pair_image_stats()?))
         })?;
         let fail = |e: &dyn std::fmt::Display| CurateError::path(store.path(), e.to_string());
         let prepared = Prepared::new(&project.snapshot).map_err(|e| fail(&e))?;
-        let report = Report::new(&prepared, rule).map_err(|e| fail(&e))?;
-        Ok(ProjectReport { model, snapshot: project.snapshot, prepared, report })
+        let mut report = Report::new(&prepared, rule).map_err(|e| fail(&e))?;
+        let stats: Vec<_> = project.pair_ids.iter().map(|id| stats.get(id).copied()).collect();
+        let edc = EdcByQuality::new(&project.snapshot.score, &project.snapshot.truth, &stats);
+        report.edc = Some(edc.report(report.operating_point.threshold.unwrap_or(f64::INFINITY)));
+        Ok(ProjectReport { model, snapshot: project.snapshot, prepared, report, edc })
     }
 
     /// The self-contained HTML page, titled after the project file.
@@ -43,7 +48,8 @@ impl ProjectReport {
         };
         let (same, different) = (scores_of(Truth::Same), scores_of(Truth::Different));
         let roc = self.prepared.roc_curve(true);
-        let plots = ReportPlots { roc: roc.as_deref(), same_scores: &same, different_scores: &different };
+        let plots =
+            ReportPlots { roc: roc.as_deref(), same_scores: &same, different_scores: &different, edc: Some(&self.edc) };
         let title = project.file_stem().map_or("project".into(), |s| s.to_string_lossy().into_owned());
         html_report(&title, self.model.as_ref().map(|m| m.name.as_str()), &self.report, &plots)
     }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::analysis::{
-    DetPoint, LabelBook, Prepared, RocPoint, SliceKey, Snapshot, SnapshotError, Truth, probit, tag_indices,
+    DetPoint, EdcByQuality, LabelBook, Prepared, RocPoint, SliceKey, Snapshot, SnapshotError, Truth, probit,
+    tag_indices,
 };
 use crate::store::{LabelerId, PairId, RunRecord, ScoredModel, Store, StoreError, TagId};
 
@@ -57,7 +58,7 @@ impl Histograms {
 /// At most this many points per curve are drawn (a 1M-pair ROC has 1M points).
 const MAX_CURVE_POINTS: usize = 2000;
 
-fn thin<T: Copy>(points: Vec<T>) -> Vec<T> {
+pub(in crate::ui) fn thin<T: Copy>(points: Vec<T>) -> Vec<T> {
     if points.len() <= MAX_CURVE_POINTS {
         return points;
     }
@@ -102,6 +103,9 @@ pub struct AnalysisData {
     pub runs: Vec<RunRecord>,
     /// Image brightness / sharpness per pair (the lower of the two photos), when scored.
     pub image_stats: Vec<Option<(f64, f64)>>,
+    /// The genuine pairs ranked by those statistics, for the EDC (scores and truth only
+    /// change with a reload).
+    pub edc: EdcByQuality,
     /// Suggestions rejected for good: (pair, tag name in lower case).
     pub rejected: HashSet<(PairId, String)>,
     /// Labels (verdicts and tag applications) given with the answer in view.
@@ -152,7 +156,8 @@ impl AnalysisData {
                 .filter(|p| p[0].is_finite() && p[1].is_finite())
                 .collect(),
         );
-        let image_stats = snap.pair_ids.iter().map(|id| image_stats.get(id).copied()).collect();
+        let image_stats: Vec<_> = snap.pair_ids.iter().map(|id| image_stats.get(id).copied()).collect();
+        let edc = EdcByQuality::new(&snap.snapshot.score, &snap.snapshot.truth, &image_stats);
         Ok(AnalysisData {
             prepared: Arc::new(prepared),
             snapshot: snap.snapshot,
@@ -168,6 +173,7 @@ impl AnalysisData {
             det,
             runs,
             image_stats,
+            edc,
             rejected,
             not_blind_labels,
             blind_only,

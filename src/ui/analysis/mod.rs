@@ -5,6 +5,7 @@
 pub(in crate::ui) mod agreement_screen;
 pub(in crate::ui) mod command;
 pub(in crate::ui) mod data;
+pub(in crate::ui) mod edc_view;
 pub(in crate::ui) mod error_analysis;
 pub(in crate::ui) mod error_browser;
 pub(in crate::ui) mod header;

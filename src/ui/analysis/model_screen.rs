@@ -115,6 +115,7 @@ pub(in crate::ui) fn show(
         });
         ui.add_space(12.0);
         commands.extend(runs::show(ui, &data.runs, view));
+        super::edc_view::show(ui, data, threshold);
     });
     commands
 }
