@@ -23,6 +23,8 @@ mod consensus;
 #[cfg(test)]
 mod edit_properties;
 mod hlp;
+/// How sure a rate is: exact binomial intervals and demonstrated bounds.
+pub mod intervals;
 mod kfold;
 mod label_book;
 mod label_index;
