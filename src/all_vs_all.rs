@@ -7,13 +7,11 @@ use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
-
 use crate::analysis::TPR_AT_FPR;
 use crate::analysis::all_vs_all::{
-    AllVsAllError, Eer, HistogramBin, Input, Options, Progress, ScoredPair, ThresholdCounts, compare_all,
-    max_false_accepts,
+    AllVsAllError, Input, Options, Progress, ScoredPair, compare_all, max_false_accepts,
 };
+pub use crate::analysis::all_vs_all::{AllVsAllRecord, FmrPoint, NamedComparison};
 use crate::analysis::intervals::max_failures_demonstrating;
 use crate::face::FaceEngine;
 use crate::scoring::{ScoringError, score_project};
@@ -44,48 +42,6 @@ pub enum RunError {
     Scoring(#[from] ScoringError),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// Two images compared, named as exports name them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct NamedComparison {
-    pub image_a: String,
-    pub image_b: String,
-    pub identity_a: String,
-    pub identity_b: String,
-    pub score: f32,
-    pub image_a_id: ImageId,
-    pub image_b_id: ImageId,
-}
-
-/// The exact counts for one FMR target: the observed point (the smallest threshold with
-/// FMR ≤ f, as `--max-fpr`) and the demonstrated one (the smallest threshold whose one-sided
-/// 95 % upper bound is ≤ f), None when the impostors are too few to demonstrate f.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FmrPoint {
-    pub key: String,
-    pub fmr: f64,
-    pub observed: ThresholdCounts,
-    pub demonstrated: Option<ThresholdCounts>,
-}
-
-/// What the project keeps of one all-vs-all run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AllVsAllRecord {
-    pub model: String,
-    /// Images compared (with an identity and an embedding).
-    pub images: u64,
-    pub identities: u64,
-    /// Images with an identity but no embedding (no face, unreadable…), left out.
-    pub left_out: u64,
-    pub genuine: u64,
-    pub impostors: u64,
-    pub eer: Option<Eer>,
-    pub points: Vec<FmrPoint>,
-    pub histogram: Vec<HistogramBin>,
-    pub hardest_impostors: Vec<NamedComparison>,
-    pub weakest_genuine: Vec<NamedComparison>,
-    pub seconds: f64,
 }
 
 /// Where a run is.
@@ -215,8 +171,8 @@ pub fn run(
                     identity_a: a.identity.clone(),
                     identity_b: b.identity.clone(),
                     score: p.score,
-                    image_a_id: a.id,
-                    image_b_id: b.id,
+                    image_a_id: a.id.0,
+                    image_b_id: b.id.0,
                 }
             })
             .collect()
@@ -273,7 +229,7 @@ pub fn add_hardest(store: &mut Store, record: &AllVsAllRecord, k: usize) -> Resu
     store.write(|tx| {
         let mut added = Added::default();
         for (c, truth) in chosen.clone() {
-            if tx.find_pair_by_images(c.image_a_id, c.image_b_id)?.is_some() {
+            if tx.find_pair_by_images(ImageId(c.image_a_id), ImageId(c.image_b_id))?.is_some() {
                 added.existing += 1;
                 continue;
             }
@@ -284,8 +240,8 @@ pub fn add_hardest(store: &mut Store, record: &AllVsAllRecord, k: usize) -> Resu
             });
             tx.insert_pair(&NewPair {
                 external_id: None,
-                image_a: c.image_a_id,
-                image_b: c.image_b_id,
+                image_a: ImageId(c.image_a_id),
+                image_b: ImageId(c.image_b_id),
                 truth: Some(truth),
                 split: None,
                 source: "all-vs-all",

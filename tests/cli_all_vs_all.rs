@@ -93,17 +93,66 @@ fn check_against_brute_force(project: &Path, record: &AllVsAllRecord) {
     assert_eq!(histogram_total, genuine + impostors);
 }
 
+/// `report --json` carries exactly the contract's keys, with the stored counts; the text
+/// and HTML reports show the section.
+fn check_report(p: &str, record: &AllVsAllRecord) {
+    let report: serde_json::Value = serde_json::from_str(&ok(["report", p, "--json"])).unwrap();
+    let a = &report["all_vs_all"];
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>().join(",");
+    let mut top: Vec<&str> =
+        "model,images,identities,genuine,impostors,eer,points,hardest_impostors".split(',').collect();
+    top.sort();
+    assert_eq!(keys(a), top.join(","));
+    assert_eq!((a["genuine"].as_u64(), a["impostors"].as_u64()), (Some(record.genuine), Some(record.impostors)));
+    assert_eq!(keys(&a["eer"]), "rate,threshold");
+    let points = a["points"].as_object().unwrap();
+    assert_eq!(points.keys().cloned().collect::<Vec<_>>(), ["1e-1", "1e-2", "1e-3", "1e-4", "1e-5", "1e-6"]);
+    let mut point_keys: Vec<&str> = "threshold,fmr,false_accepts,impostors,tmr,false_rejects,genuine,fmr_ci95,\
+        fnmr_ci95,fmr_upper95,demonstrated,demonstrated_threshold,demonstrated_tmr,impostors_needed"
+        .split(',')
+        .collect();
+    point_keys.sort();
+    for (stored, (key, point)) in record.points.iter().zip(points) {
+        assert_eq!(keys(point), point_keys.join(","), "{key}");
+        assert_eq!(point["false_accepts"].as_u64(), Some(stored.observed.false_accepts), "{key}");
+        assert_eq!(point["false_rejects"].as_u64(), Some(record.genuine - stored.observed.true_accepts), "{key}");
+        let [lo, hi] = [0, 1].map(|i| point["fmr_ci95"][i].as_f64().unwrap());
+        let fmr = point["fmr"].as_f64().unwrap();
+        assert!(lo <= fmr && fmr <= hi && point["fmr_upper95"].as_f64().unwrap() >= fmr, "{key}");
+        // 700 impostors demonstrate 1e-2 and nothing smaller (it needs 299 and 2,995).
+        assert_eq!(point["demonstrated"].as_bool(), Some(stored.demonstrated.is_some()), "{key}");
+    }
+    assert_eq!(points["1e-2"]["demonstrated"], true);
+    assert_eq!(points["1e-3"]["demonstrated"], false);
+    assert_eq!(points["1e-3"]["impostors_needed"], 2995);
+    let hardest = a["hardest_impostors"].as_array().unwrap();
+    assert_eq!(hardest.len(), record.hardest_impostors.len().min(200));
+    assert_eq!(keys(&hardest[0]), "identity_a,identity_b,image_a,image_b,score");
+    assert_eq!(hardest[0]["image_a"], record.hardest_impostors[0].image_a.as_str());
+    let text = ok(["report", p]);
+    assert!(text.contains("All-vs-all (model builtin): 40 images of 8 identities; 780 comparisons"), "{text}");
+    assert!(text.contains("FMR ≤ 1e-3 is not demonstrated: it needs ≥ 2995 impostors"), "{text}");
+    let html = Path::new(p).with_extension("html");
+    ok(["report", p, "--html", html.to_str().unwrap()]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<h2>All-vs-all comparisons</h2>") && page.contains("780 comparisons"), "{page}");
+}
+
 #[test]
 fn sitcom_counts_equal_a_brute_force_count_and_hardest_pairs_are_added_once() {
     let dir = tempfile::tempdir().unwrap();
     let project = sitcom_project(dir.path());
     let p = project.to_str().unwrap();
     set_identities(&project, |_, path| path.split('/').next().unwrap().to_owned());
+    ok(["embed", p, "--quiet"]);
+    let json = |args: &[&str]| -> serde_json::Value { serde_json::from_str(&ok(args)).unwrap() };
+    assert_eq!(json(&["report", p, "--json"])["all_vs_all"], serde_json::Value::Null, "null until computed");
 
     let out = ok(["all-vs-all", p, "--quiet"]);
     assert!(out.contains("40 images of 8 identities"), "{out}");
     let record = stored_record(&project);
     check_against_brute_force(&project, &record);
+    check_report(p, &record);
 
     let again = ok(["all-vs-all", p, "--quiet", "--add-hardest", "3"]);
     assert!(again.contains("unchanged since the last run"), "{again}");

@@ -137,6 +137,9 @@ pub struct Report {
     /// Sorted by priority.
     pub tags: Vec<TagReport>,
     pub splits: SplitsReport,
+    /// Every image against every other one (issue 13); null when not computed. Filled by
+    /// whoever reads the project (`curate::ProjectReport`).
+    pub all_vs_all: Option<super::all_vs_all::AllVsAllReport>,
 }
 
 /// Why a report cannot be made.
@@ -241,6 +244,7 @@ impl Report {
             agreement,
             tags,
             splits: splits_report(prepared.split_table(t)),
+            all_vs_all: None,
         })
     }
 

@@ -209,6 +209,7 @@ pub fn render_text(r: &Report) -> String {
         .collect();
     let _ = writeln!(out, "\nDiagnosis");
     out.push_str(&table(&["term", "value", ""], &rows));
+    out.push_str(&super::all_vs_all::all_vs_all_text(r.all_vs_all.as_ref()));
     out
 }
 

@@ -154,6 +154,7 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
         .map(|(n, t)| vec![escape(n), HTML.percent(t.percent_agreement), HTML.coefficient(t.krippendorff_alpha)])
         .collect();
     table(&mut h, &["tag", "agreement", "α"], &rows);
+    h += &super::all_vs_all_section::html(report.all_vs_all.as_ref());
     h += "<p class=\"foot\">Made by pairscope.</p>\n</body></html>\n";
     h
 }

@@ -28,7 +28,8 @@ impl ProjectReport {
         })?;
         let fail = |e: &dyn std::fmt::Display| CurateError::path(store.path(), e.to_string());
         let prepared = Prepared::new(&project.snapshot).map_err(|e| fail(&e))?;
-        let report = Report::new(&prepared, rule).map_err(|e| fail(&e))?;
+        let mut report = Report::new(&prepared, rule).map_err(|e| fail(&e))?;
+        report.all_vs_all = super::all_vs_all_section::load(store, model.as_ref())?;
         Ok(ProjectReport { model, snapshot: project.snapshot, prepared, report })
     }
 

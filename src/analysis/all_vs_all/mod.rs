@@ -18,9 +18,12 @@
 mod bins;
 mod dot;
 mod extremes;
+mod record;
+mod report;
 mod sweep;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -32,7 +35,10 @@ use dot::Kernel;
 pub use dot::score;
 use extremes::Extremes;
 pub use extremes::ScoredPair;
+pub use record::{AllVsAllRecord, FmrPoint, NamedComparison};
+pub use report::{AllVsAllPoint, AllVsAllReport, HardestImpostor};
 use sweep::{Padded, sweep};
+pub use text::{all_vs_all_lines, all_vs_all_text};
 
 /// The vectors to compare, row-major, one row per image, each L2-normalised.
 #[derive(Clone, Copy, Debug)]
