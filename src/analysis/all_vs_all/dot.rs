@@ -93,8 +93,8 @@ unsafe fn block_avx2(a: &[f32], b: &[f32], dim: usize, out: &mut [f32; ROWS_A * 
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::SeededRng;
     use super::*;
-    use crate::rng::SeededRng;
 
     #[test]
     fn every_kernel_matches_the_plain_loop_bit_for_bit() {

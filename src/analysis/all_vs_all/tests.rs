@@ -5,7 +5,33 @@ use std::sync::atomic::AtomicBool;
 
 use super::*;
 use crate::analysis::threshold::{Candidates, ThresholdRule};
-use crate::rng::SeededRng;
+
+/// SplitMix64: seeded test data without reaching outside `analysis`.
+pub(super) struct SeededRng(u64);
+
+impl SeededRng {
+    pub(super) fn new(seed: u64) -> Self {
+        SeededRng(seed)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// In 0..n (a slight modulo bias does not matter here).
+    pub(super) fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+
+    /// In [0, 1).
+    pub(super) fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
 
 struct Brute {
     pairs: Vec<(f32, bool, u32, u32)>,
