@@ -305,7 +305,11 @@ mod tests {
             k.sort();
             k
         };
-        assert_eq!(keys(&v), sorted(&["agreement", "hlp", "operating_point", "pairs", "roc", "splits", "tags"]));
+        assert_eq!(
+            keys(&v),
+            sorted(&["agreement", "all_vs_all", "hlp", "operating_point", "pairs", "roc", "splits", "tags"])
+        );
+        assert_eq!(v["all_vs_all"], Value::Null, "null until all-vs-all is computed");
         assert_eq!(keys(&v["pairs"]), sorted(&["total", "with_truth", "scored", "evaluable"]));
         assert_eq!(
             keys(&v["operating_point"]),
