@@ -4,6 +4,7 @@
 //! the architecture: `analysis` is pure and depends on nothing of ours, `store` is the only
 //! code that touches SQLite, and `ui` and `cli` sit on top of everything.
 
+pub mod all_vs_all;
 pub mod analysis;
 pub mod cli;
 pub mod curate;

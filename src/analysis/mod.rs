@@ -16,6 +16,8 @@
 //! `same` ⇔ score ≥ threshold; an error is an evaluable pair predicted wrongly.
 
 mod agreement;
+/// Every image against every other one, by identity (issue 13).
+pub mod all_vs_all;
 mod confusion;
 mod consensus;
 mod edc;

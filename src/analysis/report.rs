@@ -139,6 +139,9 @@ pub struct Report {
     pub splits: SplitsReport,
     /// Quality against error; null when the report was made without image statistics.
     pub edc: Option<super::edc_report::EdcReport>,
+    /// Every image against every other one (issue 13); null when not computed. Filled by
+    /// whoever reads the project (`curate::ProjectReport`).
+    pub all_vs_all: Option<super::all_vs_all::AllVsAllReport>,
 }
 
 /// Why a report cannot be made.
@@ -244,6 +247,7 @@ impl Report {
             tags,
             splits: splits_report(prepared.split_table(t)),
             edc: None,
+            all_vs_all: None,
         })
     }
 
@@ -304,7 +308,11 @@ mod tests {
             k.sort();
             k
         };
-        assert_eq!(keys(&v), sorted(&["agreement", "edc", "hlp", "operating_point", "pairs", "roc", "splits", "tags"]));
+        assert_eq!(
+            keys(&v),
+            sorted(&["agreement", "all_vs_all", "edc", "hlp", "operating_point", "pairs", "roc", "splits", "tags"])
+        );
+        assert_eq!(v["all_vs_all"], Value::Null, "null until all-vs-all is computed");
         assert_eq!(keys(&v["pairs"]), sorted(&["total", "with_truth", "scored", "evaluable"]));
         assert_eq!(
             keys(&v["operating_point"]),

@@ -252,6 +252,7 @@ pub fn render_text(r: &Report) -> String {
     let _ = writeln!(out, "\nDiagnosis");
     out.push_str(&table(&["term", "value", ""], &rows));
     super::edc_report::render_edc_text(&mut out, r.edc.as_ref());
+    out.push_str(&super::all_vs_all::all_vs_all_text(r.all_vs_all.as_ref()));
     out
 }
 

@@ -157,6 +157,7 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
         .collect();
     table(&mut h, &["tag", "agreement", "α"], &rows);
     h += &super::html_edc::edc_section(report.edc.as_ref(), plots.edc);
+    h += &super::all_vs_all_section::html(report.all_vs_all.as_ref());
     h += "<p class=\"foot\">Made by pairscope.</p>\n</body></html>\n";
     h
 }

@@ -5,6 +5,7 @@
 //! pairs, labels and consensus tags, so a split preview and an export agree on what a pair's
 //! consensus is.
 
+pub mod all_vs_all_section;
 pub mod augment;
 pub mod consensus;
 pub mod embeddings_parquet;

@@ -34,6 +34,7 @@ impl ProjectReport {
         let stats: Vec<_> = project.pair_ids.iter().map(|id| stats.get(id).copied()).collect();
         let edc = EdcByQuality::new(&project.snapshot.score, &project.snapshot.truth, &stats);
         report.edc = Some(edc.report(report.operating_point.threshold.unwrap_or(f64::INFINITY)));
+        report.all_vs_all = super::all_vs_all_section::load(store, model.as_ref())?;
         Ok(ProjectReport { model, snapshot: project.snapshot, prepared, report, edc })
     }
 

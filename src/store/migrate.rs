@@ -23,6 +23,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { name: "0005_blind_review", sql: include_str!("../../migrations/0005_blind_review.sql") },
     Migration { name: "0006_compact_audit_log", sql: include_str!("../../migrations/0006_compact_audit_log.sql") },
     Migration { name: "0007_image_identities", sql: include_str!("../../migrations/0007_image_identities.sql") },
+    Migration { name: "0008_all_vs_all", sql: include_str!("../../migrations/0008_all_vs_all.sql") },
 ];
 
 /// The schema version this build writes.

@@ -4,6 +4,7 @@
 //! action causes goes through [`Store::write`], which runs it in one transaction, so a crash
 //! loses at most the action in flight.
 
+mod all_vs_all;
 mod audit;
 mod blind;
 mod changes;
@@ -36,6 +37,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use all_vs_all::IdentityImage;
 pub use blind::{NotBlindLabel, Reveal, RevealHow};
 pub use changes::LabelChanges;
 pub use curation::{AdjudicationRow, ExportRecord, ModelRecord, NewExport, SplitRunRecord, TagRow, VerdictRow};
