@@ -72,60 +72,7 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
         &[report.roc.tpr_at_fpr.0.iter().map(|(_, v)| HTML.percent(*v)).collect()],
     );
 
-    h += "<h2>Where to work first: per tag</h2>\n<p>Priority = max(gap to human level, 0) × share of the data.</p>\n";
-    let rows: Vec<Vec<String>> = report
-        .tags
-        .iter()
-        .map(|t| {
-            let mut cells = HTML.tag_cells(t);
-            cells[0] = escape(&cells[0]);
-            cells
-        })
-        .collect();
-    table(
-        &mut h,
-        &[
-            "tag",
-            "pairs",
-            "of data",
-            "errors",
-            "of errors",
-            "error rate",
-            "accuracy",
-            "HLP",
-            "gap to HLP",
-            "priority",
-            "FP",
-            "FN",
-        ],
-        &rows,
-    );
-
-    h += "<h2>Bias, variance and data mismatch</h2>\n";
-    let mut rows: Vec<Vec<String>> = report
-        .splits
-        .splits
-        .0
-        .iter()
-        .map(|(name, s)| vec![escape(name), s.pairs.to_string(), HTML.percent(Some(s.error_rate))])
-        .collect();
-    rows.push(vec!["human".into(), String::new(), HTML.percent(report.splits.human_error)]);
-    table(&mut h, &["split", "pairs", "error"], &rows);
-    let d = &report.splits.diagnosis;
-    let rows: Vec<Vec<String>> =
-        d.terms().iter().map(|(c, v)| vec![c.name().replace('_', " "), HTML.points(*v)]).collect();
-    table(&mut h, &["term", "value"], &rows);
-    match d.largest {
-        Some(c) => {
-            let _ = writeln!(
-                h,
-                "<p class=\"verdict\">Largest: <b>{}</b> — {}.</p>",
-                c.name().replace('_', " "),
-                c.advice()
-            );
-        }
-        None => h += "<p>No term is positive.</p>\n",
-    }
+    super::html_slices::slices_and_splits(&mut h, report);
 
     h += "<h2>Human-level performance and agreement</h2>\n";
     let _ = writeln!(h, "<p>HLP (verdicts equal to the truth) <b>{}</b>.</p>", HTML.percent(report.hlp.accuracy));
@@ -164,7 +111,7 @@ table{border-collapse:collapse;margin:.6em 0}td,th{padding:3px 10px;border-botto
 th{text-align:left;background:#f6f6f6}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .plots{display:flex;gap:24px;flex-wrap:wrap}.verdict{font-size:1.1em}.caption{color:#555;font-size:.92em}.foot{color:#888;margin-top:3em}";
 
-fn table(h: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+pub(super) fn table(h: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     h.push_str("<table><tr>");
     for header in headers {
         let _ = write!(h, "<th>{header}</th>");
@@ -173,7 +120,7 @@ fn table(h: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     for row in rows {
         h.push_str("<tr>");
         for cell in row {
-            let numeric = cell.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+');
+            let numeric = cell.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == '[');
             let _ = write!(h, "<td{}>{cell}</td>", if numeric { " class=\"n\"" } else { "" });
         }
         h.push_str("</tr>\n");
@@ -186,7 +133,7 @@ pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-const HTML: Numbers = Numbers { missing: "–" };
+pub(super) const HTML: Numbers = Numbers { missing: "–" };
 
 const W: f64 = 460.0;
 const H: f64 = 300.0;

@@ -10,6 +10,7 @@ pub mod consensus;
 mod error;
 pub mod export;
 pub mod html_report;
+mod html_slices;
 mod lfw_txt;
 pub mod manifest;
 pub mod merge;
