@@ -71,4 +71,4 @@ pub use text_slices::{
     ranked_rows, threshold_from_heading,
 };
 pub use threshold::{OperatingPoint, RuleError, ThresholdRule};
-pub use threshold_from::{SplitPoint, ThresholdFrom, ThresholdFromError};
+pub use threshold_from::{SplitPoint, ThresholdFrom, ThresholdFromError, split_points};

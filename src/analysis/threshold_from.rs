@@ -117,12 +117,7 @@ impl ThresholdFrom {
 
     /// Every split at `threshold` (set by `rule` on `split`).
     pub fn at(prepared: &Prepared, split: Split, rule: ThresholdRule, threshold: f64) -> ThresholdFrom {
-        let splits = SPLITS
-            .iter()
-            .map(|&s| (s, prepared.split_confusion(s, threshold)))
-            .filter(|(_, c)| c.total() > 0)
-            .map(|(s, c)| (s.name().to_string(), SplitPoint::new(c)))
-            .collect();
+        let splits = split_points(prepared, threshold).into_iter().map(|(s, p)| (s.name().to_string(), p)).collect();
         ThresholdFrom { split, rule, threshold: threshold.is_finite().then_some(threshold), splits: Named(splits) }
     }
 
@@ -130,6 +125,16 @@ impl ThresholdFrom {
     pub fn threshold_or_infinity(&self) -> f64 {
         self.threshold.unwrap_or(f64::INFINITY)
     }
+}
+
+/// Every split with evaluable pairs at `threshold`, in the order train, train-dev, dev, test.
+pub fn split_points(prepared: &Prepared, threshold: f64) -> Vec<(Split, SplitPoint)> {
+    SPLITS
+        .iter()
+        .map(|&s| (s, prepared.split_confusion(s, threshold)))
+        .filter(|(_, c)| c.total() > 0)
+        .map(|(s, c)| (s, SplitPoint::new(c)))
+        .collect()
 }
 
 #[cfg(test)]
