@@ -175,6 +175,8 @@ pub fn to_csv(rows: &[SliceRow]) -> String {
 }
 
 const ROW_HEIGHT: f32 = 20.0;
+/// The width of the interval bar at the left of its cell.
+const INTERVAL_BAR: f32 = 44.0;
 
 /// A small triangle: pointing up when sorted smallest first, down when largest first
 /// (painted: the bundled fonts have no arrow glyphs).
@@ -197,7 +199,7 @@ pub fn show(
     sort_state: &mut SortState,
     max_height: f32,
 ) -> Option<SliceKey> {
-    let max_priority = rows.iter().filter_map(|r| r.priority).fold(0.0f64, f64::max);
+    let max_priority = rows.iter().filter(|r| r.ranked).filter_map(|r| r.priority).fold(0.0f64, f64::max);
     let mut clicked = None;
     let bar_colour = ui.visuals().selection.bg_fill;
     ui.push_id(id, |ui| {
@@ -211,7 +213,7 @@ pub fn show(
                 SliceColumn::Priority => 130.0,
                 SliceColumn::Fp | SliceColumn::Fn => 56.0,
                 SliceColumn::Pairs | SliceColumn::Errors => 64.0,
-                SliceColumn::ErrorRateCi => 104.0,
+                SliceColumn::ErrorRateCi => 124.0,
                 _ => 82.0,
             };
             table = table.column(Column::exact(width));
@@ -283,8 +285,10 @@ pub fn show(
                             if *c == SliceColumn::ErrorRateCi
                                 && let Some([lo, hi]) = r.error_rate_ci95
                             {
-                                // The interval on a 0–100 % scale, behind its text.
-                                let rect = ui.max_rect().shrink2(egui::vec2(0.0, 7.0));
+                                // The interval on a 0–100 % scale, left of its text.
+                                let cell = ui.max_rect().shrink2(egui::vec2(0.0, 7.0));
+                                let rect = egui::Rect::from_min_size(cell.min, egui::vec2(INTERVAL_BAR, cell.height()));
+                                ui.painter().rect_filled(rect, 1.0, ui.visuals().faint_bg_color);
                                 let x = |v: f64| rect.left() + rect.width() * v as f32;
                                 let span = egui::Rect::from_x_y_ranges(x(lo)..=x(hi).max(x(lo) + 1.0), rect.y_range());
                                 ui.painter().rect_filled(span, 1.0, bar_colour.gamma_multiply(0.45));
