@@ -108,5 +108,16 @@ fn eval_lfw_gives_k_fold_accuracy_on_real_lfw_pairs() {
         .unwrap();
     assert!(accuracy >= 90.0, "the built-in model is ~98.7% on LFW; got {accuracy}%\n{out}");
     assert!(out.contains("fold  1:") && out.contains("fold  2:"), "{out}");
+    // Every rate with its count and exact interval: the pooled count is the sum of the folds'.
+    let counts = |line: &str| -> (u64, u64) {
+        let inside = line.split('(').nth(1).and_then(|r| r.split(';').next()).unwrap();
+        let (k, n) = inside.split_once('/').unwrap();
+        (k.replace(',', "").parse().unwrap(), n.replace(',', "").parse().unwrap())
+    };
+    let pooled = out.lines().find(|l| l.starts_with("pooled accuracy")).unwrap_or_else(|| panic!("{out}"));
+    assert!(pooled.contains("95% CI"), "{pooled}");
+    let folds: Vec<(u64, u64)> = out.lines().filter(|l| l.trim_start().starts_with("fold ")).map(counts).collect();
+    assert_eq!(folds.len(), 2, "{out}");
+    assert_eq!(counts(pooled), (folds[0].0 + folds[1].0, folds[0].1 + folds[1].1), "{out}");
     assert!(out.contains("skipped"), "unscored pairs are reported: {out}");
 }

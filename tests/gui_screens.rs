@@ -145,7 +145,8 @@ fn saves_two_runs_and_compares_them_per_tag() {
     harness.get_by_label("FPR ≤ 1e-3").click();
     harness.run();
     harness.get_by_label("Save run").click();
-    harness.run();
+    // The runs grid sizes its columns to the new rows over a few frames.
+    harness.run_steps(8);
     step_until(&mut harness, "the second run", |h| h.state().run_names() == ["run 1", "run 2"]);
     settle_analysis(&mut harness);
 
@@ -153,15 +154,29 @@ fn saves_two_runs_and_compares_them_per_tag() {
     let a_buttons: Vec<_> = harness.query_all_by_label("A").collect();
     assert_eq!(a_buttons.len(), 2);
     a_buttons[1].click();
-    harness.run();
+    harness.run_steps(8);
     harness.query_all_by_label("B").next().unwrap().click();
-    harness.run();
+    harness.run_steps(8);
     harness.get_by_label_contains("run 1 (A) vs run 2 (B)");
     harness.get_by_label("Error rate A");
     for tag in ["dark", "blurry", "sunset"] {
         harness.get_by_label(tag);
     }
+    // Every rate with its count and interval: each run's accuracy (in the list and in the
+    // comparison's heading), and each change with its interval and a word only chance can't
+    // explain.
+    harness.get_by_label("95 % CI of change");
+    let with_interval = harness.query_all_by_label_contains("; 95 % CI").count();
+    assert_eq!(with_interval, 3, "two runs listed, and the comparison's heading, each accuracy with its interval");
+    let words = ["better", "worse", "no clear change"];
+    let judged: usize = words.iter().map(|w| harness.query_all_by_label(w).count()).sum();
     let runs = Store::open(&project).unwrap().read(|tx| tx.runs()).unwrap();
+    let tags =
+        |i: usize| runs[i].metrics["tags"].as_array().unwrap().iter().map(|t| t["tag"].clone()).collect::<Vec<_>>();
+    let mut all_tags = [tags(0), tags(1)].concat();
+    all_tags.sort_by_key(|t| t.to_string());
+    all_tags.dedup();
+    assert_eq!(judged, all_tags.len(), "one judgement per tag");
     assert_eq!(runs.len(), 2);
     assert!(runs[0].metrics["tags"].as_array().is_some_and(|t| !t.is_empty()), "the run holds every metric");
     assert_eq!(runs[0].rule, "max-accuracy");

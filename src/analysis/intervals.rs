@@ -15,7 +15,7 @@ pub const CONFIDENCE: f64 = 0.95;
 const Z_975: f64 = 1.959_963_984_540_054;
 
 /// `k` of `n`: a rate together with the count it comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Proportion {
     pub k: u64,
     pub n: u64,

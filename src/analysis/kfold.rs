@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::intervals::Proportion;
 use super::snapshot::Truth;
 use super::threshold::{Candidates, ThresholdRule};
 
@@ -16,6 +17,8 @@ pub struct FoldResult {
     pub threshold: Option<f64>,
     /// Scored pairs in the fold.
     pub pairs: u64,
+    /// Of those, predicted right at the threshold.
+    pub correct: u64,
     /// `None` for a fold without scored pairs.
     pub accuracy: Option<f64>,
 }
@@ -28,6 +31,9 @@ pub struct KFold {
     /// Population standard deviation (ddof = 0, as NumPy's `std`) of the same.
     pub std: Option<f64>,
     pub folds: Vec<FoldResult>,
+    /// Right predictions over all held-out folds, each at its own fold's threshold: the
+    /// count behind the accuracy, and what its interval is computed from.
+    pub pooled: Proportion,
     /// Pairs left out for lack of a score (NaN).
     pub unscored: u64,
 }
@@ -93,6 +99,7 @@ pub fn kfold_accuracy(score: &[f64], truth: &[Truth], fold: &[usize], k: usize) 
                 fold: held_out,
                 threshold: threshold.is_finite().then_some(threshold),
                 pairs,
+                correct,
                 accuracy: (pairs > 0).then(|| correct as f64 / pairs as f64),
             }
         })
@@ -102,7 +109,8 @@ pub fn kfold_accuracy(score: &[f64], truth: &[Truth], fold: &[usize], k: usize) 
     let count = accuracies.len() as f64;
     let mean = (!accuracies.is_empty()).then(|| accuracies.iter().sum::<f64>() / count);
     let std = mean.map(|m| (accuracies.iter().map(|a| (a - m) * (a - m)).sum::<f64>() / count).sqrt());
-    Ok(KFold { mean, std, folds, unscored })
+    let pooled = Proportion::new(folds.iter().map(|f| f.correct).sum(), folds.iter().map(|f| f.pairs).sum());
+    Ok(KFold { mean, std, folds, pooled, unscored })
 }
 
 #[cfg(test)]
@@ -135,6 +143,8 @@ mod tests {
         assert!((r.mean.unwrap() - 0.5).abs() < 1e-15);
         assert!((r.std.unwrap() - 1.0 / 6.0).abs() < 1e-15);
         assert_eq!(r.unscored, 0);
+        assert_eq!((r.folds[0].correct, r.folds[1].correct), (2, 1));
+        assert_eq!(r.pooled, Proportion::new(3, 6));
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub use snapshot::{
     tag_mask,
 };
 pub use splits::{Component, Diagnosis, DiagnosisIntervals, NOT_TRAINED_HERE, SplitRow, SplitTable};
-pub use text::{Numbers, render_text};
+pub use text::{Numbers, grouped, render_text};
 pub use text_slices::{
     DIAGNOSIS_HEADERS, SPLIT_HEADERS, TAG_HEADERS, THRESHOLD_FROM_HEADERS, TOO_FEW_TO_RANK, diagnosis_verdict,
     ranked_rows, threshold_from_heading,

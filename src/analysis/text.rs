@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::intervals::Proportion;
 use super::report::{Report, TagReport};
 use super::text_slices::{
     DIAGNOSIS_HEADERS, SPLIT_HEADERS, TAG_HEADERS, THRESHOLD_FROM_HEADERS, TOO_FEW_TO_RANK, diagnosis_verdict,
@@ -23,6 +24,34 @@ impl Numbers {
     /// A signed difference in percentage points.
     pub fn points(&self, x: Option<f64>) -> String {
         x.map_or_else(|| self.missing.to_string(), |x| format!("{:+.2} pp", 100.0 * x))
+    }
+
+    /// A rate as a percentage that keeps three significant digits below 1 % (`0.107%`,
+    /// `0.00383%`), where two decimals would print a bound of a door-lock FPR as `0.00%`.
+    pub fn fine_percent(&self, x: Option<f64>) -> String {
+        let Some(x) = x else { return self.missing.to_string() };
+        let pct = 100.0 * x;
+        if pct == 0.0 || pct.abs() >= 1.0 {
+            return format!("{pct:.2}%");
+        }
+        let decimals = (2 - pct.abs().log10().floor() as i32).clamp(2, 12) as usize;
+        format!("{pct:.decimals$}%")
+    }
+
+    /// A rate with the count it comes from and its two-sided 95 % Clopper–Pearson interval:
+    /// `98.17% (589/600; 95% CI 96.75–99.07%)`.
+    pub fn proportion(&self, p: Proportion) -> String {
+        match p.ci95() {
+            None => format!("{} (0/0)", self.missing),
+            Some([lo, hi]) => format!(
+                "{} ({}/{}; 95% CI {}–{})",
+                self.fine_percent(p.rate()),
+                grouped(p.k),
+                grouped(p.n),
+                self.fine_percent(Some(lo)).trim_end_matches('%'),
+                self.fine_percent(Some(hi))
+            ),
+        }
     }
 
     /// A coefficient (κ, α, AUC, priority, threshold) with four decimals.
@@ -83,6 +112,19 @@ pub(super) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     line(headers.to_vec());
     for row in rows {
         line(row.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+/// A count with thousands separated by commas: `29,956`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }
@@ -229,6 +271,16 @@ mod tests {
         assert_eq!(TEXT.percent(None), "-");
         assert_eq!(TEXT.points(Some(-0.015)), "-1.50 pp");
         assert_eq!(TEXT.coefficient(Some(0.5)), "0.5000");
+        assert_eq!(TEXT.fine_percent(Some(0.001_071_2)), "0.107%");
+        assert_eq!(TEXT.fine_percent(Some(3.831e-5)), "0.00383%");
+        assert_eq!(TEXT.fine_percent(Some(0.0)), "0.00%");
+        assert_eq!(TEXT.fine_percent(Some(0.9817)), "98.17%");
+        assert_eq!(grouped(29_956), "29,956");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(5_000_000_000), "5,000,000,000");
+        assert_eq!(TEXT.proportion(Proportion::new(3, 10)), "30.00% (3/10; 95% CI 6.67–65.25%)");
+        assert_eq!(TEXT.proportion(Proportion::new(0, 2795)), "0.00% (0/2,795; 95% CI 0.00–0.132%)");
+        assert_eq!(TEXT.proportion(Proportion::new(0, 0)), "- (0/0)");
     }
 
     #[test]

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::analysis::{self, Prepared, Truth};
+use crate::analysis::intervals::Proportion;
+use crate::analysis::{self, Numbers, Prepared, Truth};
+
+const TEXT: Numbers = Numbers { missing: "n/a" };
 use crate::store::Store;
 
 #[derive(Debug, Args)]
@@ -79,13 +82,16 @@ fn eval_lfw(project_path: &Path, model: Option<&str>) -> anyhow::Result<()> {
         (Some(mean), Some(std)) => println!("{k}-fold accuracy  {:.2}% ± {:.2}", mean * 100.0, std * 100.0),
         _ => println!("{k}-fold accuracy  n/a (no fold has scored pairs)"),
     }
+    // The protocol's mean ± std says how folds vary, not how sure the accuracy is: the
+    // pooled count and its exact interval do.
+    println!("pooled accuracy   {}", TEXT.proportion(result.pooled));
     match auc {
         Some(auc) => println!("ROC AUC           {auc:.4}"),
         None => println!("ROC AUC           n/a"),
     }
     for f in &result.folds {
         let threshold = f.threshold.map_or("+inf".to_owned(), |t| format!("{t:.4}"));
-        let accuracy = f.accuracy.map_or("n/a".to_owned(), |a| format!("{:.2}%", a * 100.0));
+        let accuracy = TEXT.proportion(Proportion::new(f.correct, f.pairs));
         println!("  fold {:>2}: {:>4} pairs  threshold {threshold:>7}  accuracy {accuracy}", f.fold + 1, f.pairs);
     }
     println!("skipped {} pairs without a score (an image with no face, or not embedded yet)", result.unscored);

@@ -1,42 +1,77 @@
 //! Saved runs (model, threshold, every metric) and the comparison of two of them per tag:
 //! which slices got better, which got worse.
 
+use crate::analysis::intervals::{Proportion, newcombe_difference};
 use crate::store::RunRecord;
 use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::view_state::AnalysisUi;
-use crate::ui::widgets::format::{csv_line, pct, pp, right};
+use crate::ui::widgets::format::{csv_line, pp, rate, rate_ci, right};
 
-/// One tag's error rate in each of two runs.
+/// One tag's errors in each of two runs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TagChange {
     pub tag: String,
-    pub a: Option<f64>,
-    pub b: Option<f64>,
+    pub a: Option<Proportion>,
+    pub b: Option<Proportion>,
+}
+
+/// Whether B's error rate differs from A's by more than chance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Better,
+    Worse,
+    /// The 95 % interval of the change holds 0: these pairs cannot tell.
+    Unclear,
 }
 
 impl TagChange {
     /// B − A (negative: B makes fewer errors).
     pub fn change(&self) -> Option<f64> {
-        Some(self.b? - self.a?)
+        Some(self.b?.rate()? - self.a?.rate()?)
+    }
+
+    /// The 95 % interval of B − A (Newcombe's hybrid score interval; conservative here, as
+    /// both runs usually rate the same pairs).
+    pub fn change_ci(&self) -> Option<[f64; 2]> {
+        let (a, b) = (self.a?, self.b?);
+        newcombe_difference(b.k, b.n, a.k, a.n)
+    }
+
+    /// Better or worse only when the interval of the change leaves out 0.
+    pub fn direction(&self) -> Option<Direction> {
+        let [lo, hi] = self.change_ci()?;
+        Some(if hi < 0.0 {
+            Direction::Better
+        } else if lo > 0.0 {
+            Direction::Worse
+        } else {
+            Direction::Unclear
+        })
     }
 }
 
-fn tag_error_rates(run: &RunRecord) -> Vec<(String, f64)> {
+fn tag_errors(run: &RunRecord) -> Vec<(String, Proportion)> {
     run.metrics["tags"]
         .as_array()
         .map(|tags| {
-            tags.iter().filter_map(|t| Some((t["tag"].as_str()?.to_owned(), t["error_rate"].as_f64()?))).collect()
+            tags.iter()
+                .filter_map(|t| {
+                    let (errors, pairs) = (t["errors"].as_u64()?, t["pairs"].as_u64()?);
+                    let name = t["tag"].as_str()?.to_owned();
+                    (errors <= pairs).then(|| (name, Proportion::new(errors, pairs)))
+                })
+                .collect()
         })
         .unwrap_or_default()
 }
 
-/// Per tag (in either run), the error rates in A and B; the most improved first.
+/// Per tag (in either run), the errors in A and B; the most improved first.
 pub fn compare(a: &RunRecord, b: &RunRecord) -> Vec<TagChange> {
-    let (ra, rb) = (tag_error_rates(a), tag_error_rates(b));
+    let (ra, rb) = (tag_errors(a), tag_errors(b));
     let mut names: Vec<String> = ra.iter().chain(&rb).map(|(n, _)| n.clone()).collect();
     names.sort();
     names.dedup();
-    let find = |rates: &[(String, f64)], name: &str| rates.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
+    let find = |rates: &[(String, Proportion)], name: &str| rates.iter().find(|(n, _)| n == name).map(|(_, r)| *r);
     let mut rows: Vec<TagChange> =
         names.into_iter().map(|tag| TagChange { a: find(&ra, &tag), b: find(&rb, &tag), tag }).collect();
     rows.sort_by(|x, y| {
@@ -45,8 +80,16 @@ pub fn compare(a: &RunRecord, b: &RunRecord) -> Vec<TagChange> {
     rows
 }
 
-fn accuracy(run: &RunRecord) -> Option<f64> {
-    run.metrics["operating_point"]["accuracy"].as_f64()
+/// The run's accuracy as right predictions of evaluable pairs.
+fn accuracy(run: &RunRecord) -> Option<Proportion> {
+    let op = &run.metrics["operating_point"];
+    let count = |key: &str| op[key].as_u64();
+    let (tp, fp, tn, fn_) = (count("tp")?, count("fp")?, count("tn")?, count("fn")?);
+    Some(Proportion::new(tp + tn, tp + fp + tn + fn_))
+}
+
+fn accuracy_text(run: &RunRecord) -> String {
+    accuracy(run).map_or_else(|| "–".into(), rate_ci)
 }
 
 pub(in crate::ui) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut AnalysisUi) -> Vec<AnalysisCommand> {
@@ -87,7 +130,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut Anal
             ui.label(run.model.as_deref().unwrap_or("–"));
             ui.label(&run.rule);
             right(ui, run.threshold.map(|t| format!("{t:.4}")).unwrap_or_else(|| "+inf".into()));
-            right(ui, pct(accuracy(run)));
+            right(ui, accuracy_text(run));
             ui.label(run.created_at.get(..16).unwrap_or(&run.created_at).replace('T', " "));
             ui.end_row();
         }
@@ -100,12 +143,36 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut Anal
     ui.add_space(6.0);
     let rows = compare(a, b);
     ui.horizontal(|ui| {
-        ui.strong(format!("{} (A) vs {} (B): accuracy {} vs {}", a.name, b.name, pct(accuracy(a)), pct(accuracy(b))));
+        ui.strong(format!("{} (A) vs {} (B): accuracy {} vs {}", a.name, b.name, accuracy_text(a), accuracy_text(b)));
         if ui.small_button("Export CSV…").clicked() {
-            let mut csv = csv_line(["tag", "error_rate_a", "error_rate_b", "change"]);
+            let mut csv = csv_line([
+                "tag",
+                "errors_a",
+                "pairs_a",
+                "error_rate_a",
+                "errors_b",
+                "pairs_b",
+                "error_rate_b",
+                "change",
+                "change_ci95_lo",
+                "change_ci95_hi",
+            ]);
             let opt = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+            let int = |x: Option<u64>| x.map(|x| x.to_string()).unwrap_or_default();
             for r in &rows {
-                csv += &csv_line([r.tag.clone(), opt(r.a), opt(r.b), opt(r.change())]);
+                let ci = r.change_ci();
+                csv += &csv_line([
+                    r.tag.clone(),
+                    int(r.a.map(|p| p.k)),
+                    int(r.a.map(|p| p.n)),
+                    opt(r.a.and_then(|p| p.rate())),
+                    int(r.b.map(|p| p.k)),
+                    int(r.b.map(|p| p.n)),
+                    opt(r.b.and_then(|p| p.rate())),
+                    opt(r.change()),
+                    opt(ci.map(|c| c[0])),
+                    opt(ci.map(|c| c[1])),
+                ]);
             }
             commands.push(AnalysisCommand::ExportCsv { suggested_name: "runs-compared.csv".into(), csv });
         }
@@ -113,24 +180,31 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, runs: &[RunRecord], view: &mut Anal
     let dark = ui.visuals().dark_mode;
     egui::Grid::new("compare").striped(true).min_col_width(90.0).show(ui, |ui| {
         ui.strong("Tag");
-        for h in ["Error rate A", "Error rate B", "Change", ""] {
+        for h in ["Error rate A", "Error rate B", "Change", "95 % CI of change", ""] {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.strong(h));
         }
         ui.end_row();
         for r in &rows {
             ui.label(&r.tag);
-            right(ui, pct(r.a));
-            right(ui, pct(r.b));
+            right(ui, r.a.map_or_else(|| "–".into(), rate));
+            right(ui, r.b.map_or_else(|| "–".into(), rate));
             right(ui, pp(r.change()));
-            let (word, colour) = match r.change() {
-                Some(c) if c < -1e-12 => {
+            right(
+                ui,
+                r.change_ci().map_or_else(|| "–".into(), |[lo, hi]| format!("{} to {}", pp(Some(lo)), pp(Some(hi)))),
+            );
+            let (word, colour) = match r.direction() {
+                Some(Direction::Better) => {
                     ("better", if dark { egui::Color32::LIGHT_GREEN } else { egui::Color32::DARK_GREEN })
                 }
-                Some(c) if c > 1e-12 => ("worse", ui.visuals().error_fg_color),
-                Some(_) => ("same", ui.visuals().weak_text_color()),
+                Some(Direction::Worse) => ("worse", ui.visuals().error_fg_color),
+                Some(Direction::Unclear) => ("no clear change", ui.visuals().weak_text_color()),
                 None => ("", ui.visuals().weak_text_color()),
             };
-            ui.colored_label(colour, word);
+            ui.colored_label(colour, word).on_hover_text(
+                "Better or worse only when the 95 % interval of the change leaves out 0; \
+                 otherwise these pairs cannot tell the runs apart.",
+            );
             ui.end_row();
         }
     });
@@ -155,11 +229,26 @@ mod tests {
 
     #[test]
     fn compares_per_tag_most_improved_first() {
-        let a = run(1, serde_json::json!([{"tag": "dark", "error_rate": 0.3}, {"tag": "blurry", "error_rate": 0.1}]));
-        let b = run(2, serde_json::json!([{"tag": "dark", "error_rate": 0.1}, {"tag": "blurry", "error_rate": 0.2}]));
+        let tag =
+            |name: &str, errors: u64, pairs: u64| serde_json::json!({"tag": name, "errors": errors, "pairs": pairs});
+        let a = run(1, serde_json::json!([tag("dark", 300, 1000), tag("blurry", 1, 10)]));
+        let b = run(2, serde_json::json!([tag("dark", 100, 1000), tag("blurry", 2, 10)]));
         let rows = compare(&a, &b);
         assert_eq!(rows[0].tag, "dark");
         assert!((rows[0].change().unwrap() + 0.2).abs() < 1e-12);
         assert_eq!(rows[1].tag, "blurry");
+        assert_eq!(rows[1].a, Some(Proportion::new(1, 10)));
+    }
+
+    #[test]
+    fn better_or_worse_only_beyond_chance() {
+        let tag = |errors: u64, pairs: u64| serde_json::json!([{"tag": "dark", "errors": errors, "pairs": pairs}]);
+        let change =
+            |a: (u64, u64), b: (u64, u64)| compare(&run(1, tag(a.0, a.1)), &run(2, tag(b.0, b.1)))[0].direction();
+        // 300 → 100 errors in 1,000 pairs: clearly better; 1 → 2 in 10: chance.
+        assert_eq!(change((300, 1000), (100, 1000)), Some(Direction::Better));
+        assert_eq!(change((100, 1000), (300, 1000)), Some(Direction::Worse));
+        assert_eq!(change((1, 10), (2, 10)), Some(Direction::Unclear));
+        assert_eq!(change((1, 10), (0, 0)), None);
     }
 }

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::{SliceKey, SliceRow, SliceStats, TOO_FEW_TO_RANK, ranked_first};
-use crate::ui::widgets::format::{count, csv_line, pct, pp, right};
+use crate::ui::widgets::format::{count, csv_line, fine_pct, pct, pp, right};
 
 /// A column of the table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -138,9 +138,12 @@ impl SortState {
     }
 }
 
-/// A 95 % interval as the tables write it: `4.1–18.0%`.
+/// A 95 % interval as the tables write it: `4.1–18.0 %`.
 pub fn interval(ci: Option<[f64; 2]>) -> String {
-    ci.map_or_else(|| "–".into(), |[lo, hi]| format!("{:.1}–{:.1}%", 100.0 * lo, 100.0 * hi))
+    ci.map_or_else(
+        || "–".into(),
+        |[lo, hi]| format!("{}–{}", fine_pct(Some(lo)).trim_end_matches(" %"), fine_pct(Some(hi))),
+    )
 }
 
 /// Sorts rows by the column; unranked rows (too few pairs) after the ranked ones and missing

@@ -1,10 +1,50 @@
 //! Numbers and CSV as every screen writes them.
 
+use crate::analysis::intervals::Proportion;
+
 /// `0.1234` → `12.3 %`; None → `–`.
 pub(in crate::ui) fn pct(x: Option<f64>) -> String {
     match x {
         Some(x) if x.is_finite() => format!("{:.1} %", x * 100.0),
         _ => "–".into(),
+    }
+}
+
+/// A percentage that keeps three significant digits below 1 % (`0.107 %`), where one decimal
+/// would print a door-lock FPR bound as `0.1 %` or `0.0 %`.
+pub(in crate::ui) fn fine_pct(x: Option<f64>) -> String {
+    match x {
+        Some(x) if x.is_finite() => {
+            let p = 100.0 * x;
+            if p == 0.0 || p.abs() >= 1.0 {
+                format!("{p:.1} %")
+            } else {
+                let decimals = (2 - p.abs().log10().floor() as i32).clamp(1, 12) as usize;
+                format!("{p:.decimals$} %")
+            }
+        }
+        _ => "–".into(),
+    }
+}
+
+/// A rate with the count it comes from: `12.5 % (3/24)`.
+pub(in crate::ui) fn rate(p: Proportion) -> String {
+    format!("{} ({}/{})", fine_pct(p.rate()), count(p.k), count(p.n))
+}
+
+/// Its two-sided 95 % Clopper–Pearson interval: `95 % CI 2.7–32.4 %`.
+pub(in crate::ui) fn ci(p: Proportion) -> String {
+    match p.ci95() {
+        Some([lo, hi]) => format!("95 % CI {}–{}", fine_pct(Some(lo)).trim_end_matches(" %"), fine_pct(Some(hi))),
+        None => "no pairs".into(),
+    }
+}
+
+/// The rate, its count and its interval in one cell: `12.5 % (3/24; 95 % CI 2.7–32.4 %)`.
+pub(in crate::ui) fn rate_ci(p: Proportion) -> String {
+    match p.ci95() {
+        Some(_) => format!("{} ({}/{}; {})", fine_pct(p.rate()), count(p.k), count(p.n), ci(p)),
+        None => "– (0/0)".into(),
     }
 }
 
@@ -65,5 +105,15 @@ mod tests {
         assert_eq!(count(1234567), "1 234 567");
         assert_eq!(count(12), "12");
         assert_eq!(csv_line(["a,b", "c\"d", "e"]), "\"a,b\",\"c\"\"d\",e\n");
+    }
+
+    #[test]
+    fn formats_rates_with_counts_and_intervals() {
+        assert_eq!(fine_pct(Some(0.001_071_2)), "0.107 %");
+        assert_eq!(fine_pct(Some(0.125)), "12.5 %");
+        assert_eq!(rate(Proportion::new(3, 24)), "12.5 % (3/24)");
+        assert_eq!(ci(Proportion::new(0, 2795)), "95 % CI 0.0–0.132 %");
+        assert_eq!(rate_ci(Proportion::new(3, 24)), "12.5 % (3/24; 95 % CI 2.7–32.4 %)");
+        assert_eq!(rate_ci(Proportion::new(0, 0)), "– (0/0)");
     }
 }
