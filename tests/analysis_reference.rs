@@ -279,3 +279,102 @@ fn designs_cover_the_edge_cases() {
     assert!(labels.iter().any(|l| l[2].is_null()), "tag-only labels");
     assert!(e["input"]["score"].as_array().unwrap().iter().any(Value::is_null));
 }
+
+// ---- issue 13: slice and split intervals (tests/fixtures/slices_intervals.json) ----------
+
+fn slices_fixture() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slices_intervals.json");
+    serde_json::from_str(&fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
+}
+
+/// An interval against statsmodels (null ⇔ None), to 1e-9 absolute.
+#[track_caller]
+fn close_interval(what: &str, actual: Option<[f64; 2]>, expected: &Value) {
+    match (actual, expected.as_array()) {
+        (None, None) => {}
+        (Some([lo, hi]), Some(e)) => {
+            close(&format!("{what} lower"), Some(lo), &e[0]);
+            close(&format!("{what} upper"), Some(hi), &e[1]);
+        }
+        (a, _) => panic!("{what}: {a:?} but reference is {expected}"),
+    }
+}
+
+#[track_caller]
+fn check_diagnosis(what: &str, report: &Value, expected: &Value) {
+    let d = &report["splits"]["diagnosis"];
+    for term in ["avoidable_bias", "variance", "data_mismatch", "overfitting_to_dev"] {
+        close(&format!("{what} {term}"), d[term].as_f64(), &expected["values"][term]);
+        let actual = d["intervals"][term].as_array().map(|c| [c[0].as_f64().unwrap(), c[1].as_f64().unwrap()]);
+        close_interval(&format!("{what} {term} interval"), actual, &expected["intervals"][term]);
+    }
+    assert_eq!(d["largest"], expected["largest"], "{what}: largest");
+}
+
+/// Every design's per-tag and per-split error-rate intervals (statsmodels'
+/// proportion_confint, method "beta") and diagnosis intervals (confint_proportions_2indep,
+/// method "newcomb"), at the max-accuracy threshold.
+#[test]
+fn slice_and_split_intervals_match_statsmodels() {
+    let reference = slices_fixture();
+    for path in fixtures() {
+        let fixture: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let name = fixture["name"].as_str().unwrap();
+        let expected = &reference["designs"][name];
+        let report = Report::from_snapshot(&snapshot(&fixture["input"]), ThresholdRule::MaxAccuracy).unwrap();
+        let tags = expected["tags"].as_object().unwrap();
+        assert_eq!(report.tags.len(), tags.len(), "{name}: tag rows");
+        for row in &report.tags {
+            close_interval(&format!("{name} tag {}", row.tag), row.error_rate_ci95, &tags[&row.tag]);
+        }
+        let splits = expected["splits"].as_object().unwrap();
+        assert_eq!(report.splits.splits.0.len(), splits.len(), "{name}: split rows");
+        for (split, row) in &report.splits.splits.0 {
+            close_interval(&format!("{name} split {split}"), row.error_rate_ci95, &splits[split]);
+        }
+        let json: Value = serde_json::from_str(&report.to_json()).unwrap();
+        check_diagnosis(name, &json, &expected["diagnosis"]);
+    }
+}
+
+/// A project made to have these split error counts (errors of pairs, at threshold 0.5) and
+/// these human counts (wrong verdicts of verdicts).
+fn split_counts_snapshot(splits: &serde_json::Map<String, Value>, human: &Value) -> Snapshot {
+    let mut rows: Vec<(Split, bool)> = Vec::new();
+    for (name, c) in splits {
+        let (errors, pairs) = (c[0].as_u64().unwrap(), c[1].as_u64().unwrap());
+        let s = split(&Value::from(name.as_str())).unwrap();
+        rows.extend((0..pairs).map(|i| (s, i < errors)));
+    }
+    let mut s = Snapshot::with_pairs(rows.len(), vec![], vec!["ann".into()]);
+    for (p, &(split, wrong)) in rows.iter().enumerate() {
+        s.truth[p] = Some(Truth::Same);
+        s.score[p] = if wrong { 0.2 } else { 0.8 };
+        s.split[p] = Some(split);
+    }
+    let (wrong, verdicts) = (human[0].as_u64().unwrap(), human[1].as_u64().unwrap());
+    assert!(verdicts as usize <= rows.len(), "one verdict per pair");
+    for p in 0..verdicts {
+        let verdict = if p < wrong { Truth::Different } else { Truth::Same };
+        s.labels.push(p as u32, 0, Some(verdict), 0);
+    }
+    s
+}
+
+/// The diagnosis of hand-made split counts, among them the issue's "1 error against 1
+/// error", against statsmodels' Newcombe intervals.
+#[test]
+fn diagnosis_intervals_match_statsmodels_newcombe() {
+    let reference = slices_fixture();
+    for case in reference["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let s = split_counts_snapshot(case["splits"].as_object().unwrap(), &case["human"]);
+        let report = Report::from_snapshot(&s, ThresholdRule::Fixed(0.5)).unwrap();
+        let json: Value = serde_json::from_str(&report.to_json()).unwrap();
+        for (split, expected) in case["error_rate_ci95"].as_object().unwrap() {
+            let actual = report.splits.splits.get(split).unwrap().error_rate_ci95;
+            close_interval(&format!("{name} {split}"), actual, expected);
+        }
+        check_diagnosis(name, &json, &case["diagnosis"]);
+    }
+}

@@ -147,7 +147,10 @@ fn export_csv_writes_the_tag_table_at_the_threshold_shown() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("slice,pairs,share_of_data,errors,share_of_errors,error_rate,accuracy,hlp,gap_to_hlp,priority,fp,fn")
+        Some(
+            "slice,pairs,share_of_data,errors,share_of_errors,error_rate,accuracy,hlp,gap_to_hlp,priority,fp,fn,\
+             error_rate_ci95_lo,error_rate_ci95_hi,accuracy_ci95_lo,accuracy_ci95_hi,ranked"
+        )
     );
     let rows: Vec<&str> = lines.collect();
 

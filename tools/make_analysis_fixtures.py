@@ -434,6 +434,85 @@ def dump(fixture):
             + f' "expected": {block(fixture["expected"])}\n' + "}\n")
 
 
+# ------------------------------------------- slices and splits: 95 % intervals (issue 13)
+# Per-tag and per-split error rates get statsmodels' proportion_confint(method="beta")
+# (Clopper–Pearson); each diagnosis term, a difference of two error rates, gets
+# confint_proportions_2indep(method="newcomb", compare="diff"). Avoidable bias compares train
+# with human error: wrong verdicts of all verdicts on pairs with a truth. `largest` is the
+# largest term whose interval lies above 0. Written to tests/fixtures/slices_intervals.json.
+
+SLICES_OUT = OUT.parent / "slices_intervals.json"
+TERMS = [("avoidable_bias", "train", "human"), ("variance", "train-dev", "train"),
+         ("data_mismatch", "dev", "train-dev"), ("overfitting_to_dev", "test", "dev")]
+
+# Split error counts [errors, pairs] and human [wrong verdicts, verdicts], by hand.
+SPLIT_CASES = [
+    ("the issue's example: 1 error against 1 error", {"dev": [1, 10], "test": [1, 5]}, [0, 0]),
+    ("clear variance", {"train": [2, 400], "train-dev": [40, 400], "dev": [44, 400], "test": [50, 400]}, [10, 1000]),
+    ("small splits", {"train": [1, 12], "train-dev": [3, 15], "dev": [2, 9], "test": [4, 11]}, [3, 40]),
+    ("zero errors somewhere", {"train": [0, 50], "train-dev": [0, 30], "dev": [5, 30], "test": [0, 20]}, [0, 100]),
+    ("large", {"train": [500, 20000], "train-dev": [620, 5000], "dev": [700, 5000], "test": [760, 5000]}, [90, 3000]),
+]
+
+
+def beta95(k, n):
+    if n == 0:
+        return None
+    from statsmodels.stats.proportion import proportion_confint
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="beta")
+    # statsmodels returns NaN at the ends for k = 0 / k = n; the interval is closed there.
+    return [0.0 if k == 0 else float(lo), 1.0 if k == n else float(hi)]
+
+
+def newcomb95(k1, n1, k2, n2):
+    from statsmodels.stats.proportion import confint_proportions_2indep
+    lo, hi = confint_proportions_2indep(k1, n1, k2, n2, method="newcomb", compare="diff", alpha=0.05)
+    return [float(lo), float(hi)]
+
+
+def diagnosis_reference(counts):
+    """counts: {"train": [k, n], …, "human": [k, n]} (absent or n = 0: missing)."""
+    have = {s: c for s, c in counts.items() if c[1] > 0}
+    values, intervals = {}, {}
+    for term, a, b in TERMS:
+        if a in have and b in have:
+            (k1, n1), (k2, n2) = have[a], have[b]
+            values[term] = k1 / n1 - k2 / n2
+            intervals[term] = newcomb95(k1, n1, k2, n2)
+        else:
+            values[term], intervals[term] = None, None
+    clear = [(values[t], t) for t, _, _ in TERMS if intervals[t] is not None and intervals[t][0] > 0]
+    largest = max(clear)[1] if clear else None
+    return {"values": values, "intervals": intervals, "largest": largest}
+
+
+def slices_reference():
+    cases = []
+    for name, splits, human_counts in SPLIT_CASES:
+        counts = dict(splits, human=human_counts)
+        cases.append({"name": name, "splits": splits, "human": human_counts,
+                      "error_rate_ci95": {s: beta95(*c) for s, c in splits.items()},
+                      "diagnosis": diagnosis_reference(counts)})
+    per_design = {}
+    for name, _, data in designs():
+        t = choose(data, "max-accuracy")
+        tag_rows, _, splits = tables(data, t)
+        correct, total = human(data)
+        counts = {r["split"]: [r["errors"], r["pairs"]] for r in splits}
+        counts["human"] = [sum(total) - sum(correct), sum(total)]
+        per_design[name] = {
+            "tags": {r["name"]: beta95(r["errors"], r["pairs"]) for r in tag_rows},
+            "splits": {r["split"]: beta95(r["errors"], r["pairs"]) for r in splits},
+            "diagnosis": diagnosis_reference(counts),
+        }
+    return {"cases": cases, "designs": per_design}
+
+
+def write_slices_fixture():
+    SLICES_OUT.write_text(json.dumps(slices_reference(), indent=1, allow_nan=False) + "\n")
+    print(f"wrote {SLICES_OUT.relative_to(OUT.parent.parent.parent)}")
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for name, description, data in designs():
@@ -441,6 +520,7 @@ def main():
         path = OUT / f"{name}.json"
         path.write_text(dump(fixture))
         print(f"wrote {path.relative_to(OUT.parent.parent.parent)}")
+    write_slices_fixture()
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ mod prepared;
 #[cfg(test)]
 mod properties;
 mod report;
+mod report_options;
 mod roc;
 mod score_groups;
 mod score_order;
@@ -43,7 +44,9 @@ mod slices;
 pub mod snapshot;
 mod splits;
 mod text;
+mod text_slices;
 mod threshold;
+mod threshold_from;
 
 pub use agreement::{Agreement, CohenKappa, Disagreement, TagAgreement};
 pub use confusion::{Confusion, Rates, predicted};
@@ -58,12 +61,20 @@ pub use report::{
     AgreementReport, CohenReport, HlpReport, Named, OperatingPointReport, Report, ReportError, RocReport, SplitReport,
     SplitsReport, TagReport,
 };
+pub use report_options::ReportOptions;
 pub use roc::{DetPoint, RocPoint, TPR_AT_FPR, probit};
-pub use slices::{SliceKey, SliceRow, SliceSort, SliceStats, sort_rows};
+pub use slices::{
+    DEFAULT_MIN_SUPPORT, SliceKey, SliceRow, SliceSort, SliceStats, ranked_first, set_min_support, sort_rows,
+};
 pub use snapshot::{
     Labels, MAX_PAIRS, MAX_TAGS, MetadataColumn, SPLITS, Snapshot, SnapshotError, Split, TagBits, Truth, tag_indices,
     tag_mask,
 };
-pub use splits::{Component, Diagnosis, SplitRow, SplitTable};
+pub use splits::{Component, Diagnosis, DiagnosisIntervals, NOT_TRAINED_HERE, SplitRow, SplitTable};
 pub use text::{Numbers, grouped, render_text};
+pub use text_slices::{
+    DIAGNOSIS_HEADERS, SPLIT_HEADERS, TAG_HEADERS, THRESHOLD_FROM_HEADERS, TOO_FEW_TO_RANK, diagnosis_verdict,
+    ranked_rows, threshold_from_heading,
+};
 pub use threshold::{OperatingPoint, RuleError, ThresholdRule};
+pub use threshold_from::{SplitPoint, ThresholdFrom, ThresholdFromError, split_points};

@@ -6,12 +6,14 @@ use std::fmt;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::agreement::TagAgreement;
+use super::hlp::Hlp;
 use super::prepared::{PairCounts, Prepared};
 use super::roc::TPR_AT_FPR;
 use super::slices::SliceStats;
 use super::snapshot::{Snapshot, SnapshotError};
 use super::splits::{Diagnosis, SplitTable};
 use super::threshold::{RuleError, ThresholdRule};
+use super::threshold_from::ThresholdFrom;
 
 /// Ordered `name → value` pairs, serialized as a JSON object in this order.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +105,8 @@ impl std::ops::Deref for TagReport {
 pub struct SplitReport {
     pub pairs: u64,
     pub error_rate: f64,
+    pub errors: u64,
+    pub error_rate_ci95: Option<[f64; 2]>,
 }
 
 /// `{"train": {…}, …, "human_error": …, "diagnosis": {…}}`: one entry per split with
@@ -112,16 +116,21 @@ pub struct SplitsReport {
     pub splits: Named<SplitReport>,
     pub human_error: Option<f64>,
     pub diagnosis: Diagnosis,
+    /// Why the diagnosis may not describe the model's training (see `splits::NOT_TRAINED_HERE`).
+    pub note: Option<String>,
+    /// The verdicts behind `human_error` (not in the JSON: `hlp` counts them).
+    pub human: Hlp,
 }
 
 impl Serialize for SplitsReport {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.splits.0.len() + 2))?;
+        let mut map = s.serialize_map(Some(self.splits.0.len() + 3))?;
         for (k, v) in &self.splits.0 {
             map.serialize_entry(k, v)?;
         }
         map.serialize_entry("human_error", &self.human_error)?;
         map.serialize_entry("diagnosis", &self.diagnosis)?;
+        map.serialize_entry("note", &self.note)?;
         map.end()
     }
 }
@@ -142,6 +151,8 @@ pub struct Report {
     /// Every image against every other one (issue 13); null when not computed. Filled by
     /// whoever reads the project (`curate::ProjectReport`).
     pub all_vs_all: Option<super::all_vs_all::AllVsAllReport>,
+    /// The rule applied to one split's pairs, measured on every split (`--threshold-from`).
+    pub threshold_from: Option<ThresholdFrom>,
 }
 
 /// Why a report cannot be made.
@@ -248,6 +259,7 @@ impl Report {
             splits: splits_report(prepared.split_table(t)),
             edc: None,
             all_vs_all: None,
+            threshold_from: None,
         })
     }
 
@@ -264,13 +276,20 @@ fn splits_report(table: SplitTable) -> SplitsReport {
                 .rows
                 .iter()
                 .map(|r| {
-                    let row = SplitReport { pairs: r.pairs, error_rate: r.error_rate };
+                    let row = SplitReport {
+                        pairs: r.pairs,
+                        error_rate: r.error_rate,
+                        errors: r.errors,
+                        error_rate_ci95: r.error_rate_ci95,
+                    };
                     (r.split.name().to_string(), row)
                 })
                 .collect(),
         ),
         human_error: table.human_error,
         diagnosis: table.diagnosis,
+        note: None,
+        human: table.human,
     }
 }
 
@@ -310,7 +329,18 @@ mod tests {
         };
         assert_eq!(
             keys(&v),
-            sorted(&["agreement", "all_vs_all", "edc", "hlp", "operating_point", "pairs", "roc", "splits", "tags"])
+            sorted(&[
+                "agreement",
+                "all_vs_all",
+                "edc",
+                "hlp",
+                "operating_point",
+                "pairs",
+                "roc",
+                "splits",
+                "tags",
+                "threshold_from"
+            ])
         );
         assert_eq!(v["all_vs_all"], Value::Null, "null until all-vs-all is computed");
         assert_eq!(keys(&v["pairs"]), sorted(&["total", "with_truth", "scored", "evaluable"]));
@@ -341,15 +371,22 @@ mod tests {
                 "gap_to_hlp",
                 "priority",
                 "fp",
-                "fn"
+                "fn",
+                "error_rate_ci95",
+                "ranked"
             ])
         );
-        assert_eq!(keys(&v["splits"]), sorted(&["train", "dev", "human_error", "diagnosis"]));
-        assert_eq!(keys(&v["splits"]["train"]), sorted(&["pairs", "error_rate"]));
+        assert_eq!(keys(&v["splits"]), sorted(&["train", "dev", "human_error", "diagnosis", "note"]));
+        assert_eq!(keys(&v["splits"]["train"]), sorted(&["pairs", "error_rate", "errors", "error_rate_ci95"]));
         assert_eq!(
             keys(&v["splits"]["diagnosis"]),
-            sorted(&["avoidable_bias", "variance", "data_mismatch", "overfitting_to_dev", "largest"])
+            sorted(&["avoidable_bias", "variance", "data_mismatch", "overfitting_to_dev", "largest", "intervals"])
         );
+        assert_eq!(
+            keys(&v["splits"]["diagnosis"]["intervals"]),
+            sorted(&["avoidable_bias", "variance", "data_mismatch", "overfitting_to_dev"])
+        );
+        assert_eq!(v["threshold_from"], Value::Null);
     }
 
     #[test]
@@ -385,9 +422,16 @@ mod tests {
         // dark: pairs 0 and 1 → 1 error of 2 overall.
         assert_eq!(v["tags"][0]["tag"], json!("dark"));
         assert_eq!(v["tags"][0]["share_of_errors"], json!(0.5));
-        assert_eq!(v["splits"]["train"], json!({"pairs": 2, "error_rate": 0.5}));
+        assert_eq!(v["splits"]["train"]["pairs"], json!(2));
+        assert_eq!(v["splits"]["train"]["error_rate"], json!(0.5));
+        assert_eq!(v["splits"]["train"]["errors"], json!(1));
         assert_eq!(v["splits"]["human_error"], json!(0.25));
-        assert_eq!(v["splits"]["diagnosis"]["largest"], json!("avoidable_bias"));
+        // Train 1 of 2 wrong against humans 1 of 4: +25 pp, but far too few to tell.
+        assert_eq!(v["splits"]["diagnosis"]["avoidable_bias"], json!(0.25));
+        let ci = v["splits"]["diagnosis"]["intervals"]["avoidable_bias"].as_array().unwrap();
+        assert!(ci[0].as_f64().unwrap() < 0.0 && ci[1].as_f64().unwrap() > 0.25, "{ci:?}");
+        assert_eq!(v["splits"]["diagnosis"]["largest"], Value::Null);
+        assert_eq!(v["tags"][0]["ranked"], json!(false), "2 pairs are below the default minimum support");
     }
 
     #[test]

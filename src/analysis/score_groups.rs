@@ -66,6 +66,14 @@ impl ScoreGroups {
         (self.pos_offsets[g + 1] - self.pos_offsets[g] + self.neg_offsets[g + 1] - self.neg_offsets[g]) as usize
     }
 
+    /// Group `g`'s positives' and negatives' ranks, each ascending.
+    pub(crate) fn ranks(&self, g: usize) -> (&[u32], &[u32]) {
+        (
+            &self.pos[self.pos_offsets[g] as usize..self.pos_offsets[g + 1] as usize],
+            &self.neg[self.neg_offsets[g] as usize..self.neg_offsets[g + 1] as usize],
+        )
+    }
+
     /// Confusion counts of group `g` at a threshold (predicted same ⇔ score ≥ threshold).
     pub(crate) fn confusion(&self, g: usize, cut: Cut) -> Confusion {
         let pos = &self.pos[self.pos_offsets[g] as usize..self.pos_offsets[g + 1] as usize];

@@ -7,6 +7,11 @@ use serde::Serialize;
 
 use super::confusion::{Confusion, ratio};
 use super::hlp::Hlp;
+use super::intervals::Proportion;
+
+/// Slices with fewer evaluable pairs than this are listed below the ranked rows, "too few
+/// pairs to rank" (`--min-support`; the GUI's setting starts here too).
+pub const DEFAULT_MIN_SUPPORT: u64 = 20;
 
 /// What a slice is, besides its display name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -61,11 +66,23 @@ pub struct SliceStats {
     pub fp: u64,
     #[serde(rename = "fn")]
     pub fn_: u64,
+    /// Two-sided 95 % Clopper–Pearson interval of `error_rate` (errors of pairs).
+    pub error_rate_ci95: Option<[f64; 2]>,
+    /// The slice has at least the minimum support of pairs: it takes part in the ranking.
+    /// Rows without it are listed after every ranked row, whatever the sort.
+    pub ranked: bool,
 }
 
 impl SliceStats {
+    /// Two-sided 95 % interval of `accuracy`: correct pairs are the complement of the errors on
+    /// the same pairs, so the interval is the error rate's mirrored (Clopper–Pearson is
+    /// symmetric under k ↔ n − k).
+    pub fn accuracy_ci95(&self) -> Option<[f64; 2]> {
+        self.error_rate_ci95.map(|[lo, hi]| [1.0 - hi, 1.0 - lo])
+    }
+
     /// The CSV columns of [`Self::csv_cells`], in its order.
-    pub const CSV_COLUMNS: [&str; 11] = [
+    pub const CSV_COLUMNS: [&str; 16] = [
         "pairs",
         "share_of_data",
         "errors",
@@ -77,11 +94,17 @@ impl SliceStats {
         "priority",
         "fp",
         "fn",
+        "error_rate_ci95_lo",
+        "error_rate_ci95_hi",
+        "accuracy_ci95_lo",
+        "accuracy_ci95_hi",
+        "ranked",
     ];
 
     /// The numbers as CSV cells: full precision, empty for undefined.
-    pub fn csv_cells(&self) -> [String; 11] {
+    pub fn csv_cells(&self) -> [String; 16] {
         let opt = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
+        let (err, acc) = (self.error_rate_ci95, self.accuracy_ci95());
         [
             self.pairs.to_string(),
             self.share_of_data.to_string(),
@@ -94,6 +117,11 @@ impl SliceStats {
             opt(self.priority),
             self.fp.to_string(),
             self.fn_.to_string(),
+            opt(err.map(|c| c[0])),
+            opt(err.map(|c| c[1])),
+            opt(acc.map(|c| c[0])),
+            opt(acc.map(|c| c[1])),
+            self.ranked.to_string(),
         ]
     }
 }
@@ -145,6 +173,8 @@ impl SliceRow {
             priority: gap_to_hlp.map(|g| g.max(0.0) * share_of_data),
             fp: c.fp,
             fn_: c.fn_,
+            error_rate_ci95: Proportion::new(errors, pairs).ci95(),
+            ranked: pairs >= DEFAULT_MIN_SUPPORT,
         };
         Some(SliceRow { name, key, stats })
     }
@@ -162,18 +192,33 @@ pub enum SliceSort {
     Name,
 }
 
-/// Sorts rows by `by` (largest first; names A→Z), missing values last; ties by priority,
-/// error rate, errors, then name, so the order never depends on the input order.
+/// Marks the rows with at least `min_support` pairs as ranked, the others not (then sort them
+/// again: unranked rows go last).
+pub fn set_min_support(rows: &mut [SliceRow], min_support: u64) {
+    for row in rows {
+        row.stats.ranked = row.pairs >= min_support;
+    }
+}
+
+/// Ranked rows before unranked ones, whatever else the order: a slice of 2 pairs must never
+/// top a table because its one error makes a rate of 50 %.
+pub fn ranked_first(x: &SliceRow, y: &SliceRow) -> Ordering {
+    y.ranked.cmp(&x.ranked)
+}
+
+/// Sorts rows by `by` (largest first; names A→Z), missing values last, unranked rows after the
+/// ranked ones; ties by priority, error rate, errors, then name, so the order never depends on
+/// the input order.
 pub fn sort_rows(rows: &mut [SliceRow], by: SliceSort) {
     rows.sort_by(|x, y| {
-        let primary = match by {
+        let primary = ranked_first(x, y).then_with(|| match by {
             SliceSort::Priority => desc(x.priority, y.priority),
             SliceSort::ErrorRate => desc(Some(x.error_rate), Some(y.error_rate)),
             SliceSort::Errors => y.errors.cmp(&x.errors),
             SliceSort::Pairs => y.pairs.cmp(&x.pairs),
             SliceSort::GapToHlp => desc(x.gap_to_hlp, y.gap_to_hlp),
             SliceSort::Name => x.name.cmp(&y.name),
-        };
+        });
         primary
             .then_with(|| desc(x.priority, y.priority))
             .then_with(|| desc(Some(x.error_rate), Some(y.error_rate)))

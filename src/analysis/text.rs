@@ -4,6 +4,10 @@ use std::fmt::Write;
 
 use super::intervals::Proportion;
 use super::report::{Report, TagReport};
+use super::text_slices::{
+    DIAGNOSIS_HEADERS, SPLIT_HEADERS, TAG_HEADERS, THRESHOLD_FROM_HEADERS, TOO_FEW_TO_RANK, diagnosis_verdict,
+    ranked_rows, threshold_from_heading,
+};
 
 /// How the readable renderings (these text tables, the HTML report) write numbers; they differ
 /// only in the mark for an undefined value.
@@ -55,8 +59,8 @@ impl Numbers {
         x.map_or_else(|| self.missing.to_string(), |x| format!("{x:.4}"))
     }
 
-    /// One row of the per-tag table: tag, pairs, of data, errors, of errors, error rate,
-    /// accuracy, HLP, gap to HLP, priority, FP, FN.
+    /// One row of the per-tag table: tag, pairs, of data, errors, of errors, error rate and its
+    /// 95% interval, accuracy and its interval, HLP, gap to HLP, priority, FP, FN.
     pub fn tag_cells(&self, t: &TagReport) -> Vec<String> {
         vec![
             t.tag.clone(),
@@ -65,7 +69,9 @@ impl Numbers {
             t.errors.to_string(),
             self.percent(t.share_of_errors),
             self.percent(Some(t.error_rate)),
+            self.interval(t.error_rate_ci95),
             self.percent(Some(t.accuracy)),
+            self.interval(t.accuracy_ci95()),
             self.percent(t.hlp),
             self.points(t.gap_to_hlp),
             self.coefficient(t.priority),
@@ -205,52 +211,44 @@ pub fn render_text(r: &Report) -> String {
         out.push_str(&table(&["tag", "agreement", "alpha"], &rows));
     }
 
+    out.push_str(&slices_and_splits(r));
+    out
+}
+
+/// The per-tag table (unranked rows below a line), the split table, the diagnosis and the
+/// threshold set on one split.
+fn slices_and_splits(r: &Report) -> String {
+    let mut out = String::new();
     let _ = writeln!(out, "\nTags (by priority = max(gap to HLP, 0) x share of data)");
     if r.tags.is_empty() {
         let _ = writeln!(out, "  no tag has an evaluable pair");
     } else {
         let rows: Vec<Vec<String>> = r.tags.iter().map(|t| TEXT.tag_cells(t)).collect();
-        out.push_str(&table(
-            &[
-                "tag",
-                "pairs",
-                "of data",
-                "errors",
-                "of errors",
-                "error rate",
-                "accuracy",
-                "HLP",
-                "gap to HLP",
-                "priority",
-                "fp",
-                "fn",
-            ],
-            &rows,
-        ));
+        let ranked = ranked_rows(&r.tags);
+        for (i, line) in table(&TAG_HEADERS, &rows).lines().enumerate() {
+            if i == ranked + 1 {
+                let _ = writeln!(out, "  -- {TOO_FEW_TO_RANK} --");
+            }
+            let _ = writeln!(out, "{line}");
+        }
     }
 
-    let s = &r.splits;
     let _ = writeln!(out, "\nSplits");
-    let mut rows: Vec<Vec<String>> = s
-        .splits
-        .0
-        .iter()
-        .map(|(name, row)| vec![name.clone(), row.pairs.to_string(), TEXT.percent(Some(row.error_rate))])
-        .collect();
-    rows.push(vec!["human".into(), String::new(), TEXT.percent(s.human_error)]);
-    out.push_str(&table(&["split", "pairs", "error"], &rows));
-    let rows: Vec<Vec<String>> = s
-        .diagnosis
-        .terms()
-        .iter()
-        .map(|(c, v)| {
-            let mark =
-                if s.diagnosis.largest == Some(*c) { format!("<- largest: {}", c.advice()) } else { String::new() };
-            vec![c.name().replace('_', " "), TEXT.points(*v), mark]
-        })
-        .collect();
-    let _ = writeln!(out, "\nDiagnosis");
-    out.push_str(&table(&["term", "value", ""], &rows));
+    out.push_str(&table(&SPLIT_HEADERS, &TEXT.split_rows(r)));
+    let _ = writeln!(out, "\nDiagnosis (95% intervals: Newcombe)");
+    let mut rows = TEXT.diagnosis_rows(r);
+    if let Some(i) = r.splits.diagnosis.terms().iter().position(|(c, _)| Some(*c) == r.splits.diagnosis.largest) {
+        rows[i].push("<- largest".into());
+    }
+    out.push_str(&table(&DIAGNOSIS_HEADERS, &rows));
+    let _ = writeln!(out, "  {}", diagnosis_verdict(r));
+    if let Some(note) = &r.splits.note {
+        let _ = writeln!(out, "  Note: {note}");
+    }
+    if let Some(heading) = threshold_from_heading(r, &TEXT) {
+        let _ = writeln!(out, "\n{heading}");
+        out.push_str(&table(&THRESHOLD_FROM_HEADERS, &TEXT.threshold_from_rows(r)));
+    }
     super::edc_report::render_edc_text(&mut out, r.edc.as_ref());
     out.push_str(&super::all_vs_all::all_vs_all_text(r.all_vs_all.as_ref()));
     out
@@ -306,7 +304,8 @@ mod tests {
             "Agreement on tags",
             "dark",
             "train-dev",
-            "<- largest",
+            "too small to tell which gap is largest",
+            "95% CI",
         ] {
             if needle == "train-dev" {
                 assert!(!text.contains(needle), "empty splits have no row");

@@ -85,6 +85,11 @@ pub struct ScoresArgs {
     /// Name under which the scores are stored (higher score = more likely the same person).
     #[arg(long)]
     model: String,
+    /// The model was trained on this project's train split. Without it (and for every import
+    /// without it) the report notes that bias and variance describe the data, not the model's
+    /// training.
+    #[arg(long)]
+    trained_on_train: bool,
     #[command(flatten)]
     common: ImportArgs,
 }
@@ -93,6 +98,7 @@ impl ScoresArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
         let store = &mut open_project(&self.project)?;
         let report = import::import_scores(store, &self.csv, &self.model, self.common.skip_bad)?;
+        store.write(|tx| tx.set_trained_on_train(&self.model, self.trained_on_train))?;
         print_report(&report, self.common.verbose);
         Ok(())
     }

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::analysis::{ThresholdRule, render_text};
+use crate::analysis::{DEFAULT_MIN_SUPPORT, ReportOptions, ThresholdRule, render_text};
 use crate::curate::ProjectReport;
 use crate::curate::report_csv::write_report_csvs;
+use crate::domain::Split;
 use crate::store::Store;
 
 #[derive(Debug, Args)]
@@ -33,6 +34,17 @@ pub struct ReportArgs {
     /// Also write every table as a CSV file into DIR.
     #[arg(long, value_name = "DIR")]
     csv: Option<PathBuf>,
+    /// Apply the threshold rule to this split's pairs only (train, train-dev, dev, test), then
+    /// report at that threshold on every split.
+    #[arg(long, value_name = "SPLIT", value_parser = parse_split)]
+    threshold_from: Option<Split>,
+    /// Slices with fewer pairs are listed below the ranked ones, "too few pairs to rank".
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MIN_SUPPORT)]
+    min_support: u64,
+}
+
+fn parse_split(text: &str) -> Result<Split, String> {
+    Split::parse(text)?.ok_or_else(|| "name a split: train, train-dev, dev or test".to_string())
 }
 
 impl ReportArgs {
@@ -49,7 +61,12 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         _ => ThresholdRule::MaxAccuracy,
     };
     let mut store = Store::open(&args.project)?;
-    let loaded = ProjectReport::load(&mut store, args.model.as_deref(), rule)?;
+    let options = ReportOptions {
+        min_support: args.min_support,
+        threshold_from: args.threshold_from,
+        ..ReportOptions::default()
+    };
+    let loaded = ProjectReport::load_with(&mut store, args.model.as_deref(), rule, options)?;
     let report = &loaded.report;
     if let Some(file) = &args.html {
         loaded.write_html(&args.project, file)?;

@@ -74,60 +74,7 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
         &[report.roc.tpr_at_fpr.0.iter().map(|(_, v)| HTML.percent(*v)).collect()],
     );
 
-    h += "<h2>Where to work first: per tag</h2>\n<p>Priority = max(gap to human level, 0) × share of the data.</p>\n";
-    let rows: Vec<Vec<String>> = report
-        .tags
-        .iter()
-        .map(|t| {
-            let mut cells = HTML.tag_cells(t);
-            cells[0] = escape(&cells[0]);
-            cells
-        })
-        .collect();
-    table(
-        &mut h,
-        &[
-            "tag",
-            "pairs",
-            "of data",
-            "errors",
-            "of errors",
-            "error rate",
-            "accuracy",
-            "HLP",
-            "gap to HLP",
-            "priority",
-            "FP",
-            "FN",
-        ],
-        &rows,
-    );
-
-    h += "<h2>Bias, variance and data mismatch</h2>\n";
-    let mut rows: Vec<Vec<String>> = report
-        .splits
-        .splits
-        .0
-        .iter()
-        .map(|(name, s)| vec![escape(name), s.pairs.to_string(), HTML.percent(Some(s.error_rate))])
-        .collect();
-    rows.push(vec!["human".into(), String::new(), HTML.percent(report.splits.human_error)]);
-    table(&mut h, &["split", "pairs", "error"], &rows);
-    let d = &report.splits.diagnosis;
-    let rows: Vec<Vec<String>> =
-        d.terms().iter().map(|(c, v)| vec![c.name().replace('_', " "), HTML.points(*v)]).collect();
-    table(&mut h, &["term", "value"], &rows);
-    match d.largest {
-        Some(c) => {
-            let _ = writeln!(
-                h,
-                "<p class=\"verdict\">Largest: <b>{}</b> — {}.</p>",
-                c.name().replace('_', " "),
-                c.advice()
-            );
-        }
-        None => h += "<p>No term is positive.</p>\n",
-    }
+    super::html_slices::slices_and_splits(&mut h, report);
 
     h += "<h2>Human-level performance and agreement</h2>\n";
     let _ = writeln!(h, "<p>HLP (verdicts equal to the truth) <b>{}</b>.</p>", HTML.percent(report.hlp.accuracy));
@@ -177,7 +124,7 @@ pub(super) fn table(h: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     for row in rows {
         h.push_str("<tr>");
         for cell in row {
-            let numeric = cell.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+');
+            let numeric = cell.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == '[');
             let _ = write!(h, "<td{}>{cell}</td>", if numeric { " class=\"n\"" } else { "" });
         }
         h.push_str("</tr>\n");

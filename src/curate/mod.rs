@@ -13,6 +13,7 @@ mod error;
 pub mod export;
 mod html_edc;
 pub mod html_report;
+mod html_slices;
 mod lfw_txt;
 pub mod manifest;
 pub mod merge;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::CurateError;
 use super::html_report::{ReportPlots, html_report};
-use crate::analysis::{EdcByQuality, Prepared, Report, Snapshot, ThresholdRule, Truth};
+use crate::analysis::{EdcByQuality, Prepared, Report, ReportOptions, Snapshot, ThresholdRule, Truth};
 use crate::store::{ScoredModel, Store};
 
 /// A project's analysis at one operating point.
@@ -23,6 +23,17 @@ impl ProjectReport {
     /// Reads the project and computes the report of `model` (None: the project's default
     /// model) at the threshold `rule` picks.
     pub fn load(store: &mut Store, model: Option<&str>, rule: ThresholdRule) -> Result<ProjectReport, CurateError> {
+        ProjectReport::load_with(store, model, rule, ReportOptions::default())
+    }
+
+    /// [`ProjectReport::load`] with the slice and split options (`trained_on_train` is taken
+    /// from the model).
+    pub fn load_with(
+        store: &mut Store,
+        model: Option<&str>,
+        rule: ThresholdRule,
+        options: ReportOptions,
+    ) -> Result<ProjectReport, CurateError> {
         let (model, project, stats) = store.read(|tx| {
             let model = tx.choose_model(model)?;
             let snapshot = tx.snapshot(model.as_ref().map(|m| m.id))?;
@@ -30,7 +41,8 @@ impl ProjectReport {
         })?;
         let fail = |e: &dyn std::fmt::Display| CurateError::path(store.path(), e.to_string());
         let prepared = Prepared::new(&project.snapshot).map_err(|e| fail(&e))?;
-        let mut report = Report::new(&prepared, rule).map_err(|e| fail(&e))?;
+        let options = ReportOptions { trained_on_train: model.as_ref().map(|m| m.trained_on_train), ..options };
+        let mut report = Report::with_options(&prepared, rule, &options).map_err(|e| fail(&e))?;
         let stats: Vec<_> = project.pair_ids.iter().map(|id| stats.get(id).copied()).collect();
         let edc = EdcByQuality::new(&project.snapshot.score, &project.snapshot.truth, &stats);
         report.edc = Some(edc.report(report.operating_point.threshold.unwrap_or(f64::INFINITY)));

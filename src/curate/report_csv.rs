@@ -8,8 +8,9 @@ fn cell(v: Option<f64>) -> String {
     v.map_or(String::new(), |v| v.to_string())
 }
 
-/// Writes tags.csv, splits.csv, labelers.csv, cohen_kappa.csv, tag_agreement.csv and
-/// operating_point.csv into `dir` (created if needed). Returns the files written.
+/// Writes tags.csv, splits.csv, diagnosis.csv, labelers.csv, cohen_kappa.csv,
+/// tag_agreement.csv and operating_point.csv (and threshold_from.csv with `--threshold-from`)
+/// into `dir` (created if needed). Returns the files written.
 pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
     let mut written = Vec::new();
@@ -49,15 +50,9 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
         &tag_header,
         report.tags.iter().map(|r| [r.tag.clone()].into_iter().chain(r.stats.csv_cells()).collect()).collect(),
     )?;
-    let mut splits: Vec<Vec<String>> = report
-        .splits
-        .splits
-        .0
-        .iter()
-        .map(|(n, s)| vec![n.clone(), s.pairs.to_string(), s.error_rate.to_string()])
-        .collect();
-    splits.push(vec!["human".into(), String::new(), cell(report.splits.human_error)]);
-    write("splits.csv", &["split", "pairs", "error_rate"], splits)?;
+    for (name, header, rows) in split_tables(report) {
+        write(name, &header, rows)?;
+    }
     write(
         "labelers.csv",
         &["labeler", "hlp"],
@@ -85,4 +80,106 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
             .collect(),
     )?;
     Ok(written)
+}
+
+type Table = (&'static str, Vec<&'static str>, Vec<Vec<String>>);
+
+/// splits.csv (with counts and 95 % intervals), diagnosis.csv and, when the threshold was set
+/// on one split, threshold_from.csv.
+fn split_tables(report: &Report) -> Vec<Table> {
+    let lo = |ci: Option<[f64; 2]>| cell(ci.map(|c| c[0]));
+    let hi = |ci: Option<[f64; 2]>| cell(ci.map(|c| c[1]));
+    let s = &report.splits;
+    let mut splits: Vec<Vec<String>> = s
+        .splits
+        .0
+        .iter()
+        .map(|(n, r)| {
+            vec![
+                n.clone(),
+                r.pairs.to_string(),
+                r.error_rate.to_string(),
+                r.errors.to_string(),
+                lo(r.error_rate_ci95),
+                hi(r.error_rate_ci95),
+            ]
+        })
+        .collect();
+    let human = crate::analysis::intervals::Proportion::new(s.human.total - s.human.correct, s.human.total);
+    splits.push(vec![
+        "human".into(),
+        String::new(),
+        cell(s.human_error),
+        String::new(),
+        lo(human.ci95()),
+        hi(human.ci95()),
+    ]);
+    let d = &s.diagnosis;
+    let diagnosis = d
+        .terms()
+        .iter()
+        .map(|&(c, v)| {
+            let ci = d.interval(c);
+            vec![c.name().to_string(), cell(v), lo(ci), hi(ci), (d.largest == Some(c)).to_string()]
+        })
+        .collect();
+    let mut tables = vec![
+        (
+            "splits.csv",
+            vec!["split", "pairs", "error_rate", "errors", "error_rate_ci95_lo", "error_rate_ci95_hi"],
+            splits,
+        ),
+        ("diagnosis.csv", vec!["term", "value", "ci95_lo", "ci95_hi", "largest"], diagnosis),
+    ];
+    if let Some(from) = &report.threshold_from {
+        let rows = from
+            .splits
+            .0
+            .iter()
+            .map(|(n, p)| {
+                vec![
+                    n.clone(),
+                    from.split.name().to_string(),
+                    from.rule.to_string(),
+                    cell(from.threshold),
+                    p.pairs.to_string(),
+                    p.tp.to_string(),
+                    p.fp.to_string(),
+                    p.tn.to_string(),
+                    p.fn_.to_string(),
+                    cell(p.accuracy),
+                    lo(p.accuracy_ci95),
+                    hi(p.accuracy_ci95),
+                    cell(p.fpr),
+                    lo(p.fpr_ci95),
+                    hi(p.fpr_ci95),
+                    cell(p.fnr),
+                    lo(p.fnr_ci95),
+                    hi(p.fnr_ci95),
+                ]
+            })
+            .collect();
+        let header = vec![
+            "split",
+            "threshold_from",
+            "rule",
+            "threshold",
+            "pairs",
+            "tp",
+            "fp",
+            "tn",
+            "fn",
+            "accuracy",
+            "accuracy_ci95_lo",
+            "accuracy_ci95_hi",
+            "fpr",
+            "fpr_ci95_lo",
+            "fpr_ci95_hi",
+            "fnr",
+            "fnr_ci95_lo",
+            "fnr_ci95_hi",
+        ];
+        tables.push(("threshold_from.csv", header, rows));
+    }
+    tables
 }

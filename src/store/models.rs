@@ -106,13 +106,17 @@ pub struct ScoredModel {
     pub kind: ModelKind,
     pub sha256: Option<String>,
     pub scores: u64,
+    /// Trained on this project's train split (imported scores marked so at import;
+    /// never the built-in model). Without, the split diagnosis describes the data.
+    pub trained_on_train: bool,
 }
 
 impl Tx<'_> {
     /// Every model, oldest first, with its score count.
     pub fn models(&self) -> Result<Vec<ScoredModel>> {
         let mut stmt = self.conn().prepare(
-            "SELECT m.id, m.name, m.kind, m.sha256, (SELECT count(*) FROM scores s WHERE s.model_id = m.id)
+            "SELECT m.id, m.name, m.kind, m.sha256, (SELECT count(*) FROM scores s WHERE s.model_id = m.id),
+                    coalesce(json_extract(m.spec, '$.trained_on_train'), 0) = 1
              FROM models m ORDER BY m.id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -122,9 +126,23 @@ impl Tx<'_> {
                 kind: r.get(2)?,
                 sha256: r.get(3)?,
                 scores: r.get::<_, i64>(4)? as u64,
+                trained_on_train: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records whether the imported model `name` was trained on this project's train split
+    /// (kept in its `spec`, so no column is needed). Only imported models can say so.
+    pub fn set_trained_on_train(&self, name: &str, trained: bool) -> Result<()> {
+        let changed = self.conn().execute(
+            "UPDATE models SET spec = json_set(spec, '$.trained_on_train', json(?2)) WHERE name = ?1 AND kind = 'imported'",
+            rusqlite::params![name, if trained { "true" } else { "false" }],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::Invalid(format!("no imported model named {name:?} in this project")));
+        }
+        Ok(())
     }
 
     /// The model a report should use: the one named, else the only model with scores, else the

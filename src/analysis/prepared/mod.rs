@@ -18,6 +18,7 @@
 //! applied in place (see [`Prepared::set_label`]).
 
 mod build;
+mod split_rule;
 mod tables;
 mod tagset_ids;
 mod tagsets;

@@ -94,16 +94,10 @@ impl Prepared {
             .filter_map(|&split| {
                 let c = self.splits.confusion(split.index(), cut);
                 let pairs = c.total();
-                (pairs > 0).then(|| SplitRow {
-                    split,
-                    pairs,
-                    errors: c.errors(),
-                    error_rate: c.errors() as f64 / pairs as f64,
-                    human_error: self.split_human[split.index()].error(),
-                })
+                (pairs > 0).then(|| SplitRow::new(split, pairs, c.errors(), self.split_human[split.index()].error()))
             })
             .collect();
-        SplitTable::new(rows, self.hlp.overall.error())
+        SplitTable::new(rows, self.hlp.overall)
     }
 
     /// The evaluable pairs the model gets wrong at `threshold`, in ascending pair order.

@@ -14,6 +14,9 @@ pub enum AnalysisCommand {
     Select(SelectionChange),
     /// Re-read and re-prepare the analysis of the open project (on the I/O thread).
     Load,
+    /// Rank only slices with at least this many evaluable pairs (the rest are listed below,
+    /// "too few pairs to rank").
+    SetMinSupport(u64),
     /// Browse this slice's errors (None: back to the tables).
     Browse(Option<SliceKey>),
     /// Open this pair in review (in the queue on screen if it holds the pair, else all pairs).

@@ -4,16 +4,16 @@
 //! threshold, the data or a sort order (`tables.rs`), so they follow the threshold slider
 //! live and cost nothing while nothing changes. Clicking a slice opens the error browser.
 
-use crate::analysis::SplitTable;
 use crate::ui::analysis::AnalysisView;
 use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::error_browser;
 use crate::ui::analysis::header;
 use crate::ui::analysis::slice_table;
+use crate::ui::analysis::split_table;
 use crate::ui::analysis::suggestions;
 use crate::ui::analysis::tables::{MIN_COMBINATION_PAIRS, Tables, TablesKey};
 use crate::ui::analysis::view_state::AnalysisUi;
-use crate::ui::widgets::format::{count, csv_line, pct, pp, right};
+use crate::ui::widgets::format::{count, pct};
 
 /// What the tag tables count, for their headings: not the sidebar's or the overview's count.
 const CONSENSUS_HINT: &str = "Consensus tags: a pair is in a tag's slice when at least half of its labelers \
@@ -36,6 +36,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
         generation: data.generation,
         threshold: threshold.to_bits(),
         metadata_column: view.metadata_column,
+        min_support: at.min_support,
         tag_sort: view.tag_sort,
         metadata_sort: view.metadata_sort,
         combo_sort: view.combo_sort,
@@ -65,6 +66,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
     ));
     let mut browse = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        commands.extend(min_support_setting(ui, at.min_support));
         ui.horizontal(|ui| {
             ui.heading("By tag (consensus)").on_hover_text(CONSENSUS_HINT);
             commands.extend(header::export_button(ui, "tags.csv", || slice_table::to_csv(&tables.tags)));
@@ -118,9 +120,10 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
         ui.add_space(12.0);
         ui.horizontal(|ui| {
             ui.heading("By split");
-            commands.extend(header::export_button(ui, "splits.csv", || split_csv(&tables.splits)));
+            commands.extend(header::export_button(ui, "splits.csv", || split_table::to_csv(&tables.splits)));
         });
-        split_table(ui, &tables.splits);
+        let trained = data.model.as_ref().map(|m| m.trained_on_train);
+        split_table::show(ui, &tables.splits, &tables.split_points, at.selection, trained);
 
         ui.add_space(12.0);
         let state = suggestions::State {
@@ -137,63 +140,20 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
     commands
 }
 
-fn split_csv(table: &SplitTable) -> String {
-    let mut out = csv_line(["split", "pairs", "errors", "error_rate", "human_error"]);
-    for r in &table.rows {
-        out += &csv_line([
-            r.split.name().to_string(),
-            r.pairs.to_string(),
-            r.errors.to_string(),
-            r.error_rate.to_string(),
-            r.human_error.map(|x| x.to_string()).unwrap_or_default(),
-        ]);
-    }
-    out
-}
-
-/// The one-sentence diagnosis of the split table.
-pub fn diagnosis_sentence(table: &SplitTable) -> String {
-    let d = &table.diagnosis;
-    let Some(largest) = d.largest else {
-        return if table.rows.is_empty() {
-            "No split has pairs with a truth and a score yet.".into()
-        } else {
-            "No gap between the error levels is positive: nothing to diagnose yet (are train, train-dev, dev and test all assigned?).".into()
-        };
-    };
-    let value = d.terms().into_iter().find(|(c, _)| *c == largest).and_then(|(_, v)| v);
-    let name = largest.name().replace('_', " ");
-    format!("The largest gap is {name} ({}): {}.", pp(value), largest.advice())
-}
-
-fn split_table(ui: &mut egui::Ui, table: &SplitTable) {
-    egui::Grid::new("splits").striped(true).min_col_width(90.0).show(ui, |ui| {
-        ui.strong("Split");
-        for h in ["Pairs", "Errors", "Error rate", "Human error"] {
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.strong(h));
-        }
-        ui.end_row();
-        ui.label("human");
-        right(ui, "");
-        right(ui, "");
-        right(ui, pct(table.human_error));
-        right(ui, "");
-        ui.end_row();
-        for r in &table.rows {
-            ui.label(r.split.name());
-            right(ui, count(r.pairs));
-            right(ui, count(r.errors));
-            right(ui, pct(Some(r.error_rate)));
-            right(ui, pct(r.human_error));
-            ui.end_row();
-        }
-    });
-    egui::Grid::new("diagnosis").min_col_width(90.0).show(ui, |ui| {
-        for (component, value) in table.diagnosis.terms() {
-            ui.label(component.name().replace('_', " "));
-            right(ui, pp(value));
-            ui.end_row();
-        }
-    });
-    ui.label(egui::RichText::new(diagnosis_sentence(table)).strong());
+/// The minimum support of a ranked slice: fewer pairs and a slice is listed, never ranked.
+fn min_support_setting(ui: &mut egui::Ui, min_support: u64) -> Option<AnalysisCommand> {
+    let mut value = min_support;
+    let changed = ui
+        .horizontal(|ui| {
+            let label = ui.label("Minimum pairs to rank a slice");
+            ui.add(egui::DragValue::new(&mut value).range(1..=1_000_000).speed(0.2))
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "Slices with fewer evaluable pairs are listed below the ranked ones, \"too few pairs to rank\": \
+                     a rate from a handful of pairs says little (see its 95% interval).",
+                )
+                .changed()
+        })
+        .inner;
+    (changed && value != min_support).then_some(AnalysisCommand::SetMinSupport(value))
 }

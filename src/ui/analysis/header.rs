@@ -5,6 +5,7 @@ use crate::analysis::ThresholdRule;
 use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::data::AnalysisData;
 use crate::ui::analysis::selection::{AnalysisSelection, SelectionChange};
+use crate::ui::analysis::split_choice;
 use crate::ui::analysis::view_state::AnalysisUi;
 use crate::ui::widgets::format::count;
 
@@ -71,6 +72,8 @@ fn threshold_controls(
         ui.add(egui::DragValue::new(&mut view.custom_fpr).range(1e-6..=1.0).speed(0.0005).max_decimals(6))
             .labelled_by(custom_button.id)
             .on_hover_text("The custom FPR bound");
+        ui.separator();
+        split_choice::show(ui, data, selection, commands);
     });
     threshold
 }

@@ -15,6 +15,8 @@ pub(in crate::ui) mod model_screen;
 pub(in crate::ui) mod runs;
 pub(in crate::ui) mod selection;
 pub(in crate::ui) mod slice_table;
+pub(in crate::ui) mod split_choice;
+pub(in crate::ui) mod split_table;
 pub(in crate::ui) mod suggestions;
 pub(in crate::ui) mod tables;
 pub(in crate::ui) mod thumbnail;
@@ -29,6 +31,8 @@ use crate::ui::widgets::image_cache::ImageCache;
 pub(in crate::ui) struct AnalysisView<'a> {
     pub data: &'a data::AnalysisData,
     pub selection: &'a selection::AnalysisSelection,
+    /// Slices with fewer evaluable pairs are listed below the ranked ones.
+    pub min_support: u64,
     /// The labels of the open project: pair names, photos, my own tags.
     pub labeling: Option<&'a Labeling>,
     /// The labeler at work (suggestions are accepted in their name).

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::analysis::{Prepared, ThresholdRule};
+use crate::analysis::{Prepared, ThresholdFromError, ThresholdRule};
 use crate::domain::Split;
 
 /// The selection of the analysis. Only the threshold survives a restart (stored as the bare
@@ -22,9 +22,8 @@ pub struct AnalysisSelection {
     /// The rule that set the threshold and keeps setting it as labels and scores change (None:
     /// set by hand). A project starts at max accuracy, the default of `pairscope report` too.
     pub rule: Option<ThresholdRule>,
-    /// The split whose pairs a rule is computed on (None: all pairs). Only None is supported:
-    /// the prepared analysis orders the scores of all pairs once, and a split's operating point
-    /// would need an order of its own.
+    /// The split whose pairs a rule is computed on (None: all pairs), as `report
+    /// --threshold-from SPLIT`: the threshold set on dev, then measured on every split.
     pub threshold_split: Option<Split>,
 }
 
@@ -61,7 +60,7 @@ pub enum SelectionChange {
     Rule(ThresholdRule),
     /// Analyse this model's scores.
     Model(String),
-    /// Compute rules on this split's pairs (only None is supported, see the field).
+    /// Compute rules on this split's pairs (None: all pairs).
     ThresholdSplit(Option<Split>),
 }
 
@@ -74,20 +73,30 @@ pub struct Scores<'a> {
 }
 
 impl Scores<'_> {
-    /// The threshold a rule picks; +∞ (nothing predicted same) is the top of the slider.
-    fn by_rule(&self, rule: ThresholdRule) -> Option<f64> {
-        let op = self.prepared.operating_point(rule).ok()?;
-        Some(op.finite_threshold().unwrap_or(self.range.map_or(0.0, |(_, hi)| hi)))
+    /// The threshold a rule picks on `split`'s pairs (None: all pairs); +∞ (nothing predicted
+    /// same) is the top of the slider. Err names a split without evaluable pairs.
+    fn by_rule(&self, rule: ThresholdRule, split: Option<Split>) -> Result<Option<f64>, String> {
+        let op = match split {
+            None => self.prepared.operating_point(rule).ok(),
+            Some(split) => match self.prepared.split_operating_point(split, rule) {
+                Ok(Some(op)) => Some(op),
+                Ok(None) => return Err(ThresholdFromError::NoPairs(split).to_string()),
+                Err(_) => None,
+            },
+        };
+        Ok(op.map(|op| op.finite_threshold().unwrap_or(self.range.map_or(0.0, |(_, hi)| hi))))
     }
 }
 
 /// What a change asks of the app besides the new selection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     /// Nothing else: the tables follow the new selection.
     None,
     /// The scores analysed changed: the analysis must be read and prepared again.
     Reload,
+    /// The change cannot be made (a split without evaluable pairs): tell the user why.
+    Refused(String),
 }
 
 impl AnalysisSelection {
@@ -110,9 +119,14 @@ impl AnalysisSelection {
                 self.rule = None;
             }
             SelectionChange::Rule(rule) => {
-                if let Some(t) = scores.and_then(|s| s.by_rule(rule)) {
-                    self.threshold = t;
-                    self.rule = Some(rule);
+                let Some(scores) = scores else { return Effect::None };
+                match scores.by_rule(rule, self.threshold_split) {
+                    Ok(Some(t)) => {
+                        self.threshold = t;
+                        self.rule = Some(rule);
+                    }
+                    Ok(None) => {}
+                    Err(why) => return Effect::Refused(why),
                 }
             }
             SelectionChange::Model(name) => {
@@ -122,10 +136,15 @@ impl AnalysisSelection {
                 }
             }
             SelectionChange::ThresholdSplit(split) => {
-                // Not supported yet (see the field): only "all pairs" is taken.
-                if split.is_none() {
-                    self.threshold_split = None;
+                // A rule in force is applied again on the new pairs; a hand-set threshold stays.
+                if let (Some(rule), Some(scores)) = (self.rule, scores) {
+                    match scores.by_rule(rule, split) {
+                        Ok(Some(t)) => self.threshold = t,
+                        Ok(None) => {}
+                        Err(why) => return Effect::Refused(why),
+                    }
                 }
+                self.threshold_split = split;
             }
         }
         Effect::None
@@ -140,7 +159,11 @@ impl AnalysisSelection {
             None if !in_range => ThresholdRule::MaxAccuracy,
             None => return,
         };
-        self.apply(SelectionChange::Rule(rule), Some(scores));
+        if let Effect::Refused(_) = self.apply(SelectionChange::Rule(rule), Some(scores)) {
+            // The split lost its evaluable pairs: the rule runs on all pairs again.
+            self.threshold_split = None;
+            self.apply(SelectionChange::Rule(rule), Some(scores));
+        }
     }
 
     /// A project was closed: the next one starts with its default model, at max accuracy.
@@ -191,6 +214,42 @@ mod tests {
         assert_eq!(selection.report_rule(), ThresholdRule::Eer);
         selection.apply(SelectionChange::Threshold(f64::NAN), None);
         assert_eq!(selection.threshold, 0.7);
+    }
+
+    fn prepared() -> Prepared {
+        use crate::analysis::{Snapshot, Truth};
+        // Dev separates at 0.7, test at 0.5; train has no pairs.
+        let mut s = Snapshot::with_pairs(7, vec![], vec![]);
+        s.score = vec![0.9, 0.7, 0.6, 0.3, 0.8, 0.5, 0.4];
+        s.truth = [true, true, false, false, true, true, false]
+            .map(|same| Some(if same { Truth::Same } else { Truth::Different }))
+            .to_vec();
+        s.split =
+            [Split::Dev, Split::Dev, Split::Dev, Split::Dev, Split::Test, Split::Test, Split::Test].map(Some).to_vec();
+        Prepared::new(&s).unwrap()
+    }
+
+    #[test]
+    fn a_rule_follows_the_split_it_is_computed_on() {
+        let p = prepared();
+        let scores = || Some(Scores { prepared: &p, range: Some((0.3, 0.9)) });
+        let mut selection = AnalysisSelection::default();
+        selection.apply(SelectionChange::Rule(ThresholdRule::MaxAccuracy), scores());
+        assert_eq!(selection.apply(SelectionChange::ThresholdSplit(Some(Split::Test)), scores()), Effect::None);
+        assert_eq!((selection.threshold_split, selection.threshold), (Some(Split::Test), 0.5));
+        selection.apply(SelectionChange::ThresholdSplit(Some(Split::Dev)), scores());
+        assert_eq!(selection.threshold, 0.7);
+        // A split without pairs is refused with its name, and nothing changes.
+        let Effect::Refused(why) = selection.apply(SelectionChange::ThresholdSplit(Some(Split::Train)), scores())
+        else {
+            panic!("train has no pairs")
+        };
+        assert!(why.contains("train split"), "{why}");
+        assert_eq!((selection.threshold_split, selection.threshold), (Some(Split::Dev), 0.7));
+        // A hand-set threshold stays when the split changes.
+        selection.apply(SelectionChange::Threshold(0.4), scores());
+        selection.apply(SelectionChange::ThresholdSplit(Some(Split::Test)), scores());
+        assert_eq!((selection.threshold_split, selection.threshold), (Some(Split::Test), 0.4));
     }
 
     #[test]

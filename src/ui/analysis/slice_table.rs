@@ -5,8 +5,8 @@ use std::cmp::Ordering;
 
 use egui_extras::{Column, TableBuilder};
 
-use crate::analysis::{SliceKey, SliceRow, SliceStats};
-use crate::ui::widgets::format::{count, csv_line, pct, pp, right};
+use crate::analysis::{SliceKey, SliceRow, SliceStats, TOO_FEW_TO_RANK, ranked_first};
+use crate::ui::widgets::format::{count, csv_line, fine_pct, pct, pp, right};
 
 /// A column of the table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -17,6 +17,7 @@ pub enum SliceColumn {
     Errors,
     ShareOfErrors,
     ErrorRate,
+    ErrorRateCi,
     Accuracy,
     Hlp,
     GapToHlp,
@@ -27,13 +28,14 @@ pub enum SliceColumn {
 }
 
 impl SliceColumn {
-    pub const ALL: [SliceColumn; 12] = [
+    pub const ALL: [SliceColumn; 13] = [
         SliceColumn::Name,
         SliceColumn::Pairs,
         SliceColumn::ShareOfData,
         SliceColumn::Errors,
         SliceColumn::ShareOfErrors,
         SliceColumn::ErrorRate,
+        SliceColumn::ErrorRateCi,
         SliceColumn::Accuracy,
         SliceColumn::Hlp,
         SliceColumn::GapToHlp,
@@ -50,6 +52,7 @@ impl SliceColumn {
             SliceColumn::Errors => "Errors",
             SliceColumn::ShareOfErrors => "% of errors",
             SliceColumn::ErrorRate => "Error rate",
+            SliceColumn::ErrorRateCi => "95% interval",
             SliceColumn::Accuracy => "Accuracy",
             SliceColumn::Hlp => "HLP",
             SliceColumn::GapToHlp => "Gap to HLP",
@@ -70,7 +73,11 @@ impl SliceColumn {
             SliceColumn::Errors => "Pairs the model gets wrong at this threshold.",
             SliceColumn::ShareOfErrors => "The slice's share of all the model's errors.",
             SliceColumn::ErrorRate => "Errors / pairs in the slice.",
-            SliceColumn::Accuracy => "1 - error rate.",
+            SliceColumn::ErrorRateCi => {
+                "Where the slice's true error rate lies, with 95% confidence (two-sided Clopper–Pearson); \
+                 the bar spans it on a 0–100% scale. Few pairs, wide interval. Sorted by its lower end."
+            }
+            SliceColumn::Accuracy => "1 - error rate (hover a value for its 95% interval).",
             SliceColumn::Hlp => "Human-level performance: the labelers' accuracy on the slice.",
             SliceColumn::GapToHlp => "HLP - accuracy: how much better humans do.",
             SliceColumn::Priority => "max(gap to HLP, 0) × share of data: what fixing the slice could gain.",
@@ -87,6 +94,7 @@ impl SliceColumn {
             SliceColumn::Errors => Some(r.errors as f64),
             SliceColumn::ShareOfErrors => r.share_of_errors,
             SliceColumn::ErrorRate => Some(r.error_rate),
+            SliceColumn::ErrorRateCi => r.error_rate_ci95.map(|c| c[0]),
             SliceColumn::Accuracy => Some(r.accuracy),
             SliceColumn::Hlp => r.hlp,
             SliceColumn::GapToHlp => r.gap_to_hlp,
@@ -105,6 +113,7 @@ impl SliceColumn {
             SliceColumn::Fn => count(r.fn_),
             SliceColumn::GapToHlp => pp(r.gap_to_hlp),
             SliceColumn::Priority => r.priority.map(|p| format!("{p:.4}")).unwrap_or_else(|| "–".into()),
+            SliceColumn::ErrorRateCi => interval(r.error_rate_ci95),
             other => pct(other.value(r)),
         }
     }
@@ -129,9 +138,22 @@ impl SortState {
     }
 }
 
-/// Sorts rows by the column; missing values last either way; ties by name.
+/// A 95 % interval as the tables write it: `4.1–18.0 %`.
+pub fn interval(ci: Option<[f64; 2]>) -> String {
+    ci.map_or_else(
+        || "–".into(),
+        |[lo, hi]| format!("{}–{}", fine_pct(Some(lo)).trim_end_matches(" %"), fine_pct(Some(hi))),
+    )
+}
+
+/// Sorts rows by the column; unranked rows (too few pairs) after the ranked ones and missing
+/// values last, either way; ties by name.
 pub fn sort(rows: &mut [SliceRow], by: SortState) {
     rows.sort_by(|x, y| {
+        let rank = ranked_first(x, y);
+        if rank != Ordering::Equal {
+            return rank;
+        }
         let primary = match by.column {
             SliceColumn::Name => x.name.cmp(&y.name),
             c => match (c.value(x), c.value(y)) {
@@ -156,6 +178,8 @@ pub fn to_csv(rows: &[SliceRow]) -> String {
 }
 
 const ROW_HEIGHT: f32 = 20.0;
+/// The width of the interval bar at the left of its cell.
+const INTERVAL_BAR: f32 = 44.0;
 
 /// A small triangle: pointing up when sorted smallest first, down when largest first
 /// (painted: the bundled fonts have no arrow glyphs).
@@ -178,7 +202,7 @@ pub fn show(
     sort_state: &mut SortState,
     max_height: f32,
 ) -> Option<SliceKey> {
-    let max_priority = rows.iter().filter_map(|r| r.priority).fold(0.0f64, f64::max);
+    let max_priority = rows.iter().filter(|r| r.ranked).filter_map(|r| r.priority).fold(0.0f64, f64::max);
     let mut clicked = None;
     let bar_colour = ui.visuals().selection.bg_fill;
     ui.push_id(id, |ui| {
@@ -192,6 +216,7 @@ pub fn show(
                 SliceColumn::Priority => 130.0,
                 SliceColumn::Fp | SliceColumn::Fn => 56.0,
                 SliceColumn::Pairs | SliceColumn::Errors => 64.0,
+                SliceColumn::ErrorRateCi => 124.0,
                 _ => 82.0,
             };
             table = table.column(Column::exact(width));
@@ -224,8 +249,24 @@ pub fn show(
                 }
             })
             .body(|body| {
-                body.rows(ROW_HEIGHT, rows.len(), |mut row| {
-                    let r = &rows[row.index()];
+                // The unranked rows (too few pairs) come last, below a divider row.
+                let ranked = rows.iter().take_while(|r| r.ranked).count();
+                let divider = (ranked < rows.len()).then_some(ranked);
+                body.rows(ROW_HEIGHT, rows.len() + usize::from(divider.is_some()), |mut row| {
+                    let index = row.index();
+                    if divider == Some(index) {
+                        row.col(|ui| {
+                            ui.weak(TOO_FEW_TO_RANK).on_hover_text(
+                                "Slices with fewer pairs than the minimum support (set above the table) are \
+                                 listed here, never ranked: their rates are too uncertain to say where to look first.",
+                            );
+                        });
+                        for _ in &SliceColumn::ALL[1..] {
+                            row.col(|_| {});
+                        }
+                        return;
+                    }
+                    let r = &rows[if divider.is_some_and(|d| index > d) { index - 1 } else { index }];
                     row.col(|ui| {
                         if ui.link(&r.name).on_hover_text("Browse this slice's errors").clicked() {
                             clicked = Some(r.key.clone());
@@ -237,13 +278,28 @@ pub fn show(
                                 let rect = ui.max_rect().shrink2(egui::vec2(0.0, 4.0));
                                 if let Some(p) = r.priority
                                     && max_priority > 0.0
+                                    && r.ranked
                                 {
                                     let w = rect.width() * (p / max_priority) as f32;
                                     let bar = egui::Rect::from_min_size(rect.min, egui::vec2(w, rect.height()));
                                     ui.painter().rect_filled(bar, 2.0, bar_colour.gamma_multiply(0.6));
                                 }
                             }
-                            right(ui, c.text(r));
+                            if *c == SliceColumn::ErrorRateCi
+                                && let Some([lo, hi]) = r.error_rate_ci95
+                            {
+                                // The interval on a 0–100 % scale, left of its text.
+                                let cell = ui.max_rect().shrink2(egui::vec2(0.0, 7.0));
+                                let rect = egui::Rect::from_min_size(cell.min, egui::vec2(INTERVAL_BAR, cell.height()));
+                                ui.painter().rect_filled(rect, 1.0, ui.visuals().faint_bg_color);
+                                let x = |v: f64| rect.left() + rect.width() * v as f32;
+                                let span = egui::Rect::from_x_y_ranges(x(lo)..=x(hi).max(x(lo) + 1.0), rect.y_range());
+                                ui.painter().rect_filled(span, 1.0, bar_colour.gamma_multiply(0.45));
+                            }
+                            let response = right(ui, c.text(r));
+                            if *c == SliceColumn::Accuracy {
+                                response.on_hover_text(format!("95% interval {}", interval(r.accuracy_ci95())));
+                            }
                         });
                     }
                 });
@@ -272,6 +328,8 @@ mod tests {
                 priority,
                 fp: 0,
                 fn_: 1,
+                error_rate_ci95: Some([0.01, 0.4]),
+                ranked: true,
             },
         }
     }
@@ -289,5 +347,20 @@ mod tests {
         state.click(SliceColumn::Name);
         sort(&mut rows, state);
         assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn unranked_rows_come_last_whatever_the_sort() {
+        let mut rows = vec![row("b", 5, Some(0.1)), row("a", 9, Some(0.9)), row("c", 30, Some(0.3))];
+        rows[1].stats.ranked = false;
+        for state in [
+            SortState { column: SliceColumn::Priority, ascending: false },
+            SortState { column: SliceColumn::Priority, ascending: true },
+            SortState { column: SliceColumn::Name, ascending: true },
+            SortState { column: SliceColumn::ErrorRateCi, ascending: false },
+        ] {
+            sort(&mut rows, state);
+            assert_eq!(rows[2].name, "a", "{state:?}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! selection, the data's generation, a sort order), never once per frame: a million-pair
 //! project must not be scanned and sorted sixty times a second while nothing changes.
 
-use crate::analysis::{Confusion, SliceKey, SliceRow, SplitTable};
+use crate::analysis::{Confusion, SliceKey, SliceRow, Split, SplitPoint, SplitTable, set_min_support, split_points};
 use crate::store::{LabelerId, PairId};
 use crate::ui::analysis::data::AnalysisData;
 use crate::ui::analysis::slice_table::{self, SortState};
@@ -53,6 +53,8 @@ pub(in crate::ui) struct TablesKey {
     /// The threshold's bits (a float compares as it is stored).
     pub threshold: u64,
     pub metadata_column: usize,
+    /// Slices with fewer evaluable pairs are not ranked.
+    pub min_support: u64,
     pub tag_sort: SortState,
     pub metadata_sort: SortState,
     pub combo_sort: SortState,
@@ -66,19 +68,24 @@ pub(in crate::ui) struct Tables {
     pub metadata: Option<Vec<SliceRow>>,
     pub combinations: Vec<SliceRow>,
     pub splits: SplitTable,
+    /// Every split's confusion, FPR and FNR at the threshold, with intervals.
+    pub split_points: Vec<(Split, SplitPoint)>,
 }
 
 impl Tables {
     pub fn compute(data: &AnalysisData, threshold: f64, key: &TablesKey) -> Tables {
         let prepared = &data.prepared;
         let mut tags = prepared.tag_table(threshold);
+        set_min_support(&mut tags, key.min_support);
         slice_table::sort(&mut tags, key.tag_sort);
         let mut metadata = prepared.metadata_table(key.metadata_column, threshold);
         if let Some(rows) = &mut metadata {
+            set_min_support(rows, key.min_support);
             slice_table::sort(rows, key.metadata_sort);
         }
-        // The worst by priority, then in the order asked for.
+        // The worst ranked ones by priority, then in the order asked for.
         let mut combinations = prepared.tag_pair_table(threshold, MIN_COMBINATION_PAIRS);
+        set_min_support(&mut combinations, key.min_support);
         slice_table::sort(&mut combinations, SortState::default());
         combinations.truncate(COMBINATIONS);
         slice_table::sort(&mut combinations, key.combo_sort);
@@ -88,6 +95,7 @@ impl Tables {
             metadata,
             combinations,
             splits: prepared.split_table(threshold),
+            split_points: split_points(prepared, threshold),
         }
     }
 }

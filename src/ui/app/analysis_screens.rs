@@ -16,6 +16,7 @@ impl PairscopeApp {
         let at = AnalysisView {
             data,
             selection: &state.selection,
+            min_support: state.min_support,
             labeling: project.as_ref().map(|p| &p.labeling),
             me: project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id),
             images,

@@ -22,6 +22,7 @@ impl PairscopeApp {
         match command {
             AnalysisCommand::Select(change) => self.select(change),
             AnalysisCommand::Load => self.load_analysis(),
+            AnalysisCommand::SetMinSupport(pairs) => self.state.min_support = pairs,
             AnalysisCommand::Browse(slice) => self.ui.analysis.browsing = slice,
             AnalysisCommand::OpenInReview(pair) => self.open_in_review(ctx, pair, None),
             AnalysisCommand::OpenErrorInReview { slice, errors, pair } => {
@@ -101,8 +102,10 @@ impl PairscopeApp {
     /// The one place the analysis selection changes.
     pub(in crate::ui) fn select(&mut self, change: SelectionChange) {
         let scores = self.analysis.as_ref().map(|a| Scores { prepared: &a.prepared, range: a.histograms.range() });
-        if self.state.selection.apply(change, scores) == Effect::Reload {
-            self.load_analysis();
+        match self.state.selection.apply(change, scores) {
+            Effect::None => {}
+            Effect::Reload => self.load_analysis(),
+            Effect::Refused(why) => self.error = Some(why),
         }
     }
 

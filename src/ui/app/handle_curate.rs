@@ -2,6 +2,7 @@
 //! taking in their results. Plans, previews and writes run on the I/O thread, exports as a job
 //! of their own; nothing waits in a frame.
 
+use crate::analysis::ReportOptions;
 use crate::curate::{ProjectReport, apply_split, merge_labels, plan_split, preview_merge};
 use crate::ui::app::command::Command;
 use crate::ui::app::file_dialogs::PathRequest;
@@ -85,8 +86,13 @@ impl PairscopeApp {
                 // The report of what the analysis screens show: their model and threshold.
                 let model = self.state.selection.model.clone();
                 let rule = self.state.selection.report_rule();
+                let options = ReportOptions {
+                    min_support: self.state.min_support,
+                    threshold_from: self.state.selection.threshold_split,
+                    ..ReportOptions::default()
+                };
                 self.spawn(move || {
-                    let result = ProjectReport::load(&mut lock(&store), model.as_deref(), rule)
+                    let result = ProjectReport::load_with(&mut lock(&store), model.as_deref(), rule, options)
                         .and_then(|report| report.write_html(&project_path, &file))
                         .map(|()| file.clone())
                         .map_err(|e| naming(&file, e.to_string()));

@@ -46,6 +46,8 @@ pub struct State {
     /// threshold survives a restart, stored under its old name).
     #[serde(rename = "threshold", with = "crate::ui::analysis::selection::as_threshold")]
     pub selection: AnalysisSelection,
+    /// Slices with fewer evaluable pairs are not ranked (`report --min-support`).
+    pub min_support: u64,
 }
 
 impl Default for State {
@@ -56,6 +58,7 @@ impl Default for State {
             last_labeler: None,
             blind: true,
             selection: AnalysisSelection::default(),
+            min_support: crate::analysis::DEFAULT_MIN_SUPPORT,
         }
     }
 }
