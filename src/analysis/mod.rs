@@ -20,6 +20,7 @@ mod confusion;
 mod consensus;
 #[cfg(test)]
 mod edit_properties;
+mod fpr_target;
 mod hlp;
 /// How sure a rate is: exact binomial intervals and demonstrated bounds.
 pub mod intervals;
@@ -31,6 +32,7 @@ mod prepared;
 #[cfg(test)]
 mod properties;
 mod report;
+mod report_intervals;
 mod roc;
 mod score_groups;
 mod score_order;
@@ -44,6 +46,7 @@ mod threshold;
 pub use agreement::{Agreement, CohenKappa, Disagreement, TagAgreement};
 pub use confusion::{Confusion, Rates, predicted};
 pub use consensus::{consensus_of, tags_named};
+pub use fpr_target::{Eer, FprTarget, ThresholdPoint, percent3, target_percent, thousands};
 pub use hlp::{Hlp, HlpSummary};
 pub use kfold::{FoldResult, KFold, KFoldError, contiguous_folds, kfold_accuracy};
 pub use label_book::{LabelBook, LabelRow};
@@ -51,6 +54,9 @@ pub use prepared::{LabelEditError, LiveTables, PairCounts, Prepared};
 pub use report::{
     AgreementReport, CohenReport, HlpReport, Named, OperatingPointReport, Report, ReportError, RocReport, SplitReport,
     SplitsReport, TagReport,
+};
+pub use report_intervals::{
+    FprPointReport, HlpIntervals, LabelerHlp, OperatingPointIntervals, RocTargets, fleiss_is_partial,
 };
 pub use roc::{DetPoint, RocPoint, TPR_AT_FPR, probit};
 pub use slices::{SliceKey, SliceRow, SliceSort, SliceStats, sort_rows};
