@@ -41,6 +41,7 @@ mod slices;
 pub mod snapshot;
 mod splits;
 mod text;
+mod text_intervals;
 mod threshold;
 
 pub use agreement::{Agreement, CohenKappa, Disagreement, TagAgreement};

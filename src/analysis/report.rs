@@ -6,6 +6,7 @@ use std::fmt;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::agreement::TagAgreement;
+use super::fpr_target::FprTarget;
 use super::prepared::{PairCounts, Prepared};
 use super::report_intervals::{HlpIntervals, OperatingPointIntervals, RocTargets};
 use super::roc::TPR_AT_FPR;
@@ -54,6 +55,10 @@ pub struct OperatingPointReport {
     /// Counts and 95 % intervals (issue 13).
     #[serde(flatten)]
     pub intervals: OperatingPointIntervals,
+    /// Under a `max-fpr` rule, its target observed and demonstrated (the readable reports'
+    /// sentence; the JSON has it in `roc.points` for the standard targets).
+    #[serde(skip)]
+    pub fpr_target: Option<FprTarget>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -217,6 +222,7 @@ impl Report {
             f1: op.rates.f1,
             fpr: op.rates.fpr,
             intervals: OperatingPointIntervals::new(&c),
+            fpr_target: rule.fpr_bound().map(|f| prepared.fpr_target(f)),
         };
         let roc = RocReport {
             auc: prepared.auc(),

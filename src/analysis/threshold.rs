@@ -43,6 +43,16 @@ impl ThresholdRule {
     }
 }
 
+impl ThresholdRule {
+    /// The FPR bound of a `max-fpr` rule, demonstrated or not.
+    pub fn fpr_bound(&self) -> Option<f64> {
+        match *self {
+            ThresholdRule::MaxFpr(f) | ThresholdRule::MaxFprDemonstrated(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
 /// As in the report: `fixed 0.5`, `max-fpr 0.0001`, `max-fpr 0.0001 demonstrated`,
 /// `max-accuracy`, `eer`.
 impl fmt::Display for ThresholdRule {
