@@ -42,7 +42,9 @@ fn of(k: u64, n: u64) -> String {
 /// The rates at the threshold: value, count and 95 % interval, and the FPR's upper bound.
 pub(in crate::ui) fn rates(ui: &mut egui::Ui, c: &Confusion) {
     let r = c.rates();
-    egui::Grid::new("rates").striped(true).min_col_width(60.0).show(ui, |ui| {
+    // Wide enough for the longest count and interval, so the columns keep their width (a grid
+    // that resizes asks for more frames) as the threshold moves.
+    egui::Grid::new("rates").striped(true).min_col_width(84.0).show(ui, |ui| {
         ui.label("");
         right(ui, egui::RichText::new("value").strong());
         right(ui, egui::RichText::new("count").strong());

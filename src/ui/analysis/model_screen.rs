@@ -104,10 +104,12 @@ pub(in crate::ui) fn show(
                 fpr_claims::rates(ui, &confusion);
                 fpr_claims::eer(ui, &data.prepared);
             });
+            ui.add_space(12.0);
+            ui.vertical(|ui| {
+                ui.strong("TPR at FPR: observed and demonstrated at 95 %");
+                fpr_claims::targets(ui, &data.prepared);
+            });
         });
-        ui.add_space(8.0);
-        ui.strong("TPR at FPR: observed and demonstrated at 95 %");
-        fpr_claims::targets(ui, &data.prepared);
         ui.add_space(12.0);
         commands.extend(runs::show(ui, &data.runs, view));
     });
