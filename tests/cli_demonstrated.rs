@@ -75,6 +75,25 @@ fn max_fpr_reports_counts_and_whether_each_target_is_demonstrated() {
     assert_eq!(op["threshold"], v["roc"]["points"]["1e-1"]["demonstrated_threshold"]);
     assert_eq!(op["recall"], v["roc"]["points"]["1e-1"]["demonstrated_tpr"]);
 
+    // HTML and CSV carry the same counts and points.
+    let html = dir.path().join("report.html");
+    let csv = dir.path().join("tables");
+    ok(["report", arg(&project), "--max-fpr", "0.0001", "--html", arg(&html), "--csv", arg(&csv)]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    for needle in
+        ["FPR ≤ 0.01 % is not demonstrated", "needs ≥ 29,956 different-person pairs", "Fleiss&#39; κ (", "95% interval"]
+    {
+        assert!(page.contains(needle) || page.contains(&needle.replace("&#39;", "'")), "missing {needle}");
+    }
+    let targets = std::fs::read_to_string(csv.join("tpr_at_fpr.csv")).unwrap();
+    let row = targets.lines().find(|l| l.starts_with("1e-4,")).unwrap();
+    assert!(row.ends_with(",false,,,29956"), "{row}");
+    assert!(row.contains(&format!(",0,{negatives},")), "{row}");
+    let op = std::fs::read_to_string(csv.join("operating_point.csv")).unwrap();
+    assert!(op.lines().next().unwrap().ends_with("accuracy_ci95_hi,fpr_upper95"), "{op}");
+    let agreement = std::fs::read_to_string(csv.join("agreement.csv")).unwrap();
+    assert!(agreement.starts_with("percent_agreement,fleiss_kappa,fleiss_pairs,"), "{agreement}");
+
     // --demonstrated needs --max-fpr; 0 cannot be demonstrated.
     let out = pairscope(["report", arg(&project), "--demonstrated"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

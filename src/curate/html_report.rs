@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::html_intervals;
 use crate::analysis::{Numbers, Report, RocPoint};
 
 /// What the plots need besides the report.
@@ -55,6 +56,7 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
             HTML.percent(op.fpr),
         ]],
     );
+    html_intervals::operating_point(&mut h, report);
     h += "<div class=\"plots\">";
     h += &histogram_svg(plots.same_scores, plots.different_scores, op.threshold);
     if let Some(roc) = plots.roc {
@@ -64,13 +66,7 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
           <span style=\"color:#d9534f\">different-person</span> pairs; the dashed line is the threshold. \
           Right: ROC curve; the dot is the operating point.</p>\n";
     let _ = writeln!(h, "<p>ROC AUC <b>{}</b>.</p>", HTML.coefficient(report.roc.auc));
-    let fprs: Vec<&str> = report.roc.tpr_at_fpr.0.iter().map(|(k, _)| k.as_str()).collect();
-    let headers: Vec<String> = fprs.iter().map(|f| format!("TPR at FPR {f}")).collect();
-    table(
-        &mut h,
-        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
-        &[report.roc.tpr_at_fpr.0.iter().map(|(_, v)| HTML.percent(*v)).collect()],
-    );
+    html_intervals::targets(&mut h, report);
 
     h += "<h2>Where to work first: per tag</h2>\n<p>Priority = max(gap to human level, 0) × share of the data.</p>\n";
     let rows: Vec<Vec<String>> = report
@@ -128,19 +124,9 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
     }
 
     h += "<h2>Human-level performance and agreement</h2>\n";
-    let _ = writeln!(h, "<p>HLP (verdicts equal to the truth) <b>{}</b>.</p>", HTML.percent(report.hlp.accuracy));
-    let rows: Vec<Vec<String>> = report.hlp.labelers.0.iter().map(|(n, v)| vec![escape(n), HTML.percent(*v)]).collect();
-    table(&mut h, &["labeler", "HLP"], &rows);
+    html_intervals::hlp(&mut h, report);
+    html_intervals::agreement(&mut h, report);
     let a = &report.agreement;
-    table(
-        &mut h,
-        &["percent agreement", "Fleiss' κ", "Krippendorff's α"],
-        &[vec![
-            HTML.percent(a.percent_agreement),
-            HTML.coefficient(a.fleiss_kappa),
-            HTML.coefficient(a.krippendorff_alpha),
-        ]],
-    );
     let rows: Vec<Vec<String>> = a
         .cohen_kappa
         .iter()
@@ -164,7 +150,7 @@ table{border-collapse:collapse;margin:.6em 0}td,th{padding:3px 10px;border-botto
 th{text-align:left;background:#f6f6f6}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .plots{display:flex;gap:24px;flex-wrap:wrap}.verdict{font-size:1.1em}.caption{color:#555;font-size:.92em}.foot{color:#888;margin-top:3em}";
 
-fn table(h: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+pub(super) fn table(h: &mut String, headers: &[&str], rows: &[Vec<String>]) {
     h.push_str("<table><tr>");
     for header in headers {
         let _ = write!(h, "<th>{header}</th>");

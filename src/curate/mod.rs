@@ -9,6 +9,7 @@ pub mod augment;
 pub mod consensus;
 mod error;
 pub mod export;
+mod html_intervals;
 pub mod html_report;
 mod lfw_txt;
 pub mod manifest;
