@@ -107,7 +107,10 @@ pub(in crate::ui) fn show(
             ui.add_space(12.0);
             ui.vertical(|ui| {
                 ui.strong("TPR at FPR: observed and demonstrated at 95 %");
-                fpr_claims::targets(ui, &data.prepared);
+                // Scrolls sideways in a window too narrow for all its columns.
+                egui::ScrollArea::horizontal().id_salt("tpr at fpr").show(ui, |ui| {
+                    fpr_claims::targets(ui, &data.prepared);
+                });
             });
         });
         ui.add_space(12.0);
