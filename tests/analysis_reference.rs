@@ -162,6 +162,8 @@ fn check_design(path: &Path) {
         close(&format!("{name} tpr at fpr {key}"), prepared.tpr_at_fpr(fpr), e);
     }
 
+    check_ops_intervals(&name, &prepared, &expected["ops_intervals"]);
+
     // Consensus tags and HLP.
     let consensus: Vec<u64> = expected["consensus"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
     assert_eq!(prepared.consensus(), &consensus[..], "{name} consensus");
@@ -377,4 +379,32 @@ fn diagnosis_intervals_match_statsmodels_newcombe() {
         }
         check_diagnosis(name, &json, &case["diagnosis"]);
     }
+}
+
+/// Issue 13 ("ops"): Clopper–Pearson intervals and one-sided bounds (statsmodels, scipy) of
+/// the operating point, the FPR targets observed and demonstrated (brute force), and HLP.
+fn check_ops_intervals(name: &str, prepared: &Prepared, e: &Value) {
+    for (rule_name, e) in e["operating_points"].as_object().unwrap() {
+        let r = Report::new(prepared, rule(rule_name)).unwrap();
+        let i = &r.operating_point.intervals;
+        let w = |f: &str| format!("{name} {rule_name} {f}");
+        close_interval(&w("tpr_ci95"), i.tpr_ci95, &e["tpr_ci95"]);
+        close_interval(&w("fnr_ci95"), i.fnr_ci95, &e["fnr_ci95"]);
+        close_interval(&w("fpr_ci95"), i.fpr_ci95, &e["fpr_ci95"]);
+        close_interval(&w("accuracy_ci95"), i.accuracy_ci95, &e["accuracy_ci95"]);
+        close(&w("fpr_upper95"), i.fpr_upper95, &e["fpr_upper95"]);
+    }
+    let r = Report::new(prepared, ThresholdRule::MaxAccuracy).unwrap();
+    for (key, p) in &r.roc.targets.points.0 {
+        let e = &e["points"][key];
+        let w = |f: &str| format!("{name} point {key} {f}");
+        close_interval(&w("tpr_ci95"), p.tpr_ci95, &e["tpr_ci95"]);
+        close_interval(&w("fpr_ci95"), p.fpr_ci95, &e["fpr_ci95"]);
+        close(&w("fpr_upper95"), p.fpr_upper95, &e["fpr_upper95"]);
+        assert_eq!(Some(p.demonstrated), e["demonstrated"].as_bool(), "{}", w("demonstrated"));
+        close(&w("demonstrated_threshold"), p.demonstrated_threshold, &e["demonstrated_threshold"]);
+        close(&w("demonstrated_tpr"), p.demonstrated_tpr, &e["demonstrated_tpr"]);
+        count(&w("negatives_needed"), p.negatives_needed, &e["negatives_needed"]);
+    }
+    close_interval(&format!("{name} hlp_ci95"), r.hlp.intervals.accuracy_ci95, &e["hlp_ci95"]);
 }

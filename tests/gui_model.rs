@@ -11,6 +11,9 @@ use std::time::Duration;
 use common::gui::{H, open, project, settle_analysis, step_until, step_until_within, text_with};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
+use pairscope::analysis::ThresholdRule;
+use pairscope::analysis::intervals::Proportion;
+use pairscope::curate::ProjectReport;
 use pairscope::store::{ModelKind, Store};
 use pairscope::ui::{FileDialogs, PairscopeApp, PathRequest, State};
 
@@ -152,4 +155,63 @@ fn a_bad_onnx_file_gives_an_error_naming_it_and_the_app_keeps_running() {
     // Still alive and usable.
     harness.get_by_label("Score project");
     assert!(harness.state().scoring_outcome().is_none());
+}
+
+/// The `k / n` and 95 % interval cells the Model screen shows for `k` of `n`.
+fn cells(k: u64, n: u64) -> (String, String) {
+    let p = Proportion::new(k, n);
+    let [lo, hi] = p.ci95().unwrap();
+    (format!("{k} / {n}"), format!("{:.1}–{:.1} %", 100.0 * lo, 100.0 * hi))
+}
+
+#[test]
+fn the_model_screen_leads_with_the_door_lock_claim_and_shows_counts_and_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = app(&project, answering(&dir.path().join("unused.onnx")));
+    settle_analysis(&mut harness);
+
+    let mut store = Store::open(&project).unwrap();
+    let loaded = ProjectReport::load(&mut store, None, ThresholdRule::MaxAccuracy).unwrap();
+    let negatives = loaded.prepared.negatives();
+    assert!(negatives < 29_956, "the demo cannot demonstrate 1e-4");
+    // The sentence, for the door lock's 0.01 % while no FPR rule is chosen.
+    let claim = text_with(&harness, "FPR ≤ 0.01 % is not demonstrated").expect("the claim is shown");
+    assert!(
+        claim.starts_with(&format!("FPR ≤ 0.01 % is not demonstrated: {negatives} different-person pairs")),
+        "{claim}"
+    );
+    assert!(claim.ends_with("it needs ≥ 29 956.") || claim.ends_with("it needs ≥ 29,956."), "{claim}");
+    // The targets table says what each undemonstrated target needs.
+    harness.get_by_label("needs ≥ 29 956 pairs");
+
+    // The rates at the rule's threshold, with counts and intervals; they follow a new threshold.
+    let at = |harness: &H<'_>| {
+        let c = loaded.prepared.confusion_at(harness.state().state.selection.threshold);
+        (cells(c.correct(), c.total()), cells(c.fp, c.negatives()))
+    };
+    let ((accuracy, accuracy_ci), _) = at(&harness);
+    harness.get_by_label(&accuracy);
+    harness.get_by_label(&accuracy_ci);
+    harness.get_by_label("FPR ≤ 1e-3").click();
+    harness.run_steps(3);
+    settle_analysis(&mut harness);
+    assert_eq!(harness.state().state.selection.rule, Some(ThresholdRule::MaxFpr(1e-3)));
+    let ((strict_accuracy, strict_ci), (fpr, fpr_ci)) = at(&harness);
+    assert_ne!(strict_accuracy, accuracy, "the stricter threshold moves the counts");
+    harness.get_by_label(&strict_accuracy);
+    harness.get_by_label(&strict_ci);
+    assert!(harness.query_by_label(&accuracy).is_none(), "the old count is gone");
+    assert!(harness.query_all_by_label(&fpr).count() >= 1, "{fpr}");
+    assert!(harness.query_all_by_label(&fpr_ci).count() >= 1, "{fpr_ci}");
+    // The claim follows the rule's target: FPR ≤ 0.1 %.
+    assert!(text_with(&harness, "FPR ≤ 0.1 % is not demonstrated").is_some());
+    let eer = loaded.prepared.eer();
+    harness.get_by_label_contains(&format!("at threshold {:.4}", eer.threshold.unwrap()));
+
+    // The demonstrated rule: nothing demonstrable here, so the claim stays negative.
+    harness.get_by_label("FPR ≤ 1e-4 demonstrated").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().state.selection.rule, Some(ThresholdRule::MaxFprDemonstrated(1e-4)));
+    assert!(text_with(&harness, "FPR ≤ 0.01 % is not demonstrated").is_some());
 }

@@ -177,7 +177,8 @@ fn saves_two_runs_and_compares_them_per_tag() {
     }
     let words = ["better", "worse", "no clear change"];
     let judged: usize = words.iter().map(|w| harness.query_all_by_label(w).count()).sum();
-    let tags = |i: usize| runs[i].metrics["tags"].as_array().unwrap().iter().map(|t| t["tag"].clone()).collect::<Vec<_>>();
+    let tags =
+        |i: usize| runs[i].metrics["tags"].as_array().unwrap().iter().map(|t| t["tag"].clone()).collect::<Vec<_>>();
     let mut all_tags = [tags(0), tags(1)].concat();
     all_tags.sort_by_key(|t| t.to_string());
     all_tags.dedup();

@@ -35,7 +35,9 @@ from sklearn.metrics import (
     roc_auc_score,
     roc_curve,
 )
+from scipy.stats import beta
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
+from statsmodels.stats.proportion import proportion_confint
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "analysis"
 SPLITS = ["train", "train-dev", "dev", "test"]
@@ -383,6 +385,50 @@ def kfold(data, k):
     return {"k": k, "pairs": ev, "mean": float(accs.mean()), "std": float(accs.std()), "folds": results}
 
 
+# ---------------------------------------------------------------- intervals (issue 13, "ops")
+
+
+def clopper_pearson(k, n):
+    """Two-sided 95 % Clopper–Pearson, statsmodels' method="beta"; None when n = 0."""
+    if n == 0:
+        return None
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="beta")
+    return [0.0 if k == 0 else num(lo), 1.0 if k == n else num(hi)]
+
+
+def upper95(k, n):
+    """One-sided 95 % Clopper–Pearson upper bound: the 0.95 quantile of Beta(k + 1, n − k)."""
+    if n == 0:
+        return None
+    return 1.0 if k >= n else float(beta.ppf(0.95, k + 1, n - k))
+
+
+def ops_intervals(data):
+    """Counts and intervals of the operating point under a few rules, the observed and the
+    demonstrated point of every FPR target (brute force over all candidates), and HLP."""
+    ops = {}
+    for rule in ["max-accuracy", "eer", "max-fpr 0.1"]:
+        tp, fp, tn, fn = confusion_at(data, choose(data, rule))
+        ops[rule] = {"tpr_ci95": clopper_pearson(tp, tp + fn), "fnr_ci95": clopper_pearson(fn, tp + fn),
+                     "fpr_ci95": clopper_pearson(fp, fp + tn), "accuracy_ci95": clopper_pearson(tp + tn, tp + fp + tn + fn),
+                     "fpr_upper95": upper95(fp, fp + tn)}
+    cands = candidates(data)
+    counts = [confusion_at(data, t) for t in cands]
+    points = {}
+    for key, f in TPR_AT:
+        tp, fp, tn, fn = confusion_at(data, choose(data, f"max-fpr {f}"))
+        shown = [i for i, (_, fp_i, tn_i, _) in enumerate(counts)
+                 if fp_i + tn_i > 0 and upper95(fp_i, fp_i + tn_i) <= f]
+        d = counts[max(shown)] if shown else None
+        points[key] = {"tpr_ci95": clopper_pearson(tp, tp + fn), "fpr_ci95": clopper_pearson(fp, fp + tn),
+                       "fpr_upper95": upper95(fp, fp + tn), "demonstrated": bool(shown),
+                       "demonstrated_threshold": num(cands[max(shown)]) if shown else None,
+                       "demonstrated_tpr": d[0] / (d[0] + d[3]) if d and d[0] + d[3] else None,
+                       "negatives_needed": math.ceil(math.log(0.05) / math.log(1 - f))}
+    correct, total = human(data)
+    return {"operating_points": ops, "points": points, "hlp_ci95": clopper_pearson(sum(correct), sum(total))}
+
+
 def expected(data):
     rules = ["max-accuracy", "eer", "max-fpr 0.1", "max-fpr 0.01", "max-fpr 0", "fixed 0.5", "fixed 0"]
     ops = {}
@@ -417,6 +463,7 @@ def expected(data):
     }
     if len(evaluable(data)) >= 40:
         out["kfold"] = kfold(data, 4)
+    out["ops_intervals"] = ops_intervals(data)
     return out
 
 

@@ -24,6 +24,7 @@ mod edc;
 mod edc_report;
 #[cfg(test)]
 mod edit_properties;
+mod fpr_target;
 mod hlp;
 /// How sure a rate is: exact binomial intervals and demonstrated bounds.
 pub mod intervals;
@@ -35,6 +36,7 @@ mod prepared;
 #[cfg(test)]
 mod properties;
 mod report;
+mod report_intervals;
 mod report_options;
 mod roc;
 mod score_groups;
@@ -44,6 +46,7 @@ mod slices;
 pub mod snapshot;
 mod splits;
 mod text;
+mod text_intervals;
 mod text_slices;
 mod threshold;
 mod threshold_from;
@@ -53,6 +56,7 @@ pub use confusion::{Confusion, Rates, predicted};
 pub use consensus::{consensus_of, tags_named};
 pub use edc::{EDC_MAX_DISCARD, EDC_TABLE_FRACTIONS, EdcGenuine, EdcPoint};
 pub use edc_report::{EdcByQuality, EdcReport, EdcRow};
+pub use fpr_target::{Eer, FprTarget, ThresholdPoint, percent3, target_percent, thousands};
 pub use hlp::{Hlp, HlpSummary};
 pub use kfold::{FoldResult, KFold, KFoldError, contiguous_folds, kfold_accuracy};
 pub use label_book::{LabelBook, LabelRow};
@@ -60,6 +64,9 @@ pub use prepared::{LabelEditError, LiveTables, PairCounts, Prepared};
 pub use report::{
     AgreementReport, CohenReport, HlpReport, Named, OperatingPointReport, Report, ReportError, RocReport, SplitReport,
     SplitsReport, TagReport,
+};
+pub use report_intervals::{
+    FprPointReport, HlpIntervals, LabelerHlp, OperatingPointIntervals, RocTargets, fleiss_is_partial,
 };
 pub use report_options::ReportOptions;
 pub use roc::{DetPoint, RocPoint, TPR_AT_FPR, probit};

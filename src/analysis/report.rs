@@ -6,8 +6,10 @@ use std::fmt;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::agreement::TagAgreement;
+use super::fpr_target::FprTarget;
 use super::hlp::Hlp;
 use super::prepared::{PairCounts, Prepared};
+use super::report_intervals::{HlpIntervals, OperatingPointIntervals, RocTargets};
 use super::roc::TPR_AT_FPR;
 use super::slices::SliceStats;
 use super::snapshot::{Snapshot, SnapshotError};
@@ -52,6 +54,13 @@ pub struct OperatingPointReport {
     pub recall: Option<f64>,
     pub f1: Option<f64>,
     pub fpr: Option<f64>,
+    /// Counts and 95 % intervals (issue 13).
+    #[serde(flatten)]
+    pub intervals: OperatingPointIntervals,
+    /// Under a `max-fpr` rule, its target observed and demonstrated (the readable reports'
+    /// sentence; the JSON has it in `roc.points` for the standard targets).
+    #[serde(skip)]
+    pub fpr_target: Option<FprTarget>,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -59,6 +68,9 @@ pub struct RocReport {
     pub auc: Option<f64>,
     /// Keyed "1e-1" … "1e-6".
     pub tpr_at_fpr: Named<Option<f64>>,
+    /// The EER and each target's observed and demonstrated point (issue 13).
+    #[serde(flatten)]
+    pub targets: RocTargets,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -67,6 +79,9 @@ pub struct HlpReport {
     /// Every labeler who gave at least one verdict; null without verdicts on pairs with a
     /// truth.
     pub labelers: Named<Option<f64>>,
+    /// Counts and 95 % intervals, pooled and per labeler (issue 13).
+    #[serde(flatten)]
+    pub intervals: HlpIntervals,
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -81,6 +96,12 @@ pub struct CohenReport {
 pub struct AgreementReport {
     pub percent_agreement: Option<f64>,
     pub fleiss_kappa: Option<f64>,
+    /// The pairs Fleiss' κ covers: those every labeler gave a verdict on.
+    pub fleiss_pairs: u64,
+    /// Pairs with two verdicts or more (not in the JSON: the readable reports compare it
+    /// with `fleiss_pairs`).
+    #[serde(skip)]
+    pub pairs_with_two_verdicts: u64,
     pub krippendorff_alpha: Option<f64>,
     pub cohen_kappa: Vec<CohenReport>,
     pub tags: Named<TagAgreement>,
@@ -216,12 +237,15 @@ impl Report {
             recall: op.rates.recall,
             f1: op.rates.f1,
             fpr: op.rates.fpr,
+            intervals: OperatingPointIntervals::new(&c),
+            fpr_target: rule.fpr_bound().map(|f| prepared.fpr_target(f)),
         };
         let roc = RocReport {
             auc: prepared.auc(),
             tpr_at_fpr: Named(
                 TPR_AT_FPR.iter().map(|&(key, fpr)| (key.to_string(), prepared.tpr_at_fpr(fpr))).collect(),
             ),
+            targets: RocTargets::new(prepared),
         };
         let names = prepared.labeler_names();
         let hlp = prepared.hlp();
@@ -235,11 +259,14 @@ impl Report {
                     .map(|(l, name)| (name.clone(), hlp.labelers[l].accuracy()))
                     .collect(),
             ),
+            intervals: HlpIntervals::new(hlp, names),
         };
         let a = prepared.agreement();
         let agreement = AgreementReport {
             percent_agreement: a.percent_agreement,
             fleiss_kappa: a.fleiss_kappa,
+            fleiss_pairs: a.fleiss_pairs,
+            pairs_with_two_verdicts: a.pairs_with_two_verdicts,
             krippendorff_alpha: a.krippendorff_alpha,
             cohen_kappa: a
                 .cohen_kappa
@@ -346,14 +373,55 @@ mod tests {
         assert_eq!(keys(&v["pairs"]), sorted(&["total", "with_truth", "scored", "evaluable"]));
         assert_eq!(
             keys(&v["operating_point"]),
-            sorted(&["rule", "threshold", "tp", "fp", "tn", "fn", "accuracy", "precision", "recall", "f1", "fpr"])
+            sorted(&[
+                "rule",
+                "threshold",
+                "tp",
+                "fp",
+                "tn",
+                "fn",
+                "accuracy",
+                "precision",
+                "recall",
+                "f1",
+                "fpr",
+                "positives",
+                "negatives",
+                "fpr_ci95",
+                "fnr_ci95",
+                "tpr_ci95",
+                "accuracy_ci95",
+                "fpr_upper95"
+            ])
         );
-        assert_eq!(keys(&v["roc"]), sorted(&["auc", "tpr_at_fpr"]));
-        assert_eq!(keys(&v["roc"]["tpr_at_fpr"]), sorted(&["1e-1", "1e-2", "1e-3", "1e-4", "1e-5", "1e-6"]));
-        assert_eq!(keys(&v["hlp"]), sorted(&["accuracy", "labelers"]));
+        assert_eq!(keys(&v["roc"]), sorted(&["auc", "tpr_at_fpr", "eer", "points"]));
+        let targets = sorted(&["1e-1", "1e-2", "1e-3", "1e-4", "1e-5", "1e-6"]);
+        assert_eq!(keys(&v["roc"]["tpr_at_fpr"]), targets);
+        assert_eq!(keys(&v["roc"]["eer"]), sorted(&["rate", "threshold"]));
+        assert_eq!(keys(&v["roc"]["points"]), targets);
+        assert_eq!(
+            keys(&v["roc"]["points"]["1e-4"]),
+            sorted(&[
+                "threshold",
+                "tpr",
+                "fpr",
+                "false_accepts",
+                "negatives",
+                "tpr_ci95",
+                "fpr_ci95",
+                "fpr_upper95",
+                "demonstrated",
+                "demonstrated_threshold",
+                "demonstrated_tpr",
+                "negatives_needed"
+            ])
+        );
+        assert_eq!(keys(&v["hlp"]), sorted(&["accuracy", "labelers", "verdicts", "accuracy_ci95", "labelers_detail"]));
+        assert_eq!(keys(&v["hlp"]["labelers_detail"]), sorted(&["ann", "bob"]));
+        assert_eq!(keys(&v["hlp"]["labelers_detail"]["ann"]), sorted(&["verdicts", "accuracy", "accuracy_ci95"]));
         assert_eq!(
             keys(&v["agreement"]),
-            sorted(&["percent_agreement", "fleiss_kappa", "krippendorff_alpha", "cohen_kappa", "tags"])
+            sorted(&["percent_agreement", "fleiss_kappa", "fleiss_pairs", "krippendorff_alpha", "cohen_kappa", "tags"])
         );
         assert_eq!(keys(&v["agreement"]["cohen_kappa"][0]), sorted(&["a", "b", "n", "kappa"]));
         assert_eq!(keys(&v["agreement"]["tags"]["dark"]), sorted(&["krippendorff_alpha", "percent_agreement"]));
@@ -416,7 +484,37 @@ mod tests {
         );
         assert_eq!(v["roc"]["auc"], json!(0.75));
         // Humans: 3 of 4 verdicts right; ann 2/2, bob 1/2.
-        assert_eq!(v["hlp"], json!({"accuracy": 0.75, "labelers": {"ann": 1.0, "bob": 0.5}}));
+        assert_eq!(v["hlp"]["accuracy"], json!(0.75));
+        assert_eq!(v["hlp"]["labelers"], json!({"ann": 1.0, "bob": 0.5}));
+        assert_eq!(v["hlp"]["verdicts"], json!(4));
+        assert_eq!(v["hlp"]["labelers_detail"]["bob"]["verdicts"], json!(2));
+        assert_eq!(v["hlp"]["labelers_detail"]["bob"]["accuracy"], json!(0.5));
+        // Clopper–Pearson for 2 of 2: [0.025^(1/2), 1]; for 1 of 2 symmetric about ½.
+        let ann = v["hlp"]["labelers_detail"]["ann"]["accuracy_ci95"].as_array().unwrap();
+        assert!((ann[0].as_f64().unwrap() - 0.025f64.sqrt()).abs() < 1e-9 && ann[1] == json!(1.0), "{ann:?}");
+        let bob = v["hlp"]["labelers_detail"]["bob"]["accuracy_ci95"].as_array().unwrap();
+        assert!((bob[0].as_f64().unwrap() + bob[1].as_f64().unwrap() - 1.0).abs() < 1e-9, "{bob:?}");
+        // Operating point: 1 of 2 negatives accepted, 1 of 2 positives found.
+        let op = &v["operating_point"];
+        assert_eq!((&op["positives"], &op["negatives"]), (&json!(2), &json!(2)));
+        assert_eq!(op["fpr_ci95"], op["tpr_ci95"], "both 1 of 2");
+        assert_eq!(op["fpr_ci95"], op["fnr_ci95"], "both 1 of 2");
+        // One-sided 95 % bound of 1 of 2: P(X ≤ 1) = 1 − p² = 0.05 → p = √0.95.
+        assert!((op["fpr_upper95"].as_f64().unwrap() - 0.95f64.sqrt()).abs() < 1e-9, "{op}");
+        // Two negatives demonstrate no target of 1e-1 or below (1e-1 needs 29).
+        let p = &v["roc"]["points"]["1e-1"];
+        assert_eq!(p["demonstrated"], json!(false));
+        assert_eq!(p["demonstrated_threshold"], Value::Null);
+        assert_eq!(p["negatives_needed"], json!(29));
+        assert_eq!(v["roc"]["points"]["1e-4"]["negatives_needed"], json!(29956));
+        // Observed at 1e-1: FPR 0 needs the top negative (0.8) rejected: threshold 0.9, TPR ½.
+        assert_eq!(
+            (&p["threshold"], &p["tpr"], &p["false_accepts"], &p["negatives"]),
+            (&json!(0.9), &json!(0.5), &json!(0), &json!(2))
+        );
+        // EER: at 0.8 FPR ½ and FNR ½ cross.
+        assert_eq!(v["roc"]["eer"], json!({"rate": 0.5, "threshold": 0.8}));
+        assert_eq!(v["agreement"]["fleiss_pairs"], json!(2));
         assert_eq!(v["agreement"]["cohen_kappa"][0]["a"], json!("ann"));
         assert_eq!(v["agreement"]["cohen_kappa"][0]["n"], json!(2));
         // dark: pairs 0 and 1 → 1 error of 2 overall.
@@ -448,6 +546,13 @@ mod tests {
         assert_eq!(v["operating_point"]["fpr"], Value::Null);
         assert_eq!(v["roc"]["auc"], Value::Null);
         assert_eq!(v["roc"]["tpr_at_fpr"]["1e-3"], Value::Null);
+        assert_eq!(v["operating_point"]["fpr_ci95"], Value::Null);
+        assert_eq!(v["operating_point"]["fpr_upper95"], Value::Null);
+        assert_eq!(v["roc"]["eer"], json!({"rate": null, "threshold": null}));
+        assert_eq!(v["roc"]["points"]["1e-3"]["tpr_ci95"], Value::Null);
+        assert_eq!(v["roc"]["points"]["1e-3"]["demonstrated"], json!(false));
+        assert_eq!(v["hlp"]["accuracy_ci95"], Value::Null);
+        assert_eq!(v["hlp"]["verdicts"], json!(0));
         assert_eq!(v["hlp"]["accuracy"], Value::Null);
         assert_eq!(v["agreement"]["fleiss_kappa"], Value::Null);
         assert_eq!(v["agreement"]["tags"]["dark"]["krippendorff_alpha"], Value::Null);
@@ -464,5 +569,7 @@ mod tests {
         assert!(err.to_string().contains("truth"), "{err}");
         let err = Report::from_snapshot(&example(), ThresholdRule::MaxFpr(2.0)).unwrap_err();
         assert!(err.to_string().contains("maximum FPR 2"), "{err}");
+        let err = Report::from_snapshot(&example(), ThresholdRule::MaxFprDemonstrated(0.0)).unwrap_err();
+        assert!(err.to_string().contains("cannot be demonstrated"), "{err}");
     }
 }

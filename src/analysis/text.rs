@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::intervals::Proportion;
 use super::report::{Report, TagReport};
+use super::text_intervals;
 use super::text_slices::{
     DIAGNOSIS_HEADERS, SPLIT_HEADERS, TAG_HEADERS, THRESHOLD_FROM_HEADERS, TOO_FEW_TO_RANK, diagnosis_verdict,
     ranked_rows, threshold_from_heading,
@@ -158,37 +159,18 @@ pub fn render_text(r: &Report) -> String {
             TEXT.percent(fnr),
         ]],
     ));
+    text_intervals::operating_point_rates(&mut out, op, &r.roc, op.fpr_target.map(|t| t.claim()));
 
     let _ = writeln!(out, "\nROC: AUC {}", TEXT.coefficient(r.roc.auc));
-    let keys: Vec<String> = r.roc.tpr_at_fpr.0.iter().map(|(k, _)| format!("FPR {k}")).collect();
-    let mut headers = vec!["TPR at"];
-    headers.extend(keys.iter().map(String::as_str));
-    let mut row = vec![String::new()];
-    row.extend(r.roc.tpr_at_fpr.0.iter().map(|(_, v)| TEXT.percent(*v)));
-    out.push_str(&table(&headers, &[row]));
+    let _ = writeln!(out, "TPR at FPR <= f: observed (the smallest threshold with FPR <= f) and demonstrated");
+    let _ = writeln!(out, "(the smallest threshold whose one-sided 95% upper bound on the FPR is <= f)");
+    text_intervals::fpr_targets(&mut out, &r.roc);
 
-    let _ = writeln!(
-        out,
-        "\nHuman-level performance: {} (human error {})",
-        TEXT.percent(r.hlp.accuracy),
-        TEXT.percent(r.hlp.accuracy.map(|a| 1.0 - a))
-    );
-    if !r.hlp.labelers.0.is_empty() {
-        let rows: Vec<Vec<String>> =
-            r.hlp.labelers.0.iter().map(|(name, acc)| vec![name.clone(), TEXT.percent(*acc)]).collect();
-        out.push_str(&table(&["labeler", "HLP"], &rows));
-    }
+    text_intervals::hlp(&mut out, &r.hlp);
 
     let a = &r.agreement;
     let _ = writeln!(out, "\nAgreement on verdicts");
-    out.push_str(&table(
-        &["measure", "value"],
-        &[
-            vec!["percent agreement".into(), TEXT.percent(a.percent_agreement)],
-            vec!["Fleiss' kappa".into(), TEXT.coefficient(a.fleiss_kappa)],
-            vec!["Krippendorff's alpha".into(), TEXT.coefficient(a.krippendorff_alpha)],
-        ],
-    ));
+    text_intervals::agreement(&mut out, a);
     if !a.cohen_kappa.is_empty() {
         let rows: Vec<Vec<String>> = a
             .cohen_kappa
@@ -314,5 +296,36 @@ mod tests {
             }
         }
         assert!(!text.contains("NaN"));
+    }
+
+    #[test]
+    fn rates_carry_counts_and_intervals_and_a_partial_fleiss_goes_last() {
+        // ann and bob label all four pairs; cy labels one: Fleiss' κ covers 1 of 4 pairs.
+        let mut s = Snapshot::with_pairs(4, vec![], vec!["ann".into(), "bob".into(), "cy".into()]);
+        s.score = vec![0.9, 0.8, 0.4, 0.2];
+        s.truth = vec![Some(Same), Some(Different), Some(Same), Some(Different)];
+        for p in 0..4 {
+            let t = s.truth[p as usize];
+            s.labels.push(p, 0, t, 0);
+            s.labels.push(p, 1, t, 0);
+        }
+        s.labels.push(0, 2, Some(Different), 0);
+        let r = Report::from_snapshot(&s, ThresholdRule::MaxFpr(1e-4)).unwrap();
+        let text = render_text(&r);
+        for needle in [
+            "FPR ≤ 0.01 % is not demonstrated: 2 different-person pairs, 0 false accepts, upper bound 77.6 %; \
+             it needs ≥ 29,956.",
+            "TPR (recall)  50.00%    1/2",
+            "needs >= 29,956 different-person pairs",
+            "EER 50.00% at threshold 0.8",
+            "9 verdicts, 95% interval",
+            "cy              1    0.00%    0.00-97.50%",
+            "Fleiss' kappa (1 pairs)",
+            "Note: Fleiss' kappa covers only the 1 pairs every labeler labeled, fewer than half of the 4",
+        ] {
+            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+        }
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert!(at("Krippendorff's alpha") < at("Fleiss' kappa ("), "α leads:\n{text}");
     }
 }

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::confusion::{Confusion, Rates};
+use super::intervals;
 
 /// How the operating threshold is chosen.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -23,6 +24,11 @@ pub enum ThresholdRule {
     /// The candidate where FPR and FNR cross: the smallest |FPR − FNR|, ties to the larger
     /// threshold.
     Eer,
+    /// FPR ≤ F demonstrated at 95 %: the smallest candidate whose one-sided 95 %
+    /// Clopper–Pearson upper bound on the FPR is ≤ F. When the data cannot demonstrate F
+    /// (fewer different-person pairs than ⌈ln 0.05 / ln(1 − F)⌉), nothing is accepted
+    /// (threshold +∞): a bound the data cannot back must not open the door.
+    MaxFprDemonstrated(f64),
 }
 
 impl ThresholdRule {
@@ -31,17 +37,30 @@ impl ThresholdRule {
         match *self {
             ThresholdRule::Fixed(t) if t.is_nan() => Err(RuleError::NanThreshold),
             ThresholdRule::MaxFpr(f) if !(0.0..=1.0).contains(&f) => Err(RuleError::FprOutOfRange(f)),
+            ThresholdRule::MaxFprDemonstrated(f) if !(f > 0.0 && f <= 1.0) => Err(RuleError::CannotDemonstrate(f)),
             _ => Ok(()),
         }
     }
 }
 
-/// As in the report: `fixed 0.5`, `max-fpr 0.0001`, `max-accuracy`, `eer`.
+impl ThresholdRule {
+    /// The FPR bound of a `max-fpr` rule, demonstrated or not.
+    pub fn fpr_bound(&self) -> Option<f64> {
+        match *self {
+            ThresholdRule::MaxFpr(f) | ThresholdRule::MaxFprDemonstrated(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+/// As in the report: `fixed 0.5`, `max-fpr 0.0001`, `max-fpr 0.0001 demonstrated`,
+/// `max-accuracy`, `eer`.
 impl fmt::Display for ThresholdRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ThresholdRule::Fixed(t) => write!(f, "fixed {t}"),
             ThresholdRule::MaxFpr(x) => write!(f, "max-fpr {x}"),
+            ThresholdRule::MaxFprDemonstrated(x) => write!(f, "max-fpr {x} demonstrated"),
             ThresholdRule::MaxAccuracy => f.write_str("max-accuracy"),
             ThresholdRule::Eer => f.write_str("eer"),
         }
@@ -59,6 +78,8 @@ impl Serialize for ThresholdRule {
 pub enum RuleError {
     NanThreshold,
     FprOutOfRange(f64),
+    /// A demonstrated bound must be in (0, 1]: no finite number of pairs demonstrates FPR 0.
+    CannotDemonstrate(f64),
 }
 
 impl fmt::Display for RuleError {
@@ -68,6 +89,11 @@ impl fmt::Display for RuleError {
             RuleError::FprOutOfRange(x) => {
                 write!(f, "the maximum FPR {x} is not between 0 and 1")
             }
+            RuleError::CannotDemonstrate(x) => write!(
+                f,
+                "the maximum FPR {x} cannot be demonstrated: give a bound above 0 and at most 1 \
+                 (no finite number of pairs demonstrates an FPR of 0)"
+            ),
         }
     }
 }
@@ -190,11 +216,23 @@ impl Candidates {
         self.fp.partition_point(within).saturating_sub(1)
     }
 
+    /// The smallest candidate whose one-sided 95 % upper bound on the FPR is ≤ `max_fpr`, or
+    /// `None` when no candidate has one (fewer negatives than the target needs). The bound
+    /// grows with the false accepts, which grow as the threshold falls, so it is the last
+    /// candidate with at most `max_failures_demonstrating` false accepts.
+    pub(crate) fn demonstrated(&self, max_fpr: f64) -> Option<usize> {
+        let allowed = intervals::max_failures_demonstrating(self.negatives, max_fpr)?;
+        // fp[0] = 0 ≤ allowed, so at least the +∞ candidate qualifies.
+        Some(self.fp.partition_point(|&fp| fp <= allowed) - 1)
+    }
+
     /// The candidate index a rule picks, or `None` for a fixed threshold.
     pub(crate) fn index_for(&self, rule: ThresholdRule) -> Option<usize> {
         match rule {
             ThresholdRule::Fixed(_) => None,
             ThresholdRule::MaxFpr(f) => Some(self.max_fpr(f)),
+            // Not demonstrable: +∞, nothing accepted.
+            ThresholdRule::MaxFprDemonstrated(f) => Some(self.demonstrated(f).unwrap_or(0)),
             ThresholdRule::MaxAccuracy => Some(self.max_accuracy),
             ThresholdRule::Eer => Some(self.eer),
         }
@@ -312,5 +350,63 @@ mod tests {
         assert!(ThresholdRule::MaxFpr(0.0).validate().is_ok());
         let c = example();
         assert_eq!(c.operating_point(ThresholdRule::Fixed(f64::NAN)), Err(RuleError::NanThreshold));
+        assert_eq!(ThresholdRule::MaxFprDemonstrated(0.0001).to_string(), "max-fpr 0.0001 demonstrated");
+        assert_eq!(
+            serde_json::to_string(&ThresholdRule::MaxFprDemonstrated(0.01)).unwrap(),
+            "\"max-fpr 0.01 demonstrated\""
+        );
+        assert_eq!(ThresholdRule::MaxFprDemonstrated(0.0).validate(), Err(RuleError::CannotDemonstrate(0.0)));
+        assert!(ThresholdRule::MaxFprDemonstrated(1.5).validate().is_err());
+        assert!(ThresholdRule::MaxFprDemonstrated(f64::NAN).validate().is_err());
+        assert!(ThresholdRule::MaxFprDemonstrated(1e-6).validate().is_ok());
+    }
+
+    /// `n` negatives and `n / 2` positives on a coarse score grid (many ties), from a seed.
+    fn scored(seed: u64, negatives: u64) -> Candidates {
+        let mut rng = crate::rng::SeededRng::new(seed);
+        let mut items: Vec<(f64, bool)> = (0..negatives).map(|_| (rng.below(60) as f64 / 100.0, false)).collect();
+        items.extend((0..negatives / 2).map(|_| (0.3 + rng.below(70) as f64 / 100.0, true)));
+        items.sort_by(|a, b| b.0.total_cmp(&a.0));
+        Candidates::from_descending(items.into_iter())
+    }
+
+    /// The demonstrated candidate by brute force: the last (smallest-threshold) candidate whose
+    /// one-sided 95 % upper bound on the FPR is ≤ f.
+    fn demonstrated_by_brute_force(c: &Candidates, f: f64) -> Option<usize> {
+        (0..c.len()).rfind(|&i| intervals::upper_bound(c.fp[i], c.negatives, 0.95).is_some_and(|u| u <= f))
+    }
+
+    #[test]
+    fn demonstrated_exists_exactly_from_the_needed_negatives_and_is_the_smallest_such_threshold() {
+        // f = 0.1 needs ⌈ln 0.05 / ln 0.9⌉ = 29 negatives; f = 0.05 needs 59.
+        assert_eq!(intervals::trials_needed(0.1), Some(29));
+        for f in [0.1, 0.05, 0.2] {
+            let needed = intervals::trials_needed(f).unwrap();
+            for negatives in [0, 1, needed - 1, needed, needed + 1, 3 * needed, 200] {
+                for seed in 0..5 {
+                    let c = scored(seed, negatives);
+                    let found = c.demonstrated(f);
+                    assert_eq!(found.is_some(), negatives >= needed, "f {f}, {negatives} negatives");
+                    assert_eq!(found, demonstrated_by_brute_force(&c, f), "f {f}, {negatives} negatives, seed {seed}");
+                    if let Some(i) = found {
+                        let upper = intervals::upper_bound(c.fp[i], negatives, 0.95).unwrap();
+                        assert!(upper <= f, "upper bound {upper} above {f}");
+                        let op = c.operating_point(ThresholdRule::MaxFprDemonstrated(f)).unwrap();
+                        assert_eq!(op.threshold, c.threshold(i));
+                        // Never below the observed point: demonstrating is stricter.
+                        assert!(c.threshold(i) >= c.threshold(c.max_fpr(f)));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_undemonstrable_target_accepts_nothing() {
+        let c = scored(1, 20);
+        assert_eq!(c.demonstrated(0.1), None);
+        let op = c.operating_point(ThresholdRule::MaxFprDemonstrated(0.1)).unwrap();
+        assert_eq!(op.threshold, f64::INFINITY);
+        assert_eq!((op.confusion.tp, op.confusion.fp), (0, 0));
     }
 }

@@ -25,6 +25,11 @@ pub struct ReportArgs {
     /// The smallest threshold with FPR <= F (e.g. 0.0001 for 0.01%).
     #[arg(long, group = "rule", value_name = "F")]
     max_fpr: Option<f64>,
+    /// With --max-fpr: the smallest threshold whose one-sided 95 % upper bound on the FPR is
+    /// <= F ("FPR <= F demonstrated at 95 %"). When the data cannot demonstrate F, the report
+    /// accepts nothing, says how many different-person pairs F needs, and the exit code is 1.
+    #[arg(long, requires = "max_fpr")]
+    demonstrated: bool,
     /// The threshold where FPR and FNR cross.
     #[arg(long, group = "rule")]
     eer: bool,
@@ -56,6 +61,7 @@ impl ReportArgs {
 fn report(args: ReportArgs) -> anyhow::Result<()> {
     let rule = match (args.threshold, args.max_fpr, args.eer) {
         (Some(t), _, _) => ThresholdRule::Fixed(t),
+        (_, Some(f), _) if args.demonstrated => ThresholdRule::MaxFprDemonstrated(f),
         (_, Some(f), _) => ThresholdRule::MaxFpr(f),
         (_, _, true) => ThresholdRule::Eer,
         _ => ThresholdRule::MaxAccuracy,
@@ -80,6 +86,14 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         println!("{}", report.to_json());
     } else {
         print!("{}", render_text(report));
+    }
+    // The whole report is written first, so the reader sees how far the data is from the
+    // target; then a failure status, so a script gating on a demonstrated bound cannot pass.
+    if let ThresholdRule::MaxFprDemonstrated(f) = rule {
+        let target = loaded.prepared.fpr_target(f);
+        if target.demonstrated.is_none() {
+            anyhow::bail!("{}", target.claim());
+        }
     }
     Ok(())
 }

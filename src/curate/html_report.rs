@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::html_intervals;
 use crate::analysis::{EdcByQuality, Numbers, Report, RocPoint};
 
 /// What the plots need besides the report.
@@ -57,6 +58,7 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
             HTML.percent(op.fpr),
         ]],
     );
+    html_intervals::operating_point(&mut h, report);
     h += "<div class=\"plots\">";
     h += &histogram_svg(plots.same_scores, plots.different_scores, op.threshold);
     if let Some(roc) = plots.roc {
@@ -66,30 +68,14 @@ pub fn html_report(title: &str, model: Option<&str>, report: &Report, plots: &Re
           <span style=\"color:#d9534f\">different-person</span> pairs; the dashed line is the threshold. \
           Right: ROC curve; the dot is the operating point.</p>\n";
     let _ = writeln!(h, "<p>ROC AUC <b>{}</b>.</p>", HTML.coefficient(report.roc.auc));
-    let fprs: Vec<&str> = report.roc.tpr_at_fpr.0.iter().map(|(k, _)| k.as_str()).collect();
-    let headers: Vec<String> = fprs.iter().map(|f| format!("TPR at FPR {f}")).collect();
-    table(
-        &mut h,
-        &headers.iter().map(String::as_str).collect::<Vec<_>>(),
-        &[report.roc.tpr_at_fpr.0.iter().map(|(_, v)| HTML.percent(*v)).collect()],
-    );
+    html_intervals::targets(&mut h, report);
 
     super::html_slices::slices_and_splits(&mut h, report);
 
     h += "<h2>Human-level performance and agreement</h2>\n";
-    let _ = writeln!(h, "<p>HLP (verdicts equal to the truth) <b>{}</b>.</p>", HTML.percent(report.hlp.accuracy));
-    let rows: Vec<Vec<String>> = report.hlp.labelers.0.iter().map(|(n, v)| vec![escape(n), HTML.percent(*v)]).collect();
-    table(&mut h, &["labeler", "HLP"], &rows);
+    html_intervals::hlp(&mut h, report);
+    html_intervals::agreement(&mut h, report);
     let a = &report.agreement;
-    table(
-        &mut h,
-        &["percent agreement", "Fleiss' κ", "Krippendorff's α"],
-        &[vec![
-            HTML.percent(a.percent_agreement),
-            HTML.coefficient(a.fleiss_kappa),
-            HTML.coefficient(a.krippendorff_alpha),
-        ]],
-    );
     let rows: Vec<Vec<String>> = a
         .cohen_kappa
         .iter()

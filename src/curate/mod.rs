@@ -12,6 +12,7 @@ pub mod embeddings_parquet;
 mod error;
 pub mod export;
 mod html_edc;
+mod html_intervals;
 pub mod html_report;
 mod html_slices;
 mod lfw_txt;

@@ -8,9 +8,15 @@ fn cell(v: Option<f64>) -> String {
     v.map_or(String::new(), |v| v.to_string())
 }
 
+/// An interval as two cells, `lo` and `hi` (both empty when undefined).
+fn ci(v: Option<[f64; 2]>) -> [String; 2] {
+    [cell(v.map(|c| c[0])), cell(v.map(|c| c[1]))]
+}
+
 /// Writes tags.csv, splits.csv, diagnosis.csv, labelers.csv, cohen_kappa.csv,
-/// tag_agreement.csv and operating_point.csv (and threshold_from.csv with `--threshold-from`)
-/// into `dir` (created if needed). Returns the files written.
+/// tag_agreement.csv, agreement.csv, tpr_at_fpr.csv and operating_point.csv (and
+/// threshold_from.csv with `--threshold-from`) into `dir` (created if needed). Returns the
+/// files written.
 pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
     let mut written = Vec::new();
@@ -29,20 +35,97 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
     let op = &report.operating_point;
     write(
         "operating_point.csv",
-        &["rule", "threshold", "tp", "fp", "tn", "fn", "accuracy", "precision", "recall", "f1", "fpr"],
-        vec![vec![
-            op.rule.to_string(),
-            cell(op.threshold),
-            op.tp.to_string(),
-            op.fp.to_string(),
-            op.tn.to_string(),
-            op.fn_.to_string(),
-            cell(op.accuracy),
-            cell(op.precision),
-            cell(op.recall),
-            cell(op.f1),
-            cell(op.fpr),
-        ]],
+        &[
+            "rule",
+            "threshold",
+            "tp",
+            "fp",
+            "tn",
+            "fn",
+            "accuracy",
+            "precision",
+            "recall",
+            "f1",
+            "fpr",
+            "positives",
+            "negatives",
+            "fpr_ci95_lo",
+            "fpr_ci95_hi",
+            "fnr_ci95_lo",
+            "fnr_ci95_hi",
+            "tpr_ci95_lo",
+            "tpr_ci95_hi",
+            "accuracy_ci95_lo",
+            "accuracy_ci95_hi",
+            "fpr_upper95",
+        ],
+        vec![
+            [
+                op.rule.to_string(),
+                cell(op.threshold),
+                op.tp.to_string(),
+                op.fp.to_string(),
+                op.tn.to_string(),
+                op.fn_.to_string(),
+                cell(op.accuracy),
+                cell(op.precision),
+                cell(op.recall),
+                cell(op.f1),
+                cell(op.fpr),
+                op.intervals.positives.to_string(),
+                op.intervals.negatives.to_string(),
+            ]
+            .into_iter()
+            .chain(
+                [op.intervals.fpr_ci95, op.intervals.fnr_ci95, op.intervals.tpr_ci95, op.intervals.accuracy_ci95]
+                    .into_iter()
+                    .flat_map(ci),
+            )
+            .chain([cell(op.intervals.fpr_upper95)])
+            .collect(),
+        ],
+    )?;
+    write(
+        "tpr_at_fpr.csv",
+        &[
+            "fpr_target",
+            "threshold",
+            "tpr",
+            "fpr",
+            "false_accepts",
+            "negatives",
+            "tpr_ci95_lo",
+            "tpr_ci95_hi",
+            "fpr_ci95_lo",
+            "fpr_ci95_hi",
+            "fpr_upper95",
+            "demonstrated",
+            "demonstrated_threshold",
+            "demonstrated_tpr",
+            "negatives_needed",
+        ],
+        report
+            .roc
+            .targets
+            .points
+            .0
+            .iter()
+            .map(|(key, p)| {
+                [key.clone(), cell(p.threshold), cell(p.tpr), cell(p.fpr)]
+                    .into_iter()
+                    .chain([p.false_accepts.to_string(), p.negatives.to_string()])
+                    .chain(ci(p.tpr_ci95))
+                    .chain(ci(p.fpr_ci95))
+                    .chain([
+                        cell(p.fpr_upper95),
+                        p.demonstrated.to_string(),
+                        cell(p.demonstrated_threshold),
+                        cell(p.demonstrated_tpr),
+                        p.negatives_needed.to_string(),
+                    ])
+                    .collect()
+            })
+            .collect(),
     )?;
     let tag_header: Vec<&str> = ["tag"].into_iter().chain(SliceStats::CSV_COLUMNS).collect();
     write(
@@ -55,8 +138,28 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
     }
     write(
         "labelers.csv",
-        &["labeler", "hlp"],
-        report.hlp.labelers.0.iter().map(|(n, v)| vec![n.clone(), cell(*v)]).collect(),
+        &["labeler", "hlp", "verdicts", "hlp_ci95_lo", "hlp_ci95_hi"],
+        report
+            .hlp
+            .intervals
+            .labelers_detail
+            .0
+            .iter()
+            .map(|(n, l)| {
+                [n.clone(), cell(l.accuracy), l.verdicts.to_string()].into_iter().chain(ci(l.accuracy_ci95)).collect()
+            })
+            .collect(),
+    )?;
+    let a = &report.agreement;
+    write(
+        "agreement.csv",
+        &["percent_agreement", "fleiss_kappa", "fleiss_pairs", "krippendorff_alpha"],
+        vec![vec![
+            cell(a.percent_agreement),
+            cell(a.fleiss_kappa),
+            a.fleiss_pairs.to_string(),
+            cell(a.krippendorff_alpha),
+        ]],
     )?;
     write(
         "cohen_kappa.csv",

@@ -55,6 +55,9 @@ pub struct Agreement {
     pub fleiss_kappa: Option<f64>,
     /// Pairs Fleiss' κ is computed on.
     pub fleiss_pairs: u64,
+    /// Pairs with two verdicts or more: what Fleiss' κ would cover if every labeler had
+    /// labeled them (when it covers less than half, the screens lead with α).
+    pub pairs_with_two_verdicts: u64,
     /// Nominal, pairs with fewer than two verdicts do not count.
     pub krippendorff_alpha: Option<f64>,
     /// Every two labelers with at least one pair both gave a verdict on, by (a, b).
@@ -163,6 +166,7 @@ mod tests {
         // Fleiss over the two pairs everyone rated: p_S = 5/6; P_i = 1, 1/3;
         // P̄ = 2/3, P_e = 26/36 → κ = (2/3 − 26/36) / (10/36) = −0.2.
         assert_eq!(a.fleiss_pairs, 2);
+        assert_eq!(a.pairs_with_two_verdicts, 3);
         assert!((a.fleiss_kappa.unwrap() + 0.2).abs() < 1e-12);
         // Cohen: (0,1) agree on all 3 → κ = 1; (0,2) and (1,2) on 2 pairs: SS, SD.
         assert_eq!(a.cohen_kappa.len(), 3);

@@ -145,6 +145,7 @@ impl Sums {
             percent_agreement: self.verdicts.percent_agreement(),
             fleiss_kappa: fleiss.kappa(raters),
             fleiss_pairs: if raters >= 2 { fleiss.units } else { 0 },
+            pairs_with_two_verdicts: self.fleiss.iter().skip(2).map(|f| f.units).sum(),
             krippendorff_alpha: self.verdicts.krippendorff_alpha(),
             cohen_kappa: self.cohen.kappas(),
             tags,

@@ -223,4 +223,9 @@ impl Prepared {
     pub fn negatives(&self) -> u64 {
         self.candidates.negatives()
     }
+
+    /// The candidate thresholds with their counts (for the FPR targets and the EER).
+    pub(crate) fn candidates(&self) -> &Candidates {
+        &self.candidates
+    }
 }

@@ -2,10 +2,12 @@
 //! Fleiss' κ, Krippendorff's α, percent agreement), which tag definitions are unclear, how
 //! each labeler does against the truth (HLP), and the pairs they disagree on.
 
-use crate::analysis::Agreement;
+use crate::analysis::intervals::Proportion;
+use crate::analysis::{Agreement, fleiss_is_partial};
 use crate::ui::analysis::AnalysisView;
 use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::data::tag_list;
+use crate::ui::analysis::fpr_claims::interval;
 use crate::ui::analysis::header::export_button;
 use crate::ui::analysis::view_state::AnalysisUi;
 use crate::ui::widgets::format::{count, csv_line, pct, right, stat};
@@ -65,6 +67,43 @@ fn kappa_grid(ui: &mut egui::Ui, names: &[String], agreement: &Agreement) {
     });
 }
 
+/// Percent agreement, Fleiss' κ with its pairs, Krippendorff's α. When Fleiss' κ covers fewer
+/// than half of the pairs with two verdicts or more, α leads and κ is grey, with the reason on
+/// hover.
+fn overall_rows(ui: &mut egui::Ui, agreement: &Agreement) {
+    let partial = fleiss_is_partial(agreement.fleiss_pairs, agreement.pairs_with_two_verdicts);
+    let alpha = |ui: &mut egui::Ui| {
+        ui.label("Krippendorff's α")
+            .on_hover_text("Over every pair with two verdicts or more; missing labels are allowed.");
+        right(ui, stat(agreement.krippendorff_alpha));
+        ui.end_row();
+    };
+    if partial {
+        alpha(ui);
+    }
+    ui.label("Percent agreement");
+    right(ui, pct(agreement.percent_agreement));
+    ui.end_row();
+    let fleiss = format!("Fleiss' κ ({} pairs)", count(agreement.fleiss_pairs));
+    if partial {
+        let why = format!(
+            "Fleiss' κ covers only the {} pairs every labeler labeled, fewer than half of the {} pairs with two \
+             verdicts or more. Krippendorff's α above uses them all.",
+            count(agreement.fleiss_pairs),
+            count(agreement.pairs_with_two_verdicts)
+        );
+        ui.weak(fleiss).on_hover_text(why.clone());
+        right(ui, egui::RichText::new(stat(agreement.fleiss_kappa)).weak()).on_hover_text(why);
+    } else {
+        ui.label(fleiss);
+        right(ui, stat(agreement.fleiss_kappa));
+    }
+    ui.end_row();
+    if !partial {
+        alpha(ui);
+    }
+}
+
 /// How many labels were given with the answer in view, and the choice to leave them out.
 fn not_blind_line(ui: &mut egui::Ui, not_blind: u64, blind_only: &mut bool) {
     ui.horizontal_wrapped(|ui| {
@@ -99,17 +138,12 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
             ui.vertical(|ui| {
                 ui.heading("Overall");
                 egui::Grid::new("overall agreement").striped(true).min_col_width(80.0).show(ui, |ui| {
-                    ui.label("Percent agreement");
-                    right(ui, pct(agreement.percent_agreement));
-                    ui.end_row();
-                    ui.label(format!("Fleiss' κ ({} pairs)", count(agreement.fleiss_pairs)));
-                    right(ui, stat(agreement.fleiss_kappa));
-                    ui.end_row();
-                    ui.label("Krippendorff's α");
-                    right(ui, stat(agreement.krippendorff_alpha));
-                    ui.end_row();
+                    overall_rows(ui, agreement);
+                    let h = prepared.hlp().overall;
                     ui.label("HLP (all labelers vs truth)");
-                    right(ui, pct(prepared.hlp().overall.accuracy()));
+                    right(ui, pct(h.accuracy()));
+                    right(ui, format!("{} / {}", count(h.correct), count(h.total)));
+                    right(ui, interval(Proportion::new(h.correct, h.total).ci95()));
                     ui.end_row();
                 });
             });
@@ -158,11 +192,13 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
                     ui.strong("Labeler");
                     right(ui, egui::RichText::new("Verdicts vs truth").strong());
                     right(ui, egui::RichText::new("Accuracy").strong());
+                    right(ui, egui::RichText::new("95 % interval").strong());
                     ui.end_row();
                     for (name, h) in names.iter().zip(&prepared.hlp().labelers) {
                         ui.label(name);
                         right(ui, count(h.total));
                         right(ui, pct(h.accuracy()));
+                        right(ui, interval(Proportion::new(h.correct, h.total).ci95()));
                         ui.end_row();
                     }
                 });

@@ -64,6 +64,9 @@ fn threshold_controls(
         rule_button(ui, ThresholdRule::Eer, "EER");
         rule_button(ui, ThresholdRule::MaxFpr(1e-4), "FPR ≤ 1e-4");
         rule_button(ui, ThresholdRule::MaxFpr(1e-3), "FPR ≤ 1e-3");
+        rule_button(ui, ThresholdRule::MaxFprDemonstrated(1e-4), "FPR ≤ 1e-4 demonstrated").on_hover_text(
+            "The smallest threshold whose 95 % upper bound of the FPR is ≤ 1e-4; none when the data cannot show it.",
+        );
         if view.custom_fpr <= 0.0 {
             view.custom_fpr = 0.01;
         }

@@ -8,6 +8,7 @@ pub(in crate::ui) mod data;
 pub(in crate::ui) mod edc_view;
 pub(in crate::ui) mod error_analysis;
 pub(in crate::ui) mod error_browser;
+pub(in crate::ui) mod fpr_claims;
 pub(in crate::ui) mod header;
 pub(in crate::ui) mod label_edits;
 pub(in crate::ui) mod model_picker;

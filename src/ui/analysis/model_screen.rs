@@ -6,16 +6,17 @@ use std::path::PathBuf;
 
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, Points, VLine};
 
-use crate::analysis::{Confusion, TPR_AT_FPR, probit};
+use crate::analysis::{Confusion, probit};
 use crate::ui::analysis::AnalysisView;
 use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::data::AnalysisData;
 use crate::ui::analysis::error_browser::{fn_colour, fp_colour};
+use crate::ui::analysis::fpr_claims;
 use crate::ui::analysis::header;
 use crate::ui::analysis::runs;
 use crate::ui::analysis::selection::SelectionChange;
 use crate::ui::analysis::view_state::AnalysisUi;
-use crate::ui::widgets::format::{count, pct, right, stat};
+use crate::ui::widgets::format::{count, right, stat};
 use crate::ui::widgets::plots;
 
 /// The scoring job as the Model screen shows it.
@@ -63,6 +64,7 @@ pub(in crate::ui) fn show(
                 .labelled_by(label.id);
         });
     }
+    fpr_claims::claim(ui, &data.prepared, fpr_claims::selected_target(at.selection.rule));
     ui.separator();
     let confusion = data.prepared.confusion_at(threshold);
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
@@ -99,17 +101,15 @@ pub(in crate::ui) fn show(
             ui.add_space(24.0);
             ui.vertical(|ui| {
                 ui.strong("At this threshold");
-                rates(ui, &confusion);
+                fpr_claims::rates(ui, &confusion);
+                fpr_claims::eer(ui, &data.prepared);
             });
-            ui.add_space(24.0);
+            ui.add_space(12.0);
             ui.vertical(|ui| {
-                ui.strong("TPR at FPR");
-                egui::Grid::new("tpr at fpr").striped(true).min_col_width(70.0).show(ui, |ui| {
-                    for (name, fpr) in TPR_AT_FPR {
-                        ui.label(format!("FPR {name}"));
-                        right(ui, pct(data.prepared.tpr_at_fpr(fpr)));
-                        ui.end_row();
-                    }
+                ui.strong("TPR at FPR: observed and demonstrated at 95 %");
+                // Scrolls sideways in a window too narrow for all its columns.
+                egui::ScrollArea::horizontal().id_salt("tpr at fpr").show(ui, |ui| {
+                    fpr_claims::targets(ui, &data.prepared);
                 });
             });
         });
@@ -229,22 +229,44 @@ fn det(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> eg
         .y_grid_spacer(plots::probit_grid)
         .x_axis_formatter(|m, _| plots::probit_label(m.value))
         .y_axis_formatter(|m, _| plots::probit_label(m.value))
-        .include_x(probit(1e-4).unwrap_or(-3.7))
+        .include_x(probit(DET_FLOOR).unwrap_or(-4.75))
         .include_x(probit(0.5).unwrap_or(0.0))
         .include_y(probit(1e-3).unwrap_or(-3.0))
         .include_y(probit(0.5).unwrap_or(0.0))
         .label_formatter(|_| None)
         .show(ui, |plot| {
             plot.line(Line::new("DET", data.det.clone()).color(plots::curve(dark)).allow_band(false));
-            if let (Some(x), Some(y)) = (r.fpr.and_then(probit), r.fnr.and_then(probit))
-                && x.is_finite()
-                && y.is_finite()
-            {
-                plot.points(Points::new("operating point", vec![[x, y]]).radius(5.0).color(plots::marker(dark)));
+            if let Some((x, y, at_edge)) = det_point(r.fpr, r.fnr) {
+                let colour = plots::marker(dark);
+                if at_edge {
+                    // A rate of 0 has no probit: drawn on the axis edge, hollow, and named.
+                    let name = "operating point (a rate of 0, drawn at the edge)";
+                    plot.points(Points::new(name, vec![[x, y]]).radius(7.0).filled(false).color(colour));
+                } else {
+                    plot.points(Points::new("operating point", vec![[x, y]]).radius(5.0).color(colour));
+                }
             }
         })
         .response
         .rect
+}
+
+/// The lowest rate the DET axes show.
+const DET_FLOOR: f64 = 1e-6;
+
+/// The operating point on probit axes; a rate of 0 (or below the floor) sits on the axis edge
+/// at the floor, and `at_edge` says so. `None` when a rate is undefined.
+fn det_point(fpr: Option<f64>, fnr: Option<f64>) -> Option<(f64, f64, bool)> {
+    let axis = |rate: f64| -> Option<(f64, bool)> {
+        if rate < DET_FLOOR {
+            Some((probit(DET_FLOOR)?, true))
+        } else {
+            Some((probit(rate.min(1.0 - DET_FLOOR))?, false))
+        }
+    };
+    let (x, x_edge) = axis(fpr?)?;
+    let (y, y_edge) = axis(fnr?)?;
+    Some((x, y, x_edge || y_edge))
 }
 
 fn confusion_matrix(ui: &mut egui::Ui, c: &Confusion) {
@@ -264,25 +286,20 @@ fn confusion_matrix(ui: &mut egui::Ui, c: &Confusion) {
     });
 }
 
-fn rates(ui: &mut egui::Ui, c: &Confusion) {
-    let r = c.rates();
-    let precision = r.precision;
-    let f1 = match (precision, r.recall) {
-        (Some(p), Some(q)) if p + q > 0.0 => Some(2.0 * p * q / (p + q)),
-        _ => None,
-    };
-    egui::Grid::new("rates").striped(true).min_col_width(70.0).show(ui, |ui| {
-        for (name, value) in [
-            ("Accuracy", r.accuracy),
-            ("Precision", precision),
-            ("Recall (TPR)", r.recall),
-            ("F1", f1),
-            ("FPR", r.fpr),
-            ("FNR", r.fnr),
-        ] {
-            ui.label(name);
-            right(ui, pct(value));
-            ui.end_row();
-        }
-    });
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_operating_point_at_fpr_0_is_drawn_at_the_edge_not_dropped() {
+        let edge = probit(DET_FLOOR).unwrap();
+        let (x, y, at_edge) = det_point(Some(0.0), Some(0.07)).unwrap();
+        assert_eq!(x, edge);
+        assert!((y - probit(0.07).unwrap()).abs() < 1e-12);
+        assert!(at_edge);
+        let (_, y, at_edge) = det_point(Some(0.1), Some(0.0)).unwrap();
+        assert_eq!((y, at_edge), (edge, true));
+        assert!(!det_point(Some(0.1), Some(0.2)).unwrap().2);
+        assert_eq!(det_point(None, Some(0.2)), None);
+    }
 }
