@@ -202,6 +202,10 @@ fn hostile_input_gets_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let project = sitcom_project(dir.path());
     let p = project.to_str().unwrap();
+    // import-folders names everyone by folder; a project made elsewhere may not.
+    let conn = rusqlite::Connection::open(&project).unwrap();
+    conn.execute("UPDATE images SET identity = NULL", []).unwrap();
+    drop(conn);
     let out = pairscope(["all-vs-all", p]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("no image in this project has an identity"), "{}", stderr(&out));

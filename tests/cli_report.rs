@@ -73,7 +73,8 @@ fn report_json_follows_the_contract_and_rules_change_the_threshold() {
     let tables = dir.path().join("tables");
     ok(["report", arg(&project), "--html", arg(&html), "--csv", arg(&tables)]);
     let page = std::fs::read_to_string(&html).unwrap();
-    assert_eq!(page.matches("<svg").count(), 2, "histogram and ROC are inline");
+    assert_eq!(page.matches("<svg").count(), 3, "histogram, ROC and the EDC are inline");
+    assert!(page.contains("aria-label=\"EDC"), "the third plot is the EDC");
     assert!(!page.contains("src=\"http") && !page.contains("href=\"http"), "self-contained");
     assert!(page.contains("&lt;script&gt;") && !page.contains("<script>"), "user names are escaped");
     let tags = std::fs::read_to_string(tables.join("tags.csv")).unwrap();

@@ -215,3 +215,27 @@ fn the_model_screen_leads_with_the_door_lock_claim_and_shows_counts_and_interval
     assert_eq!(harness.state().state.selection.rule, Some(ThresholdRule::MaxFprDemonstrated(1e-4)));
     assert!(text_with(&harness, "FPR ≤ 0.01 % is not demonstrated").is_some());
 }
+
+/// The all-vs-all result shows beside the labeled pairs once computed, with its comparisons
+/// counted, and says how to get it before.
+#[test]
+fn the_model_screen_shows_all_vs_all_beside_the_labeled_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let harness = app(&project, answering(dir.path()));
+    assert!(text_with(&harness, "Not computed for these images and identities").is_some());
+    assert!(text_with(&harness, "All-vs-all (model").is_none());
+    drop(harness);
+
+    // The demo's photos carry identities (its pairs.csv names them); the model's embeddings
+    // are cached, so this only compares.
+    common::ok(["all-vs-all", project.to_str().unwrap(), "--quiet"]);
+    let report = ProjectReport::load(&mut Store::open(&project).unwrap(), None, ThresholdRule::MaxAccuracy).unwrap();
+    let all = report.report.all_vs_all.expect("computed");
+    let harness = app(&project, answering(dir.path()));
+    let title = text_with(&harness, "All-vs-all (model").expect("the all-vs-all section");
+    let comparisons =
+        format!("{} comparisons: {} genuine, {} impostor", all.genuine + all.impostors, all.genuine, all.impostors);
+    assert!(title.contains(&comparisons), "{title} / {comparisons}");
+    assert!(text_with(&harness, "Not computed for these images").is_none());
+}

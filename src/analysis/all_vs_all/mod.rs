@@ -16,6 +16,7 @@
 //! the impostor distribution anyway.
 
 mod bins;
+mod det;
 mod dot;
 mod extremes;
 mod record;
@@ -31,6 +32,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 
 use bins::{BINS, Histogram, bin_of_key, from_key, key};
+pub use det::det_points;
 use dot::Kernel;
 pub use dot::score;
 use extremes::Extremes;

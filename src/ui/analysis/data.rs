@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::analysis::all_vs_all::{AllVsAllRecord, AllVsAllReport, det_points};
 use crate::analysis::{
     DetPoint, EdcByQuality, LabelBook, Prepared, RocPoint, SliceKey, Snapshot, SnapshotError, Truth, probit,
     tag_indices,
@@ -106,6 +107,9 @@ pub struct AnalysisData {
     /// The genuine pairs ranked by those statistics, for the EDC (scores and truth only
     /// change with a reload).
     pub edc: EdcByQuality,
+    /// The cached all-vs-all result of this model for the project's images and identities,
+    /// with its DET curve; None when not computed.
+    pub all_vs_all: Option<Arc<AllVsAllView>>,
     /// Suggestions rejected for good: (pair, tag name in lower case).
     pub rejected: HashSet<(PairId, String)>,
     /// Labels (verdicts and tag applications) given with the answer in view.
@@ -157,6 +161,11 @@ impl AnalysisData {
                 .collect(),
         );
         let image_stats: Vec<_> = snap.pair_ids.iter().map(|id| image_stats.get(id).copied()).collect();
+        let all_vs_all = match model.as_ref().and_then(|m| m.sha256.as_deref()) {
+            Some(sha) => crate::all_vs_all::cached(store, sha).map_err(|e| e.to_string())?.map(AllVsAllView::new),
+            None => None,
+        }
+        .map(Arc::new);
         let edc = EdcByQuality::new(&snap.snapshot.score, &snap.snapshot.truth, &image_stats);
         Ok(AnalysisData {
             prepared: Arc::new(prepared),
@@ -174,6 +183,7 @@ impl AnalysisData {
             runs,
             image_stats,
             edc,
+            all_vs_all,
             rejected,
             not_blind_labels,
             blind_only,
@@ -217,6 +227,27 @@ impl AnalysisData {
                 None => "?".into(),
             },
         }
+    }
+}
+
+/// An all-vs-all result as the Model screen shows it.
+#[derive(Debug)]
+pub struct AllVsAllView {
+    pub report: AllVsAllReport,
+    /// (probit FMR, probit FNMR), thinned, only points where both are finite.
+    pub det: Vec<[f64; 2]>,
+}
+
+impl AllVsAllView {
+    fn new(record: AllVsAllRecord) -> Self {
+        let det = thin(
+            det_points(&record)
+                .into_iter()
+                .filter_map(|(fmr, fnmr)| Some([probit(fmr)?, probit(fnmr)?]))
+                .filter(|p| p[0].is_finite() && p[1].is_finite())
+                .collect(),
+        );
+        AllVsAllView { report: AllVsAllReport::new(&record), det }
     }
 }
 

@@ -44,7 +44,7 @@ pub(in crate::ui) fn rates(ui: &mut egui::Ui, c: &Confusion) {
     let r = c.rates();
     // Wide enough for the longest count and interval, so the columns keep their width (a grid
     // that resizes asks for more frames) as the threshold moves.
-    egui::Grid::new("rates").striped(true).min_col_width(84.0).show(ui, |ui| {
+    egui::Grid::new("rates").striped(true).min_col_width(100.0).show(ui, |ui| {
         ui.label("");
         right(ui, egui::RichText::new("value").strong());
         right(ui, egui::RichText::new("count").strong());

@@ -3,6 +3,7 @@
 //! nothing of the app.
 
 pub(in crate::ui) mod agreement_screen;
+pub(in crate::ui) mod all_vs_all_view;
 pub(in crate::ui) mod command;
 pub(in crate::ui) mod data;
 pub(in crate::ui) mod edc_view;

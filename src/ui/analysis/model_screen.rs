@@ -115,6 +115,7 @@ pub(in crate::ui) fn show(
         });
         ui.add_space(12.0);
         commands.extend(runs::show(ui, &data.runs, view));
+        super::all_vs_all_view::show(ui, data);
         super::edc_view::show(ui, data, threshold);
     });
     commands
@@ -219,9 +220,12 @@ fn roc(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> eg
 fn det(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> egui::Rect {
     let r = c.rates();
     let dark = ui.visuals().dark_mode;
-    Plot::new("det")
-        .height(height)
-        .allow_drag(false)
+    let mut plot = Plot::new("det").height(height);
+    if data.all_vs_all.is_some() {
+        // Two curves: say which is which.
+        plot = plot.legend(Legend::default());
+    }
+    plot.allow_drag(false)
         .allow_scroll(false)
         .x_axis_label("FPR")
         .y_axis_label("FNR")
@@ -236,6 +240,11 @@ fn det(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> eg
         .label_formatter(|_| None)
         .show(ui, |plot| {
             plot.line(Line::new("DET", data.det.clone()).color(plots::curve(dark)).allow_band(false));
+            if let Some(all) = &data.all_vs_all {
+                let comparisons = all.report.genuine + all.report.impostors;
+                let name = format!("all-vs-all ({} comparisons)", count(comparisons));
+                plot.line(Line::new(name, all.det.clone()).color(plots::second_curve(dark)).allow_band(false));
+            }
             if let Some((x, y, at_edge)) = det_point(r.fpr, r.fnr) {
                 let colour = plots::marker(dark);
                 if at_edge {

@@ -10,6 +10,11 @@ pub fn curve(dark: bool) -> egui::Color32 {
     if dark { egui::Color32::from_rgb(120, 200, 140) } else { egui::Color32::from_rgb(20, 120, 60) }
 }
 
+/// A second curve beside [`curve`] (all-vs-all beside the labeled pairs).
+pub fn second_curve(dark: bool) -> egui::Color32 {
+    if dark { egui::Color32::from_rgb(120, 170, 250) } else { egui::Color32::from_rgb(30, 80, 200) }
+}
+
 /// The threshold line and the operating point.
 pub fn marker(dark: bool) -> egui::Color32 {
     if dark { egui::Color32::from_rgb(250, 90, 90) } else { egui::Color32::from_rgb(200, 20, 20) }
