@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::confusion::{Confusion, ratio};
 use super::intervals::{self, Proportion};
 use super::prepared::Prepared;
+use super::text::grouped;
 use super::threshold::{Candidates, ThresholdRule};
 
 /// One threshold with its counts.
@@ -75,11 +76,11 @@ impl FprTarget {
     /// 2,795 different-person pairs, 0 false accepts, upper bound 0.107 %; it needs ≥ 29,956."
     pub fn claim(&self) -> String {
         let target = target_percent(self.target);
-        let negatives = thousands(self.negatives());
+        let negatives = grouped(self.negatives());
         let accepts = |p: &ThresholdPoint| {
             let fa = p.confusion.fp;
             let upper = p.fpr().upper95().map_or(String::new(), |u| format!(", upper bound {}", percent3(u)));
-            format!("{} false accept{}{upper}", thousands(fa), if fa == 1 { "" } else { "s" })
+            format!("{} false accept{}{upper}", grouped(fa), if fa == 1 { "" } else { "s" })
         };
         match (&self.demonstrated, self.negatives_needed) {
             (Some(d), _) => {
@@ -87,8 +88,8 @@ impl FprTarget {
                 let recall = format!(
                     "TPR {} ({} of {})",
                     tpr.rate().map_or("–".into(), percent3),
-                    thousands(tpr.k),
-                    thousands(tpr.n)
+                    grouped(tpr.k),
+                    grouped(tpr.n)
                 );
                 let at = match d.finite_threshold() {
                     Some(t) => format!("at threshold {t:.4}"),
@@ -102,13 +103,13 @@ impl FprTarget {
             (None, Some(needed)) if self.negatives() == 0 => {
                 format!(
                     "FPR ≤ {target} is not demonstrated: no different-person pairs; it needs ≥ {}.",
-                    thousands(needed)
+                    grouped(needed)
                 )
             }
             (None, Some(needed)) => format!(
                 "FPR ≤ {target} is not demonstrated: {negatives} different-person pairs, {}; it needs ≥ {}.",
                 accepts(&self.observed),
-                thousands(needed)
+                grouped(needed)
             ),
             (None, None) => {
                 format!("FPR ≤ {target} can never be demonstrated: every finite count leaves a bound above it.")
@@ -163,19 +164,6 @@ pub fn percent3(x: f64) -> String {
     let rounded: f64 = format!("{p:.2e}").parse().unwrap_or(p);
     let decimals = (2 - rounded.abs().log10().floor() as i32).max(0) as usize;
     format!("{p:.decimals$} %")
-}
-
-/// `29956` → `29,956`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -246,8 +234,5 @@ mod tests {
         assert_eq!(percent3(0.9693), "96.9 %");
         assert_eq!(percent3(0.0), "0 %");
         assert_eq!(percent3(0.000_099_999), "0.0100 %");
-        assert_eq!(thousands(29_956), "29,956");
-        assert_eq!(thousands(1_000_000), "1,000,000");
-        assert_eq!(thousands(999), "999");
     }
 }

@@ -56,7 +56,7 @@ pub use confusion::{Confusion, Rates, predicted};
 pub use consensus::{consensus_of, tags_named};
 pub use edc::{EDC_MAX_DISCARD, EDC_TABLE_FRACTIONS, EdcGenuine, EdcPoint};
 pub use edc_report::{EdcByQuality, EdcReport, EdcRow};
-pub use fpr_target::{Eer, FprTarget, ThresholdPoint, percent3, target_percent, thousands};
+pub use fpr_target::{Eer, FprTarget, ThresholdPoint, percent3, target_percent};
 pub use hlp::{Hlp, HlpSummary};
 pub use kfold::{FoldResult, KFold, KFoldError, contiguous_folds, kfold_accuracy};
 pub use label_book::{LabelBook, LabelRow};

@@ -3,17 +3,18 @@
 
 use std::fmt::Write;
 
-use super::fpr_target::{percent3, thousands};
+use super::fpr_target::percent3;
 use super::intervals::Proportion;
 use super::report::{AgreementReport, HlpReport, OperatingPointReport, RocReport};
 use super::report_intervals::fleiss_is_partial;
+use super::text::grouped;
 use super::text::{Numbers, table};
 
 const TEXT: Numbers = Numbers { missing: "-" };
 
 /// `12/345`.
 fn fraction(k: u64, n: u64) -> String {
-    format!("{}/{}", thousands(k), thousands(n))
+    format!("{}/{}", grouped(k), grouped(n))
 }
 
 /// `95.80-97.81%`, or `-`.
@@ -76,7 +77,7 @@ pub fn fpr_targets(out: &mut String, roc: &RocReport) {
                 row.push(p.demonstrated_threshold.map_or("none (accept nothing)".into(), |t| format!("{t:.4}")));
                 row.push(TEXT.percent(p.demonstrated_tpr));
             } else {
-                row.push(format!("needs >= {} different-person pairs", thousands(p.negatives_needed)));
+                row.push(format!("needs >= {} different-person pairs", grouped(p.negatives_needed)));
                 row.push(String::new());
             }
             row
@@ -96,7 +97,7 @@ pub fn hlp(out: &mut String, h: &HlpReport) {
         "\nHuman-level performance: {} (human error {}; {} verdicts, 95% interval {})",
         TEXT.percent(h.accuracy),
         TEXT.percent(h.accuracy.map(|a| 1.0 - a)),
-        thousands(i.verdicts),
+        grouped(i.verdicts),
         interval(i.accuracy_ci95)
     );
     if !i.labelers_detail.0.is_empty() {
@@ -105,7 +106,7 @@ pub fn hlp(out: &mut String, h: &HlpReport) {
             .0
             .iter()
             .map(|(name, l)| {
-                vec![name.clone(), thousands(l.verdicts), TEXT.percent(l.accuracy), interval(l.accuracy_ci95)]
+                vec![name.clone(), grouped(l.verdicts), TEXT.percent(l.accuracy), interval(l.accuracy_ci95)]
             })
             .collect();
         out.push_str(&table(&["labeler", "verdicts", "HLP", "95% interval"], &rows));
@@ -116,7 +117,7 @@ pub fn hlp(out: &mut String, h: &HlpReport) {
 /// of the pairs with two verdicts or more, Krippendorff's α first and a note why.
 pub fn agreement(out: &mut String, a: &AgreementReport) {
     let partial = fleiss_is_partial(a.fleiss_pairs, a.pairs_with_two_verdicts);
-    let fleiss = vec![format!("Fleiss' kappa ({} pairs)", thousands(a.fleiss_pairs)), TEXT.coefficient(a.fleiss_kappa)];
+    let fleiss = vec![format!("Fleiss' kappa ({} pairs)", grouped(a.fleiss_pairs)), TEXT.coefficient(a.fleiss_kappa)];
     let alpha = vec!["Krippendorff's alpha".into(), TEXT.coefficient(a.krippendorff_alpha)];
     let percent = vec!["percent agreement".into(), TEXT.percent(a.percent_agreement)];
     let rows = if partial { vec![alpha, percent, fleiss] } else { vec![percent, fleiss, alpha] };
@@ -126,8 +127,8 @@ pub fn agreement(out: &mut String, a: &AgreementReport) {
             out,
             "  Note: Fleiss' kappa covers only the {} pairs every labeler labeled, fewer than half of the {} \
              pairs with two verdicts or more; Krippendorff's alpha uses them all.",
-            thousands(a.fleiss_pairs),
-            thousands(a.pairs_with_two_verdicts)
+            grouped(a.fleiss_pairs),
+            grouped(a.pairs_with_two_verdicts)
         );
     }
 }

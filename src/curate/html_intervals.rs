@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::html_report::{escape, table};
 use crate::analysis::intervals::Proportion;
-use crate::analysis::{Numbers, Report, fleiss_is_partial, percent3, thousands};
+use crate::analysis::{Numbers, Report, fleiss_is_partial, grouped, percent3};
 
 const HTML: Numbers = Numbers { missing: "–" };
 
@@ -15,7 +15,7 @@ fn interval(ci: Option<[f64; 2]>) -> String {
 }
 
 fn of(k: u64, n: u64) -> String {
-    format!("{}/{}", thousands(k), thousands(n))
+    format!("{}/{}", grouped(k), grouped(n))
 }
 
 /// The sentence under an FPR rule, the rates with counts and intervals, and the EER.
@@ -61,7 +61,7 @@ pub fn targets(h: &mut String, report: &Report) {
             let (at, tpr) = if p.demonstrated {
                 (HTML.coefficient(p.demonstrated_threshold), HTML.percent(p.demonstrated_tpr))
             } else {
-                (format!("needs ≥ {} different-person pairs", thousands(p.negatives_needed)), String::new())
+                (format!("needs ≥ {} different-person pairs", grouped(p.negatives_needed)), String::new())
             };
             vec![
                 key.clone(),
@@ -89,14 +89,14 @@ pub fn hlp(h: &mut String, report: &Report) {
         h,
         "<p>HLP (verdicts equal to the truth) <b>{}</b>: {} verdicts, 95% interval {}.</p>",
         HTML.percent(report.hlp.accuracy),
-        thousands(i.verdicts),
+        grouped(i.verdicts),
         interval(i.accuracy_ci95)
     );
     let rows: Vec<Vec<String>> = i
         .labelers_detail
         .0
         .iter()
-        .map(|(n, l)| vec![escape(n), thousands(l.verdicts), HTML.percent(l.accuracy), interval(l.accuracy_ci95)])
+        .map(|(n, l)| vec![escape(n), grouped(l.verdicts), HTML.percent(l.accuracy), interval(l.accuracy_ci95)])
         .collect();
     table(h, &["labeler", "verdicts", "HLP", "95% interval"], &rows);
 }
@@ -104,13 +104,13 @@ pub fn hlp(h: &mut String, report: &Report) {
 /// Overall agreement; Fleiss' κ with its pairs, grey and after α when it covers under half.
 pub fn agreement(h: &mut String, report: &Report) {
     let a = &report.agreement;
-    let fleiss = format!("Fleiss' κ ({} pairs)", thousands(a.fleiss_pairs));
+    let fleiss = format!("Fleiss' κ ({} pairs)", grouped(a.fleiss_pairs));
     if fleiss_is_partial(a.fleiss_pairs, a.pairs_with_two_verdicts) {
         let why = format!(
             "Fleiss' κ covers only the {} pairs every labeler labeled, fewer than half of the {} pairs with two \
              verdicts or more; Krippendorff's α uses them all.",
-            thousands(a.fleiss_pairs),
-            thousands(a.pairs_with_two_verdicts)
+            grouped(a.fleiss_pairs),
+            grouped(a.pairs_with_two_verdicts)
         );
         table(
             h,

@@ -64,7 +64,9 @@ pub(in crate::ui) fn show(
                 .labelled_by(label.id);
         });
     }
-    fpr_claims::claim(ui, &data.prepared, fpr_claims::selected_target(at.selection.rule));
+    let target = fpr_claims::selected_target(at.selection.rule);
+    fpr_claims::claim(ui, &data.prepared, target);
+    super::all_vs_all_view::claim(ui, data, target);
     ui.separator();
     let confusion = data.prepared.confusion_at(threshold);
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {

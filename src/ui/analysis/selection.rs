@@ -74,7 +74,9 @@ pub struct Scores<'a> {
 
 impl Scores<'_> {
     /// The threshold a rule picks on `split`'s pairs (None: all pairs); +∞ (nothing predicted
-    /// same) is the top of the slider. Err names a split without evaluable pairs.
+    /// same, e.g. an FPR target the data cannot demonstrate) is just above the top of the
+    /// slider, so that not even the best-scoring pair is accepted. Err names a split without
+    /// evaluable pairs.
     fn by_rule(&self, rule: ThresholdRule, split: Option<Split>) -> Result<Option<f64>, String> {
         let op = match split {
             None => self.prepared.operating_point(rule).ok(),
@@ -84,7 +86,7 @@ impl Scores<'_> {
                 Err(_) => None,
             },
         };
-        Ok(op.map(|op| op.finite_threshold().unwrap_or(self.range.map_or(0.0, |(_, hi)| hi))))
+        Ok(op.map(|op| op.finite_threshold().unwrap_or(self.range.map_or(0.0, |(_, hi)| hi.next_up()))))
     }
 }
 
@@ -250,6 +252,19 @@ mod tests {
         selection.apply(SelectionChange::Threshold(0.4), scores());
         selection.apply(SelectionChange::ThresholdSplit(Some(Split::Test)), scores());
         assert_eq!((selection.threshold_split, selection.threshold), (Some(Split::Test), 0.4));
+    }
+
+    #[test]
+    fn a_rule_that_accepts_nothing_sits_above_every_score() {
+        // Three different-person pairs cannot demonstrate 1e-4: the rule accepts nothing, and
+        // the threshold must not accept the top pair (0.9) either.
+        let p = prepared();
+        let scores = Some(Scores { prepared: &p, range: Some((0.3, 0.9)) });
+        let mut selection = AnalysisSelection::default();
+        selection.apply(SelectionChange::Rule(ThresholdRule::MaxFprDemonstrated(1e-4)), scores);
+        let c = p.confusion_at(selection.threshold);
+        assert_eq!((c.tp, c.fp), (0, 0), "threshold {}", selection.threshold);
+        assert_eq!(selection.rule, Some(ThresholdRule::MaxFprDemonstrated(1e-4)));
     }
 
     #[test]
