@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use egui_extras::{Column, TableBuilder};
 
 use crate::analysis::{SliceKey, SliceRow, SliceStats, TOO_FEW_TO_RANK, ranked_first};
-use crate::ui::widgets::format::{count, csv_line, fine_pct, pct, pp, right};
+use crate::ui::widgets::format::{count, csv_line, interval, pct, pp, right};
 
 /// A column of the table.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -136,14 +136,6 @@ impl SortState {
             self.ascending = column == SliceColumn::Name;
         }
     }
-}
-
-/// A 95 % interval as the tables write it: `4.1–18.0 %`.
-pub fn interval(ci: Option<[f64; 2]>) -> String {
-    ci.map_or_else(
-        || "–".into(),
-        |[lo, hi]| format!("{}–{}", fine_pct(Some(lo)).trim_end_matches(" %"), fine_pct(Some(hi))),
-    )
 }
 
 /// Sorts rows by the column; unranked rows (too few pairs) after the ranked ones and missing

@@ -4,8 +4,7 @@
 
 use crate::analysis::{NOT_TRAINED_HERE, Split, SplitPoint, SplitTable, intervals::Proportion};
 use crate::ui::analysis::selection::AnalysisSelection;
-use crate::ui::analysis::slice_table::interval;
-use crate::ui::widgets::format::{count, csv_line, pct, pp, right};
+use crate::ui::widgets::format::{count, csv_line, interval, pct, pp, right};
 
 /// The one-sentence diagnosis of the split table.
 pub fn diagnosis_sentence(table: &SplitTable) -> String {

@@ -32,10 +32,18 @@ pub(in crate::ui) fn rate(p: Proportion) -> String {
     format!("{} ({}/{})", fine_pct(p.rate()), count(p.k), count(p.n))
 }
 
+/// A 95 % interval as the tables write it: `4.1–18.0 %`, or `–`.
+pub(in crate::ui) fn interval(ci: Option<[f64; 2]>) -> String {
+    ci.map_or_else(
+        || "–".into(),
+        |[lo, hi]| format!("{}–{}", fine_pct(Some(lo)).trim_end_matches(" %"), fine_pct(Some(hi))),
+    )
+}
+
 /// Its two-sided 95 % Clopper–Pearson interval: `95 % CI 2.7–32.4 %`.
 pub(in crate::ui) fn ci(p: Proportion) -> String {
     match p.ci95() {
-        Some([lo, hi]) => format!("95 % CI {}–{}", fine_pct(Some(lo)).trim_end_matches(" %"), fine_pct(Some(hi))),
+        Some(c) => format!("95 % CI {}", interval(Some(c))),
         None => "no pairs".into(),
     }
 }
