@@ -27,11 +27,12 @@ pub enum RunError {
          pairs with identity_a/identity_b columns, or an image,identity CSV (import-identities)"
     )]
     NoIdentities,
-    #[error("no model named {0:?} in this project (see `pairscope info`)")]
+    #[error("no model named {} in this project (see `pairscope info`)", crate::quote::quote(.0))]
     UnknownModel(String),
     #[error(
-        "{missing} images with an identity have no embedding under model {model:?}, and only the \
-         built-in model can be run here: run `pairscope embed --model FILE --name {model}` first"
+        "{missing} images with an identity have no embedding under model {}, and only the \
+         built-in model can be run here: run `pairscope embed --model FILE --name {}` first",
+        crate::quote::quote(.model), crate::quote::shortened(.model)
     )]
     NotEmbedded { model: String, missing: usize },
     #[error("cancelled: embeddings computed so far are saved; run again to finish")]

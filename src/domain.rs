@@ -2,6 +2,7 @@
 //! splits are spelled in files and in the project.
 
 pub use crate::analysis::{Split, Truth};
+use crate::quote::quote;
 
 impl Truth {
     pub fn as_str(self) -> &'static str {
@@ -18,8 +19,8 @@ impl Truth {
             "same" | "1" | "yes" | "true" | "y" | "match" => Ok(Some(Truth::Same)),
             "different" | "0" | "no" | "false" | "n" | "mismatch" | "diff" => Ok(Some(Truth::Different)),
             _ => Err(format!(
-                "{:?} is not a truth value (use same/different, 1/0, yes/no or true/false, or leave it empty)",
-                text.trim()
+                "{} is not a truth value (use same/different, 1/0, yes/no or true/false, or leave it empty)",
+                quote(text.trim())
             )),
         }
     }
@@ -45,7 +46,7 @@ impl Split {
             "train-dev" | "traindev" => Ok(Some(Split::TrainDev)),
             "dev" | "val" | "valid" | "validation" => Ok(Some(Split::Dev)),
             "test" => Ok(Some(Split::Test)),
-            _ => Err(format!("{:?} is not a split (use train, train-dev, dev or test)", text.trim())),
+            _ => Err(format!("{} is not a split (use train, train-dev, dev or test)", quote(text.trim()))),
         }
     }
 }

@@ -7,11 +7,13 @@
 pub mod all_vs_all;
 pub mod analysis;
 pub mod cli;
+pub mod csv_cells;
 pub mod curate;
 pub mod demo;
 pub mod domain;
 pub mod face;
 pub mod import;
+pub mod quote;
 pub mod rng;
 pub mod scoring;
 pub mod store;

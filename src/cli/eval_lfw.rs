@@ -48,7 +48,11 @@ fn eval_lfw(project_path: &Path, model: Option<&str>) -> anyhow::Result<()> {
     for (i, code) in fold_column.codes.iter().enumerate() {
         let (Some(code), Some(t)) = (code, snapshot.truth[i]) else { continue };
         let Ok(number) = fold_column.values[*code as usize].parse::<usize>() else {
-            bail!("pair {}: fold {:?} is not a number", project.pair_ids[i], fold_column.values[*code as usize]);
+            bail!(
+                "pair {}: fold {} is not a number",
+                crate::quote::shortened(&project.pair_ids[i]),
+                crate::quote::quote(&fold_column.values[*code as usize])
+            );
         };
         folds.insert(number);
         score.push(snapshot.score[i]);

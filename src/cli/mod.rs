@@ -200,7 +200,7 @@ pub enum Command {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|e| shorten_values(e).exit());
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -213,6 +213,25 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Clap's error with the user's values it quotes (an invalid value, an unexpected argument)
+/// cut and escaped by [`crate::quote::shortened`]: a 100 KB argument never fills the screen.
+fn shorten_values(mut error: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue};
+    for kind in [ContextKind::InvalidValue, ContextKind::InvalidArg] {
+        let short = match error.get(kind) {
+            Some(ContextValue::String(value)) => match crate::quote::shortened(value) {
+                std::borrow::Cow::Owned(short) => Some(short),
+                std::borrow::Cow::Borrowed(_) => None,
+            },
+            _ => None,
+        };
+        if let Some(short) = short {
+            error.insert(kind, ContextValue::String(short));
+        }
+    }
+    error
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {

@@ -24,7 +24,8 @@ impl RoleArgs {
         let mut store = Store::open(project)?;
         let Some(role) = self.role else {
             let labeler = store.read(|tx| tx.find_labeler(name))?;
-            let labeler = labeler.with_context(|| format!("{}: no labeler named {name:?}", project.display()))?;
+            let labeler = labeler
+                .with_context(|| format!("{}: no labeler named {}", project.display(), crate::quote::quote(name)))?;
             println!("{}: {}", labeler.name, labeler.role.as_str());
             return Ok(());
         };

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::CurateError;
 use super::parquet::{Column, write_table};
+use crate::quote::quote;
 use crate::store::{ImageEmbedding, Store};
 
 /// What an export of embeddings wrote.
@@ -43,15 +44,17 @@ pub fn export_embeddings(
     let name = chosen.name;
     if chosen.sha256.is_none() {
         return Err(CurateError::Invalid(format!(
-            "model {name:?} has no embeddings: its scores were imported, not computed by pairscope"
+            "model {} has no embeddings: its scores were imported, not computed by pairscope",
+            quote(&name)
         )));
     }
     if rows.is_empty() {
         return Err(CurateError::Invalid(format!(
-            "model {name:?} has no embeddings of this project's images; run `pairscope embed` first"
+            "model {} has no embeddings of this project's images; run `pairscope embed` first",
+            quote(&name)
         )));
     }
-    let table = Table::new(rows).map_err(|e| CurateError::Invalid(format!("model {name:?}: {e}")))?;
+    let table = Table::new(rows).map_err(|e| CurateError::Invalid(format!("model {}: {e}", quote(&name))))?;
     let bytes = write_atomically(out, |file| table.write(file, progress))?;
     Ok(EmbeddingsExport {
         model: name,

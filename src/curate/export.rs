@@ -162,9 +162,11 @@ fn write_new(dir: &Path, relative: &str, bytes: &[u8]) -> Result<FileEntry, Cura
     Ok(FileEntry { path: relative.to_owned(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 })
 }
 
+/// The rows as CSV, every cell spreadsheet-safe ([`crate::csv_cells`]).
 fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, CurateError> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     for row in rows {
+        let row = row.iter().map(|cell| crate::csv_cells::neutralise(cell));
         writer.write_record(row).map_err(|e| CurateError::Invalid(format!("writing CSV: {e}")))?;
     }
     writer.into_inner().map_err(|e| CurateError::Invalid(format!("writing CSV: {e}")))
@@ -207,7 +209,10 @@ pub fn export_with_progress(
     }
     let model = match &options.model {
         Some(name) => Some(store.read(|tx| tx.find_model(name))?.ok_or_else(|| {
-            CurateError::Invalid(format!("no model named {:?} in the project (see `pairscope info`)", name.trim()))
+            CurateError::Invalid(format!(
+                "no model named {} in the project (see `pairscope info`)",
+                crate::quote::quote(name.trim())
+            ))
         })?),
         None => None,
     };

@@ -1,6 +1,7 @@
 //! File names made from user data (identity names, image paths) that are safe on every
 //! filesystem and can never leave the folder they are written into.
 
+use crate::quote::quote;
 use std::path::{Component, Path, PathBuf};
 
 /// Names Windows reserves for devices, whatever the extension.
@@ -58,7 +59,7 @@ pub fn safe_extension(path: &str) -> String {
 /// `target`: absolute paths, `..`, `.`, empty parts, backslashes, NUL, or any part that is
 /// not [`is_safe_component`].
 pub fn join_inside(target: &Path, relative: &str) -> Result<PathBuf, String> {
-    let refuse = || format!("the path {relative:?} would not stay inside {}", target.display());
+    let refuse = || format!("the path {} would not stay inside {}", quote(relative), target.display());
     if relative.is_empty() || relative.contains('\\') || relative.contains('\0') {
         return Err(refuse());
     }

@@ -16,7 +16,7 @@ fn ci(v: Option<[f64; 2]>) -> [String; 2] {
 /// Writes tags.csv, splits.csv, diagnosis.csv, labelers.csv, cohen_kappa.csv,
 /// tag_agreement.csv, agreement.csv, tpr_at_fpr.csv and operating_point.csv (and
 /// threshold_from.csv with `--threshold-from`) into `dir` (created if needed). Returns the
-/// files written.
+/// files written. Every cell is spreadsheet-safe ([`crate::csv_cells`]).
 pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
     let mut written = Vec::new();
@@ -26,7 +26,7 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
         let mut w = csv::Writer::from_path(&path).map_err(fail)?;
         w.write_record(header).map_err(fail)?;
         for row in rows {
-            w.write_record(&row).map_err(fail)?;
+            w.write_record(row.iter().map(|cell| crate::csv_cells::neutralise(cell))).map_err(fail)?;
         }
         w.flush().map_err(|e| format!("{}: {e}", path.display()))?;
         written.push(path);

@@ -7,6 +7,7 @@ use super::CurateError;
 use super::consensus;
 use super::snapshot::{CuratedPair, Snapshot};
 use crate::domain::Split;
+use crate::quote::quote;
 
 /// Which pairs to export. The default is the whole project.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -40,8 +41,8 @@ impl Selection {
             for tag in tags {
                 let found = snapshot.tag_named(tag).ok_or_else(|| {
                     CurateError::Invalid(format!(
-                        "no tag named {:?} in the project (tags: {})",
-                        tag.trim(),
+                        "no tag named {} in the project (tags: {})",
+                        quote(tag.trim()),
                         snapshot.tags.join(", ")
                     ))
                 })?;

@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use super::{ImportError, Problem};
+use crate::csv_cells::read_back;
+use crate::quote::quote;
 
 pub(crate) struct CsvTable {
     /// Lower-cased, trimmed column names.
@@ -62,7 +64,10 @@ pub(crate) fn for_each_row(
         })?;
         let name = name.trim().to_ascii_lowercase();
         if !name.is_empty() && headers.contains(&name) {
-            return Err(ImportError::file(file, format!("line 1: column {name:?} appears twice in the header")));
+            return Err(ImportError::file(
+                file,
+                format!("line 1: column {} appears twice in the header", quote(&name)),
+            ));
         }
         headers.push(name);
     }
@@ -152,14 +157,17 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// The row's cells as UTF-8, each read back from its spreadsheet-safe form (a `'` that
+/// pairscope's export put before `=`, `+`, `-`, `@`, tab or CR is taken off again).
 fn decode_fields(record: &csv::ByteRecord, headers: &[String]) -> Result<Vec<String>, String> {
     record
         .iter()
         .zip(headers)
         .map(|(raw, column)| {
-            std::str::from_utf8(raw).map(str::to_owned).map_err(|e| {
+            std::str::from_utf8(raw).map(|cell| read_back(cell).to_owned()).map_err(|e| {
                 format!(
-                    "column {column:?} is not valid UTF-8 (bad byte at offset {}); save the file as UTF-8",
+                    "column {} is not valid UTF-8 (bad byte at offset {}); save the file as UTF-8",
+                    quote(column),
                     e.valid_up_to()
                 )
             })
@@ -218,6 +226,13 @@ mod tests {
         assert!(problems[0].message.contains("2 fields"), "{}", problems[0].message);
         assert!(problems[1].message.contains("UTF-8"), "{}", problems[1].message);
         assert!(problems[2].to_string().contains("in.csv:5:"), "{}", problems[2]);
+    }
+
+    #[test]
+    fn spreadsheet_safe_cells_are_read_back() {
+        let (table, problems) = read(b"image_a,image_b,truth\n'=a.jpg,''@b,'x\n").unwrap();
+        assert!(problems.is_empty());
+        assert_eq!(table.rows[0].fields, ["=a.jpg", "'@b", "'x"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::csv_table::read_csv;
 use super::image_files::{clean_relative_path, images_root};
 use super::{ImportError, Problem, refuse_any};
+use crate::quote::{quote, shortened};
 use crate::store::{IdentityChange, ImageId, Store};
 
 /// What an identities import did.
@@ -26,7 +27,7 @@ impl IdentityReport {
         let mut out =
             format!("identities: {} set, {} unchanged, {} replaced", self.set, self.unchanged, self.replaced.len());
         for (image, previous, identity) in self.replaced.iter().take(max_listed) {
-            out += &format!("\n  replaced {image}: {previous:?} -> {identity:?}");
+            out += &format!("\n  replaced {}: {} -> {}", shortened(image), quote(previous), quote(identity));
         }
         if self.replaced.len() > max_listed {
             out += &format!("\n  … and {} more (--verbose lists them all)", self.replaced.len() - max_listed);
@@ -70,12 +71,18 @@ pub fn import_identities(
         };
         let identity = row.get(col_identity).to_owned();
         if identity.is_empty() {
-            problems.push(problem(format!("image {rel}: empty identity (leave the image out when it is unknown)")));
+            problems.push(problem(format!(
+                "image {}: empty identity (leave the image out when it is unknown)",
+                shortened(&rel)
+            )));
             continue;
         }
         let image = match known.get(&rel).map(Vec::as_slice) {
             None | Some([]) => {
-                problems.push(problem(format!("image {rel} is not in the project{within} (import its pairs first)")));
+                problems.push(problem(format!(
+                    "image {} is not in the project{within} (import its pairs first)",
+                    shortened(&rel)
+                )));
                 continue;
             }
             Some([(_, id)]) => *id,
@@ -92,7 +99,10 @@ pub fn import_identities(
             Some((earlier, _)) if *earlier == identity => continue, // a repeated row says nothing new
             Some((earlier, line)) => {
                 problems.push(problem(format!(
-                    "image {rel} is identity {earlier:?} on line {line}; this row says {identity:?}"
+                    "image {} is identity {} on line {line}; this row says {}",
+                    shortened(&rel),
+                    quote(earlier),
+                    quote(&identity)
                 )));
                 continue;
             }
@@ -117,9 +127,11 @@ pub fn import_identities(
                     csv_file,
                     Some(row.line),
                     format!(
-                        "image {} is already identity {existing:?} in the project; this file says {:?} \
+                        "image {} is already identity {} in the project; this file says {} \
                          (pass --replace to replace it)",
-                        row.rel, row.identity
+                        shortened(&row.rel),
+                        quote(&existing),
+                        quote(&row.identity)
                     ),
                 )),
             }

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use sha2::{Digest, Sha256};
 
 use super::{ImportError, Problem};
+use crate::quote::{quote, shortened};
 use crate::store::{ImageId, NewImage, Store, Tx};
 
 pub(crate) struct ProbedImage {
@@ -70,7 +71,10 @@ pub(crate) fn clean_relative_path(raw: &str) -> Result<String, String> {
             Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
             Component::CurDir => {}
             Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
-                return Err(format!("image path {raw:?} must be relative to the images folder and stay inside it"));
+                return Err(format!(
+                    "image path {} must be relative to the images folder and stay inside it",
+                    quote(raw)
+                ));
             }
         }
     }
@@ -112,7 +116,7 @@ pub(crate) fn prepare_images(
         if full.is_file() {
             to_probe.push((rel.clone(), full));
         } else {
-            unusable.insert(rel.clone(), format!("image {rel} not found in {}", root.display()));
+            unusable.insert(rel.clone(), format!("image {} not found in {}", shortened(rel), root.display()));
         }
     }
     let paths: Vec<PathBuf> = to_probe.iter().map(|(_, p)| p.clone()).collect();
@@ -123,7 +127,7 @@ pub(crate) fn prepare_images(
                 probed.insert(rel, info);
             }
             Err(e) => {
-                unusable.insert(rel.clone(), format!("cannot read image {rel}: {e}"));
+                unusable.insert(rel.clone(), format!("cannot read image {}: {e}", shortened(rel)));
             }
         }
     }

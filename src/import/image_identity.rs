@@ -2,6 +2,7 @@
 //! left alone, and another one already stored is a located problem, never an overwrite
 //! (only `import-identities --replace` replaces).
 
+use crate::quote::{quote, shortened};
 use crate::store::{IdentityChange, ImageId, StoreError, Tx};
 
 /// Why `identity` cannot be recorded for image `rel`: the project already holds another one.
@@ -35,5 +36,10 @@ pub(crate) fn record_identity(
 }
 
 fn conflict(rel: &str, existing: &str, identity: &str) -> String {
-    format!("image {rel} is already identity {existing:?} in the project; this says {:?}", identity.trim())
+    format!(
+        "image {} is already identity {} in the project; this says {}",
+        shortened(rel),
+        quote(existing),
+        quote(identity.trim())
+    )
 }

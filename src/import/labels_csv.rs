@@ -10,6 +10,7 @@ use std::path::Path;
 use super::csv_table::{CsvRow, for_each_row};
 use super::{ImportError, ImportReport, Problem, file_label, refuse_unless_skipping};
 use crate::domain::Truth;
+use crate::quote::{quote, shortened};
 use crate::store::{LabelChange, LabelerId, NewTag, Origin, PairId, Store, StoreError, TagId, validate_tag_name};
 
 /// One good row, kept small: a labels file can hold millions. Labelers and tags are indexes
@@ -69,7 +70,7 @@ fn parse_blind(text: &str) -> Result<bool, String> {
     match text.trim().to_ascii_lowercase().as_str() {
         "" | "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),
-        other => Err(format!("blind {other:?} is not true/false, 1/0 or yes/no")),
+        other => Err(format!("blind {} is not true/false, 1/0 or yes/no", quote(other))),
     }
 }
 
@@ -114,7 +115,7 @@ fn parse_row(
         "" => None,
         "same" => Some(Truth::Same),
         "different" => Some(Truth::Different),
-        other => return Err(format!("verdict {other:?} is not same or different")),
+        other => return Err(format!("verdict {} is not same or different", quote(other))),
     };
     let first_tag = rows.tags.len();
     for tag in row.get(c.tags).split(';').map(str::trim).filter(|t| !t.is_empty()) {
@@ -217,8 +218,8 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                 csv_file,
                 Some(rows.rows[i as usize].line),
                 format!(
-                    "a second label by {:?} on pair {:?} (the first is on line {})",
-                    rows.labelers.names[labeler as usize],
+                    "a second label by {} on pair {} (the first is on line {})",
+                    quote(&rows.labelers.names[labeler as usize]),
                     pair_name(pair, &rows),
                     first.line
                 ),
@@ -232,7 +233,7 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
             problems.push(Problem::at(
                 csv_file,
                 Some(row.line),
-                format!("unknown pair_id {:?} (import the pairs first)", rows.unknown.names[i as usize]),
+                format!("unknown pair_id {} (import the pairs first)", quote(&rows.unknown.names[i as usize])),
             ));
         }
     }
@@ -258,7 +259,7 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                     None => {
                         let (labeler, created) = tx.labeler_or_create(name)?;
                         if created {
-                            report.created.push(format!("labeler {:?}", labeler.name));
+                            report.created.push(format!("labeler {}", quote(&labeler.name)));
                         }
                         labelers[row.labeler as usize] = Some((labeler.id, created));
                         (labeler.id, created)
@@ -272,8 +273,8 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                         csv_file,
                         Some(row.line),
                         format!(
-                            "{} already said {} on pair {:?}; this file says {} (not overwritten)",
-                            name,
+                            "{} already said {} on pair {}; this file says {} (not overwritten)",
+                            shortened(name),
                             before.as_str(),
                             pair_name(row.pair, &rows),
                             now.as_str()
@@ -296,7 +297,7 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                         None => {
                             let (tag, created) = tx.tag_or_create(&NewTag { name, description: "", colour: "" })?;
                             if created {
-                                report.created.push(format!("tag {:?}", tag.name));
+                                report.created.push(format!("tag {}", quote(&tag.name)));
                             }
                             tags.insert(key, tag.id);
                             tag.id

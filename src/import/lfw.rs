@@ -12,6 +12,7 @@ use super::image_identity::record_identity;
 use super::pair_upsert::{PairOutcome, upsert_pair};
 use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
 use crate::domain::Truth;
+use crate::quote::quote;
 use crate::store::{NewPair, Store};
 
 #[derive(Debug, PartialEq)]
@@ -52,8 +53,8 @@ pub(crate) fn parse(file: &Path, text: &str) -> Result<(Vec<LfwPair>, Vec<Proble
             return Err(ImportError::file(
                 file,
                 format!(
-                    "line {header_line}: expected 'folds pairs_per_fold' (e.g. '10 300'), found {:?}",
-                    header.trim()
+                    "line {header_line}: expected 'folds pairs_per_fold' (e.g. '10 300'), found {}",
+                    quote(header.trim())
                 ),
             ));
         }

@@ -1,6 +1,7 @@
 //! Adding a pair idempotently: the same pair imported twice is found, not duplicated, and a
 //! pair that contradicts what the project already holds is a problem, never an overwrite.
 
+use crate::quote::quote;
 use crate::store::{NewPair, PairRecord, Result, Tx};
 
 pub(crate) enum PairOutcome {
@@ -21,8 +22,8 @@ pub(crate) fn upsert_pair(tx: &Tx, pair: &NewPair) -> Result<Result<PairOutcome,
             Ok(Ok(PairOutcome::Added))
         }
         (Some(existing), _) if !same_images(&existing, pair) => Ok(Err(format!(
-            "pair_id {:?} is already used by another pair of images",
-            pair.external_id.unwrap_or_default()
+            "pair_id {} is already used by another pair of images",
+            quote(pair.external_id.unwrap_or_default())
         ))),
         (_, Some(existing)) => Ok(compare(&existing, pair)),
         (Some(existing), None) => Ok(compare(&existing, pair)),
@@ -35,11 +36,11 @@ fn same_images(existing: &PairRecord, pair: &NewPair) -> bool {
 }
 
 fn compare(existing: &PairRecord, pair: &NewPair) -> Result<PairOutcome, String> {
-    let label = existing.external_id.as_deref().map_or_else(|| format!("#{}", existing.id), |id| format!("{id:?}"));
+    let label = existing.external_id.as_deref().map_or_else(|| format!("#{}", existing.id), |id| quote(id).to_string());
     if let (Some(mine), Some(theirs)) = (pair.external_id, existing.external_id.as_deref())
         && mine != theirs
     {
-        return Err(format!("these two images already form pair {label}; this row calls them {mine:?}"));
+        return Err(format!("these two images already form pair {label}; this row calls them {}", quote(mine)));
     }
     if pair.truth.is_some() && existing.truth != pair.truth {
         return Err(format!(

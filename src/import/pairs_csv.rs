@@ -12,6 +12,7 @@ use super::image_identity::{identity_conflict, record_identity};
 use super::pair_upsert::{PairOutcome, upsert_pair};
 use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
 use crate::domain::{Split, Truth};
+use crate::quote::{quote, shortened};
 use crate::store::{NewPair, Store};
 
 struct PairRow {
@@ -41,10 +42,10 @@ fn truth_contradiction(truth: Option<Truth>, identities: &[Option<String>; 2]) -
     let [Some(a), Some(b)] = identities else { return None };
     match truth {
         Some(Truth::Same) if a != b => {
-            Some(format!("truth is same, but identity_a {a:?} and identity_b {b:?} are different people"))
+            Some(format!("truth is same, but identity_a {} and identity_b {} are different people", quote(a), quote(b)))
         }
         Some(Truth::Different) if a == b => {
-            Some(format!("truth is different, but identity_a and identity_b are both {a:?}"))
+            Some(format!("truth is different, but identity_a and identity_b are both {}", quote(a)))
         }
         _ => None,
     }
@@ -81,7 +82,7 @@ pub fn import_pairs(
             let a = clean_relative_path(row.get(col_a)).map_err(|e| format!("image_a: {e}"))?;
             let b = clean_relative_path(row.get(col_b)).map_err(|e| format!("image_b: {e}"))?;
             if a == b {
-                return Err(format!("image_a and image_b are the same file ({a})"));
+                return Err(format!("image_a and image_b are the same file ({})", shortened(&a)));
             }
             let truth = Truth::parse_lenient(row.get(col_truth)).map_err(|e| format!("truth: {e}"))?;
             let split = Split::parse(row.get(col_split)).map_err(|e| format!("split: {e}"))?;
@@ -108,7 +109,7 @@ pub fn import_pairs(
             }
         };
         if let Some(first) = ids_seen.insert(parsed.pair_id.clone(), row.line) {
-            problems.push(problem(format!("pair_id {:?} is already used on line {first}", parsed.pair_id)));
+            problems.push(problem(format!("pair_id {} is already used on line {first}", quote(&parsed.pair_id))));
             continue;
         }
         let key = if parsed.a < parsed.b {
@@ -122,7 +123,12 @@ pub fn import_pairs(
         }
         let contradiction = parsed.identified().find_map(|(rel, identity)| {
             let (earlier, line) = identities_seen.get(rel).filter(|(earlier, _)| earlier != identity)?;
-            Some(format!("image {rel} is identity {earlier:?} on line {line}; this row says {identity:?}"))
+            Some(format!(
+                "image {} is identity {} on line {line}; this row says {}",
+                shortened(rel),
+                quote(earlier),
+                quote(identity)
+            ))
         });
         if let Some(contradiction) = contradiction {
             problems.push(problem(contradiction));

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::csv_table::read_csv;
 use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
+use crate::quote::quote;
 use crate::store::{ModelKind, ScoreChange, Store};
 
 pub fn import_scores(
@@ -30,12 +31,12 @@ pub fn import_scores(
         let score = match raw.parse::<f64>() {
             Ok(s) if s.is_finite() => s,
             _ => {
-                problems.push(problem(format!("score {raw:?} is not a finite number")));
+                problems.push(problem(format!("score {} is not a finite number", quote(raw))));
                 continue;
             }
         };
         if let Some(first) = seen.insert(pair_id.to_owned(), row.line) {
-            problems.push(problem(format!("pair_id {pair_id:?} already has a score on line {first}")));
+            problems.push(problem(format!("pair_id {} already has a score on line {first}", quote(pair_id))));
             continue;
         }
         rows.push((row.line, pair_id.to_owned(), score));
@@ -48,11 +49,11 @@ pub fn import_scores(
             .model_or_create(model, ModelKind::Imported, None)
             .map_err(|e| ImportError::file(csv_file, e.to_string()))?;
         if created {
-            report.created.push(format!("model {model:?}"));
+            report.created.push(format!("model {}", quote(model)));
         }
         for (line, pair_id, score) in &rows {
             let Some(pair) = tx.find_pair_by_external_id(pair_id)? else {
-                problems.push(Problem::at(csv_file, Some(*line), format!("unknown pair_id {pair_id:?}")));
+                problems.push(Problem::at(csv_file, Some(*line), format!("unknown pair_id {}", quote(pair_id))));
                 continue;
             };
             match tx.set_score(pair.id, model_id, *score)? {

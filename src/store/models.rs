@@ -2,6 +2,7 @@ use rusqlite::OptionalExtension;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use super::{ModelId, NOW, PairId, Result, StoreError, Tx};
+use crate::quote::quote;
 
 /// Where a model's scores come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -64,7 +65,8 @@ impl Tx<'_> {
         match found {
             Some((id, existing)) if existing == kind => Ok((id, false)),
             Some((_, existing)) => Err(StoreError::Invalid(format!(
-                "model name {name:?} is already used by a model of kind {}; choose another name",
+                "model name {} is already used by a model of kind {}; choose another name",
+                quote(name),
                 existing.as_str()
             ))),
             None => {
@@ -140,7 +142,7 @@ impl Tx<'_> {
             rusqlite::params![name, if trained { "true" } else { "false" }],
         )?;
         if changed == 0 {
-            return Err(StoreError::Invalid(format!("no imported model named {name:?} in this project")));
+            return Err(StoreError::Invalid(format!("no imported model named {} in this project", quote(name))));
         }
         Ok(())
     }
@@ -151,7 +153,7 @@ impl Tx<'_> {
         let models = self.models()?;
         if let Some(name) = name {
             return models.into_iter().find(|m| m.name == name).map(Some).ok_or_else(|| {
-                StoreError::Invalid(format!("no model named {name:?} in this project (see `pairscope info`)"))
+                StoreError::Invalid(format!("no model named {} in this project (see `pairscope info`)", quote(name)))
             });
         }
         let scored: Vec<ScoredModel> = models.into_iter().filter(|m| m.scores > 0).collect();

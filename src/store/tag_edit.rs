@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use super::{Origin, Result, StoreError, Tag, TagId, Tx, validate_tag_name};
+use crate::quote::quote;
 
 /// The new definition of a tag.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,7 +35,7 @@ impl Tx<'_> {
         let name = edit.name.trim();
         validate_tag_name(name)?;
         if !valid_colour(edit.colour) {
-            return Err(StoreError::Invalid(format!("colour {:?} is not of the form #rrggbb", edit.colour)));
+            return Err(StoreError::Invalid(format!("colour {} is not of the form #rrggbb", quote(edit.colour))));
         }
         if edit.hotkey.is_some_and(|k| !(1..=9).contains(&k)) {
             return Err(StoreError::Invalid("a hotkey is a digit from 1 to 9".into()));
@@ -44,8 +45,8 @@ impl Tx<'_> {
             && other.id != id
         {
             return Err(StoreError::Invalid(format!(
-                "a tag named {:?} exists already; merge them instead",
-                other.name
+                "a tag named {} exists already; merge them instead",
+                quote(&other.name)
             )));
         }
         let holder = match edit.hotkey {
@@ -117,7 +118,7 @@ impl Tx<'_> {
     pub fn create_tag(&self, name: &str, origin: Origin) -> Result<Tag> {
         let (tag, created) = self.tag_or_create(&super::NewTag { name, description: "", colour: "" })?;
         if !created {
-            return Err(StoreError::Invalid(format!("a tag named {:?} exists already", tag.name)));
+            return Err(StoreError::Invalid(format!("a tag named {} exists already", quote(&tag.name))));
         }
         self.log_event(None, None, "tag-def", serde_json::Value::Null, tag_json(&tag), origin, None)?;
         Ok(tag)

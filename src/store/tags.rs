@@ -1,6 +1,7 @@
 use rusqlite::OptionalExtension;
 
 use super::{NOW, Result, StoreError, TagId, Tx};
+use crate::quote::quote;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tag {
@@ -93,10 +94,10 @@ pub fn validate_tag_name(name: &str) -> Result<()> {
         return Err(StoreError::Invalid("a tag needs a name".into()));
     }
     if name.contains(';') || name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!("tag name {name:?} may not contain ';' or control characters")));
+        return Err(StoreError::Invalid(format!("tag name {} may not contain ';' or control characters", quote(name))));
     }
     if name.chars().count() > 64 {
-        return Err(StoreError::Invalid(format!("tag name {name:?} is longer than 64 characters")));
+        return Err(StoreError::Invalid(format!("tag name {} is longer than 64 characters", quote(name))));
     }
     Ok(())
 }

@@ -9,4 +9,6 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod csv_cells;
 mod harness;
+mod long_values;

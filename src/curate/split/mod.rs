@@ -24,6 +24,7 @@ pub use preview::{Preview, PreviewRow};
 use super::CurateError;
 use super::snapshot::Snapshot;
 use crate::domain::Split;
+use crate::quote::quote;
 use crate::store::{PairId, Store};
 
 /// From this many pairs on, `auto` ratios are the large-data preset (98/1/1): 1 % of 100,000
@@ -56,8 +57,8 @@ impl Ratios {
         let parts: Vec<&str> = text.split('/').map(str::trim).collect();
         let bad = || {
             format!(
-                "{:?} is not a ratio: use small (60/20/20), large (98/1/1) or train/dev/test such as 70/15/15",
-                text.trim()
+                "{} is not a ratio: use small (60/20/20), large (98/1/1) or train/dev/test such as 70/15/15",
+                quote(text.trim())
             )
         };
         if parts.len() != 3 {
@@ -72,7 +73,7 @@ impl Ratios {
         }
         let total: f64 = values.iter().sum();
         if values[0] <= 0.0 || total <= 0.0 {
-            return Err(format!("{:?}: the train share must be above zero", text.trim()));
+            return Err(format!("{}: the train share must be above zero", quote(text.trim())));
         }
         Ok(Ratios { train: values[0] / total, train_dev: 0.0, dev: values[1] / total, test: values[2] / total })
     }

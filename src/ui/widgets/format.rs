@@ -90,9 +90,10 @@ pub(in crate::ui) fn right(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>)
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.label(text)).inner
 }
 
-/// One CSV field, quoted when it must be.
+/// One CSV field, spreadsheet-safe ([`crate::csv_cells`]) and quoted when it must be.
 pub(in crate::ui) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    let s = crate::csv_cells::neutralise(s);
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.into_owned() }
 }
 
 /// A line of CSV.
@@ -113,6 +114,7 @@ mod tests {
         assert_eq!(count(1234567), "1 234 567");
         assert_eq!(count(12), "12");
         assert_eq!(csv_line(["a,b", "c\"d", "e"]), "\"a,b\",\"c\"\"d\",e\n");
+        assert_eq!(csv_line(["=HYPERLINK(\"x\")", "-0.25", "@a"]), "\"'=HYPERLINK(\"\"x\"\")\",-0.25,'@a\n");
     }
 
     #[test]
