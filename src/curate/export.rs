@@ -166,7 +166,7 @@ fn write_new(dir: &Path, relative: &str, bytes: &[u8]) -> Result<FileEntry, Cura
 fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, CurateError> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     for row in rows {
-        let row = row.iter().map(|cell| crate::csv_cells::neutralise(cell));
+        let row = row.iter().map(|cell| crate::csv_cells::neutralise(cell).into_owned());
         writer.write_record(row).map_err(|e| CurateError::Invalid(format!("writing CSV: {e}")))?;
     }
     writer.into_inner().map_err(|e| CurateError::Invalid(format!("writing CSV: {e}")))

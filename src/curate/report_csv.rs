@@ -26,7 +26,7 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
         let mut w = csv::Writer::from_path(&path).map_err(fail)?;
         w.write_record(header).map_err(fail)?;
         for row in rows {
-            w.write_record(row.iter().map(|cell| crate::csv_cells::neutralise(cell))).map_err(fail)?;
+            w.write_record(row.iter().map(|cell| crate::csv_cells::neutralise(cell).into_owned())).map_err(fail)?;
         }
         w.flush().map_err(|e| format!("{}: {e}", path.display()))?;
         written.push(path);

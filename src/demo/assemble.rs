@@ -150,7 +150,8 @@ fn write_pairs_csv(recipe: &Recipe, path: &Path) -> Result<(), DemoError> {
         .collect();
     let mut w = csv::Writer::from_path(path).map_err(|e| io("write", path, e))?;
     let mut row = |fields: &[&str]| {
-        w.write_record(fields.iter().map(|f| crate::csv_cells::neutralise(f))).map_err(|e| io("write", path, e))
+        w.write_record(fields.iter().map(|f| crate::csv_cells::neutralise(f).into_owned()))
+            .map_err(|e| io("write", path, e))
     };
     row(&["pair_id", "image_a", "image_b", "truth", "split", "identity_a", "identity_b", "photo", "changes"])?;
     for p in &recipe.pairs {
@@ -174,8 +175,9 @@ fn write_labels_csv(recipe: &Recipe, path: &Path) -> Result<(), DemoError> {
     let mut w = csv::Writer::from_path(path).map_err(|e| io("write", path, e))?;
     w.write_record(["pair_id", "labeler", "verdict", "tags"]).map_err(|e| io("write", path, e))?;
     for l in &recipe.labels {
-        let cells = [&l.pair, &l.labeler, &l.verdict, &l.tags.join(";")].map(|c| crate::csv_cells::neutralise(c));
-        w.write_record(cells.iter().map(|c| c.as_ref())).map_err(|e| io("write", path, e))?;
+        let tags = l.tags.join(";");
+        let cells = [&l.pair, &l.labeler, &l.verdict, &tags].map(|c| crate::csv_cells::neutralise(c).into_owned());
+        w.write_record(cells).map_err(|e| io("write", path, e))?;
     }
     w.flush().map_err(|e| io("write", path, e))
 }

@@ -220,7 +220,7 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                 format!(
                     "a second label by {} on pair {} (the first is on line {})",
                     quote(&rows.labelers.names[labeler as usize]),
-                    pair_name(pair, &rows),
+                    quote(&pair_name(pair, &rows)),
                     first.line
                 ),
             ));
@@ -276,7 +276,7 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
                             "{} already said {} on pair {}; this file says {} (not overwritten)",
                             shortened(name),
                             before.as_str(),
-                            pair_name(row.pair, &rows),
+                            quote(&pair_name(row.pair, &rows)),
                             now.as_str()
                         ),
                     ));
