@@ -50,7 +50,7 @@ fn eval_lfw(project_path: &Path, model: Option<&str>) -> anyhow::Result<()> {
         let Ok(number) = fold_column.values[*code as usize].parse::<usize>() else {
             bail!(
                 "pair {}: fold {} is not a number",
-                crate::quote::shortened(&project.pair_ids[i]),
+                project.pair_ids[i],
                 crate::quote::quote(&fold_column.values[*code as usize])
             );
         };
