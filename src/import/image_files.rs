@@ -116,7 +116,7 @@ pub(crate) fn prepare_images(
         if full.is_file() {
             to_probe.push((rel.clone(), full));
         } else {
-            unusable.insert(rel.clone(), format!("image {} not found in {}", shortened(&rel), root.display()));
+            unusable.insert(rel.clone(), format!("image {} not found in {}", shortened(rel), root.display()));
         }
     }
     let paths: Vec<PathBuf> = to_probe.iter().map(|(_, p)| p.clone()).collect();
