@@ -39,27 +39,29 @@ pub(crate) fn scan(root: &Path) -> Result<(Vec<Identity>, Vec<Problem>), ImportE
     let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
         let path = entry.path();
-        if !path.is_dir() {
+        let Some(name) = usable_name(&path, &mut problems) else { continue };
+        let Some(meta) = followed(&path, &mut problems) else { continue };
+        if !meta.is_dir() {
             problems.push(Problem::at(&path, None, "not inside an identity folder; ignored"));
             continue;
         }
-        let mut images: Vec<String> = std::fs::read_dir(&path)
-            .map_err(|e| ImportError::file(&path, format!("cannot list: {e}")))?
-            .filter_map(Result::ok)
-            .filter(|f| f.path().is_file())
-            .map(|f| f.file_name().to_string_lossy().into_owned())
-            .filter(|f| !f.starts_with('.'))
-            .filter(|f| {
-                let ext = Path::new(f).extension().map(|e| e.to_string_lossy().to_lowercase());
-                ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str()))
-            })
-            .map(|f| format!("{name}/{f}"))
-            .collect();
+        if loops_back(root, &path) {
+            problems.push(Problem::at(&path, None, "a symlink that loops back to the images folder; skipped"));
+            continue;
+        }
+        let mut images = Vec::new();
+        for file in std::fs::read_dir(&path).map_err(|e| ImportError::file(&path, format!("cannot list: {e}")))? {
+            let Ok(file) = file else { continue };
+            let file_path = file.path();
+            if !has_image_extension(&file_path) {
+                continue;
+            }
+            let Some(file_name) = usable_name(&file_path, &mut problems) else { continue };
+            if followed(&file_path, &mut problems).is_some_and(|m| m.is_file()) {
+                images.push(format!("{name}/{file_name}"));
+            }
+        }
         images.sort();
         if images.is_empty() {
             problems.push(Problem::at(&path, None, "no images in this identity folder; ignored"));
@@ -71,6 +73,40 @@ pub(crate) fn scan(root: &Path) -> Result<(Vec<Identity>, Vec<Problem>), ImportE
         return Err(ImportError::file(root, "has no identity subfolders with images (expected DIR/<person>/*.jpg)"));
     }
     Ok((identities, problems))
+}
+
+/// The name of a folder entry as text. Hidden entries are None without a word; a name that is
+/// not UTF-8 cannot be stored as an image path or an identity, so it is None with a problem.
+fn usable_name(path: &Path, problems: &mut Vec<Problem>) -> Option<String> {
+    let name = path.file_name()?;
+    if name.as_encoded_bytes().starts_with(b".") {
+        return None;
+    }
+    let text = name.to_str().map(str::to_owned);
+    if text.is_none() {
+        problems.push(Problem::at(path, None, "the name is not valid UTF-8, so pairscope cannot record it; skipped"));
+    }
+    text
+}
+
+/// What a folder entry is, following symlinks; None with a problem when that fails (a symlink
+/// loop, a dangling symlink, no permission), which used to drop the entry without a word.
+fn followed(path: &Path, problems: &mut Vec<Problem>) -> Option<std::fs::Metadata> {
+    std::fs::metadata(path)
+        .map_err(|e| problems.push(Problem::at(path, None, format!("cannot read: {e}; skipped"))))
+        .ok()
+}
+
+/// A symlinked folder that leads back to the images folder or above it (`looproot -> .`):
+/// taking it as an identity would file the root's own photos under the link's name.
+fn loops_back(root: &Path, folder: &Path) -> bool {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    folder.canonicalize().is_ok_and(|target| root.starts_with(target))
+}
+
+fn has_image_extension(path: &Path) -> bool {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+    ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str()))
 }
 
 /// (identity index, image index) on each side, plus the truth.

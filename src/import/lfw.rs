@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::image_files::{image_problem, images_root, prepare_images};
+use super::image_files::{clean_relative_path, image_problem, images_root, prepare_images};
 use super::image_identity::record_identity;
 use super::pair_upsert::{PairOutcome, upsert_pair};
 use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
@@ -36,9 +36,16 @@ impl LfwPair {
     }
 }
 
+/// The most pairs a header may promise. LFW itself has 6,000; at one line of at least 6 bytes
+/// per pair, 100 million is a pairs.txt of over 600 MB, which is read whole into memory, so no
+/// real protocol comes near it. The bound also keeps every fold and position inside a `u32`.
+const MAX_PAIRS: u64 = 100_000_000;
+
 /// Parses the protocol text. Malformed lines become problems; the layout (folds) is kept by
 /// line position, so one bad line does not shift the folds of the lines after it.
 pub(crate) fn parse(file: &Path, text: &str) -> Result<(Vec<LfwPair>, Vec<Problem>), ImportError> {
+    // A leading byte order mark (as some editors save) is read past, as in the CSV files.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut lines = text.lines().enumerate().map(|(i, l)| (i as u64 + 1, l)).filter(|(_, l)| !l.trim().is_empty());
     let Some((header_line, header)) = lines.next() else {
         return Err(ImportError::file(
@@ -59,13 +66,24 @@ pub(crate) fn parse(file: &Path, text: &str) -> Result<(Vec<LfwPair>, Vec<Proble
             ));
         }
     };
-    let block = 2 * per_fold;
+    // In u64 and checked: 2147483648 folds × 2 once wrapped a u32 to 0 expected pairs.
+    let block = 2 * u64::from(per_fold);
+    let Some(expected) = u64::from(folds).checked_mul(block).filter(|&n| n <= MAX_PAIRS) else {
+        return Err(ImportError::file(
+            file,
+            format!(
+                "line {header_line}: the header promises {} pairs ({folds} folds × {block}), more than the {MAX_PAIRS} pairscope reads",
+                u128::from(folds) * u128::from(block)
+            ),
+        ));
+    };
     let mut pairs = Vec::new();
     let mut problems = Vec::new();
-    let mut position = 0u32;
+    let mut position = 0u64;
     for (line, content) in lines {
+        // Both fit a u32 once `fold <= folds` is checked below: expected <= MAX_PAIRS.
         let fold = position / block + 1;
-        let index_in_fold = position % block + 1;
+        let index_in_fold = (position % block + 1) as u32;
         position += 1;
         let fields: Vec<&str> = content.split_whitespace().collect();
         let index = |s: &str| s.parse::<u32>().ok().filter(|&n| n > 0);
@@ -87,7 +105,7 @@ pub(crate) fn parse(file: &Path, text: &str) -> Result<(Vec<LfwPair>, Vec<Proble
         };
         match parsed {
             Some((a, b, truth)) => {
-                if fold > folds {
+                if fold > u64::from(folds) {
                     problems.push(Problem::at(
                         file,
                         Some(line),
@@ -95,16 +113,22 @@ pub(crate) fn parse(file: &Path, text: &str) -> Result<(Vec<LfwPair>, Vec<Proble
                     ));
                     continue;
                 }
-                pairs.push(LfwPair { line, fold, index_in_fold, a, b, truth });
+                // A name is a folder under the images folder: import-pairs' rule keeps it there.
+                if let Some(escape) =
+                    [&a, &b].into_iter().find_map(|p| clean_relative_path(&LfwPair::image_path(p)).err())
+                {
+                    problems.push(Problem::at(file, Some(line), escape));
+                    continue;
+                }
+                pairs.push(LfwPair { line, fold: fold as u32, index_in_fold, a, b, truth });
             }
             None => problems.push(Problem::at(file, Some(line), "image numbers must be positive whole numbers")),
         }
     }
-    let expected = folds * block;
     if position < expected {
         problems.push(Problem::at(
             file,
-            None,
+            Some(header_line),
             format!(
                 "the header promises {expected} pairs ({folds} folds × {block}) but the file has {position}: truncated?"
             ),
@@ -223,5 +247,31 @@ mod tests {
         let err = parse_str("ten 300\n").err().unwrap();
         assert!(err.to_string().contains("line 1"), "{err}");
         assert!(parse_str("").is_err());
+    }
+
+    #[test]
+    fn header_counts_are_checked_not_wrapped() {
+        let err = parse_str("2147483648 1\nAl 1 2\n").err().unwrap().to_string();
+        assert!(err.contains("line 1: the header promises 4294967296 pairs"), "{err}");
+        let err = parse_str("4294967295 4294967295\nAl 1 2\n").err().unwrap().to_string();
+        assert!(err.contains("more than the 100000000"), "{err}");
+        let (_, problems) = parse_str("\n3 1\nAl 1 2\n").unwrap();
+        assert_eq!(problems[0].line, Some(2), "the header's line: {problems:?}");
+        assert!(problems[0].message.contains("promises 6 pairs") && problems[0].message.contains("has 1"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_read_past() {
+        let (pairs, problems) = parse_str("\u{FEFF}1 1\nAl 1 2\nAl 1 Bo 3\n").unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(pairs.len(), 2);
+    }
+
+    #[test]
+    fn names_that_leave_the_images_folder_are_located_problems() {
+        let (pairs, problems) = parse_str("1 2\n../x 1 2\nAl 1 /etc 3\n..\\x 1 2\nAl 1 Bo 2\n").unwrap();
+        assert_eq!(problems.iter().map(|p| p.line).collect::<Vec<_>>(), [Some(2), Some(3), Some(4)]);
+        assert!(problems.iter().all(|p| p.message.contains("stay inside it")), "{problems:?}");
+        assert_eq!(pairs.len(), 1);
     }
 }

@@ -139,11 +139,22 @@ pub fn import_pairs(
         }
         rows.push(parsed);
     }
-    refuse_unless_skipping(csv_file, &problems, skip_bad)?;
-
-    let root = images_root(images_dir)?;
+    let root = match images_root(images_dir) {
+        Ok(root) => root,
+        Err(e) => {
+            refuse_unless_skipping(csv_file, &problems, skip_bad)?;
+            return Err(e);
+        }
+    };
     let rels: BTreeSet<String> = rows.iter().flat_map(|r| [r.a.clone(), r.b.clone()]).collect();
     let prepared = prepare_images(store, &root, &rels)?;
+    // The bad rows and the rows whose image is missing are told in one list, so that fixing
+    // the first does not merely reveal the second.
+    if !skip_bad {
+        let missing = rows.iter().filter_map(|r| image_problem(csv_file, r.line, &prepared, &[&r.a, &r.b]));
+        let all: Vec<Problem> = problems.iter().cloned().chain(missing).collect();
+        refuse_unless_skipping(csv_file, &all, skip_bad)?;
+    }
     let source = format!("csv:{}", super::file_label(csv_file));
 
     store.write(|tx| {

@@ -12,3 +12,4 @@ mod common;
 mod csv_cells;
 mod harness;
 mod long_values;
+mod import_parsers;
