@@ -336,7 +336,7 @@ mod tests {
         assert_eq!(store.read(|tx| tx.find_labeler("CY")).unwrap().unwrap().id.0, 4);
         assert_eq!(store.write(|tx| tx.labeler_or_create("cy")).unwrap().0.id.0, 3);
         let err = store.write(|tx| tx.labeler_or_create("Cy")).unwrap_err().to_string();
-        assert!(err.contains(r#"labeler name "Cy" matches "CY" and "cy""#), "{err}");
+        assert!(err.contains(r#"labeler name "Cy" matches "cy" and "CY""#), "{err}");
         // The file itself refuses a new near-duplicate, whoever writes it.
         let raw = store.conn.execute("INSERT INTO labelers (name, created_at) VALUES ('cY', 't')", []);
         assert!(raw.unwrap_err().to_string().contains("labeler names ignore case"));
