@@ -32,7 +32,7 @@ impl PairscopeApp {
                         }),
                     };
                     let labeler = if read_only {
-                        known(&mut *store)
+                        known(&mut store)
                     } else {
                         store.write(|tx| {
                             let (labeler, created) = tx.labeler_or_create(&name)?;
