@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::store::{Store, StoreError, WAITING_MESSAGE, Waiting};
+use crate::store::{Store, StoreError, WAITING_MESSAGE, Waiting, validate_labeler_name};
 
 /// How many problems a report lists before summarising the rest (without --verbose).
 pub(super) const FIRST_FEW: usize = 10;
@@ -15,10 +15,12 @@ pub(super) fn listed(verbose: bool) -> usize {
     if verbose { usize::MAX } else { FIRST_FEW }
 }
 
-/// A labeler's name as the store takes it: trimmed, not empty.
+/// A labeler's name as the store takes it: trimmed, and under the tag rules (see
+/// [`validate_labeler_name`]).
 pub(super) fn parse_labeler_name(text: &str) -> Result<String, String> {
     let name = text.trim();
-    if name.is_empty() { Err("a labeler needs a name".into()) } else { Ok(name.to_owned()) }
+    validate_labeler_name(name).map_err(|e| e.to_string())?;
+    Ok(name.to_owned())
 }
 
 pub(super) fn open_project(path: &Path) -> Result<Store, StoreError> {
@@ -27,11 +29,34 @@ pub(super) fn open_project(path: &Path) -> Result<Store, StoreError> {
     Ok(store)
 }
 
-/// [`open_project`], creating the file first if it does not exist yet (the importers).
-pub(super) fn open_or_create_project(path: &Path) -> Result<(Store, bool), StoreError> {
-    let (mut store, created) = Store::open_or_create(path)?;
-    tell_waits(&mut store);
-    Ok((store, created))
+/// Runs `work` on the project at `path` (the importers), creating the project if it does not
+/// exist yet, but only if `work` succeeds: a failed import leaves no empty project behind.
+/// Returns what `work` returned and whether the project was created.
+pub(super) fn with_new_or_existing_project<T, E>(
+    path: &Path,
+    work: impl FnOnce(&mut Store) -> Result<T, E>,
+) -> Result<(T, bool), E>
+where
+    E: From<StoreError>,
+{
+    if path.exists() {
+        return Ok((work(&mut open_project(path)?)?, false));
+    }
+    Store::create_with(path, |store| {
+        tell_waits(store);
+        work(store)
+    })
+    .map(|value| (value, true))
+}
+
+/// [`open_project`] for a command that only makes sense if it can write: refused at once, so
+/// that nothing is done before the refusal (an export is recorded in its project).
+pub(super) fn open_project_to_write(path: &Path) -> Result<Store, StoreError> {
+    let store = open_project(path)?;
+    match store.read_only() {
+        Some(why) => Err(StoreError::CannotWrite { path: path.to_owned(), why }),
+        None => Ok(store),
+    }
 }
 
 fn tell_waits(store: &mut Store) {

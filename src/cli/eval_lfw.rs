@@ -26,7 +26,7 @@ impl EvalLfwArgs {
 }
 
 fn eval_lfw(project_path: &Path, model: Option<&str>) -> anyhow::Result<()> {
-    let mut store = Store::open(project_path)?;
+    let mut store = Store::open_to_read(project_path)?;
     let (model, project) = store.read(|tx| {
         let model = tx.choose_model(model)?;
         let snapshot = tx.snapshot(model.as_ref().map(|m| m.id))?;

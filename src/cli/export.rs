@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::open_project;
+use super::common::open_project_to_write;
 use crate::curate;
 use crate::domain::Split;
 
@@ -79,7 +79,7 @@ impl ExportArgs {
         };
         let described = selection.describe();
         let options = curate::ExportOptions { selection, model, threshold, stamp, origin: "cli".into() };
-        let report = curate::export(&mut open_project(&project)?, &out, &options)?;
+        let report = curate::export(&mut open_project_to_write(&project)?, &out, &options)?;
         println!(
             "exported {} pairs, {} images, {} labels ({described}) to {}",
             report.pairs,

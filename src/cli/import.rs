@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::common::{listed, open_or_create_project, open_project};
+use super::common::{listed, open_project, with_new_or_existing_project};
 use crate::import::{self, FolderOptions, ImportError, ImportReport};
 use crate::store::Store;
 
@@ -160,11 +160,11 @@ fn with_project(
     verbose: bool,
     import: impl FnOnce(&mut Store) -> Result<ImportReport, ImportError>,
 ) -> anyhow::Result<()> {
-    let (mut store, created) = open_or_create_project(project)?;
+    let (report, created) = with_new_or_existing_project(project, |store| import(store).map_err(anyhow::Error::from))?;
     if created {
         println!("created {}", project.display());
     }
-    print_report(&import(&mut store)?, verbose);
+    print_report(&report, verbose);
     Ok(())
 }
 

@@ -19,7 +19,7 @@ pub struct LineageArgs {
 impl LineageArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
         let (project, json) = (&self.project, self.json);
-        let (splits, exports) = Store::open(project)?.read(|tx| Ok((tx.split_runs()?, tx.exports()?)))?;
+        let (splits, exports) = Store::open_to_read(project)?.read(|tx| Ok((tx.split_runs()?, tx.exports()?)))?;
         if json {
             let out = serde_json::json!({ "split_runs": splits, "exports": exports });
             println!("{}", serde_json::to_string_pretty(&out).context("serialising the lineage")?);

@@ -32,7 +32,7 @@ pub struct InfoArgs {
 impl InfoArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
         let project = &self.project;
-        let info = Store::open(project)?.read(|tx| tx.info())?;
+        let info = Store::open_to_read(project)?.read(|tx| tx.info())?;
         if self.json {
             println!("{}", serde_json::to_string_pretty(&info).context("serialising info")?);
             return Ok(());
@@ -51,12 +51,14 @@ impl InfoArgs {
         println!("labelers {}", info.labelers.len());
         for l in &info.labelers {
             let simulated = if l.simulated { ", simulated" } else { "" };
-            println!("  {:<20} {:>7} verdicts {:>7} tags  ({}{simulated})", l.name, l.verdicts, l.tags_applied, l.role);
+            let name = printable(&l.name);
+            println!("  {name:<20} {:>7} verdicts {:>7} tags  ({}{simulated})", l.verdicts, l.tags_applied, l.role);
         }
         println!("tags     {}", info.tags.len());
         for t in &info.tags {
             let key = t.hotkey.map(|k| k.to_string()).unwrap_or_else(|| "-".into());
-            println!("  [{key}] {:<16} {:>7} pairs {:>7} applications", t.name, t.pairs, t.applications);
+            let name = printable(&t.name);
+            println!("  [{key}] {name:<16} {:>7} pairs {:>7} applications", t.pairs, t.applications);
         }
         println!("models   {}", info.models.len());
         for m in &info.models {
@@ -65,4 +67,10 @@ impl InfoArgs {
         println!("events   {}", info.label_events);
         Ok(())
     }
+}
+
+/// A name as the terminal should see it: one made before names were checked may hold a newline
+/// or an ESC, which are printed escaped ("\u{1b}"), never raw.
+fn printable(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.chars().any(char::is_control) { format!("{name:?}").into() } else { name.into() }
 }

@@ -66,7 +66,7 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         (_, _, true) => ThresholdRule::Eer,
         _ => ThresholdRule::MaxAccuracy,
     };
-    let mut store = Store::open(&args.project)?;
+    let mut store = Store::open_to_read(&args.project)?;
     let options = ReportOptions {
         min_support: args.min_support,
         threshold_from: args.threshold_from,

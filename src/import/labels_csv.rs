@@ -11,7 +11,9 @@ use super::csv_table::{CsvRow, for_each_row};
 use super::{ImportError, ImportReport, Problem, file_label, refuse_unless_skipping};
 use crate::domain::Truth;
 use crate::quote::{quote, shortened};
-use crate::store::{LabelChange, LabelerId, NewTag, Origin, PairId, Store, StoreError, TagId, validate_tag_name};
+use crate::store::{
+    LabelChange, LabelerId, NewTag, Origin, PairId, Store, StoreError, TagId, validate_labeler_name, validate_tag_name,
+};
 
 /// One good row, kept small: a labels file can hold millions. Labelers and tags are indexes
 /// into the names read so far; the pair is resolved as the row is read.
@@ -111,6 +113,7 @@ fn parse_row(
     if labeler.is_empty() {
         return Err("labeler is empty".into());
     }
+    validate_labeler_name(labeler.trim()).map_err(|e| format!("labeler: {e}"))?;
     let verdict = match row.get(c.verdict).trim().to_ascii_lowercase().as_str() {
         "" => None,
         "same" => Some(Truth::Same),

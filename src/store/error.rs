@@ -40,6 +40,9 @@ pub enum WriteRefused {
          ending in -wal and -shm)"
     )]
     ReadOnlyFolder,
+    /// Opened to read only, although the disk would take writes (`info`, `report`).
+    #[error("it was opened to read only")]
+    OpenedToRead,
     #[error("the disk is full")]
     DiskFull,
     #[error("the disk reported an error ({0})")]

@@ -3,6 +3,8 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 
 use serde_json::json;
 
+use crate::quote::quote;
+
 use super::{LabelChange, LabelerId, NOW, Origin, Result, StoreError, Tx};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -94,22 +96,38 @@ impl Tx<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The labeler of this name. Names compare case-insensitively, as tag names do ("CY" is
+    /// "cy"); in a project from before that rule that holds both "cy" and "CY" (migration
+    /// 0009 keeps both), the exact name picks one, and any other spelling is refused as
+    /// ambiguous.
     pub fn find_labeler(&self, name: &str) -> Result<Option<Labeler>> {
-        Ok(self
-            .conn()
-            .query_row("SELECT id, name, role, simulated FROM labelers WHERE name = ?1", [name], labeler_from_row)
-            .optional()?)
+        let name = name.trim();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, name, role, simulated FROM labelers WHERE name = ?1 COLLATE NOCASE ORDER BY name = ?1 DESC, id",
+        )?;
+        let found: Vec<Labeler> = stmt.query_map([name], labeler_from_row)?.collect::<rusqlite::Result<_>>()?;
+        match found.as_slice() {
+            [] => Ok(None),
+            [one, ..] if one.name == name || found.len() == 1 => Ok(Some(one.clone())),
+            several => {
+                let names: Vec<String> = several.iter().map(|l| quote(&l.name)).collect();
+                Err(StoreError::Invalid(format!(
+                    "labeler name {} matches {} (names ignore case); give one of them exactly",
+                    quote(name),
+                    names.join(" and ")
+                )))
+            }
+        }
     }
 
     /// The labeler of this name, created (as a plain labeler) if new. Returns (labeler, created).
+    /// A new name must pass [`validate_labeler_name`].
     pub fn labeler_or_create(&self, name: &str) -> Result<(Labeler, bool)> {
         let name = name.trim();
-        if name.is_empty() {
-            return Err(StoreError::Invalid("a labeler needs a name".into()));
-        }
         if let Some(found) = self.find_labeler(name)? {
             return Ok((found, false));
         }
+        validate_labeler_name(name)?;
         self.conn().execute(
             &format!("INSERT INTO labelers (name, role, simulated, created_at) VALUES (?1, 'labeler', 0, {NOW})"),
             [name],
@@ -117,6 +135,13 @@ impl Tx<'_> {
         let id = LabelerId(self.conn().last_insert_rowid());
         Ok((Labeler { id, name: name.to_owned(), role: Role::Labeler, simulated: false }, true))
     }
+}
+
+/// A labeler's name follows the tag rules (see [`validate_tag_name`](super::validate_tag_name)):
+/// not empty, no ';' and no control characters, at most 64 characters. The name is taken as
+/// given: trim it first.
+pub fn validate_labeler_name(name: &str) -> Result<()> {
+    super::tags::validate_name("labeler", name)
 }
 
 impl Tx<'_> {
@@ -142,6 +167,21 @@ mod tests {
         assert!(!created);
         assert_eq!(a.id, b.id);
         assert!(store.write(|tx| tx.labeler_or_create("  ")).is_err());
+    }
+
+    #[test]
+    fn labeler_names_follow_the_tag_rules_and_ignore_case() {
+        let (_d, mut store) = temp_store();
+        for bad in ["ana\nadmin", "tab\there", "esc\u{1b}[31m", "a;b", &"x".repeat(65)] {
+            let err = store.write(|tx| tx.labeler_or_create(bad)).unwrap_err().to_string();
+            assert!(err.starts_with("labeler name "), "{bad:?}: {err}");
+        }
+        let (cy, _) = store.write(|tx| tx.labeler_or_create("cy")).unwrap();
+        let (upper, created) = store.write(|tx| tx.labeler_or_create("CY")).unwrap();
+        assert!(!created);
+        assert_eq!((upper.id, upper.name.as_str()), (cy.id, "cy"));
+        assert_eq!(store.read(|tx| tx.find_labeler(" Cy ")).unwrap().unwrap().id, cy.id);
+        assert_eq!(store.read(|tx| tx.labelers()).unwrap().len(), 1);
     }
 
     #[test]

@@ -24,6 +24,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration { name: "0006_compact_audit_log", sql: include_str!("../../migrations/0006_compact_audit_log.sql") },
     Migration { name: "0007_image_identities", sql: include_str!("../../migrations/0007_image_identities.sql") },
     Migration { name: "0008_all_vs_all", sql: include_str!("../../migrations/0008_all_vs_all.sql") },
+    Migration {
+        name: "0009_labeler_names_ignore_case",
+        sql: include_str!("../../migrations/0009_labeler_names_ignore_case.sql"),
+    },
 ];
 
 /// The schema version this build writes.
@@ -58,7 +62,7 @@ pub(super) fn check(conn: &Connection, path: &Path) -> Result<()> {
 
 /// Whether a new file can be made beside `path` (tried, since permissions alone do not tell:
 /// the owner may be root, the folder immutable or on a read-only mount).
-fn folder_takes_new_files(path: &Path) -> bool {
+pub(super) fn folder_takes_new_files(path: &Path) -> bool {
     let Some(dir) = path.parent() else { return true };
     let probe = dir.join(format!(".pairscope-probe-{}", std::process::id()));
     let made = std::fs::OpenOptions::new().write(true).create_new(true).open(&probe).is_ok();
@@ -245,6 +249,18 @@ mod tests {
     }
 
     #[test]
+    fn a_project_of_an_older_schema_is_read_without_migrating_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.pairscope");
+        project_before_compact_audit(&path);
+        let before = std::fs::read(&path).unwrap();
+        let mut store = Store::open_to_read(&path).unwrap();
+        assert_eq!(store.read(|tx| tx.info()).unwrap().label_events, 7, "read through today's schema");
+        drop(store);
+        assert_eq!(std::fs::read(&path).unwrap(), before, "reading migrated the file");
+    }
+
+    #[test]
     fn compact_audit_log_reads_back_every_event_of_an_old_project_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.pairscope");
@@ -286,6 +302,45 @@ mod tests {
         assert!(
             store.conn.execute("UPDATE audit_events SET at = 0", []).unwrap_err().to_string().contains("append-only")
         );
+        store.integrity_check().unwrap();
+    }
+
+    /// A project as today's schema (before labeler names ignored case) can hold it: "cy" and
+    /// "CY", two labelers, both with labels on the same pair.
+    fn project_with_cy_and_upper_case_cy(path: &Path) {
+        project_before(
+            path,
+            "0009_labeler_names_ignore_case",
+            "INSERT INTO image_roots (id, path) VALUES (1, '/data');
+             INSERT INTO images (id, root_id, path, sha256, bytes, added_at) VALUES
+                 (1, 1, 'a.jpg', 'a', 1, 't'), (2, 1, 'b.jpg', 'b', 1, 't');
+             INSERT INTO pairs (id, image_a, image_b, source, added_at) VALUES (1, 1, 2, 'test', 't');
+             INSERT INTO labelers (id, name, role, created_at) VALUES (3, 'cy', 'labeler', 't'), (4, 'CY', 'engineer', 't');
+             INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at, blind) VALUES (1, 3, 'same', 1, 1), (1, 4, 'different', 2, 1);",
+        );
+    }
+
+    #[test]
+    fn labelers_differing_only_in_case_are_kept_with_every_label_and_no_new_one_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.pairscope");
+        project_with_cy_and_upper_case_cy(&path);
+        let mut store = Store::open(&path).unwrap();
+        let labelers = store.read(|tx| tx.labelers()).unwrap();
+        let names: Vec<(i64, &str, Role)> = labelers.iter().map(|l| (l.id.0, l.name.as_str(), l.role)).collect();
+        assert_eq!(names, [(4, "CY", Role::Engineer), (3, "cy", Role::Labeler)]);
+        let verdict = |store: &mut Store, id| store.read(|tx| tx.verdict(crate::store::PairId(1), id)).unwrap();
+        assert_eq!(verdict(&mut store, labelers[1].id), Some(crate::domain::Truth::Same));
+        assert_eq!(verdict(&mut store, labelers[0].id), Some(crate::domain::Truth::Different));
+        // The exact name picks one; another spelling is ambiguous, and creates nothing.
+        assert_eq!(store.read(|tx| tx.find_labeler("CY")).unwrap().unwrap().id.0, 4);
+        assert_eq!(store.write(|tx| tx.labeler_or_create("cy")).unwrap().0.id.0, 3);
+        let err = store.write(|tx| tx.labeler_or_create("Cy")).unwrap_err().to_string();
+        assert!(err.contains(r#"labeler name "Cy" matches "cy" and "CY""#), "{err}");
+        // The file itself refuses a new near-duplicate, whoever writes it.
+        let raw = store.conn.execute("INSERT INTO labelers (name, created_at) VALUES ('cY', 't')", []);
+        assert!(raw.unwrap_err().to_string().contains("labeler names ignore case"));
+        assert_eq!(store.read(|tx| tx.labelers()).unwrap().len(), 2);
         store.integrity_check().unwrap();
     }
 

@@ -24,6 +24,7 @@ mod merge_rows;
 mod migrate;
 mod models;
 mod pairs;
+mod read_only;
 mod review;
 mod review_read;
 mod runs;
@@ -47,7 +48,7 @@ pub use identities::IdentityChange;
 pub use ids::{ImageId, LabelerId, ModelId, PairId, RootId, TagId};
 pub use images::{ImageRecord, NewImage};
 pub use info::{LabelerInfo, ModelInfo, ProjectInfo, TagInfo};
-pub use labelers::{Labeler, Role};
+pub use labelers::{Labeler, Role, validate_labeler_name};
 pub use labels::{LabelChange, Origin};
 pub use merge_decisions::NoteRow;
 pub use merge_rows::{EventRow, PairHashes};
@@ -85,27 +86,95 @@ pub struct Tx<'a> {
 impl Store {
     /// Creates a new, empty project file. Refuses to touch an existing file.
     pub fn create(path: &Path) -> Result<Self> {
-        if path.exists() {
-            return Err(StoreError::AlreadyExists(path.to_owned()));
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::at(path, e))?;
-        Self::init(conn, path)
+        Self::create_with(path, |_| Ok::<_, StoreError>(()))?;
+        Self::open(path)
     }
 
-    /// Opens an existing project file, applying any pending migrations.
+    /// Creates a project at `path` and fills it with `fill`, leaving no file at all unless
+    /// `fill` succeeds: the project is made under a hidden name beside `path` and moved into
+    /// place only at the end (a failed import leaves no empty project behind). Refuses to
+    /// touch an existing file. Messages name `path`.
+    pub fn create_with<T, E>(
+        path: &Path,
+        fill: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists(path.to_owned()).into());
+        }
+        let name = path.file_name().map_or_else(|| "project".into(), |n| n.to_string_lossy().into_owned());
+        let unfinished = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
+        let built = Self::build(&unfinished, path, fill);
+        for end in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{end}", unfinished.display()));
+        }
+        built
+    }
+
+    /// [`create_with`](Self::create_with)'s work: the project made in `unfinished`, filled,
+    /// closed and linked to `path`.
+    fn build<T, E>(
+        unfinished: &Path,
+        path: &Path,
+        fill: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(unfinished, flags).map_err(|e| StoreError::at(path, e))?;
+        let mut store = Self::init(conn, path)?;
+        let value = fill(&mut store)?;
+        // Closed before the move, so its -wal is folded into the file and gone.
+        store.conn.close().map_err(|(_, e)| StoreError::at(path, e))?;
+        // A link, unlike a rename, never replaces a file made meanwhile under `path`.
+        std::fs::hard_link(unfinished, path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => StoreError::AlreadyExists(path.to_owned()),
+            _ => StoreError::CannotWrite { path: path.to_owned(), why: WriteRefused::Disk(e.to_string()) },
+        })?;
+        Ok(value)
+    }
+
+    /// Opens an existing project file, applying any pending migrations. A file the disk will
+    /// not let us write is opened to read only (see [`Store::read_only`]), so that nothing is
+    /// left beside it either.
     pub fn open(path: &Path) -> Result<Self> {
         if !path.is_file() {
             return Err(StoreError::NotFound(path.to_owned()));
+        }
+        if !read_only::file_writable(path) {
+            return Self::open_to_read(path);
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::at(path, e))?;
         Self::init(conn, path)
     }
 
-    /// Opens the project, creating it first if the file does not exist yet.
-    pub fn open_or_create(path: &Path) -> Result<(Self, bool)> {
-        if path.exists() { Ok((Self::open(path)?, false)) } else { Ok((Self::create(path)?, true)) }
+    /// Opens a project to read it only (`info`, `report`): nothing is written to the file,
+    /// not even a migration, so it works on a read-only file, folder or mount. See
+    /// `read_only.rs` for how.
+    pub fn open_to_read(path: &Path) -> Result<Self> {
+        let conn = read_only::connection(path)?;
+        Ok(Store { conn, path: path.to_owned(), wait_notice: None })
+    }
+
+    /// Opens the project for editing if it can be written, and for reading only otherwise
+    /// (the GUI, which then says so: see [`Store::read_only`]).
+    pub fn open_to_edit_or_read(path: &Path) -> Result<Self> {
+        match Self::open(path) {
+            Err(StoreError::CannotWrite { why: WriteRefused::ReadOnlyFile | WriteRefused::ReadOnlyFolder, .. }) => {
+                Self::open_to_read(path)
+            }
+            other => other,
+        }
+    }
+
+    /// Why this project cannot be written, if it cannot: opened to read only, or a file SQLite
+    /// opened read-only because the disk would not let it write.
+    pub fn read_only(&self) -> Option<WriteRefused> {
+        read_only::refusal(&self.conn, &self.path)
     }
 
     fn init(conn: Connection, path: &Path) -> Result<Self> {

@@ -90,14 +90,22 @@ impl Tx<'_> {
 
 /// Tag names travel through CSV cells separated by ';', so they may not contain one.
 pub fn validate_tag_name(name: &str) -> Result<()> {
+    validate_name("tag", name)
+}
+
+/// The rules every name a person types for a tag or a labeler follows: not empty, no ';' (tags
+/// travel through CSV cells separated by it), no control characters (a newline, a tab or an ESC
+/// would reach the terminal of whoever runs `info`), at most 64 characters. `what` names the
+/// thing in the message ("tag", "labeler").
+pub(super) fn validate_name(what: &str, name: &str) -> Result<()> {
     if name.is_empty() {
-        return Err(StoreError::Invalid("a tag needs a name".into()));
+        return Err(StoreError::Invalid(format!("a {what} needs a name")));
     }
     if name.contains(';') || name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!("tag name {} may not contain ';' or control characters", quote(name))));
+        return Err(StoreError::Invalid(format!("{what} name {} may not contain ';' or control characters", quote(name))));
     }
     if name.chars().count() > 64 {
-        return Err(StoreError::Invalid(format!("tag name {} is longer than 64 characters", quote(name))));
+        return Err(StoreError::Invalid(format!("{what} name {} is longer than 64 characters", quote(name))));
     }
     Ok(())
 }

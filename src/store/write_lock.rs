@@ -16,7 +16,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use super::StoreError;
-use super::error::{WriteRefused, WritingTo};
+use super::error::WritingTo;
 
 /// What a writer reports while it waits for another writer to finish.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,8 +98,8 @@ where
 {
     let _naming = WritingTo::enter(path);
     // SQLite opens a file it may not write read-only without a word; say so before any work.
-    if conn.is_readonly(rusqlite::MAIN_DB).map_err(|e| StoreError::at(path, e))? {
-        return Err(StoreError::CannotWrite { path: path.to_owned(), why: WriteRefused::ReadOnlyFile }.into());
+    if let Some(why) = super::read_only::refusal(conn, path) {
+        return Err(StoreError::CannotWrite { path: path.to_owned(), why }.into());
     }
     let mut wait = Wait::new(notice);
     retry_while_busy(conn, path, &mut wait, "BEGIN IMMEDIATE")?;

@@ -13,3 +13,4 @@ mod csv_cells;
 mod harness;
 mod long_values;
 mod import_parsers;
+mod projects;

@@ -19,7 +19,7 @@ impl PairscopeApp {
             self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {
                 Loaded::Project { path, result: Ok(opened) } => {
-                    let Opened { info, data, mut store, version } = *opened;
+                    let Opened { info, data, mut store, version, read_only } = *opened;
                     store.on_wait(self.saves.wait_notice(ctx));
                     let millis = self.created.elapsed().as_millis() as u64;
                     tracing::info!(millis, "project loaded");
@@ -38,6 +38,7 @@ impl PairscopeApp {
                         labeling: Labeling::new(data),
                         session: None,
                         watch,
+                        read_only,
                     });
                     self.ui = Transient::default();
                     self.state.selection.forget_project();

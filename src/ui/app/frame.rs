@@ -31,6 +31,11 @@ impl eframe::App for PairscopeApp {
         self.commands.extend(keys);
         let commands = top_bar::show(ui, self);
         self.commands.extend(commands);
+        if let Some(why) = self.project.as_ref().and_then(|p| p.read_only.as_deref()) {
+            egui::Panel::top("read_only").show(ui, |ui| {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("read-only: {why}; changes cannot be saved"));
+            });
+        }
         if let Some(error) = self.error.clone() {
             egui::Panel::bottom("error").show(ui, |ui| {
                 ui.horizontal(|ui| {

@@ -20,10 +20,21 @@ impl PairscopeApp {
             ReviewCommand::PickLabeler { name, role } => {
                 let Some(project) = &self.project else { return };
                 let store = project.store.clone();
+                let read_only = project.read_only.is_some();
                 self.spawn(move || {
                     let mut store = lock(&store);
-                    let result = store
-                        .write(|tx| {
+                    // Read only: a labeler the project knows may look; a new one cannot be added.
+                    let known = |store: &mut crate::store::Store| match store.read(|tx| tx.find_labeler(&name))? {
+                        Some(labeler) => Ok(labeler),
+                        None => Err(StoreError::CannotWrite {
+                            path: store.path().to_owned(),
+                            why: store.read_only().unwrap_or(crate::store::WriteRefused::OpenedToRead),
+                        }),
+                    };
+                    let labeler = if read_only {
+                        known(&mut store)
+                    } else {
+                        store.write(|tx| {
                             let (labeler, created) = tx.labeler_or_create(&name)?;
                             if created && role != labeler.role {
                                 tx.set_labeler_role(labeler.id, role, Origin::Gui)?;
@@ -31,8 +42,10 @@ impl PairscopeApp {
                             }
                             Ok(labeler)
                         })
-                        // The labelers only: on a big project a whole read takes seconds, and
-                        // nothing else changed.
+                    };
+                    // The labelers only: on a big project a whole read takes seconds, and
+                    // nothing else changed.
+                    let result = labeler
                         .and_then(|labeler| store.read(|tx| tx.labelers()).map(|all| (labeler, all)))
                         .map_err(|e| e.to_string());
                     Loaded::Labeler { result }
@@ -85,6 +98,9 @@ impl PairscopeApp {
             ReviewCommand::CloseNote => self.ui.note = None,
             ReviewCommand::SaveNote { pair, text } => {
                 self.ui.note = None;
+                if self.refused_read_only() {
+                    return;
+                }
                 let (Some(me), Some(project)) = (me, &mut self.project) else { return };
                 let edit = Edit::Note { pair, labeler: me, text };
                 edit.show(&mut project.labeling);
@@ -144,6 +160,9 @@ impl PairscopeApp {
     }
 
     fn undo_or_redo(&mut self, undo: bool) {
+        if self.refused_read_only() {
+            return;
+        }
         let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
         let Some(edit) = session.take_undo_or_redo(undo) else { return };
         if let Some(i) = session.order.iter().position(|&p| p == edit.pair())
@@ -156,6 +175,9 @@ impl PairscopeApp {
 
     /// A new edit by the labeler: saved, and undoable.
     fn edit(&mut self, edit: LabelEdit) {
+        if self.refused_read_only() {
+            return;
+        }
         let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
         session.record(edit.clone());
         self.save(edit, Origin::Gui);

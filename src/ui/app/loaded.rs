@@ -58,12 +58,16 @@ pub(in crate::ui) struct Opened {
     pub store: Store,
     /// `PRAGMA data_version` right after the read: the watch for outside changes starts here.
     pub version: i64,
+    /// Why the project cannot be written, if it cannot (it was opened to read only).
+    pub read_only: Option<String>,
 }
 
 pub(in crate::ui) fn read_opened(mut store: Store) -> Result<Box<Opened>, StoreError> {
     let (info, data) = read_all(&mut store)?;
     let version = store.data_version()?;
-    Ok(Box::new(Opened { info, data, store, version }))
+    let read_only =
+        store.read_only().map(|why| StoreError::CannotWrite { path: store.path().to_owned(), why }.to_string());
+    Ok(Box::new(Opened { info, data, store, version, read_only }))
 }
 
 pub(in crate::ui) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {

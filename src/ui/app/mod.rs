@@ -262,8 +262,19 @@ impl PairscopeApp {
         self.seq
     }
 
+    /// On a project open to read only, says on screen that the change asked for was not made,
+    /// and returns true: an edit that could never be saved is refused, not shown and lost.
+    pub(in crate::ui) fn refused_read_only(&mut self) -> bool {
+        let Some(why) = self.project.as_ref().and_then(|p| p.read_only.as_deref()) else { return false };
+        self.error = Some(format!("read-only: this change was not made ({why})"));
+        true
+    }
+
     /// Queues an edit (already shown on screen) for saving in its own transaction.
     pub(in crate::ui) fn queue_save(&mut self, edit: Edit) {
+        if self.refused_read_only() {
+            return;
+        }
         let Some(project) = &self.project else { return };
         self.saves.push(&project.store, edit);
         self.drain_saves();
@@ -282,7 +293,7 @@ impl PairscopeApp {
         self.ui.busy = Some(if create { format!("Creating {name}…") } else { format!("Opening {name}…") });
         self.spawn(move || {
             let result = (|| {
-                let store = if create { Store::create(&path)? } else { Store::open(&path)? };
+                let store = if create { Store::create(&path)? } else { Store::open_to_edit_or_read(&path)? };
                 read_opened(store)
             })()
             .map_err(|e| e.to_string());
@@ -322,6 +333,9 @@ impl PairscopeApp {
         &mut self,
         write: impl FnOnce(&mut Store) -> Result<(), StoreError> + Send + 'static,
     ) {
+        if self.refused_read_only() {
+            return;
+        }
         let Some(project) = &self.project else { return };
         let store = project.store.clone();
         let seq = self.seq + 1;

@@ -81,6 +81,9 @@ pub(in crate::ui) struct OpenProject {
     pub session: Option<Session>,
     /// Tells when another process changed the project.
     pub watch: Watch,
+    /// Why the project cannot be written ("cannot write to PATH: the file is read-only"), if it
+    /// cannot: it is open to read only, shown in a banner, and every edit is refused.
+    pub read_only: Option<String>,
 }
 
 pub use crate::ui::review::view::PageTurn;

@@ -1,7 +1,7 @@
 //! Who is labeling: pick a labeler of this project or create one. Labels are per labeler, so
 //! this comes before the review screen.
 
-use crate::store::{Labeler, Role};
+use crate::store::{Labeler, Role, validate_labeler_name};
 use crate::ui::review::command::ReviewCommand;
 
 /// The picker over the project's `labelers`; `name_field` and `new_role` are the form for a new
@@ -56,11 +56,22 @@ pub(in crate::ui) fn show(
             ui.radio_value(new_role, role, text);
         }
         let name = name_field.trim().to_owned();
+        // A name the store would refuse is refused here, as the user types it.
+        let ok = !name.is_empty() && refused_name(&name).is_none();
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        let clicked = ui.add_enabled(!name.is_empty(), egui::Button::new("Start labeling")).clicked();
-        if (clicked || entered) && !name.is_empty() {
+        let clicked = ui.add_enabled(ok, egui::Button::new("Start labeling")).clicked();
+        if (clicked || entered) && ok {
             commands.push(ReviewCommand::PickLabeler { name, role: *new_role });
         }
     });
+    if let Some(refused) = refused_name(name_field) {
+        ui.colored_label(ui.visuals().error_fg_color, refused);
+    }
     commands
+}
+
+/// Why the name typed so far cannot be a labeler's, if it cannot.
+fn refused_name(field: &str) -> Option<String> {
+    let name = field.trim();
+    if name.is_empty() { None } else { validate_labeler_name(name).err().map(|e| e.to_string()) }
 }
