@@ -10,3 +10,4 @@
 mod common;
 
 mod harness;
+mod models_and_exports;
