@@ -35,6 +35,12 @@ pub struct ScoreSummary {
     pub images_processed: usize,
     /// Status code → images, over the whole project (cached and new).
     pub statuses: BTreeMap<String, u64>,
+    /// Images of the project without an embedding, by status code: those stored (no_face,
+    /// bad_embedding, …) and those of this run that are retried next time (missing_file,
+    /// model_error).
+    pub images_unembedded: BTreeMap<String, u64>,
+    /// This run's images without an embedding: `path: status and reason`.
+    pub image_problems: Vec<String>,
     pub pairs_scored: usize,
     /// Pairs without a score, with the reason (which image, what status).
     pub pairs_unscored: Vec<String>,
@@ -125,15 +131,19 @@ pub fn score_project(
     };
 
     let mut done = 0;
-    let mut transient: Vec<String> = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    let mut transient: BTreeMap<String, u64> = BTreeMap::new();
     progress(Progress { done, total: jobs.len(), elapsed: started.elapsed() });
     let batch = engine.run_batch(&jobs, &BatchOptions::default(), &stop, |result| {
         if cancel.load(Ordering::Relaxed) {
             stop.store(true, Ordering::Relaxed);
         }
         done += 1;
+        if !result.status.has_embedding() {
+            problems.push(format!("{}: {}", result.path.display(), result.status));
+        }
         if !cacheable(&result.status) {
-            transient.push(format!("{}: {}", result.path.display(), result.status));
+            *transient.entry(result.status.code().to_owned()).or_default() += 1;
         }
         pending.push(result);
         if pending.len() >= FLUSH_EVERY {
@@ -152,9 +162,15 @@ pub fn score_project(
         score_pairs(store, model_id, &model_sha, &mut summary)?;
     }
     summary.statuses = store.read(|tx| tx.embedding_statuses(&model_sha))?.into_iter().collect();
-    for line in transient {
-        summary.pairs_unscored.push(line);
+    // Images and pairs are counted apart: one image without an embedding can leave many
+    // pairs without a score.
+    summary.images_unembedded = transient;
+    for (code, n) in &summary.statuses {
+        if ImageStatus::from_code(code, None).is_some_and(|s| !s.has_embedding()) {
+            *summary.images_unembedded.entry(code.clone()).or_default() += n;
+        }
     }
+    summary.image_problems = problems;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

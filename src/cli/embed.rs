@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::common::open_project;
 use crate::face::{EmbedderSpec, FaceEngine};
-use crate::scoring::{Progress, score_project};
+use crate::scoring::{Progress, ScoreSummary, score_project};
 use crate::store::ModelKind;
 
 #[derive(Debug, Args)]
@@ -37,15 +37,17 @@ impl EmbedArgs {
 }
 
 fn embed(args: EmbedArgs) -> anyhow::Result<()> {
+    // The spec is checked before the project is opened, so a bad one leaves it untouched.
+    let spec: Option<EmbedderSpec> =
+        args.model.as_ref().map(|_| args.spec.parse()).transpose().map_err(|e| anyhow::anyhow!("--spec: {e}"))?;
     let mut store = open_project(&args.project)?;
-    let (engine, kind, default_name) = match &args.model {
-        None => (FaceEngine::builtin()?, ModelKind::Embedded, "builtin".to_owned()),
-        Some(file) => {
-            let spec: EmbedderSpec = args.spec.parse().map_err(|e| anyhow::anyhow!("--spec: {e}"))?;
+    let (engine, kind, default_name) = match (&args.model, spec) {
+        (Some(file), Some(spec)) => {
             let engine = FaceEngine::with_embedder_file(file, spec).with_context(|| file.display().to_string())?;
             let name = file.file_stem().map_or("onnx".into(), |s| s.to_string_lossy().into_owned());
             (engine, ModelKind::Onnx, name)
         }
+        _ => (FaceEngine::builtin()?, ModelKind::Embedded, "builtin".to_owned()),
     };
     let name = args.name.unwrap_or(default_name);
 
@@ -74,18 +76,39 @@ fn embed(args: EmbedArgs) -> anyhow::Result<()> {
         "model {}: {} images ({} from the cache, {} processed in {:.1} s)",
         summary.model, summary.images_total, summary.images_cached, summary.images_processed, summary.seconds
     );
-    let statuses: Vec<String> = summary.statuses.iter().map(|(s, n)| format!("{s} {n}")).collect();
-    println!("statuses: {}", statuses.join(", "));
+    print_outcome(&summary);
+    Ok(())
+}
+
+/// The statuses, then the images without an embedding and the pairs without a score, each
+/// counted on its own line (one bad image leaves every pair it is in without a score).
+fn print_outcome(summary: &ScoreSummary) {
+    let counts = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter().map(|(s, n)| format!("{s} {n}")).collect::<Vec<_>>().join(", ")
+    };
+    if !summary.statuses.is_empty() {
+        println!("statuses: {}", counts(&summary.statuses));
+    }
+    let unembedded: u64 = summary.images_unembedded.values().sum();
+    if unembedded > 0 {
+        let noun = if unembedded == 1 { "image" } else { "images" };
+        println!("{unembedded} {noun} without an embedding ({})", counts(&summary.images_unembedded));
+        print_some(&summary.image_problems);
+    }
     if summary.cancelled {
         println!("cancelled: what was done is saved; run `pairscope embed` again to finish");
     } else {
         println!("scored {} pairs; {} without a score", summary.pairs_scored, summary.pairs_unscored.len());
-        for line in summary.pairs_unscored.iter().take(10) {
-            println!("  {line}");
-        }
-        if summary.pairs_unscored.len() > 10 {
-            println!("  … and {} more", summary.pairs_unscored.len() - 10);
-        }
+        print_some(&summary.pairs_unscored);
     }
-    Ok(())
+}
+
+/// The first ten lines, then how many more.
+fn print_some(lines: &[String]) {
+    for line in lines.iter().take(10) {
+        println!("  {line}");
+    }
+    if lines.len() > 10 {
+        println!("  … and {} more", lines.len() - 10);
+    }
 }

@@ -80,6 +80,9 @@ impl ExportArgs {
         let described = selection.describe();
         let options = curate::ExportOptions { selection, model, threshold, stamp, origin: "cli".into() };
         let report = curate::export(&mut open_project_to_write(&project)?, &out, &options)?;
+        if let Some(stale) = &report.stale_removed {
+            eprintln!("{stale}");
+        }
         println!(
             "exported {} pairs, {} images, {} labels ({described}) to {}",
             report.pairs,

@@ -106,7 +106,8 @@ pub enum Command {
         Embeddings are cached by model and image sha256, so a second run only processes new \
         images. Ctrl-C stops after the images in flight; what is done stays done. Brightness \
         and sharpness of each image are stored in the same pass. Every image ends with a \
-        status (ok, several_faces, no_face, missing_file, undecodable, too_large), summarised \
+        status (ok, several_faces, no_face, missing_file, undecodable, too_large, model_error, \
+        bad_embedding), summarised \
         at the end.")]
     Embed(EmbedArgs),
     /// Compare every image with an identity against every other one (cached; Ctrl-C stops).

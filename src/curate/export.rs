@@ -29,6 +29,7 @@ use super::manifest::{
 use super::names::{join_inside, safe_component, safe_extension};
 pub use super::selection::Selection;
 use super::snapshot::{CuratedPair, Snapshot};
+use super::stale_exports::{StaleExports, remove_stale_exports, staging_name};
 use crate::analysis;
 use crate::domain::Truth;
 use crate::store::{ImageId, NewExport, SCHEMA_VERSION, Store};
@@ -57,6 +58,8 @@ pub struct ExportReport {
     pub manifest_sha256: String,
     /// The lineage record's id in the project.
     pub lineage_id: i64,
+    /// What was said about the staging folders of killed exports removed on the way, if any.
+    pub stale_removed: Option<String>,
 }
 
 /// Where each exported image goes: (identity folder, number, extension, relative path).
@@ -121,8 +124,12 @@ fn place_images(
     Ok(placed)
 }
 
-/// Refuses a target that is a file or a non-empty folder; returns the staging folder.
-fn prepare_target(target: &Path) -> Result<PathBuf, CurateError> {
+/// Where an export to `target` goes, ready to write: the folder to create (a symbolic link to
+/// an empty folder is followed, so the export lands where it points and the link keeps
+/// pointing at it), its staging folder, and the stale staging folders of killed exports that
+/// were removed on the way. Refuses a target that is a file or a non-empty folder.
+fn prepare_target(target: &Path) -> Result<(PathBuf, PathBuf, StaleExports), CurateError> {
+    let target = &follow_link(target)?;
     if target.exists() {
         if !target.is_dir() {
             return Err(CurateError::path(target, "exists and is not a folder; an export never overwrites anything"));
@@ -141,10 +148,37 @@ fn prepare_target(target: &Path) -> Result<PathBuf, CurateError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    if let Some(not_folder) = parent.ancestors().find(|a| a.exists() && !a.is_dir()) {
+        return Err(CurateError::path(not_folder, "is not a folder, so no export can be made inside it"));
+    }
     std::fs::create_dir_all(&parent).map_err(|e| CurateError::path(&parent, format!("cannot create: {e}")))?;
-    let staging = parent.join(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+    let stale = remove_stale_exports(&parent, name);
+    let staging = parent.join(staging_name(name, std::process::id()));
     std::fs::create_dir(&staging).map_err(|e| CurateError::path(&staging, format!("cannot create: {e}")))?;
-    Ok(staging)
+    Ok((target.clone(), staging, stale))
+}
+
+/// `target` itself, or the folder it links to. A link is never replaced: one to a file or to
+/// nothing is refused, naming it and where it points.
+fn follow_link(target: &Path) -> Result<PathBuf, CurateError> {
+    let is_link = std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(target.to_path_buf());
+    }
+    let points_to = std::fs::read_link(target).map_or_else(|e| format!("? ({e})"), |p| p.display().to_string());
+    match target.canonicalize() {
+        Ok(real) if real.is_dir() => Ok(real),
+        Ok(_) => Err(CurateError::path(
+            target,
+            format!("is a symbolic link to {points_to}, which is not a folder; an export never overwrites anything"),
+        )),
+        Err(e) => Err(CurateError::path(
+            target,
+            format!(
+                "is a symbolic link to {points_to}, which cannot be followed ({e}); an export never replaces a link"
+            ),
+        )),
+    }
 }
 
 /// Writes one new file inside `dir`; never replaces an existing one.
@@ -250,7 +284,8 @@ pub fn export_with_progress(
         .map(|r| SplitRunRef { id: r.id, at: r.at, params: r.params });
     let placed = place_images(&pairs, &images)?;
 
-    let staging = prepare_target(target)?;
+    let (target, staging, stale_removed) = prepare_target(target)?;
+    let target = target.as_path();
     let scored = model.is_some().then_some((&scores, options.threshold));
     let mut copying = Copying { cancel, progress: &mut progress };
     let written = write_export(&staging, &pairs, &snapshot, &placed, &images, scored, &mut copying);
@@ -321,6 +356,7 @@ pub fn export_with_progress(
     };
 
     let target_abs = target.canonicalize().unwrap_or_else(|_| target.to_path_buf());
+    let stale_removed = stale_removed.describe();
     let selection_json = serde_json::to_value(&selection).map_err(|e| CurateError::Invalid(e.to_string()))?;
     let lineage_id = store
         .write(|tx| {
@@ -348,6 +384,7 @@ pub fn export_with_progress(
         lfw_left_out: pairs.len() - lfw_pairs,
         manifest_sha256: manifest_entry.sha256,
         lineage_id,
+        stale_removed,
     })
 }
 

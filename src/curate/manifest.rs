@@ -94,6 +94,19 @@ pub(super) struct LeftOut {
     pub(super) reason: String,
 }
 
+/// The first symbolic link on the way from `dir` down to `path` (itself included), if any.
+fn first_link(dir: &Path, path: &Path) -> Option<std::path::PathBuf> {
+    let rel = path.strip_prefix(dir).ok()?;
+    let mut at = dir.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(at);
+        }
+    }
+    None
+}
+
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -121,6 +134,14 @@ pub fn verify_export(dir: &Path) -> Result<Vec<String>, CurateError> {
                 continue;
             }
         };
+        // An export holds its own files only: a symbolic link (to the file, or to a folder on
+        // its way) would make the check read bytes kept somewhere else.
+        if let Some(link) = first_link(dir, &path) {
+            let to = std::fs::read_link(&link).map_or_else(|e| format!("? ({e})"), |p| p.display().to_string());
+            let rel = link.strip_prefix(dir).unwrap_or(&link).to_string_lossy().replace('\\', "/");
+            problems.push(format!("{}: {rel} is a symbolic link (to {to}), not a file of the export", file.path));
+            continue;
+        }
         match std::fs::read(&path) {
             Ok(bytes) if sha256_hex(&bytes) == file.sha256 && bytes.len() as u64 == file.bytes => {}
             Ok(_) => problems.push(format!("{}: sha256 or size differs from the manifest", file.path)),
@@ -133,7 +154,9 @@ pub fn verify_export(dir: &Path) -> Result<Vec<String>, CurateError> {
             std::fs::read_dir(&folder).map_err(|e| CurateError::path(&folder, format!("cannot list: {e}")))?;
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            // The entry's own type: a link to a folder is not walked into (it may lead out of
+            // the export, or round in a loop); it is reported below unless the manifest lists it.
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 stack.push(path);
             } else {
                 let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");

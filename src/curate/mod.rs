@@ -25,6 +25,7 @@ pub mod report_csv;
 pub mod selection;
 pub mod snapshot;
 pub mod split;
+pub mod stale_exports;
 
 pub use error::CurateError;
 pub use export::{ExportOptions, ExportProgress, ExportReport, export, export_with_progress};
@@ -35,3 +36,4 @@ pub use selection::Selection;
 
 pub use snapshot::Snapshot;
 pub use split::{Ratios, SplitOptions, SplitPlan, apply_split, plan_split};
+pub use stale_exports::{StaleExports, remove_stale_exports};

@@ -149,10 +149,18 @@ impl FromStr for EmbedderSpec {
     fn from_str(s: &str) -> Result<Self, FaceError> {
         let bad = |m: String| FaceError::InvalidSpec(m);
         let mut spec = EmbedderSpec::default();
+        // A key given twice is a typo or a pasted spec: taking either value silently would
+        // feed the model what the user did not mean.
+        let mut given: Vec<(String, &str)> = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (key, value) = part.split_once('=').ok_or_else(|| bad(format!("'{part}' is not key=value")))?;
             let value = value.trim();
-            match key.trim().to_ascii_lowercase().as_str() {
+            let key_lower = key.trim().to_ascii_lowercase();
+            if let Some((_, first)) = given.iter().find(|(k, _)| *k == key_lower) {
+                return Err(bad(format!("key '{key_lower}' is given twice ('{first}' and '{part}'); give it once")));
+            }
+            given.push((key_lower.clone(), part));
+            match key_lower.as_str() {
                 "size" => {
                     let (w, h) = value.split_once(['x', 'X']).unwrap_or((value, value));
                     let parse =
@@ -365,24 +373,47 @@ pub fn check_session(model: &str, session: &Session, spec: &EmbedderSpec) -> Res
     })
 }
 
+/// Why [`embed`] gave no embedding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmbedFailure {
+    /// ONNX Runtime failed, or the output has the wrong length: a fault of the run or the model.
+    Model(String),
+    /// The model ran, but its output cannot be compared with any other (see [`check_output`]).
+    Unusable(String),
+}
+
+/// Refuses an output no cosine can be taken of: a NaN or infinity anywhere, or all zeros (a
+/// zero vector would score 0 against every face, a silent wrong answer rather than none).
+pub fn check_output(values: &[f32]) -> Result<(), String> {
+    if values.iter().any(|v| !v.is_finite()) {
+        return Err("the model's output is not finite".into());
+    }
+    if values.iter().all(|v| *v == 0.0) {
+        return Err("the model's output has zero norm".into());
+    }
+    Ok(())
+}
+
 /// Runs the embedder on an aligned crop; returns the L2-normalised embedding.
 pub fn embed(
     session: &mut Session,
     info: &EmbedderInfo,
     spec: &EmbedderSpec,
     crop: &RgbImage,
-) -> Result<Vec<f32>, String> {
+) -> Result<Vec<f32>, EmbedFailure> {
     let tensor = spec.tensor(crop);
-    let mut outputs = runtime::run(session, &spec.input_shape(), &tensor, &[&info.output_name])?;
-    let mut values = outputs.pop().ok_or("the embedder gave no output")?.values;
+    let mut outputs =
+        runtime::run(session, &spec.input_shape(), &tensor, &[&info.output_name]).map_err(EmbedFailure::Model)?;
+    let mut values = outputs.pop().ok_or_else(|| EmbedFailure::Model("the embedder gave no output".into()))?.values;
     if let Some(d) = info.dimension
         && values.len() != d
     {
-        return Err(format!("the embedder gave {} values; it declares {d}", values.len()));
+        return Err(EmbedFailure::Model(format!("the embedder gave {} values; it declares {d}", values.len())));
     }
-    if values.len() < 2 || values.iter().any(|v| !v.is_finite()) {
-        return Err("the embedder gave an empty or non-finite embedding".into());
+    if values.len() < 2 {
+        return Err(EmbedFailure::Model("the embedder gave an empty embedding".into()));
     }
+    check_output(&values).map_err(EmbedFailure::Unusable)?;
     l2_normalize(&mut values);
     Ok(values)
 }
@@ -410,7 +441,9 @@ mod tests {
         assert_eq!(spec.std, [1.0, 2.0, 4.0]);
         assert_eq!(spec.layout, TensorLayout::Nhwc);
         assert_eq!(spec.input_shape(), [1, 112, 96, 3]);
-        for bad in ["size=0x5", "std=0", "order=rgba", "mean=1:2", "colour=red", "layout"] {
+        let twice = "size=112x112,order=rgb,SIZE=96x96".parse::<EmbedderSpec>().unwrap_err().to_string();
+        assert!(twice.contains("key 'size' is given twice ('size=112x112' and 'SIZE=96x96')"), "{twice}");
+        for bad in ["size=0x5", "std=0", "order=rgba", "mean=1:2", "colour=red", "layout", "std=1,std=1"] {
             assert!(bad.parse::<EmbedderSpec>().is_err(), "{bad}");
         }
     }
@@ -427,6 +460,14 @@ mod tests {
         assert_eq!(scaled.tensor(&crop), vec![0.0, 15.0, 0.0, 7.5, 0.0, 3.0]);
         let fr = EmbedderSpec::default().tensor(&RgbImage::from_pixel(1, 1, Rgb([255, 127, 0])));
         assert_eq!(fr, vec![1.0, 0.0, -127.0 / 128.0]);
+    }
+
+    #[test]
+    fn outputs_without_a_direction_are_refused() {
+        assert_eq!(check_output(&[0.0, f32::NAN, 1.0]).unwrap_err(), "the model's output is not finite");
+        assert_eq!(check_output(&[f32::INFINITY, 1.0]).unwrap_err(), "the model's output is not finite");
+        assert_eq!(check_output(&[0.0, -0.0, 0.0]).unwrap_err(), "the model's output has zero norm");
+        assert_eq!(check_output(&[0.0, 1e-30]), Ok(()));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::batch::ImageJob;
 use super::boxes::{FaceBox, largest};
 use super::decode::{DecodeFailure, DecodeLimits, decode_file};
 use super::detect::{detect, detector_input};
-use super::embed::{EmbedderInfo, EmbedderSpec, check_session, embed};
+use super::embed::{EmbedFailure, EmbedderInfo, EmbedderSpec, check_session, embed};
 use super::error::FaceError;
 use super::identity::{ModelIdentity, sha256_hex};
 use super::landmarks::locate;
@@ -311,8 +311,11 @@ impl FaceEngine {
         };
         match embed(&mut sessions.embedder, &self.info, &self.spec, &crop) {
             Ok(embedding) => result.embedding = Some(embedding),
-            Err(e) => {
+            Err(EmbedFailure::Model(e)) => {
                 return ImageResult { status: model_error(format!("{}: {e}", self.embedder_name)), ..result };
+            }
+            Err(EmbedFailure::Unusable(reason)) => {
+                return ImageResult { status: ImageStatus::BadEmbedding { reason }, ..result };
             }
         }
         result.status = if result.face_count > 1 {

@@ -19,11 +19,14 @@ pub enum ImageStatus {
     TooLarge { reason: String },
     /// ONNX Runtime failed on this image, or its landmarks were unusable.
     ModelError { reason: String },
+    /// The embedder ran but its output cannot be compared: not finite (NaN, infinity) or all
+    /// zeros. Depends only on the model and the file, so it is cached like `NoFace`.
+    BadEmbedding { reason: String },
 }
 
 impl ImageStatus {
     /// A stable short code for storage (`ok`, `several_faces`, `no_face`, `missing_file`,
-    /// `undecodable`, `too_large`, `model_error`).
+    /// `undecodable`, `too_large`, `model_error`, `bad_embedding`).
     pub fn code(&self) -> &'static str {
         match self {
             Self::Ok => "ok",
@@ -33,6 +36,7 @@ impl ImageStatus {
             Self::Undecodable { .. } => "undecodable",
             Self::TooLarge { .. } => "too_large",
             Self::ModelError { .. } => "model_error",
+            Self::BadEmbedding { .. } => "bad_embedding",
         }
     }
 
@@ -44,7 +48,8 @@ impl ImageStatus {
             Self::MissingFile { reason }
             | Self::Undecodable { reason }
             | Self::TooLarge { reason }
-            | Self::ModelError { reason } => Some(reason.clone()),
+            | Self::ModelError { reason }
+            | Self::BadEmbedding { reason } => Some(reason.clone()),
         }
     }
 
@@ -60,6 +65,7 @@ impl ImageStatus {
             "undecodable" => Self::Undecodable { reason: reason() },
             "too_large" => Self::TooLarge { reason: reason() },
             "model_error" => Self::ModelError { reason: reason() },
+            "bad_embedding" => Self::BadEmbedding { reason: reason() },
             _ => return None,
         })
     }
@@ -70,8 +76,8 @@ impl ImageStatus {
     }
 
     /// All codes, in display order.
-    pub const CODES: [&'static str; 7] =
-        ["ok", "several_faces", "no_face", "missing_file", "undecodable", "too_large", "model_error"];
+    pub const CODES: [&'static str; 8] =
+        ["ok", "several_faces", "no_face", "missing_file", "undecodable", "too_large", "model_error", "bad_embedding"];
 }
 
 impl fmt::Display for ImageStatus {
@@ -84,6 +90,7 @@ impl fmt::Display for ImageStatus {
             Self::Undecodable { reason } => write!(f, "cannot decode: {reason}"),
             Self::TooLarge { reason } => write!(f, "too large: {reason}"),
             Self::ModelError { reason } => write!(f, "model error: {reason}"),
+            Self::BadEmbedding { reason } => write!(f, "bad embedding: {reason}"),
         }
     }
 }
@@ -102,6 +109,7 @@ mod tests {
             ImageStatus::Undecodable { reason: "bad marker".into() },
             ImageStatus::TooLarge { reason: "20000x20000".into() },
             ImageStatus::ModelError { reason: "boom".into() },
+            ImageStatus::BadEmbedding { reason: "the model's output has zero norm".into() },
         ];
         for (status, code) in all.iter().zip(ImageStatus::CODES) {
             assert_eq!(status.code(), code);
@@ -116,5 +124,6 @@ mod tests {
         assert!(ImageStatus::Ok.has_embedding());
         assert!(ImageStatus::SeveralFaces { count: 2 }.has_embedding());
         assert!(!ImageStatus::NoFace.has_embedding());
+        assert!(!ImageStatus::BadEmbedding { reason: String::new() }.has_embedding());
     }
 }

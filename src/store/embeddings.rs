@@ -10,7 +10,7 @@ use super::{ImageId, NOW, PairId, Result, Tx};
 /// What the face pipeline concluded about one image under one model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CachedEmbedding {
-    /// A `face::ImageStatus` code: ok, several_faces, no_face, undecodable, too_large.
+    /// A `face::ImageStatus` code: ok, several_faces, no_face, undecodable, too_large, bad_embedding.
     pub status: String,
     /// The reason, for statuses that have one (e.g. the decoder's message).
     pub detail: Option<String>,

@@ -14,3 +14,4 @@ mod harness;
 mod long_values;
 mod import_parsers;
 mod projects;
+mod models_and_exports;

@@ -227,4 +227,7 @@ fn exported(ui: &mut egui::Ui, report: &ExportReport) {
         row("Manifest", format!("sha256 {}", report.manifest_sha256));
         row("Lineage", format!("recorded in the project as export #{}", report.lineage_id));
     });
+    if let Some(stale) = &report.stale_removed {
+        ui.label(stale);
+    }
 }
