@@ -1,10 +1,14 @@
 //! What merging labels from another project needs: opening a project without changing it,
-//! its audit log as stored, and writes that keep another project's history instead of
-//! logging the change as new.
+//! its audit log as stored, its labels a page of pairs at a time (or row by row, never all at
+//! once), and writes that keep another project's history instead of logging the change as
+//! new.
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{LabelerId, NOW_MS, PairId, Result, Role, Store, StoreError, TagId, Tx};
+use super::{
+    LabelerId, NOW_MS, NotBlindLabel, NoteRow, PairId, Result, Reveal, RevealHow, Role, Store, StoreError, TagId,
+    TagRow, Tx, VerdictRow,
+};
 use crate::domain::Truth;
 
 /// One audit-log event as stored.
@@ -190,5 +194,141 @@ impl Tx<'_> {
             Ok(PairHashes { id: r.get(0)?, external_id: r.get(1)?, sha256_a: r.get(2)?, sha256_b: r.get(3)? })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A streamed merge's reads: a page of pairs at a time, or row by row.
+
+/// The ids as a JSON list, for `json_each`.
+fn id_list(pairs: &[PairId]) -> String {
+    serde_json::to_string(pairs).expect("ids serialise")
+}
+
+const IN_PAIRS: &str = "pair_id IN (SELECT value FROM json_each(?1))";
+
+impl Tx<'_> {
+    /// The current verdicts on these pairs.
+    pub fn verdicts_of_pairs(&self, pairs: &[PairId]) -> Result<Vec<VerdictRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT pair_id, labeler_id, verdict FROM verdicts WHERE {IN_PAIRS} ORDER BY pair_id, labeler_id"
+        ))?;
+        let rows = stmt.query_map([id_list(pairs)], |r| {
+            Ok(VerdictRow { pair: r.get(0)?, labeler: r.get(1)?, verdict: r.get(2)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The tags applied to these pairs, by name.
+    pub fn pair_tags_of_pairs(&self, pairs: &[PairId]) -> Result<Vec<TagRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT pt.pair_id, pt.labeler_id, t.name FROM pair_tags pt JOIN tags t ON t.id = pt.tag_id
+             WHERE pt.{IN_PAIRS} ORDER BY pt.pair_id, pt.labeler_id, t.name COLLATE NOCASE"
+        ))?;
+        let rows =
+            stmt.query_map([id_list(pairs)], |r| Ok(TagRow { pair: r.get(0)?, labeler: r.get(1)?, tag: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The current labels on these pairs given with the answer in view (none in a project
+    /// older than migration 0005).
+    pub fn not_blind_labels_of_pairs(&self, pairs: &[PairId]) -> Result<Vec<NotBlindLabel>> {
+        if !self.has_blind_marks()? {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT pair_id, labeler_id, NULL FROM verdicts WHERE blind = 0 AND {IN_PAIRS}
+             UNION ALL
+             SELECT pt.pair_id, pt.labeler_id, t.name FROM pair_tags pt JOIN tags t ON t.id = pt.tag_id
+             WHERE pt.blind = 0 AND pt.{IN_PAIRS}"
+        ))?;
+        let rows = stmt.query_map([id_list(pairs)], |r| {
+            Ok(NotBlindLabel { pair: r.get(0)?, labeler: r.get(1)?, tag: r.get(2)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The notes on these pairs.
+    pub fn notes_of_pairs(&self, pairs: &[PairId]) -> Result<Vec<NoteRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT pair_id, labeler_id, note FROM pair_notes WHERE {IN_PAIRS} ORDER BY pair_id"
+        ))?;
+        let rows =
+            stmt.query_map([id_list(pairs)], |r| Ok(NoteRow { pair: r.get(0)?, labeler: r.get(1)?, note: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The events of these kinds on these pairs, oldest first.
+    pub fn label_events_of_pairs(&self, kinds: &[&str], pairs: &[PairId]) -> Result<Vec<EventRow>> {
+        let columns = self.event_columns()?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {columns} FROM label_events WHERE {IN_PAIRS} AND kind IN (SELECT value FROM json_each(?2))
+             ORDER BY id"
+        ))?;
+        let kinds = serde_json::to_string(kinds).expect("strings serialise");
+        let rows = stmt.query_map([id_list(pairs), kinds], event_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every event of these kinds, oldest first, passed to `each` one at a time.
+    pub fn each_label_event(&self, kinds: &[&str], mut each: impl FnMut(EventRow)) -> Result<()> {
+        let columns = self.event_columns()?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {columns} FROM label_events WHERE kind IN (SELECT value FROM json_each(?1)) ORDER BY id"
+        ))?;
+        let kinds = serde_json::to_string(kinds).expect("strings serialise");
+        for row in stmt.query_map([kinds], event_from_row)? {
+            each(row?);
+        }
+        Ok(())
+    }
+
+    /// Every pair with a current verdict, tag or note, in id order, passed to `each`.
+    pub fn each_pair_with_labels(&self, mut each: impl FnMut(PairId)) -> Result<()> {
+        let mut stmt = self.conn().prepare(
+            "SELECT pair_id FROM verdicts
+             UNION SELECT pt.pair_id FROM pair_tags pt JOIN tags t ON t.id = pt.tag_id
+             UNION SELECT pair_id FROM pair_notes ORDER BY 1",
+        )?;
+        for pair in stmt.query_map([], |r| r.get::<_, PairId>(0))? {
+            each(pair?);
+        }
+        Ok(())
+    }
+
+    /// Every pair with its images' sha256, in id order, passed to `each`.
+    pub fn each_pair_hashes(&self, mut each: impl FnMut(PairHashes)) -> Result<()> {
+        let mut stmt = self.conn().prepare(
+            "SELECT p.id, p.external_id, a.sha256, b.sha256 FROM pairs p
+             JOIN images a ON a.id = p.image_a JOIN images b ON b.id = p.image_b ORDER BY p.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PairHashes { id: r.get(0)?, external_id: r.get(1)?, sha256_a: r.get(2)?, sha256_b: r.get(3)? })
+        })?;
+        for row in rows {
+            each(row?);
+        }
+        Ok(())
+    }
+
+    /// The reveals on these pairs, by pair and labeler.
+    pub fn reveals_of_pairs(&self, pairs: &[PairId]) -> Result<Vec<((PairId, LabelerId), Reveal)>> {
+        if !self.has_blind_marks()? {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT pair_id, labeler_id, at, how, before_tagging FROM reveals WHERE {IN_PAIRS}"
+        ))?;
+        let rows = stmt.query_map([id_list(pairs)], |r| {
+            Ok((r.get::<_, PairId>(0)?, r.get::<_, LabelerId>(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (pair, labeler, at, how, before_tagging) = row?;
+            let how = RevealHow::parse(&how)
+                .ok_or_else(|| StoreError::Invalid(format!("pair {pair}: unknown reveal {how:?}")))?;
+            out.push(((pair, labeler), Reveal { at, how, before_tagging }));
+        }
+        Ok(out)
     }
 }

@@ -9,7 +9,7 @@
 //! Ground truth is never changed by a merge: a pair whose truth differs (an adjudicator there
 //! corrected it, say) is listed, to be corrected here by an adjudicator if they agree.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{Conflict, MergeReport};
 use crate::curate::CurateError;
@@ -62,7 +62,7 @@ pub(super) struct Theirs<'a> {
 pub(super) fn merge_adjudications(
     tx: &Tx,
     theirs: &Theirs,
-    matched: &HashMap<PairId, (PairId, String)>,
+    matched: &BTreeMap<PairId, (PairId, String)>,
     file: &str,
     report: &mut MergeReport,
 ) -> Result<(), CurateError> {
