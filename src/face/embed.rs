@@ -78,8 +78,10 @@ impl EmbedderSpec {
         if self.mean.iter().any(|m| !m.is_finite()) {
             return bad(format!("mean {:?} is not finite", self.mean));
         }
-        if self.std.iter().any(|s| !s.is_finite() || *s == 0.0) {
-            return bad(format!("std {:?} must be finite and non-zero", self.std));
+        // The tensor multiplies by 1/std, so a std so small that 1/std overflows (1e-45) is as
+        // useless as zero.
+        if self.std.iter().any(|s| !s.is_finite() || !(1.0 / s).is_finite()) {
+            return bad(format!("std {:?} must be finite and not near zero (1/std must be finite)", self.std));
         }
         Ok(())
     }
@@ -443,7 +445,7 @@ mod tests {
         assert_eq!(spec.input_shape(), [1, 112, 96, 3]);
         let twice = "size=112x112,order=rgb,SIZE=96x96".parse::<EmbedderSpec>().unwrap_err().to_string();
         assert!(twice.contains("key 'size' is given twice ('size=112x112' and 'SIZE=96x96')"), "{twice}");
-        for bad in ["size=0x5", "std=0", "order=rgba", "mean=1:2", "colour=red", "layout", "std=1,std=1"] {
+        for bad in ["size=0x5", "std=0", "std=1e-45", "std=1:1:-1e-39", "order=rgba", "mean=1:2", "colour=red", "layout", "std=1,std=1"] {
             assert!(bad.parse::<EmbedderSpec>().is_err(), "{bad}");
         }
     }

@@ -133,6 +133,12 @@ fn parse_row(
         rows.tags.push(index);
     }
     let tag_count = rows.tags.len() - first_tag;
+    // Rows keep their tags as a (u32 start, u16 count) slice of one shared list; a row or a file
+    // past those bounds is refused, never cut short.
+    let (Ok(first_tag_index), Ok(row_tag_count)) = (u32::try_from(first_tag), u16::try_from(tag_count)) else {
+        rows.tags.truncate(first_tag);
+        return Err(format!("{tag_count} tags in one row (at most {}), or too many tags in the file", u16::MAX));
+    };
     if verdict.is_none() && tag_count == 0 {
         return Err("neither a verdict nor a tag".into());
     }
@@ -153,8 +159,8 @@ fn parse_row(
         labeler: rows.labelers.intern(labeler).0,
         verdict,
         blind,
-        first_tag: first_tag as u32,
-        tag_count: tag_count as u16,
+        first_tag: first_tag_index,
+        tag_count: row_tag_count,
     });
     Ok(())
 }
@@ -380,5 +386,19 @@ mod tests {
         assert_eq!(info.labelers[0].verdicts, 0);
         assert_eq!(info.labelers[0].tags_applied, 2);
         assert_eq!(info.label_events, 2);
+    }
+
+    #[test]
+    fn a_row_with_more_tags_than_a_row_holds_is_refused_not_cut_short() {
+        // 65,536 tags once wrapped to a count of 0: the row went in with its verdict and no tags.
+        let (dir, mut store) = store_with_two_pairs();
+        let tags = vec!["dark"; usize::from(u16::MAX) + 1].join(";");
+        let csv = write(&dir, "l.csv", format!("pair_id,labeler,verdict,tags\np1,ann,same,{tags}\n").as_bytes());
+        let err = import_labels(&mut store, &csv, false).unwrap_err();
+        let found: Vec<(u64, &str)> = err.problems().iter().map(|p| (p.line.unwrap(), p.message.as_str())).collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, 2);
+        assert!(found[0].1.contains("65536 tags in one row (at most 65535)"), "{found:?}");
+        assert_eq!(store.read(|tx| tx.info()).unwrap().label_events, 0);
     }
 }

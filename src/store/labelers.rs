@@ -110,7 +110,7 @@ impl Tx<'_> {
             [] => Ok(None),
             [one, ..] if one.name == name || found.len() == 1 => Ok(Some(one.clone())),
             several => {
-                let names: Vec<String> = several.iter().map(|l| quote(&l.name)).collect();
+                let names: Vec<String> = several.iter().map(|l| quote(&l.name).to_string()).collect();
                 Err(StoreError::Invalid(format!(
                     "labeler name {} matches {} (names ignore case); give one of them exactly",
                     quote(name),

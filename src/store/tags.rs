@@ -102,7 +102,10 @@ pub(super) fn validate_name(what: &str, name: &str) -> Result<()> {
         return Err(StoreError::Invalid(format!("a {what} needs a name")));
     }
     if name.contains(';') || name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!("{what} name {} may not contain ';' or control characters", quote(name))));
+        return Err(StoreError::Invalid(format!(
+            "{what} name {} may not contain ';' or control characters",
+            quote(name)
+        )));
     }
     if name.chars().count() > 64 {
         return Err(StoreError::Invalid(format!("{what} name {} is longer than 64 characters", quote(name))));

@@ -72,7 +72,8 @@ fn verdict_with_terminal_escapes_in_labels_csv() {
     before.assert_unchanged(&project, "escapes in a verdict");
 }
 
-/// The command line takes up to 128 KB per argument: an unknown labeler of 100 KB.
+/// The command line takes up to 128 KB per argument: a labeler of 100 KB, refused by the name
+/// rules before the project is opened.
 #[test]
 fn labeler_of_100_kb_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -80,7 +81,7 @@ fn labeler_of_100_kb_on_the_command_line() {
     let before = ProjectBytes::of(&project);
     let name = "n".repeat(100_000);
     let stderr = refused(["role", arg(&project), &name]);
-    assert_short(&stderr, &["sitcom.pairscope", "(100000 bytes)"], "100 KB labeler");
+    assert_short(&stderr, &["<LABELER>", "longer than 64 characters", "(100000 bytes)"], "100 KB labeler");
     before.assert_unchanged(&project, "100 KB labeler");
 }
 

@@ -11,7 +11,7 @@ mod common;
 
 mod csv_cells;
 mod harness;
-mod long_values;
 mod import_parsers;
-mod projects;
+mod long_values;
 mod models_and_exports;
+mod projects;
