@@ -445,7 +445,17 @@ mod tests {
         assert_eq!(spec.input_shape(), [1, 112, 96, 3]);
         let twice = "size=112x112,order=rgb,SIZE=96x96".parse::<EmbedderSpec>().unwrap_err().to_string();
         assert!(twice.contains("key 'size' is given twice ('size=112x112' and 'SIZE=96x96')"), "{twice}");
-        for bad in ["size=0x5", "std=0", "std=1e-45", "std=1:1:-1e-39", "order=rgba", "mean=1:2", "colour=red", "layout", "std=1,std=1"] {
+        for bad in [
+            "size=0x5",
+            "std=0",
+            "std=1e-45",
+            "std=1:1:-1e-39",
+            "order=rgba",
+            "mean=1:2",
+            "colour=red",
+            "layout",
+            "std=1,std=1",
+        ] {
             assert!(bad.parse::<EmbedderSpec>().is_err(), "{bad}");
         }
     }
