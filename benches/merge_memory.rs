@@ -14,12 +14,14 @@
 //! (`wait4`) are the figures. `PAIRSCOPE_BIN` runs another build of the binary instead (a
 //! baseline kept aside); `PAIRSCOPE_MERGE_REBUILD=1` builds the projects again.
 
+#[path = "common/child_run.rs"]
+mod child_run;
+
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
-use std::time::{Duration, Instant};
 
+use child_run::pairscope;
 use pairscope::rng::SeededRng;
 
 const PAIRS: usize = 200_000;
@@ -49,42 +51,6 @@ fn lfw_images() -> Vec<String> {
     }
     files.sort();
     files
-}
-
-struct Run {
-    wall: Duration,
-    peak_rss: u64,
-    stdout: String,
-}
-
-/// Runs the binary, measuring wall time and the child's peak RSS.
-fn pairscope(args: &[&OsStr]) -> Run {
-    let started = Instant::now();
-    let bin = std::env::var_os("PAIRSCOPE_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_pairscope").into());
-    // Reaped by `wait4` below, which also gives its peak RSS.
-    #[allow(clippy::zombie_processes)]
-    let child = Process::new(bin)
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .expect("running pairscope");
-    let pid = child.id() as libc::pid_t;
-    let mut stdout = child.stdout.expect("piped");
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut text).unwrap();
-        text
-    });
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; `status` and `usage` are valid for writing.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = started.elapsed();
-    assert_eq!(waited, pid, "wait4");
-    let stdout = reader.join().unwrap();
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "pairscope {args:?} failed:\n{stdout}");
-    Run { wall, peak_rss: usage.ru_maxrss as u64 * 1024, stdout }
 }
 
 fn copy_project(from: &Path, to: &Path) {

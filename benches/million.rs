@@ -17,11 +17,14 @@
 //! The GUI figures use egui_kittest as `ui_frames` does: the app's `ui()` pass and layout,
 //! queried by label, through the public API of `pairscope::ui` only.
 
+#[path = "common/child_run.rs"]
+mod child_run;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 use std::time::{Duration, Instant};
 
+use child_run::pairscope;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable, by};
@@ -171,43 +174,6 @@ fn write_inputs(dir: &Path) {
 
 // ---------------------------------------------------------------------------------------------
 // Running the binary.
-
-struct Run {
-    wall: Duration,
-    peak_rss: u64,
-    stdout: String,
-}
-
-/// Runs the release binary, measuring wall time and the child's peak RSS.
-fn pairscope(args: &[&std::ffi::OsStr]) -> Run {
-    let started = Instant::now();
-    // PAIRSCOPE_BIN: another build of the binary (a baseline kept aside).
-    let bin = std::env::var_os("PAIRSCOPE_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_pairscope").into());
-    // Reaped by `wait4` below, which also gives its peak RSS.
-    #[allow(clippy::zombie_processes)]
-    let child = Process::new(bin)
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .expect("running pairscope");
-    let pid = child.id() as libc::pid_t;
-    let mut stdout = child.stdout.expect("piped");
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut text).unwrap();
-        text
-    });
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; `status` and `usage` are valid for writing.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = started.elapsed();
-    assert_eq!(waited, pid, "wait4");
-    let stdout = reader.join().unwrap();
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "pairscope {args:?} failed:\n{stdout}");
-    Run { wall, peak_rss: usage.ru_maxrss as u64 * 1024, stdout }
-}
 
 fn os(s: &str) -> &std::ffi::OsStr {
     std::ffi::OsStr::new(s)

@@ -7,22 +7,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{datasets, info, ok, pairscope, stderr};
+use common::{datasets, identities, info, ok, pairscope, stderr};
 use pairscope::store::Store;
 
 fn arg(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// Every image's identity, by path relative to its image folder (images without one left out).
-fn identities(project: &Path) -> BTreeMap<String, String> {
-    let mut store = Store::open(project).unwrap();
-    store
-        .read(|tx| {
-            let images = tx.all_images()?;
-            Ok(tx.image_identities()?.into_iter().map(|(id, who)| (images[&id].path.clone(), who)).collect())
-        })
-        .unwrap()
 }
 
 /// Runs pairscope, insists that it fails, and returns stderr.

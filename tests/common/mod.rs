@@ -56,3 +56,14 @@ where
 pub fn info(project: &Path) -> serde_json::Value {
     serde_json::from_str(&ok([Path::new("info"), project, Path::new("--json")])).expect("info --json is JSON")
 }
+
+/// Every image's identity, by path relative to its image folder (images without one left out).
+pub fn identities(project: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut store = pairscope::store::Store::open(project).unwrap();
+    store
+        .read(|tx| {
+            let images = tx.all_images()?;
+            Ok(tx.image_identities()?.into_iter().map(|(id, who)| (images[&id].path.clone(), who)).collect())
+        })
+        .unwrap()
+}

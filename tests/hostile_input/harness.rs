@@ -37,11 +37,6 @@ impl ProjectBytes {
     }
 }
 
-/// A real project to attack: the sitcom photos imported with `import-folders` (160 pairs).
-pub fn sitcom_project(dir: &Path) -> PathBuf {
-    common::sitcom_project(dir)
-}
-
 /// Runs pairscope, insists that it fails (exit status 1 or 2, never a panic's 101), and
 /// returns its stderr.
 pub fn refused<I, S>(args: I) -> String

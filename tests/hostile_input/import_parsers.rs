@@ -2,13 +2,10 @@
 //! leave the images folder, an LFW header that overflows, an LFW file with a BOM, file names
 //! that are not UTF-8, symlink loops, and a bad pairs CSV whose every fault is told at once.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use pairscope::store::Store;
-
-use crate::common::{datasets, ok};
-use crate::harness::{ProjectBytes, corpus, refused, sitcom_project};
+use crate::common::{datasets, identities, ok, sitcom_project};
+use crate::harness::{ProjectBytes, corpus, refused};
 
 fn arg(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -37,17 +34,6 @@ fn copy_sitcom(dir: &Path, images: &[(&str, &str)]) -> PathBuf {
         std::fs::copy(datasets().join("sitcom").join(person).join(file), root.join(person).join(file)).unwrap();
     }
     root
-}
-
-/// Every image's identity in a project, by its path relative to its images folder.
-fn identities(project: &Path) -> BTreeMap<String, String> {
-    let mut store = Store::open(project).unwrap();
-    store
-        .read(|tx| {
-            let images = tx.all_images()?;
-            Ok(tx.image_identities()?.into_iter().map(|(id, who)| (images[&id].path.clone(), who)).collect())
-        })
-        .unwrap()
 }
 
 /// `import-lfw` into an existing project must refuse; returns stderr after checking that the

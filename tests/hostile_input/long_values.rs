@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use crate::harness::{ProjectBytes, refused, sitcom_project};
+use crate::common::sitcom_project;
+use crate::harness::{ProjectBytes, refused};
 
 /// A message of a few lines is well under this.
 const SMALL: usize = 4096;

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 
 use crate::common;
-use crate::harness::{ProjectBytes, refused, sitcom_project};
+use crate::common::sitcom_project;
+use crate::harness::{ProjectBytes, refused};
 
 /// Writes one of the tiny embedders of `onnx_model` into `dir`.
 fn model(dir: &Path, name: &str, factor: f32) -> PathBuf {

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common;
-use crate::harness::{ProjectBytes, corpus, refused, sitcom_project};
+use crate::common::sitcom_project;
+use crate::harness::{ProjectBytes, corpus, refused};
 
 /// Takes writing away from a file or folder while it lives (`chmod` and, as root, who ignores
 /// modes, `chattr +i`), and gives it back on drop, even when the test fails.
