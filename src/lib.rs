@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod face;
 pub mod import;
+mod orphans;
 pub mod quote;
 pub mod rng;
 pub mod scoring;

@@ -23,6 +23,7 @@ mod merge_decisions;
 mod merge_rows;
 mod migrate;
 mod models;
+mod orphaned_projects;
 mod pairs;
 mod read_only;
 mod review;
@@ -105,6 +106,7 @@ impl Store {
             return Err(StoreError::AlreadyExists(path.to_owned()).into());
         }
         let name = path.file_name().map_or_else(|| "project".into(), |n| n.to_string_lossy().into_owned());
+        orphaned_projects::remove(path, &name);
         let unfinished = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
         let built = Self::build(&unfinished, path, fill);
         for end in ["", "-wal", "-shm", "-journal"] {

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::store::Role;
 use crate::ui::analysis::selection::SelectionChange;
+use crate::ui::app::score_outcome::score_outcome;
 use crate::ui::app::watch::Watch;
 use crate::ui::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
 use crate::ui::jobs::scoring::ScoringJob;
@@ -136,11 +137,7 @@ impl PairscopeApp {
                 }
             }
             self.scoring_outcome = Some(match outcome {
-                Ok(s) if cancelled => format!("Cancelled; kept what was done: {} pairs scored.", s.pairs_scored),
-                Ok(s) => format!(
-                    "Scored {} pairs ({} images, {} from the cache).",
-                    s.pairs_scored, s.images_total, s.images_cached
-                ),
+                Ok(s) => score_outcome(&s, cancelled),
                 Err(e) => format!("Scoring stopped: {e}"),
             });
             // The reread's answer reads the analysis again too.

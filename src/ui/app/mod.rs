@@ -17,6 +17,7 @@ pub(in crate::ui) mod outside_changes;
 pub(in crate::ui) mod review_keys;
 pub(in crate::ui) mod review_screen;
 pub(in crate::ui) mod save_queue;
+pub(in crate::ui) mod score_outcome;
 pub(in crate::ui) mod screen_keys;
 pub(in crate::ui) mod screens;
 pub(in crate::ui) mod state;
