@@ -18,6 +18,7 @@
 mod agreement;
 /// Every image against every other one, by identity (issue 13).
 pub mod all_vs_all;
+pub mod calibration;
 mod confusion;
 mod consensus;
 mod edc;
