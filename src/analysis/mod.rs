@@ -21,6 +21,7 @@ pub mod all_vs_all;
 pub mod calibration;
 mod confusion;
 mod consensus;
+pub mod crowdlab;
 mod edc;
 mod edc_report;
 #[cfg(test)]
