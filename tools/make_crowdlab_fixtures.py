@@ -1,4 +1,4 @@
-"""CROWDLAB reference results from cleanlab 2.9.0 (pinned in requirements-analysis.txt), for
+"""CROWDLAB and ActiveLab reference results from cleanlab 2.9.0 (pinned in requirements-analysis.txt), for
 src/analysis/crowdlab.rs. Writes tests/fixtures/crowdlab.json.
 
     .venv/bin/python tools/make_crowdlab_fixtures.py
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from cleanlab.multiannotator import get_label_quality_multiannotator
+from cleanlab.multiannotator import get_active_learning_scores, get_label_quality_multiannotator
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "crowdlab.json"
 
@@ -31,7 +31,12 @@ def case(seed, n, annotators, classes, coverage, accuracy):
     r = get_label_quality_multiannotator(df, probs, verbose=False, return_weights=True)
     lq, st = r["label_quality"], r["annotator_stats"].reindex(df.columns)
     nan = lambda x: None if np.isnan(x) else float(x)
+    unlabeled = rng.dirichlet(np.ones(classes), 7)
+    active, active_unlabeled = get_active_learning_scores(df, probs, unlabeled)
     return {
+        "unlabeled_probabilities": unlabeled.tolist(),
+        "active_learning": [float(x) for x in active],
+        "active_learning_unlabeled": [float(x) for x in active_unlabeled],
         "labels": [[None if np.isnan(x) else int(x) for x in row] for row in labels],
         "probabilities": probs.tolist(),
         "consensus_label": lq["consensus_label"].astype(int).tolist(),
@@ -54,5 +59,20 @@ cases = {
     # Two annotators, often split 1-1: ties broken by the model.
     "binary_ties": case(4, 50, 2, 2, 0.9, [0.7, 0.6]),
 }
-OUT.write_text(json.dumps({"cleanlab": "2.9.0", "cases": cases}, allow_nan=False) + "\n")
+# One label per example: ActiveLab's own branch (no CROWDLAB; see activelab.rs).
+rng = np.random.default_rng(5)
+single = np.full((30, 3), np.nan)
+for i in range(30):
+    single[i, rng.integers(0, 3)] = rng.integers(0, 2)
+single_probs = rng.dirichlet(np.ones(2), 30)
+single_unlabeled = rng.dirichlet(np.ones(2), 5)
+a, u = get_active_learning_scores(single, single_probs, single_unlabeled)
+one_label = {
+    "labels": [[None if np.isnan(x) else int(x) for x in row] for row in single],
+    "probabilities": single_probs.tolist(),
+    "unlabeled_probabilities": single_unlabeled.tolist(),
+    "active_learning": a.tolist(),
+    "active_learning_unlabeled": u.tolist(),
+}
+OUT.write_text(json.dumps({"cleanlab": "2.9.0", "cases": cases, "activelab_one_label_each": one_label}, allow_nan=False) + "\n")
 print(f"wrote {OUT}")

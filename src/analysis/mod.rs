@@ -15,6 +15,7 @@
 //! Definitions (issue 4): a pair is evaluable when it has a truth and a score; predicted
 //! `same` ⇔ score ≥ threshold; an error is an evaluable pair predicted wrongly.
 
+pub mod activelab;
 mod agreement;
 /// Every image against every other one, by identity (issue 13).
 pub mod all_vs_all;
