@@ -25,6 +25,15 @@ pub enum PlattError {
     NotFinite,
 }
 
+impl std::fmt::Display for PlattError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PlattError::OneClassOnly => "calibration needs scored pairs of both truths, same and different",
+            PlattError::NotFinite => "a score is not a finite number",
+        })
+    }
+}
+
 impl Platt {
     /// P(same | score).
     pub fn probability(&self, score: f64) -> f64 {

@@ -20,6 +20,8 @@ mod agreement;
 /// Every image against every other one, by identity (issue 13).
 pub mod all_vs_all;
 pub mod calibration;
+/// Connected components of items sharing keys (splits, folds).
+pub mod components;
 mod confusion;
 mod consensus;
 pub mod crowdlab;
@@ -34,6 +36,8 @@ pub mod intervals;
 mod kfold;
 mod label_book;
 mod label_index;
+/// Label quality: calibrated P(same), CROWDLAB, the review queues, labeler quality.
+pub mod label_quality;
 mod pair_labels;
 mod prepared;
 #[cfg(test)]

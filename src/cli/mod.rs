@@ -22,6 +22,7 @@ mod import;
 mod lineage;
 mod merge;
 mod project;
+mod quality;
 mod report;
 mod role;
 mod split;
@@ -37,6 +38,7 @@ use import::{FoldersArgs, IdentitiesArgs, LabelsArgs, LfwArgs, PairsArgs, Scores
 use lineage::LineageArgs;
 use merge::MergeLabelsArgs;
 use project::{InfoArgs, NewArgs};
+use quality::QualityArgs;
 use report::ReportArgs;
 use role::RoleArgs;
 use split::SplitArgs;
@@ -126,6 +128,18 @@ pub enum Command {
         cross. With --json the output is one JSON object (null, never NaN, where a number is \
         undefined); otherwise readable tables.")]
     Report(ReportArgs),
+    /// Label quality: likely wrong truths, pairs that need another label, each labeler's quality.
+    #[command(long_about = "Label quality: which truths are likely wrong, which pairs need another \
+        label, and how good each labeler is.\n\n\
+        The model's scores are calibrated to P(same) by Platt scaling, out of fold (10 folds, \
+        pairs sharing an image or identity in one fold). With the labelers' blind verdicts, \
+        CROWDLAB (as cleanlab 2.9.0 computes it) gives each pair a consensus and each labeler a \
+        quality; without verdicts the calibrated model stands alone. \"Likely wrong truth\" \
+        lists the pairs whose truth disagrees with that consensus, surest first; \"Needs \
+        another label\" ranks pairs by ActiveLab. Per labeler: accuracy against truth and on \
+        gold pairs with 95 % intervals, agreement with consensus, median seconds per verdict \
+        (pauses over 2 minutes left out) and drift over the first and last 100 verdicts.")]
+    Quality(QualityArgs),
     /// LFW 10-fold accuracy of a model's scores (threshold chosen on 9 folds, tested on the 10th).
     EvalLfw(EvalLfwArgs),
     /// Create the demo project (if needed) and open it; the default when pairscope starts fresh.
@@ -253,6 +267,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::AllVsAll(args) => args.run(),
         Command::Demo(args) => args.run(),
         Command::Report(args) => args.run(),
+        Command::Quality(args) => args.run(),
         Command::EvalLfw(args) => args.run(),
         Command::Split(args) => args.run(),
         Command::Export(args) => args.run(),

@@ -21,6 +21,7 @@ pub mod merge;
 pub mod names;
 mod parquet;
 pub mod project_report;
+pub mod quality;
 pub mod report_csv;
 pub mod selection;
 pub mod snapshot;

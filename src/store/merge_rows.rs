@@ -133,7 +133,8 @@ impl Tx<'_> {
                     "INSERT INTO verdicts (pair_id, labeler_id, verdict, updated_at, blind)
                      VALUES (?1, ?2, ?3, {NOW_MS}, ?4)
                      ON CONFLICT (pair_id, labeler_id) DO UPDATE SET verdict = excluded.verdict,
-                     updated_at = excluded.updated_at, blind = excluded.blind"
+                     updated_at = excluded.updated_at, blind = excluded.blind,
+                     elapsed_ms = NULL"
                 ))?
                 .execute(rusqlite::params![pair, labeler, v, blind])?,
             None => self

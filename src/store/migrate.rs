@@ -28,6 +28,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "0009_labeler_names_ignore_case",
         sql: include_str!("../../migrations/0009_labeler_names_ignore_case.sql"),
     },
+    Migration { name: "0010_label_quality", sql: include_str!("../../migrations/0010_label_quality.sql") },
 ];
 
 /// The schema version this build writes.

@@ -8,7 +8,7 @@ use rusqlite::OptionalExtension;
 use serde_json::json;
 
 use super::merge_rows::{EventRow, event_from_row};
-use super::{Labeler, Reveal, Role, Tag};
+use super::{Labeler, Reveal, Tag};
 use super::{LabelerId, ModelId, NOW, Origin, PairId, Result, StoreError, TagId, Tx};
 use crate::domain::{Split, Truth};
 
@@ -120,11 +120,7 @@ impl Tx<'_> {
         if reason.is_empty() {
             return Err(StoreError::Invalid("an adjudication needs a reason".into()));
         }
-        let role: Option<Role> =
-            self.conn().query_row("SELECT role FROM labelers WHERE id = ?1", [adjudicator], |r| r.get(0)).optional()?;
-        if role != Some(Role::Adjudicator) {
-            return Err(StoreError::Invalid("only an adjudicator can settle a disagreement".into()));
-        }
+        self.require_adjudicator(adjudicator, "settle a disagreement")?;
         let before: Option<(Option<Truth>, String, String)> = self
             .conn()
             .query_row("SELECT verdict, tags, reason FROM adjudications WHERE pair_id = ?1", [pair], |r| {
@@ -183,7 +179,7 @@ impl Tx<'_> {
 mod tests {
     use super::*;
     use crate::store::test_util::temp_store;
-    use crate::store::{NewImage, NewPair, Store};
+    use crate::store::{NewImage, NewPair, Role, Store};
 
     fn one_pair(store: &mut Store) -> PairId {
         store

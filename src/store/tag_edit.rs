@@ -102,6 +102,12 @@ impl Tx<'_> {
             self.conn()
                 .execute("UPDATE adjudications SET tags = ?1 WHERE pair_id = ?2", rusqlite::params![json, pair])?;
         }
+        // Examples of `from` become examples of `into`, unless `into` has that pair already.
+        self.conn().execute(
+            "UPDATE OR IGNORE tag_examples SET tag_id = ?2 WHERE tag_id = ?1",
+            rusqlite::params![from, into],
+        )?;
+        self.conn().execute("DELETE FROM tag_examples WHERE tag_id = ?1", [from])?;
         self.conn().execute("DELETE FROM tags WHERE id = ?1", [from])?;
         self.log_event(
             None,

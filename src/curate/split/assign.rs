@@ -26,50 +26,9 @@ pub struct Assignment {
     pub spanning: usize,
 }
 
-struct UnionFind(Vec<usize>);
-
-impl UnionFind {
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.0[x] != x {
-            self.0[x] = self.0[self.0[x]];
-            x = self.0[x];
-        }
-        x
-    }
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            self.0[ra.max(rb)] = ra.min(rb);
-        }
-    }
-}
-
 /// Groups items into components of shared keys, in order of their first item.
 pub fn components(items: &[SplitItem]) -> Vec<Vec<usize>> {
-    let mut node_of: HashMap<&str, usize> = HashMap::new();
-    let mut uf = UnionFind(Vec::new());
-    let mut item_node = Vec::with_capacity(items.len());
-    for item in items {
-        // Every item gets a node of its own, so one without keys is a component of itself.
-        let own = uf.0.len();
-        uf.0.push(own);
-        for key in &item.groups {
-            let node = *node_of.entry(key.as_str()).or_insert_with(|| {
-                uf.0.push(uf.0.len());
-                uf.0.len() - 1
-            });
-            uf.union(own, node);
-        }
-        item_node.push(own);
-    }
-    let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, node) in item_node.into_iter().enumerate() {
-        let root = uf.find(node);
-        by_root.entry(root).or_default().push(i);
-    }
-    let mut groups: Vec<Vec<usize>> = by_root.into_values().collect();
-    groups.sort_by_key(|g| g[0]);
-    groups
+    crate::analysis::components::components(items.iter().map(|item| item.groups.as_slice()))
 }
 
 fn truth_name(truth: Option<Truth>) -> &'static str {
