@@ -90,7 +90,8 @@ fn main() {
         }
         let mut input = |s: &Snapshot, history: &[Vec<(u32, Option<u64>)>]| -> LabelQuality {
             let started = Instant::now();
-            let q = LabelQuality::compute(&QualityInput { snapshot: s, groups: &facts.groups, gold: &facts.gold, history });
+            let q =
+                LabelQuality::compute(&QualityInput { snapshot: s, groups: &facts.groups, gold: &facts.gold, history });
             times.push(started.elapsed().as_secs_f64());
             q
         };
@@ -124,5 +125,9 @@ fn main() {
         sum_crowd / SEEDS as f64 * 100.0
     );
     times.sort_by(f64::total_cmp);
-    println!("one label-quality computation: median {:.0} ms over {} runs", times[times.len() / 2] * 1000.0, times.len());
+    println!(
+        "one label-quality computation: median {:.0} ms over {} runs",
+        times[times.len() / 2] * 1000.0,
+        times.len()
+    );
 }

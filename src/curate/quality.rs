@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::CurateError;
 use crate::analysis::label_quality::{LabelQuality, QualityInput};
 use crate::analysis::snapshot::{Snapshot, Truth};
-use crate::store::{PairId, ScoredModel, Store};
+use crate::store::{PairId, QualityFacts, ScoredModel, Store};
 
 /// Label quality of a project, with the names behind its indices.
 pub struct ProjectQuality {
@@ -21,38 +21,129 @@ pub struct ProjectQuality {
     pub pair_names: Vec<String>,
     pub gold: Vec<bool>,
     pub quality: LabelQuality,
+    /// Tags whose definition changed, with α before and after.
+    pub definition_changes: Vec<DefinitionChange>,
 }
 
-impl ProjectQuality {
-    /// Reads the project (one read transaction) and computes its label quality with the
-    /// scores of `model` (default: the only one, or the built-in one).
-    pub fn load(store: &mut Store, model: Option<&str>) -> Result<ProjectQuality, CurateError> {
-        let (model, project, facts, names) = store.read(|tx| {
+/// What label quality reads from a project: taken under the store's lock, computed after.
+pub struct QualityRead {
+    model: Option<ScoredModel>,
+    snapshot: Snapshot,
+    pair_ids: Vec<PairId>,
+    pair_names: Vec<String>,
+    facts: QualityFacts,
+    /// Per tag (as in `tag_names`) redefined: when, in ms since 1970.
+    redefined: Vec<Option<i64>>,
+    /// Per label row of the snapshot: when it was last changed (ms), if known.
+    label_times: Vec<Option<i64>>,
+}
+
+/// Krippendorff's α of one tag on the labels given before its definition last changed, and
+/// on those given after: did the new wording help?
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DefinitionChange {
+    pub tag: String,
+    /// ms since 1970.
+    pub changed_at: i64,
+    pub alpha_before: Option<f64>,
+    /// Pairs with two labelers or more before the change.
+    pub pairs_before: u64,
+    pub alpha_after: Option<f64>,
+    pub pairs_after: u64,
+}
+
+impl QualityRead {
+    /// One read transaction.
+    pub fn read(store: &mut Store, model: Option<&str>) -> Result<QualityRead, CurateError> {
+        let (model, project, facts, names, redefined, times) = store.read(|tx| {
             let model = tx.choose_model(model)?;
             let project = tx.snapshot(model.as_ref().map(|m| m.id))?;
             let facts = tx.quality_facts(&project.pair_ids, &project.labeler_ids)?;
             let names: std::collections::HashMap<PairId, Option<String>> =
                 tx.pairs()?.into_iter().map(|p| (p.id, p.external_id)).collect();
-            Ok((model, project, facts, names))
+            let changes = tx.tag_definition_changes()?;
+            let redefined: Vec<Option<i64>> = project.tag_ids.iter().map(|t| changes.get(t).copied()).collect();
+            let times = if redefined.iter().any(Option::is_some) { tx.label_times()? } else { Default::default() };
+            Ok((model, project, facts, names, redefined, times))
         })?;
         // Labels given with the answer in view say nothing about a labeler, or the truth.
         let snapshot = project.blind_labels_only();
         snapshot.validate().map_err(|e| CurateError::path(store.path(), e.to_string()))?;
+        let pair_names = project
+            .pair_ids
+            .iter()
+            .map(|id| names.get(id).cloned().flatten().unwrap_or_else(|| format!("#{id}")))
+            .collect();
+        let labels = &snapshot.labels;
+        let label_times = (0..labels.len())
+            .map(|row| {
+                let key =
+                    (project.pair_ids[labels.pair[row] as usize], project.labeler_ids[labels.labeler[row] as usize]);
+                times.get(&key).copied()
+            })
+            .collect();
+        Ok(QualityRead { model, snapshot, pair_ids: project.pair_ids, pair_names, facts, redefined, label_times })
+    }
+
+    /// The computation (no I/O).
+    pub fn compute(self) -> ProjectQuality {
+        let definition_changes = definition_changes(&self.snapshot, &self.redefined, &self.label_times);
+        let QualityRead { model, snapshot, pair_ids, pair_names, facts, .. } = self;
         let quality = LabelQuality::compute(&QualityInput {
             snapshot: &snapshot,
             groups: &facts.groups,
             gold: &facts.gold,
             history: &facts.history,
         });
-        let pair_names = project
-            .pair_ids
-            .iter()
-            .map(|id| names.get(id).cloned().flatten().unwrap_or_else(|| format!("#{id}")))
-            .collect();
-        Ok(ProjectQuality { model, snapshot, pair_ids: project.pair_ids, pair_names, gold: facts.gold, quality })
+        ProjectQuality { model, snapshot, pair_ids, pair_names, gold: facts.gold, quality, definition_changes }
+    }
+}
+
+/// α of each redefined tag before and after its change; a label row counts as after when it
+/// was last changed at or after the change (rows of unknown time count as before).
+fn definition_changes(snapshot: &Snapshot, redefined: &[Option<i64>], times: &[Option<i64>]) -> Vec<DefinitionChange> {
+    // α of tag `bit` over the label rows on one side of `at`, and the pairs with two labelers.
+    let side = |bit: usize, at: i64, after: bool| -> (Option<f64>, u64) {
+        let mut part = Snapshot { labels: Default::default(), ..snapshot.clone() };
+        let l = &snapshot.labels;
+        let mut per_pair: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+        for row in 0..l.len() {
+            if times[row].is_some_and(|t| t >= at) == after {
+                part.labels.push(l.pair[row], l.labeler[row], l.verdict[row], l.tags[row]);
+                *per_pair.entry(l.pair[row]).or_default() += 1;
+            }
+        }
+        let pairs = per_pair.values().filter(|&&n| n >= 2).count() as u64;
+        let alpha = crate::analysis::Agreement::compute(&part).ok().and_then(|a| a.tags[bit].krippendorff_alpha);
+        (alpha, pairs)
+    };
+    redefined
+        .iter()
+        .enumerate()
+        .filter_map(|(bit, at)| {
+            let at = (*at)?;
+            let (alpha_before, pairs_before) = side(bit, at, false);
+            let (alpha_after, pairs_after) = side(bit, at, true);
+            Some(DefinitionChange {
+                tag: snapshot.tag_names[bit].clone(),
+                changed_at: at,
+                alpha_before,
+                pairs_before,
+                alpha_after,
+                pairs_after,
+            })
+        })
+        .collect()
+}
+
+impl ProjectQuality {
+    /// Reads the project (one read transaction) and computes its label quality with the
+    /// scores of `model` (default: the only one, or the built-in one).
+    pub fn load(store: &mut Store, model: Option<&str>) -> Result<ProjectQuality, CurateError> {
+        Ok(QualityRead::read(store, model)?.compute())
     }
 
-    /// Per pair: labeler name → verdict.
+    /// Per pair: labeler name → verdict.    /// Per pair: labeler name → verdict.
     fn labels_of(&self) -> Vec<serde_json::Map<String, Value>> {
         let s = &self.snapshot;
         let mut labels = vec![serde_json::Map::new(); s.pair_count()];
@@ -131,6 +222,7 @@ impl ProjectQuality {
             "likely_wrong_truth": q.likely_wrong_truth.len(),
             "needs_another_label": q.needs_another_label.len(),
             "gold_pairs": self.gold.iter().filter(|&&g| g).count(),
+            "definition_changes": self.definition_changes,
             "pairs": pairs,
             "labelers": labelers,
         })

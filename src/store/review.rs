@@ -70,6 +70,10 @@ pub struct ReviewData {
     pub reveals: HashMap<(PairId, LabelerId), Reveal>,
     /// The project's identity (seeds each labeler's queue order).
     pub project_uid: String,
+    /// Pairs an adjudicator marked gold.
+    pub gold: std::collections::BTreeSet<PairId>,
+    /// Example pairs pinned to tags, by tag then pair.
+    pub tag_examples: Vec<super::TagExample>,
 }
 
 /// What an adjudicator decides on one pair.

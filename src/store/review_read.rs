@@ -113,6 +113,8 @@ impl Tx<'_> {
             scores: self.scores_by_model()?,
             reveals: self.reveals()?,
             project_uid: self.project_uid()?,
+            gold: self.gold_pairs()?.into_iter().collect(),
+            tag_examples: self.tag_examples()?,
         })
     }
 

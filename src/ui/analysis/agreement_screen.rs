@@ -104,6 +104,19 @@ fn overall_rows(ui: &mut egui::Ui, agreement: &Agreement) {
     }
 }
 
+/// "with dark: ana, ben · without: cy" for one pair and tag.
+fn who_tagged(labeling: &crate::ui::review::labeling::Labeling, pair: crate::store::PairId, tag: &str) -> String {
+    let Some(id) = labeling.data.tags.iter().find(|t| t.name.eq_ignore_ascii_case(tag)).map(|t| t.id) else {
+        return String::new();
+    };
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for labeler in labeling.labelers_on(pair) {
+        let name = labeling.data.labelers.iter().find(|l| l.id == labeler).map_or("?", |l| l.name.as_str());
+        if labeling.has_tag(pair, labeler, id) { with.push(name) } else { without.push(name) }
+    }
+    format!("with {tag}: {} · without: {}", with.join(", "), without.join(", "))
+}
+
 /// How many labels were given with the answer in view, and the choice to leave them out.
 fn not_blind_line(ui: &mut egui::Ui, not_blind: u64, blind_only: &mut bool) {
     ui.horizontal_wrapped(|ui| {
@@ -177,13 +190,21 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
                     right(ui, egui::RichText::new("Agreement").strong());
                     right(ui, egui::RichText::new("Krippendorff's α").strong());
                     ui.end_row();
-                    for (name, t) in tag_names.iter().zip(&agreement.tags) {
-                        ui.label(name);
+                    for (bit, (name, t)) in tag_names.iter().zip(&agreement.tags).enumerate() {
+                        let picked = view.disagreements_on_tag == Some(bit);
+                        if ui
+                            .selectable_label(picked, name)
+                            .on_hover_text("List the pairs where labelers disagreed on this tag: the ones to discuss.")
+                            .clicked()
+                        {
+                            view.disagreements_on_tag = if picked { None } else { Some(bit) };
+                        }
                         right(ui, pct(t.percent_agreement));
                         right(ui, stat(t.krippendorff_alpha));
                         ui.end_row();
                     }
                 });
+                super::labeler_quality::definition_changes(ui, at.quality.0);
             });
             ui.add_space(32.0);
             ui.vertical(|ui| {
@@ -205,10 +226,33 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
             });
         });
         ui.add_space(12.0);
-        let list = &agreement.disagreements;
-        ui.heading(format!("Disagreements ({})", count(list.len() as u64)));
+        super::labeler_quality::table(ui, at.quality.0, at.quality.1);
+        ui.add_space(12.0);
+        let on_tag = view.disagreements_on_tag.filter(|&bit| bit < tag_names.len());
+        let filtered: Vec<_>;
+        let list = match on_tag {
+            Some(bit) => {
+                filtered = agreement.disagreements.iter().filter(|d| d.tags & (1 << bit) != 0).copied().collect();
+                &filtered
+            }
+            None => &agreement.disagreements,
+        };
+        ui.horizontal(|ui| match on_tag {
+            Some(bit) => {
+                ui.heading(format!("Disagreements on {} ({})", tag_names[bit], count(list.len() as u64)));
+                if ui.button("Show all").clicked() {
+                    view.disagreements_on_tag = None;
+                }
+            }
+            None => {
+                ui.heading(format!("Disagreements ({})", count(list.len() as u64)));
+            }
+        });
         if list.is_empty() {
-            ui.weak("The labelers agree on every pair.");
+            ui.weak(match on_tag {
+                Some(_) => "The labelers agree on this tag on every pair.",
+                None => "The labelers agree on every pair.",
+            });
             return;
         }
         egui::ScrollArea::vertical().id_salt("disagreements").max_height(300.0).show_rows(
@@ -231,8 +275,15 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
                         if d.verdict {
                             ui.colored_label(ui.visuals().warn_fg_color, "verdict");
                         }
-                        if d.tags != 0 {
-                            ui.label(format!("tags: {}", tag_list(tag_names, d.tags)));
+                        match (on_tag, at.labeling) {
+                            // Who said what: the tag's definition is discussed over these.
+                            (Some(bit), Some(labeling)) => {
+                                ui.label(who_tagged(labeling, pair, &tag_names[bit]));
+                            }
+                            _ if d.tags != 0 => {
+                                ui.label(format!("tags: {}", tag_list(tag_names, d.tags)));
+                            }
+                            _ => {}
                         }
                     });
                 }

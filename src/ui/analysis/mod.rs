@@ -4,6 +4,7 @@
 
 pub(in crate::ui) mod agreement_screen;
 pub(in crate::ui) mod all_vs_all_view;
+pub(in crate::ui) mod calibration_view;
 pub(in crate::ui) mod command;
 pub(in crate::ui) mod data;
 pub(in crate::ui) mod edc_view;
@@ -12,6 +13,7 @@ pub(in crate::ui) mod error_browser;
 pub(in crate::ui) mod fpr_claims;
 pub(in crate::ui) mod header;
 pub(in crate::ui) mod label_edits;
+pub(in crate::ui) mod labeler_quality;
 pub(in crate::ui) mod model_picker;
 pub(in crate::ui) mod model_screen;
 pub(in crate::ui) mod runs;
@@ -40,4 +42,6 @@ pub(in crate::ui) struct AnalysisView<'a> {
     /// The labeler at work (suggestions are accepted in their name).
     pub me: Option<LabelerId>,
     pub images: &'a mut ImageCache,
+    /// The last label-quality computation, and whether a newer one is running.
+    pub quality: (Option<&'a crate::curate::quality::ProjectQuality>, bool),
 }

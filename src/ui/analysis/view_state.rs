@@ -29,6 +29,8 @@ pub(in crate::ui) struct AnalysisUi {
     pub embedder_path: String,
     /// The Agreement screen leaves out labels given with the answer in view (not blind).
     pub blind_labels_only: bool,
+    /// The tag (bit) whose disagreements the Agreement screen lists, picked in its α table.
+    pub disagreements_on_tag: Option<usize>,
     /// Suggestions accepted or rejected in this window, off the list before the reload shows it.
     pub reviewed_suggestions: HashSet<(PairId, String)>,
     /// The error-analysis tables for the selection and data on screen.

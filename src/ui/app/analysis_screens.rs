@@ -20,6 +20,10 @@ impl PairscopeApp {
             labeling: project.as_ref().map(|p| &p.labeling),
             me: project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id),
             images,
+            quality: match project.as_ref() {
+                Some(p) => (p.quality.latest.as_deref(), p.quality.busy()),
+                None => (None, false),
+            },
         };
         let view = &mut transient.analysis;
         let commands = match transient.screen {

@@ -66,7 +66,8 @@ impl PairscopeApp {
                 let (Some(me), Some(project)) = (me, &self.project) else { return };
                 let before = project.labeling.verdict(pair, me);
                 if before != Some(verdict) {
-                    self.edit(LabelEdit::Verdict { pair, labeler: me, before, after: Some(verdict) });
+                    let elapsed_ms = project.session.as_ref().and_then(|s| s.looked_at(pair));
+                    self.edit_timed(LabelEdit::Verdict { pair, labeler: me, before, after: Some(verdict) }, elapsed_ms);
                 }
             }
             ReviewCommand::ToggleTag { pair, tag } => {
@@ -89,6 +90,15 @@ impl PairscopeApp {
                 };
                 session.select(kind, order);
                 self.ui.zoom = review::Zoom::default();
+            }
+            ReviewCommand::ToggleGold(pair) => {
+                let (Some(me), Some(project)) = (me, &self.project) else { return };
+                let gold = !project.labeling.data.gold.contains(&pair);
+                self.write_and_reload(move |s| s.write(|tx| tx.set_gold(pair, me, gold, Origin::Gui)).map(|_| ()));
+            }
+            ReviewCommand::PinTagExample { tag, pair, positive } => {
+                let Some(me) = me else { return };
+                self.write_and_reload(move |s| s.write(|tx| tx.pin_tag_example(tag, pair, positive, me, Origin::Gui)));
             }
             ReviewCommand::OpenNote(pair) => {
                 let (Some(me), Some(project)) = (me, &self.project) else { return };
@@ -175,11 +185,15 @@ impl PairscopeApp {
 
     /// A new edit by the labeler: saved, and undoable.
     fn edit(&mut self, edit: LabelEdit) {
+        self.edit_timed(edit, None);
+    }
+
+    fn edit_timed(&mut self, edit: LabelEdit, elapsed_ms: Option<u64>) {
         if self.refused_read_only() {
             return;
         }
         let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) else { return };
         session.record(edit.clone());
-        self.save(edit, Origin::Gui);
+        self.save_timed(edit, Origin::Gui, elapsed_ms);
     }
 }

@@ -12,6 +12,7 @@ pub(in crate::ui) mod frame;
 pub(in crate::ui) mod handle_analysis;
 pub(in crate::ui) mod handle_curate;
 pub(in crate::ui) mod handle_review;
+pub(in crate::ui) mod label_quality;
 pub(in crate::ui) mod loaded;
 pub(in crate::ui) mod outside_changes;
 pub(in crate::ui) mod review_keys;
@@ -117,6 +118,7 @@ impl PairscopeApp {
             && self.commands.is_empty()
             && !self.dialogs.waiting()
             && !self.jobs.busy()
+            && !self.project.as_ref().is_some_and(|p| p.quality.busy())
     }
 
     /// Photos being decoded (the pair on screen and the prefetched ones).
@@ -349,11 +351,16 @@ impl PairscopeApp {
 
     /// Shows a label edit at once and saves it in its own transaction on the I/O thread.
     pub(in crate::ui) fn save(&mut self, edit: LabelEdit, origin: Origin<'static>) {
+        self.save_timed(edit, origin, None);
+    }
+
+    /// [`PairscopeApp::save`] of a verdict given `elapsed_ms` after its pair was shown.
+    pub(in crate::ui) fn save_timed(&mut self, edit: LabelEdit, origin: Origin<'static>, elapsed_ms: Option<u64>) {
         let blind = self.label_is_blind(edit.pair(), edit.labeler());
         let Some(project) = &mut self.project else { return };
         project.labeling.apply(&edit);
         self.show_in_analysis(&edit, blind);
-        self.queue_save(Edit::Label { edit, origin, blind });
+        self.queue_save(Edit::Label { edit, origin, blind, elapsed_ms });
     }
 
     pub(in crate::ui) fn start_session(&mut self, ctx: &egui::Context, me: Labeler) {

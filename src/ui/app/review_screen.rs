@@ -41,6 +41,10 @@ impl PairscopeApp {
         }
         if let Some(pair) = drawn {
             self.drawn(pair);
+            // A verdict's time runs from the first frame showing both photos.
+            if let Some(session) = self.project.as_mut().and_then(|p| p.session.as_mut()) {
+                session.showing(pair);
+            }
         }
     }
 
@@ -60,7 +64,8 @@ impl PairscopeApp {
 
     /// The windows of a labeler at work: the key sheet and the note editor.
     pub(in crate::ui) fn show_review_windows(&mut self, ctx: &egui::Context) {
-        let mut commands = cheat_sheet::show(ctx, self.ui.cheat_sheet);
+        let Some(project) = &self.project else { return };
+        let mut commands = cheat_sheet::show(ctx, self.ui.cheat_sheet, &project.labeling);
         commands.extend(note_editor::show(ctx, self.ui.note.as_mut()));
         self.push_review(commands);
     }

@@ -27,6 +27,8 @@ pub(in crate::ui) enum Edit {
         edit: LabelEdit,
         origin: Origin<'static>,
         blind: bool,
+        /// For a verdict: the time from the pair shown to it.
+        elapsed_ms: Option<u64>,
     },
     /// The answer on a pair was shown to the labeler (blind review).
     Reveal {
@@ -50,10 +52,13 @@ impl Edit {
     fn write(&self, store: &mut Store, panic_inside: bool) -> Result<(), StoreError> {
         store.write(|tx| {
             match self {
-                Edit::Label { edit, origin, blind } => {
+                Edit::Label { edit, origin, blind, elapsed_ms } => {
                     match *edit {
                         LabelEdit::Verdict { pair, labeler, after, .. } => {
                             tx.set_verdict_marked(pair, labeler, after, *blind, *origin)?;
+                            if let (Some(ms), Some(_)) = (elapsed_ms, after) {
+                                tx.set_verdict_elapsed(pair, labeler, *ms)?;
+                            }
                         }
                         LabelEdit::Tag { pair, labeler, tag, applied } => {
                             tx.set_pair_tag_marked(pair, labeler, tag, applied, *blind, *origin)?;

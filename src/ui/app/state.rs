@@ -84,6 +84,8 @@ pub(in crate::ui) struct OpenProject {
     /// Why the project cannot be written ("cannot write to PATH: the file is read-only"), if it
     /// cannot: it is open to read only, shown in a banner, and every edit is refused.
     pub read_only: Option<String>,
+    /// Label quality, computed again after the labels change.
+    pub quality: crate::ui::app::label_quality::LabelQualityState,
 }
 
 pub use crate::ui::review::view::PageTurn;

@@ -45,6 +45,15 @@ pub enum ReviewCommand {
     /// file names. Labels given after it count as not blind.
     Reveal(PairId),
     SelectQueue(QueueKind),
+    /// Mark the pair as gold, or unmark it if it is (adjudicators; the G key).
+    ToggleGold(PairId),
+    /// Pin the pair as a positive (`Some(true)`) or negative example of a tag, or unpin it
+    /// (adjudicators).
+    PinTagExample {
+        tag: TagId,
+        pair: PairId,
+        positive: Option<bool>,
+    },
     /// Open the note editor on this pair (the review keys stop while it is open).
     OpenNote(PairId),
     /// Close the note editor without saving.

@@ -30,6 +30,8 @@ pub(in crate::ui) enum ReviewKey {
     ToggleCheatSheet,
     CloseCheatSheet,
     ResetZoom,
+    /// Mark the pair gold, or unmark it (adjudicators).
+    ToggleGold,
 }
 
 const DIGITS: [Key; 9] =
@@ -55,6 +57,7 @@ impl ReviewKey {
             Key::Space => ReviewKey::Go(Nav::NextUnlabeled),
             Key::N => ReviewKey::Note,
             Key::R => ReviewKey::Reveal,
+            Key::G => ReviewKey::ToggleGold,
             Key::Z => ReviewKey::ResetZoom,
             Key::Questionmark => ReviewKey::ToggleCheatSheet,
             Key::Slash if modifiers.shift => ReviewKey::ToggleCheatSheet,
@@ -118,6 +121,7 @@ impl ReviewKey {
             ReviewKey::ToggleCheatSheet => ReviewCommand::ToggleCheatSheet,
             ReviewKey::CloseCheatSheet => ReviewCommand::CloseCheatSheet,
             ReviewKey::ResetZoom => ReviewCommand::ResetZoom,
+            ReviewKey::ToggleGold => ReviewCommand::ToggleGold(pair),
         })
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::domain::{Split, Truth};
 use crate::store::{LabelerId, PairId, Reveal, RevealHow, ReviewData, ReviewPair, TagId};
+use crate::ui::review::quality_queues::{ReviewQuality, mix_gold};
 use crate::ui::review::queue_order;
 
 /// One labeler's change to one pair; the unit of saving, undo and redo.
@@ -54,6 +55,12 @@ pub enum QueueKind {
     /// The errors of one slice of the error analysis, in the error browser's order. The list
     /// is the browser's (see `Session::slice_errors`), not a rule over the pairs.
     SliceErrors,
+    /// Pairs whose truth disagrees with the consensus of labelers and model, surest first.
+    LikelyWrongTruth,
+    /// Pairs ranked by what one more label is worth (ActiveLab).
+    NeedsAnotherLabel,
+    /// Pairs an adjudicator marked gold.
+    Gold,
 }
 
 pub struct Labeling {
@@ -64,21 +71,25 @@ pub struct Labeling {
     /// The model whose scores "Model errors" and the reveal use: the one the analysis
     /// selection names, set by the app (None until the analysis has named it: no scores).
     model: Option<String>,
+    /// The last label-quality computation (None until the first one is done).
+    pub quality: Option<std::sync::Arc<ReviewQuality>>,
 }
 
 impl Labeling {
     pub fn new(data: ReviewData) -> Self {
         let index = data.pairs.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-        Labeling { data, index, generation: 0, model: None }
+        Labeling { data, index, generation: 0, model: None, quality: None }
     }
 
     /// Replaces everything with a fresh read from the project.
     pub fn replace(&mut self, data: ReviewData) {
         let generation = self.generation + 1;
         let model = self.model.take();
+        let quality = self.quality.take();
         *self = Labeling::new(data);
         self.generation = generation;
         self.model = model;
+        self.quality = quality;
     }
 
     pub fn pair(&self, id: PairId) -> Option<&ReviewPair> {
@@ -242,17 +253,63 @@ impl Labeling {
             QueueKind::Split(split) => pair.split == split,
             QueueKind::Truth(truth) => pair.truth == truth,
             QueueKind::SliceErrors => false,
+            // Truth and model are hidden in blind mode.
+            QueueKind::LikelyWrongTruth => !blind && self.quality.as_ref().is_some_and(|q| q.likely_wrong(pair.id)),
+            // Blind, what I labeled already is not mine to label again.
+            QueueKind::NeedsAnotherLabel => {
+                self.quality.as_ref().is_some_and(|q| q.needs_label(pair.id))
+                    && (!blind || !self.data.verdicts.contains_key(&(pair.id, me)))
+            }
+            QueueKind::Gold => self.data.gold.contains(&pair.id),
         }
+    }
+
+    /// Sets the last label-quality computation.
+    pub fn set_quality(&mut self, quality: std::sync::Arc<ReviewQuality>) {
+        self.quality = Some(quality);
+        self.generation += 1;
     }
 
     /// The queue's pairs in the order the labeler walks them (see [`Labeling::order`]).
     pub fn queue(&self, kind: QueueKind, me: LabelerId, threshold: f64, blind: bool) -> Vec<PairId> {
-        let mut pairs: Vec<PairId> =
-            self.data.pairs.iter().filter(|p| self.in_queue(kind, p, me, threshold, blind)).map(|p| p.id).collect();
-        if blind {
+        let ranked = match (&self.quality, kind) {
+            (Some(q), QueueKind::LikelyWrongTruth) => Some(&q.likely_wrong_truth),
+            (Some(q), QueueKind::NeedsAnotherLabel) => Some(&q.needs_another_label),
+            _ => None,
+        };
+        let mut pairs: Vec<PairId> = match ranked {
+            // The ranking is the point of these queues: it is kept, blind or not.
+            Some(ranked) => ranked
+                .iter()
+                .filter(|&&id| self.pair(id).is_some_and(|p| self.in_queue(kind, p, me, threshold, blind)))
+                .copied()
+                .collect(),
+            None => {
+                self.data.pairs.iter().filter(|p| self.in_queue(kind, p, me, threshold, blind)).map(|p| p.id).collect()
+            }
+        };
+        if blind && ranked.is_none() {
             self.order(&mut pairs, me, blind);
         }
-        pairs
+        match kind {
+            QueueKind::All | QueueKind::UnlabeledByMe | QueueKind::NeedsAnotherLabel if blind => {
+                mix_gold(pairs, &self.gold_to_mix(me), kind != QueueKind::NeedsAnotherLabel)
+            }
+            _ => pairs,
+        }
+    }
+
+    /// The gold pairs the labeler has not labeled, in their own shuffled order.
+    fn gold_to_mix(&self, me: LabelerId) -> Vec<PairId> {
+        let mut gold: Vec<PairId> = self
+            .data
+            .gold
+            .iter()
+            .filter(|&&p| self.index.contains_key(&p) && !self.data.verdicts.contains_key(&(p, me)))
+            .copied()
+            .collect();
+        queue_order::shuffle(&mut gold, self.order_seed(me).rotate_left(17));
+        gold
     }
 }
 

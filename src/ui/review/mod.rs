@@ -10,6 +10,7 @@ pub(in crate::ui) mod labeler_picker;
 pub(in crate::ui) mod labeling;
 pub(in crate::ui) mod note_editor;
 pub(in crate::ui) mod overview;
+pub(in crate::ui) mod quality_queues;
 pub(in crate::ui) mod queue_order;
 pub(in crate::ui) mod queues;
 pub(in crate::ui) mod session;

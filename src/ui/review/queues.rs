@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::domain::{Split, Truth};
-use crate::store::{LabelerId, TagId};
+use crate::store::{LabelerId, Role, TagId};
 use crate::ui::review::command::ReviewCommand;
 use crate::ui::review::labeling::{Labeling, QueueKind};
 use crate::ui::review::session::Session;
@@ -73,6 +73,11 @@ impl Counts {
             counts.insert(QueueKind::Truth(truth), truths[truth_slot(truth)]);
         }
         counts.extend(tags.into_iter().map(|(tag, n)| (QueueKind::Tag(tag), n)));
+        // The label-quality queues are lists, not rules: counted by building them (once per
+        // change, like the rest).
+        for kind in [QueueKind::LikelyWrongTruth, QueueKind::NeedsAnotherLabel, QueueKind::Gold] {
+            counts.insert(kind, labeling.queue(kind, me, threshold, blind).len());
+        }
         Counts {
             key: (labeling.generation, threshold.to_bits(), blind, me),
             counts,
@@ -171,6 +176,51 @@ pub(in crate::ui) fn show(
                 });
             } else {
                 ui.weak("Model errors: no scores yet. Score the pairs with a model (or import scores) first.");
+            }
+            ui.add_space(6.0);
+            ui.strong("Label quality").on_hover_text(
+                "From CROWDLAB over the labelers' blind verdicts and the model's calibrated probability \
+                 (the model alone where no pair has two verdicts). Computed again after every change.",
+            );
+            if labeling.quality.is_none() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.weak("computing…");
+                });
+            } else {
+                if !blind {
+                    entry(
+                        ui,
+                        QueueKind::LikelyWrongTruth,
+                        "Likely wrong truth",
+                        "",
+                        "Pairs whose dataset truth disagrees with the consensus of labelers and model, the surest \
+                         consensus first. An adjudicator corrects the truth with a reason, in the adjudication panel.",
+                    );
+                }
+                entry(
+                    ui,
+                    QueueKind::NeedsAnotherLabel,
+                    "Needs another label",
+                    "",
+                    if blind {
+                        "Pairs you have not labeled, where one more label is worth most (few labels, labelers split, \
+                         or the model unsure), most first. Nothing here says which answer."
+                    } else {
+                        "Pairs ranked by what one more label is worth (ActiveLab): few labels, labelers split, or the \
+                         model unsure."
+                    },
+                );
+            }
+            if session.me.role != Role::Labeler {
+                entry(
+                    ui,
+                    QueueKind::Gold,
+                    "Gold check",
+                    "",
+                    "Pairs marked gold (G on a revealed pair). In blind mode they are mixed, unannounced, into every \
+                     labeler's queue (one pair in 20), and each labeler's accuracy on them is tracked on Agreement.",
+                );
             }
             ui.add_space(6.0);
             ui.strong(format!("By tag ({whose})")).on_hover_text(format!(

@@ -33,14 +33,16 @@ pub(in crate::ui) struct Session {
     pub notice: Option<String>,
     /// The last slice opened from the error browser: the queue [`QueueKind::SliceErrors`].
     pub slice_errors: Option<SliceErrors>,
+    /// The pair on screen and when it was first drawn: a verdict's time is measured from it.
+    shown: Option<(PairId, std::time::Instant)>,
 }
 
 impl Session {
     /// Starts on all pairs (in my shuffled order in blind mode), at the first one without my
     /// verdict.
     pub fn new(me: Labeler, labeling: &Labeling, blind: bool) -> Self {
-        let mut order: Vec<PairId> = labeling.data.pairs.iter().map(|p| p.id).collect();
-        labeling.order(&mut order, me.id, blind);
+        // All pairs needs no threshold; blind, its order mixes in the gold pairs.
+        let order = labeling.queue(QueueKind::All, me.id, f64::NAN, blind);
         let cursor = order.iter().position(|&p| labeling.verdict(p, me.id).is_none()).unwrap_or(0);
         Session {
             me,
@@ -52,6 +54,7 @@ impl Session {
             redo: Vec::new(),
             notice: None,
             slice_errors: None,
+            shown: None,
         }
     }
 
@@ -64,6 +67,18 @@ impl Session {
         labeling.order(&mut self.order, self.me.id, blind);
         self.cursor = current.and_then(|c| self.order.iter().position(|&p| p == c)).unwrap_or(0);
         self.shuffled = blind;
+    }
+
+    /// Notes that `pair` is on screen (called every frame; the first one counts).
+    pub fn showing(&mut self, pair: PairId) {
+        if self.shown.is_none_or(|(p, _)| p != pair) {
+            self.shown = Some((pair, std::time::Instant::now()));
+        }
+    }
+
+    /// Milliseconds since `pair` came on screen, if it is the pair on screen.
+    pub fn looked_at(&self, pair: PairId) -> Option<u64> {
+        self.shown.filter(|(p, _)| *p == pair).map(|(_, at)| at.elapsed().as_millis() as u64)
     }
 
     pub fn current(&self) -> Option<PairId> {

@@ -121,7 +121,8 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, on: &OnScreen, zoom: &mut Zoom) -> 
         ui.add_space(6.0);
         let mine = labeling.verdict(pair.id, me);
         verdict_row(ui, pair.id, mine, &mut commands);
-        tag_strip(ui, pair.id, me, labeling, &mut commands);
+        let adjudicator = session.me.role == crate::store::Role::Adjudicator;
+        tag_strip(ui, pair.id, me, adjudicator, labeling, &mut commands);
         if !note.is_empty() {
             ui.label(format!("Your note: {note}"));
         }
@@ -161,6 +162,9 @@ pub(in crate::ui) fn queue_title(kind: QueueKind, labeling: &Labeling) -> String
         QueueKind::Split(s) => format!("Split {}", s.map(|s| s.as_str()).unwrap_or("none")),
         QueueKind::Truth(t) => format!("Truth {}", truth_word(t)),
         QueueKind::SliceErrors => "Errors of a slice".into(),
+        QueueKind::LikelyWrongTruth => "Likely wrong truth".into(),
+        QueueKind::NeedsAnotherLabel => "Needs another label".into(),
+        QueueKind::Gold => "Gold check".into(),
     }
 }
 
@@ -208,6 +212,18 @@ fn header(
         }
         if ui.add_enabled(session.can_redo(), egui::Button::new("Redo (Ctrl+Shift+Z)")).clicked() {
             commands.push(ReviewCommand::Redo);
+        }
+        // Gold is the adjudicator's mark; a labeler never learns which pairs carry it.
+        if session.me.role == crate::store::Role::Adjudicator && answer_shown {
+            ui.separator();
+            let text = if labeling.data.gold.contains(&pair.id) { "Unmark gold (G)" } else { "Mark gold (G)" };
+            if ui
+                .button(text)
+                .on_hover_text("Gold pairs have a checked truth; blind labelers meet them unannounced.")
+                .clicked()
+            {
+                commands.push(ReviewCommand::ToggleGold(pair.id));
+            }
         }
     });
 }
@@ -335,7 +351,16 @@ fn verdict_row(ui: &mut egui::Ui, pair: PairId, mine: Option<Truth>, commands: &
     });
 }
 
-fn tag_strip(ui: &mut egui::Ui, pair: PairId, me: LabelerId, labeling: &Labeling, commands: &mut Vec<ReviewCommand>) {
+/// The tags of the pair, toggled by click or key. An adjudicator pins the pair as an example
+/// of a tag from its context menu.
+fn tag_strip(
+    ui: &mut egui::Ui,
+    pair: PairId,
+    me: LabelerId,
+    adjudicator: bool,
+    labeling: &Labeling,
+    commands: &mut Vec<ReviewCommand>,
+) {
     ui.horizontal_wrapped(|ui| {
         ui.label("Tags:");
         for tag in &labeling.data.tags {
@@ -349,9 +374,25 @@ fn tag_strip(ui: &mut egui::Ui, pair: PairId, me: LabelerId, labeling: &Labeling
             });
             let fill = if on { colour } else { colour.gamma_multiply(0.2) };
             let button = egui::Button::new(text).fill(fill).stroke(egui::Stroke::new(1.0, colour)).selected(on);
-            let hover = if tag.description.is_empty() { tag.name.clone() } else { tag.description.clone() };
-            if ui.add(button).on_hover_text(hover).clicked() {
+            let hover = crate::ui::review::cheat_sheet::tag_definition(labeling, tag);
+            let response = ui.add(button).on_hover_text(hover);
+            if response.clicked() {
                 commands.push(ReviewCommand::ToggleTag { pair, tag: tag.id });
+            }
+            if adjudicator {
+                response.context_menu(|ui| {
+                    let pinned = labeling.data.tag_examples.iter().find(|e| e.tag == tag.id && e.pair == pair);
+                    let mut pin = |ui: &mut egui::Ui, text: &str, positive: Option<bool>| {
+                        let current = pinned.map(|e| e.positive);
+                        if ui.add_enabled(current != positive, egui::Button::new(text)).clicked() {
+                            commands.push(ReviewCommand::PinTagExample { tag: tag.id, pair, positive });
+                            ui.close();
+                        }
+                    };
+                    pin(ui, &format!("Pin as an example of {}", tag.name), Some(true));
+                    pin(ui, &format!("Pin as an example of not {}", tag.name), Some(false));
+                    pin(ui, "Unpin", None);
+                });
             }
         }
     });
@@ -371,11 +412,35 @@ fn reveal(ui: &mut egui::Ui, pair: &ReviewPair, me: LabelerId, labeling: &Labeli
                 ui.weak("No model score");
             }
         }
+        if let Some(p) = labeling.quality.as_ref().and_then(|q| q.probability.get(&pair.id)) {
+            ui.separator();
+            ui.label(format!("P(same) {p:.3}")).on_hover_text(
+                "The model's score calibrated to a probability (Platt scaling, fitted out of fold on pairs with \
+                 a truth; see the reliability plot on Model).",
+            );
+        }
         if let Some(decision) = labeling.data.adjudications.get(&pair.id) {
             ui.separator();
             ui.label(format!("Adjudicated: {}", truth_word(decision.verdict)));
         }
+        if labeling.data.gold.contains(&pair.id) {
+            ui.separator();
+            ui.label("Gold pair");
+        }
     });
+    if let Some(q) = &labeling.quality
+        && let Some(rank) = q.likely_wrong_truth.iter().position(|&p| p == pair.id)
+    {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!(
+                "Likely wrong truth (#{} of {}): labelers and model agree against the truth. An adjudicator can \
+                 correct it with a reason.",
+                rank + 1,
+                q.likely_wrong_truth.len()
+            ),
+        );
+    }
     let others: Vec<String> = labeling
         .labelers_on(pair.id)
         .into_iter()
