@@ -100,8 +100,8 @@ fn main() {
         // Three labelers, each right about the photos with probability 0.9, on every pair.
         let mut crowd = s.clone();
         crowd.labeler_names = (0..LABELERS).map(|l| format!("sim-{l}")).collect();
-        for p in 0..crowd.pair_count() {
-            let Some(truth) = real[p] else { continue };
+        for (p, truth) in real.iter().enumerate() {
+            let Some(truth) = *truth else { continue };
             for l in 0..LABELERS {
                 let verdict = if rng.unit() < LABELER_ACCURACY { truth } else { opposite(truth) };
                 crowd.labels.push(p as u32, l, Some(verdict), 0);

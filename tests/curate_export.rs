@@ -138,11 +138,16 @@ fn re_export_is_byte_identical_manifest_hashes_verify_and_lineage_is_recorded() 
     // The tables.
     let pairs_csv = String::from_utf8(t1["pairs.csv"].clone()).unwrap();
     let mut lines = pairs_csv.lines();
-    assert_eq!(lines.next().unwrap(), "pair_id,image_a,image_b,truth,split,tags,score,predicted");
+    assert_eq!(lines.next().unwrap(), "pair_id,image_a,image_b,truth,split,tags,score,predicted,p_same");
     // Pair 0 is a tie (left out by min_agreement); pair 1 carries ana's lone borderline tag,
     // which is no consensus.
     let row = lines.next().unwrap();
+    let (row, p_same) = row.rsplit_once(',').unwrap();
     assert_eq!(row, "amy/amy1.png|amy/amy3.png,images/amy/amy_0001.png,images/amy/amy_0003.png,same,,,0.71,same");
+    // The calibrated P(same) is the one `pairscope quality` gives the pair.
+    let quality = pairscope::curate::quality::ProjectQuality::load(&mut store, Some("outside")).unwrap();
+    let i = quality.pair_names.iter().position(|n| n == "amy/amy1.png|amy/amy3.png").unwrap();
+    assert_eq!(p_same, quality.quality.pairs[i].model_probability.unwrap().to_string());
     let labels_csv = String::from_utf8(t1["labels.csv"].clone()).unwrap();
     assert_eq!(labels_csv.lines().count() - 1, first.labels);
     assert_eq!(first.labels, 3 * expected, "three labelers on every selected pair");

@@ -5,7 +5,8 @@ The numbers come from the libraries people check us against: scikit-learn (roc_c
 roc_auc_score, cohen_kappa_score, confusion_matrix, precision/recall/F1), statsmodels
 (fleiss_kappa, aggregate_raters) and the `krippendorff` package. What no library computes
 (consensus tags, HLP, the per-tag and split tables, percent agreement, threshold rules,
-k-fold) is computed here the plain way, straight from the definitions in issue 4.
+k-fold) is computed here the plain way, straight from the definitions in issue 4. The label
+quality fixtures (CROWDLAB, ActiveLab) come from cleanlab, through make_crowdlab_fixtures.py.
 
 The output is checked in, so CI needs no Python. To regenerate:
 
@@ -19,6 +20,7 @@ many tags with varied agreement.
 
 import json
 import math
+import runpy
 import warnings
 from fractions import Fraction
 from itertools import combinations
@@ -568,6 +570,8 @@ def main():
         path.write_text(dump(fixture))
         print(f"wrote {path.relative_to(OUT.parent.parent.parent)}")
     write_slices_fixture()
+    # CROWDLAB and ActiveLab (label quality, issue 15), from cleanlab 2.9.0.
+    runpy.run_path(str(Path(__file__).with_name("make_crowdlab_fixtures.py")))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use super::CurateError;
+use super::export_target::prepare_target;
 use super::lfw_txt::{LfwEntry, render};
 use super::manifest::{
     Counts, FileEntry, ImageEntry, LeftOut, Manifest, ModelRef, PairEntry, ProjectRef, SplitRunRef, sha256_hex,
@@ -29,7 +30,6 @@ use super::manifest::{
 use super::names::{join_inside, safe_component, safe_extension};
 pub use super::selection::Selection;
 use super::snapshot::{CuratedPair, Snapshot};
-use super::stale_exports::{StaleExports, remove_stale_exports, staging_name};
 use crate::analysis;
 use crate::domain::Truth;
 use crate::store::{ImageId, NewExport, SCHEMA_VERSION, Store};
@@ -122,63 +122,6 @@ fn place_images(
         }
     }
     Ok(placed)
-}
-
-/// Where an export to `target` goes, ready to write: the folder to create (a symbolic link to
-/// an empty folder is followed, so the export lands where it points and the link keeps
-/// pointing at it), its staging folder, and the stale staging folders of killed exports that
-/// were removed on the way. Refuses a target that is a file or a non-empty folder.
-fn prepare_target(target: &Path) -> Result<(PathBuf, PathBuf, StaleExports), CurateError> {
-    let target = &follow_link(target)?;
-    if target.exists() {
-        if !target.is_dir() {
-            return Err(CurateError::path(target, "exists and is not a folder; an export never overwrites anything"));
-        }
-        let mut entries =
-            std::fs::read_dir(target).map_err(|e| CurateError::path(target, format!("cannot list: {e}")))?;
-        if entries.next().is_some() {
-            return Err(CurateError::path(
-                target,
-                "is not empty; an export never overwrites anything (choose a new or empty folder)",
-            ));
-        }
-    }
-    let name = target.file_name().ok_or_else(|| CurateError::path(target, "needs a folder name to export into"))?;
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if let Some(not_folder) = parent.ancestors().find(|a| a.exists() && !a.is_dir()) {
-        return Err(CurateError::path(not_folder, "is not a folder, so no export can be made inside it"));
-    }
-    std::fs::create_dir_all(&parent).map_err(|e| CurateError::path(&parent, format!("cannot create: {e}")))?;
-    let stale = remove_stale_exports(&parent, name);
-    let staging = parent.join(staging_name(name, std::process::id()));
-    std::fs::create_dir(&staging).map_err(|e| CurateError::path(&staging, format!("cannot create: {e}")))?;
-    Ok((target.clone(), staging, stale))
-}
-
-/// `target` itself, or the folder it links to. A link is never replaced: one to a file or to
-/// nothing is refused, naming it and where it points.
-fn follow_link(target: &Path) -> Result<PathBuf, CurateError> {
-    let is_link = std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink());
-    if !is_link {
-        return Ok(target.to_path_buf());
-    }
-    let points_to = std::fs::read_link(target).map_or_else(|e| format!("? ({e})"), |p| p.display().to_string());
-    match target.canonicalize() {
-        Ok(real) if real.is_dir() => Ok(real),
-        Ok(_) => Err(CurateError::path(
-            target,
-            format!("is a symbolic link to {points_to}, which is not a folder; an export never overwrites anything"),
-        )),
-        Err(e) => Err(CurateError::path(
-            target,
-            format!(
-                "is a symbolic link to {points_to}, which cannot be followed ({e}); an export never replaces a link"
-            ),
-        )),
-    }
 }
 
 /// Writes one new file inside `dir`; never replaces an existing one.
@@ -286,7 +229,20 @@ pub fn export_with_progress(
 
     let (target, staging, stale_removed) = prepare_target(target)?;
     let target = target.as_path();
-    let scored = model.is_some().then_some((&scores, options.threshold));
+    // P(same), calibrated on the whole project's truths out of fold (see `pairscope quality`).
+    let probabilities: HashMap<crate::store::PairId, f64> = match &model {
+        Some(m) => {
+            let quality = super::quality::QualityRead::read(store, Some(&m.name))?.compute();
+            quality
+                .pair_ids
+                .iter()
+                .zip(&quality.quality.pairs)
+                .filter_map(|(&id, p)| Some((id, p.model_probability?)))
+                .collect()
+        }
+        None => HashMap::new(),
+    };
+    let scored = model.is_some().then_some((&scores, options.threshold, &probabilities));
     let mut copying = Copying { cancel, progress: &mut progress };
     let written = write_export(&staging, &pairs, &snapshot, &placed, &images, scored, &mut copying);
     let (files, labels, lfw_left_out) = match written {
@@ -398,13 +354,16 @@ struct Copying<'a> {
     progress: &'a mut dyn FnMut(ExportProgress),
 }
 
+/// Scores by pair, the threshold, and calibrated P(same) by pair.
+type Scored<'a> = (&'a HashMap<crate::store::PairId, f64>, Option<f64>, &'a HashMap<crate::store::PairId, f64>);
+
 fn write_export(
     dir: &Path,
     pairs: &[&CuratedPair],
     snapshot: &Snapshot,
     placed: &BTreeMap<ImageId, Placed>,
     images: &HashMap<ImageId, crate::store::ImageRecord>,
-    scored: Option<(&HashMap<crate::store::PairId, f64>, Option<f64>)>,
+    scored: Option<Scored>,
     copying: &mut Copying,
 ) -> Result<Written, CurateError> {
     let mut files = Vec::new();
@@ -431,7 +390,7 @@ fn write_export(
     }
 
     let with_scores = scored.is_some();
-    let threshold = scored.and_then(|(_, t)| t);
+    let threshold = scored.and_then(|(_, t, _)| t);
     let mut header: Vec<String> =
         ["pair_id", "image_a", "image_b", "truth", "split", "tags"].iter().map(|s| s.to_string()).collect();
     if with_scores {
@@ -439,6 +398,9 @@ fn write_export(
     }
     if threshold.is_some() {
         header.push("predicted".into());
+    }
+    if with_scores {
+        header.push("p_same".into());
     }
     let mut rows = vec![header];
     for p in pairs {
@@ -450,12 +412,15 @@ fn write_export(
             p.split.map_or(String::new(), |s| s.as_str().to_owned()),
             p.consensus_tags.join(";"),
         ];
-        let score = scored.and_then(|(scores, _)| scores.get(&p.id));
+        let score = scored.and_then(|(scores, _, _)| scores.get(&p.id));
         if with_scores {
             row.push(score.map_or(String::new(), |s| s.to_string()));
         }
         if let Some(t) = threshold {
             row.push(score.map_or(String::new(), |&s| analysis::predicted(s, t).as_str().to_owned()));
+        }
+        if let Some((_, _, probabilities)) = scored {
+            row.push(probabilities.get(&p.id).map_or(String::new(), |v| v.to_string()));
         }
         rows.push(row);
     }

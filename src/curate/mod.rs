@@ -11,6 +11,7 @@ pub mod consensus;
 pub mod embeddings_parquet;
 mod error;
 pub mod export;
+mod export_target;
 mod html_edc;
 mod html_intervals;
 pub mod html_report;

@@ -107,8 +107,8 @@ fn definition_changes(snapshot: &Snapshot, redefined: &[Option<i64>], times: &[O
         let mut part = Snapshot { labels: Default::default(), ..snapshot.clone() };
         let l = &snapshot.labels;
         let mut per_pair: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
-        for row in 0..l.len() {
-            if times[row].is_some_and(|t| t >= at) == after {
+        for (row, time) in times.iter().enumerate() {
+            if time.is_some_and(|t| t >= at) == after {
                 part.labels.push(l.pair[row], l.labeler[row], l.verdict[row], l.tags[row]);
                 *per_pair.entry(l.pair[row]).or_default() += 1;
             }

@@ -116,10 +116,10 @@ pub(in crate::ui) fn show(
             });
         });
         ui.add_space(12.0);
-        if let Some(rect) = super::calibration_view::show(ui, at.quality.0) {
-            if ui.small_button("Save PNG…").on_hover_text("Save the reliability plot as a PNG image.").clicked() {
-                commands.push(AnalysisCommand::SavePlotPng { suggested_name: "reliability.png".into(), rect });
-            }
+        if let Some(rect) = super::calibration_view::show(ui, at.quality.0)
+            && ui.small_button("Save PNG…").on_hover_text("Save the reliability plot as a PNG image.").clicked()
+        {
+            commands.push(AnalysisCommand::SavePlotPng { suggested_name: "reliability.png".into(), rect });
         }
         ui.add_space(12.0);
         commands.extend(runs::show(ui, &data.runs, view));

@@ -40,7 +40,7 @@ impl PairscopeApp {
                         session: None,
                         watch,
                         read_only,
-                        quality: crate::ui::app::label_quality::LabelQualityState::new(ctx),
+                        quality: crate::ui::jobs::label_quality::LabelQualityState::new(ctx),
                     });
                     self.ui = Transient::default();
                     self.state.selection.forget_project();

@@ -2,7 +2,6 @@
 //! save queue can answer without importing the app that holds it.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use crate::store::{Labeler, ProjectInfo, ReviewData, Store, StoreError};
 use crate::ui::analysis::data::AnalysisData;
@@ -45,12 +44,6 @@ pub(in crate::ui) enum Loaded {
     Curate(Box<CurateLoaded>),
 }
 
-pub(in crate::ui) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    // Only the I/O thread and the watch thread lock the store, never a frame; a panic there
-    // must not wedge the app for good.
-    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// A project just opened, as read on the I/O thread.
 pub(in crate::ui) struct Opened {
     pub info: ProjectInfo,
@@ -73,3 +66,5 @@ pub(in crate::ui) fn read_opened(mut store: Store) -> Result<Box<Opened>, StoreE
 pub(in crate::ui) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {
     store.read(|tx| Ok((tx.info()?, tx.review_data()?)))
 }
+
+pub(in crate::ui) use crate::ui::jobs::background::lock;

@@ -85,7 +85,7 @@ pub(in crate::ui) struct OpenProject {
     /// cannot: it is open to read only, shown in a banner, and every edit is refused.
     pub read_only: Option<String>,
     /// Label quality, computed again after the labels change.
-    pub quality: crate::ui::app::label_quality::LabelQualityState,
+    pub quality: crate::ui::jobs::label_quality::LabelQualityState,
 }
 
 pub use crate::ui::review::view::PageTurn;

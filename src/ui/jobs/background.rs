@@ -6,10 +6,18 @@
 //! a new one, so no job is ever dropped unseen.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SendError, Sender, channel};
+use std::sync::{Arc, Mutex};
 
+use crate::store::Store;
 use crate::ui::jobs::job::panic_message;
+
+/// The project's store, for a job on a worker thread.
+pub(in crate::ui) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    // Only the I/O thread and the watch thread lock the store, never a frame; a panic there
+    // must not wedge the app for good.
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// A job and what to answer instead if it panics (given the panic's message).
 type Queued<T> = (Box<dyn FnOnce() -> T + Send>, Box<dyn FnOnce(String) -> T + Send>);
