@@ -148,3 +148,63 @@ fn an_unscored_project_says_why_and_a_non_project_is_refused_by_name() {
     assert!(stderr(&out).contains("junk.pairscope"), "{}", stderr(&out));
     assert_eq!(std::fs::read(&junk).unwrap(), b"not sqlite", "nothing written");
 }
+
+#[test]
+fn alpha_of_a_tag_is_shown_before_and_after_its_definition_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let names: Vec<String> = {
+        let mut store = Store::open(&project).unwrap();
+        store.read(|tx| tx.pairs()).unwrap().into_iter().map(|p| p.external_id.unwrap()).collect()
+    };
+    // Before: ana and ben disagree on "dark" on every other pair of the first 40.
+    let labels = |range: std::ops::Range<usize>, ben_agrees: bool| -> String {
+        let mut csv = String::from("pair_id,labeler,verdict,tags,blind\n");
+        for (i, name) in names[range].iter().enumerate() {
+            let ben = if ben_agrees || i % 2 == 0 { "dark" } else { "" };
+            csv.push_str(&format!("{name},ana,same,dark,true\n{name},ben,same,{ben},true\n"));
+        }
+        csv
+    };
+    let csv = dir.path().join("before.csv");
+    std::fs::write(&csv, labels(0..40, false)).unwrap();
+    ok(["import-labels", arg(&project), "--csv", arg(&csv)]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut store = Store::open(&project).unwrap();
+    store
+        .write(|tx| {
+            let dark = tx.find_tag("dark")?.unwrap();
+            let edit = pairscope::store::TagEdit {
+                name: "dark",
+                description: "the face is hard to see for lack of light",
+                colour: &dark.colour,
+                hotkey: dark.hotkey,
+            };
+            tx.edit_tag(dark.id, &edit, Origin::Cli).map(|_| ())
+        })
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // After: the next 40 pairs, where they agree but on one pair in ten.
+    let csv = dir.path().join("after.csv");
+    let mut after = labels(40..80, true);
+    after = after.replacen(",ben,same,dark,", ",ben,same,,", 4);
+    std::fs::write(&csv, after).unwrap();
+    ok(["import-labels", arg(&project), "--csv", arg(&csv)]);
+    let json = quality(&project);
+    let changes = json["definition_changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{json:#}");
+    let change = &changes[0];
+    assert_eq!(change["tag"], "dark");
+    assert_eq!((change["pairs_before"].as_u64(), change["pairs_after"].as_u64()), (Some(40), Some(40)));
+    let (before, after) = (change["alpha_before"].as_f64().unwrap(), change["alpha_after"].as_f64().unwrap());
+    assert!(after > before, "the new wording helped: {before} -> {after}");
+}
+
+#[test]
+fn an_unknown_model_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = sitcom_project(dir.path());
+    let out = pairscope(["quality", arg(&project), "--model", "nope"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("nope"), "{}", stderr(&out));
+}

@@ -426,7 +426,8 @@ fn export_with_the_embedded_model_records_its_sha256_and_threshold() {
     assert_eq!(model["threshold"], 0.4);
     let pairs_csv = std::fs::read_to_string(out.join("pairs.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(pairs_csv.as_bytes());
-    assert_eq!(rows.headers().unwrap().iter().next_back(), Some("predicted"));
+    let headers: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(headers[headers.len() - 2..], ["predicted", "p_same"]);
     let scored = rows.records().map(|r| r.unwrap()).filter(|r| !r[6].is_empty()).count();
     assert_eq!(scored, 160, "every sitcom pair has a real score:\n{pairs_csv}");
     assert_eq!(verify_export(&out).unwrap(), Vec::<String>::new());

@@ -87,6 +87,15 @@ fn an_adjudicator_finds_the_flipped_truth_marks_gold_and_reads_tag_examples() {
     wait_for_label(&mut harness, "Gold check (1)");
     assert!(harness.query_by_label("Unmark gold (G)").is_some());
 
+    // Right-click on a tag pins the pair as an example of it.
+    harness.get_by_label("1 dark").click_secondary();
+    harness.run_steps(2);
+    harness.get_by_label("Pin as an example of dark").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    let examples = store.read(|tx| tx.tag_examples()).unwrap();
+    assert!(examples.iter().any(|e| e.tag == dark && e.pair == flipped && e.positive), "{examples:?}");
+
     // The `?` sheet: each tag's definition and the examples pinned to it.
     harness.key_press_modifiers(egui::Modifiers::SHIFT, Key::Slash);
     harness.run_steps(2);

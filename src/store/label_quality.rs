@@ -136,7 +136,11 @@ impl Tx<'_> {
     /// `tag-def` events of the audit log. Tags never redefined are absent.
     pub fn tag_definition_changes(&self) -> Result<HashMap<TagId, i64>> {
         let mut stmt = self.conn().prepare(
-            "SELECT json_extract(after, '$.tag_id'), max(at) FROM label_events
+            "SELECT json_extract(after, '$.tag_id'),
+                    max(CASE WHEN typeof(at) = 'integer' THEN at
+                        ELSE CAST(strftime('%s', substr(at, 1, 19)) AS INTEGER) * 1000
+                             + CAST(substr(at, 21, 3) AS INTEGER) END)
+             FROM label_events
              WHERE kind = 'tag-def' AND json_valid(before) AND json_valid(after)
                AND json_extract(after, '$.description') IS NOT NULL
                AND json_extract(before, '$.description') IS NOT json_extract(after, '$.description')

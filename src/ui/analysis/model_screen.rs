@@ -116,15 +116,15 @@ pub(in crate::ui) fn show(
             });
         });
         ui.add_space(12.0);
+        commands.extend(runs::show(ui, &data.runs, view));
+        super::all_vs_all_view::show(ui, data);
+        super::edc_view::show(ui, data, threshold);
+        ui.add_space(12.0);
         if let Some(rect) = super::calibration_view::show(ui, at.quality.0)
             && ui.small_button("Save PNG…").on_hover_text("Save the reliability plot as a PNG image.").clicked()
         {
             commands.push(AnalysisCommand::SavePlotPng { suggested_name: "reliability.png".into(), rect });
         }
-        ui.add_space(12.0);
-        commands.extend(runs::show(ui, &data.runs, view));
-        super::all_vs_all_view::show(ui, data);
-        super::edc_view::show(ui, data, threshold);
     });
     commands
 }

@@ -198,7 +198,10 @@ pub(in crate::ui) fn show(
                          consensus first. An adjudicator corrects the truth with a reason, in the adjudication panel.",
                     );
                 }
-                entry(
+                if labeling.quality.as_ref().is_some_and(|q| q.probability.is_empty()) {
+                    ui.weak("Needs another label: no model scores yet (it weighs the model's doubt too).");
+                } else {
+                    entry(
                     ui,
                     QueueKind::NeedsAnotherLabel,
                     "Needs another label",
@@ -211,6 +214,7 @@ pub(in crate::ui) fn show(
                          model unsure."
                     },
                 );
+                }
             }
             if session.me.role != Role::Labeler {
                 entry(
