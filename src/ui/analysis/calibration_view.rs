@@ -1,7 +1,7 @@
 //! The Model screen's calibration (issue 15): the Brier score of the out-of-fold P(same), and
 //! the reliability plot (observed share of same-person pairs against the mean probability).
 
-use egui_plot::{Line, Plot, Points};
+use egui_plot::{Line, Points};
 
 use crate::curate::quality::ProjectQuality;
 use crate::ui::widgets::format::count;
@@ -29,17 +29,8 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, quality: Option<&ProjectQuality>) -
     let dark = ui.visuals().dark_mode;
     let points: Vec<[f64; 2]> =
         calibration.bins.iter().filter_map(|b| Some([b.mean_probability, b.observed()?])).collect();
-    let response = Plot::new("reliability")
-        .height(220.0)
+    let response = plots::unit_square("reliability", 220.0, "mean P(same) in bin", "share same")
         .width(320.0)
-        .include_x(0.0)
-        .include_x(1.0)
-        .include_y(0.0)
-        .include_y(1.0)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .x_axis_label("mean P(same) in bin")
-        .y_axis_label("share same")
         .show(ui, |plot| {
             plot.line(Line::new("perfect", vec![[0.0, 0.0], [1.0, 1.0]]).color(plots::second_curve(dark)));
             plot.line(Line::new("observed", points.clone()).color(plots::curve(dark)));

@@ -205,16 +205,7 @@ fn histogram(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64, height: f32
 fn roc(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> egui::Rect {
     let r = c.rates();
     let dark = ui.visuals().dark_mode;
-    Plot::new("roc")
-        .height(height)
-        .include_x(0.0)
-        .include_x(1.0)
-        .include_y(0.0)
-        .include_y(1.0)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .x_axis_label("FPR")
-        .y_axis_label("TPR")
+    plots::unit_square("roc", height, "FPR", "TPR")
         .show(ui, |plot| {
             plot.line(Line::new("ROC", data.roc.clone()).color(plots::curve(dark)).allow_band(false));
             if let (Some(fpr), Some(tpr)) = (r.fpr, r.recall) {

@@ -1,7 +1,7 @@
 //! Plot helpers shared by the screens: colours that read on both themes and the probit
 //! axis of the DET curve.
 
-use egui_plot::{GridInput, GridMark};
+use egui_plot::{GridInput, GridMark, Plot};
 
 use crate::analysis::probit;
 
@@ -18,6 +18,20 @@ pub fn second_curve(dark: bool) -> egui::Color32 {
 /// The threshold line and the operating point.
 pub fn marker(dark: bool) -> egui::Color32 {
     if dark { egui::Color32::from_rgb(250, 90, 90) } else { egui::Color32::from_rgb(200, 20, 20) }
+}
+
+/// A still plot of the unit square, both axes 0 to 1 (ROC, reliability), with its axis names.
+pub fn unit_square<'a>(id: &str, height: f32, x: &str, y: &str) -> Plot<'a> {
+    Plot::new(id)
+        .height(height)
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .include_y(1.0)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .x_axis_label(x.to_owned())
+        .y_axis_label(y.to_owned())
 }
 
 /// Rates marked on a probit axis.
