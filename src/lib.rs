@@ -12,6 +12,8 @@ pub mod curate;
 pub mod demo;
 pub mod domain;
 pub mod face;
+/// The team hub on PostgreSQL (issue 16).
+pub mod hub;
 pub mod import;
 mod orphans;
 pub mod quote;

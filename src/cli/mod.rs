@@ -18,6 +18,7 @@ mod eval_lfw;
 mod export;
 mod export_embeddings;
 mod gui;
+mod hub;
 mod import;
 mod lineage;
 mod merge;
@@ -34,6 +35,7 @@ use eval_lfw::EvalLfwArgs;
 use export::{ExportArgs, VerifyExportArgs};
 use export_embeddings::ExportEmbeddingsArgs;
 use gui::GuiArgs;
+use hub::HubArgs;
 use import::{FoldersArgs, IdentitiesArgs, LabelsArgs, LfwArgs, PairsArgs, ScoresArgs};
 use lineage::LineageArgs;
 use merge::MergeLabelsArgs;
@@ -212,6 +214,8 @@ pub enum Command {
     Role(RoleArgs),
     /// List the split runs and exports recorded in a project (its curation lineage).
     Lineage(LineageArgs),
+    /// A team hub on PostgreSQL: init, add-labeler, status.
+    Hub(HubArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -267,6 +271,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::AllVsAll(args) => args.run(),
         Command::Demo(args) => args.run(),
         Command::Report(args) => args.run(),
+        Command::Hub(args) => args.run(),
         Command::Quality(args) => args.run(),
         Command::EvalLfw(args) => args.run(),
         Command::Split(args) => args.run(),

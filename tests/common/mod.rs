@@ -4,6 +4,7 @@
 
 pub mod gui;
 pub mod held_lock;
+pub mod hub;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

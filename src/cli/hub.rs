@@ -1,0 +1,71 @@
+//! `pairscope hub`: set up a team hub on a PostgreSQL server (14 or newer) and see who labels.
+
+use clap::{Args, Subcommand};
+
+use crate::hub::{self, HubUrl};
+use crate::store::Role;
+
+#[derive(Debug, Args)]
+pub struct HubArgs {
+    #[command(subcommand)]
+    command: HubCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum HubCommand {
+    /// Create the hub's tables in the database URL names (postgres://ROLE@HOST:PORT/DATABASE);
+    /// its role owns them. Running it again brings an older hub up to date.
+    Init { url: String },
+    /// Add a labeler as their own PostgreSQL role (created without a password; set one with
+    /// `\password ROLE` in psql, and keep it in the labeler's ~/.pgpass).
+    AddLabeler {
+        url: String,
+        name: String,
+        /// labeler, adjudicator or engineer.
+        #[arg(long, default_value = "labeler")]
+        role: Role,
+        /// The PostgreSQL role (default: the name, if it is a plain lower-case identifier).
+        #[arg(long)]
+        pg_role: Option<String>,
+    },
+    /// Who labels on the hub, and how much.
+    Status { url: String },
+}
+
+impl HubArgs {
+    pub(super) fn run(self) -> anyhow::Result<()> {
+        match self.command {
+            HubCommand::Init { url } => {
+                let url = HubUrl::parse(&url)?;
+                let applied = hub::init(&url)?;
+                if applied.is_empty() {
+                    println!("the hub at {url} is up to date (schema {})", hub::HUB_SCHEMA_VERSION);
+                } else {
+                    println!("the hub at {url} is ready (applied {})", applied.join(", "));
+                }
+            }
+            HubCommand::AddLabeler { url, name, role, pg_role } => {
+                let url = HubUrl::parse(&url)?;
+                let pg_role = pg_role.unwrap_or_else(|| name.clone());
+                let mut client = hub::connect(&url)?;
+                let added = hub::add_labeler(&mut client, &name, &pg_role, role)?;
+                println!(
+                    "{} is a {} of the hub, connecting as the role {}",
+                    added.name,
+                    added.role.as_str(),
+                    added.pg_role
+                );
+            }
+            HubCommand::Status { url } => {
+                let url = HubUrl::parse(&url)?;
+                let mut client = hub::connect(&url)?;
+                println!("hub {url}");
+                println!("{:<24} {:<12} {:>9} {:>7} {:>6}", "labeler", "role", "verdicts", "tags", "notes");
+                for c in hub::counts(&mut client)? {
+                    println!("{:<24} {:<12} {:>9} {:>7} {:>6}", c.name, c.role.as_str(), c.verdicts, c.tags, c.notes);
+                }
+            }
+        }
+        Ok(())
+    }
+}
