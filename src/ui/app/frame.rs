@@ -16,7 +16,7 @@ impl eframe::App for PairscopeApp {
         self.frame_started = Some(Instant::now());
         self.receive(&ctx);
         self.take_outside_changes();
-        self.keep_label_quality_live();
+        self.keep_label_quality_live(&ctx);
         if let Some(path) = Self::dropped_project(&ctx) {
             self.push(Command::OpenProject(path));
         }

@@ -10,7 +10,7 @@ use crate::ui::review::quality_queues::ReviewQuality;
 impl PairscopeApp {
     /// Takes in a finished computation, and asks for a new one when the labels moved on and
     /// every edit is saved (a computation must not miss an edit the screen shows).
-    pub(in crate::ui) fn keep_label_quality_live(&mut self) {
+    pub(in crate::ui) fn keep_label_quality_live(&mut self, ctx: &egui::Context) {
         let model = self.state.selection.model.clone();
         let saved = self.saves.len() == 0;
         let Some(project) = &mut self.project else { return };
@@ -33,8 +33,14 @@ impl PairscopeApp {
         }
         let wanted = (project.labeling.generation, model);
         let settled = project.quality.requested_for.as_ref() == Some(&wanted);
-        if saved && !project.quality.busy() && !settled {
-            project.quality.request(project.store.clone(), wanted.0, wanted.1);
+        if saved && !project.quality.computing() && !settled {
+            let rest = project.quality.rest();
+            if rest.is_zero() {
+                project.quality.request(project.store.clone(), wanted.0, wanted.1);
+            } else {
+                project.quality.wanted = true;
+                ctx.request_repaint_after(rest);
+            }
         }
         if failed.is_some() {
             self.error = failed;

@@ -3,6 +3,7 @@
 //! (`app/label_quality.rs`).
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::curate::quality::{ProjectQuality, QualityRead};
 use crate::store::Store;
@@ -16,6 +17,13 @@ pub(in crate::ui) struct LabelQualityState {
     /// The labels' generation the latest request was made for.
     pub requested_for: Option<(u64, Option<String>)>,
     in_flight: bool,
+    /// A computation is wanted and waits for the rest after the last one.
+    pub wanted: bool,
+    /// When the computation in flight started, and how long the last one took and when it
+    /// ended: the next one waits as long as the last took, so a big project's labeling keeps
+    /// at most half a core busy with it.
+    started: Option<Instant>,
+    last: Option<(Duration, Instant)>,
     worker: Background<Answer>,
 }
 
@@ -26,12 +34,21 @@ impl LabelQualityState {
             latest: None,
             requested_for: None,
             in_flight: false,
+            wanted: false,
+            started: None,
+            last: None,
             worker: Background::named("pairscope-quality", move || ctx.request_repaint()),
         }
     }
 
-    pub fn busy(&self) -> bool {
+    /// A computation is running.
+    pub fn computing(&self) -> bool {
         self.in_flight
+    }
+
+    /// Computing, or resting before a computation already wanted.
+    pub fn busy(&self) -> bool {
+        self.in_flight || self.wanted
     }
 
     /// Computations finished since the last call, with the labels' generation each was for.
@@ -39,12 +56,21 @@ impl LabelQualityState {
         let answers = self.worker.poll();
         if !answers.is_empty() {
             self.in_flight = false;
+            let took = self.started.take().map_or(Duration::ZERO, |s| s.elapsed());
+            self.last = Some((took, Instant::now()));
         }
         answers
     }
 
+    /// How long to wait before the next computation (zero: now).
+    pub fn rest(&self) -> Duration {
+        self.last.map_or(Duration::ZERO, |(took, ended)| took.saturating_sub(ended.elapsed()))
+    }
+
     pub fn request(&mut self, store: Arc<Mutex<Store>>, generation: u64, model: Option<String>) {
         self.in_flight = true;
+        self.wanted = false;
+        self.started = Some(Instant::now());
         self.requested_for = Some((generation, model.clone()));
         self.worker.spawn(
             move || {
@@ -53,5 +79,22 @@ impl LabelQualityState {
             },
             move |panic| (generation, Err(format!("label quality failed: {panic}"))),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_computation_rests_as_long_as_the_last_one_took() {
+        let mut state = LabelQualityState::new(&egui::Context::default());
+        assert_eq!(state.rest(), Duration::ZERO, "the first one starts at once");
+        state.last = Some((Duration::from_secs(10), Instant::now()));
+        assert!(state.rest() > Duration::from_secs(9), "{:?}", state.rest());
+        state.last = Some((Duration::from_millis(1), Instant::now() - Duration::from_millis(50)));
+        assert_eq!(state.rest(), Duration::ZERO);
+        state.wanted = true;
+        assert!(state.busy() && !state.computing(), "resting counts as busy: tests and saves wait for it");
     }
 }
