@@ -86,6 +86,7 @@ fn an_adjudicator_finds_the_flipped_truth_marks_gold_and_reads_tag_examples() {
     assert_eq!(store.read(|tx| tx.gold_pairs()).unwrap(), vec![flipped]);
     wait_for_label(&mut harness, "Gold check (1)");
     assert!(harness.query_by_label("Unmark gold (G)").is_some());
+    assert!(harness.query_by_label("Gold pair").is_some(), "the adjudicator sees the mark");
 
     // Right-click on a tag pins the pair as an example of it.
     harness.get_by_label("1 dark").click_secondary();
@@ -127,6 +128,11 @@ fn a_blind_labeler_meets_the_gold_pair_as_the_twentieth_and_is_measured_and_time
         press(&mut harness, Key::ArrowRight);
         settle(&mut harness);
     }
+    // Back on the gold pair, its answer shown: nothing says it was gold.
+    press(&mut harness, Key::ArrowLeft);
+    settle(&mut harness);
+    assert_eq!(harness.state().current_pair(), Some(gold));
+    assert!(harness.query_by_label("Gold pair").is_none(), "a labeler never learns which pairs are gold");
     let ana = common::gui::labeler(&mut store, "ana");
     assert_eq!(store.read(|tx| tx.verdict(gold, ana)).unwrap(), Some(Truth::Same), "the 20th pair was gold");
     let quality: serde_json::Value = serde_json::from_str(&ok(["quality", arg(&project), "--json"])).unwrap();

@@ -423,7 +423,10 @@ fn reveal(ui: &mut egui::Ui, pair: &ReviewPair, me: LabelerId, labeling: &Labeli
             ui.separator();
             ui.label(format!("Adjudicated: {}", truth_word(decision.verdict)));
         }
-        if labeling.data.gold.contains(&pair.id) {
+        // Which pairs are gold is never a labeler's to know, not even after their verdict:
+        // gold that announces itself afterwards teaches where it hides.
+        let may_know_gold = labeling.data.labelers.iter().any(|l| l.id == me && l.role.may_unblind());
+        if may_know_gold && labeling.data.gold.contains(&pair.id) {
             ui.separator();
             ui.label("Gold pair");
         }
