@@ -292,11 +292,12 @@ fn labeler_quality(
 ) -> LabelerQuality {
     let mut q = LabelerQuality::default();
     let mut right_in_order: Vec<bool> = Vec::new();
-    let (mut right, mut gold_right, mut gold_n) = (0, 0, 0);
+    let (mut right, mut judged, mut gold_right, mut gold_n) = (0, 0, 0, 0);
     for (p, verdicts) in verdicts_of.iter().enumerate() {
         let Some(&(_, v)) = verdicts.iter().find(|(l, _)| *l == labeler) else { continue };
         q.verdicts += 1;
         if let Some(t) = s.truth[p] {
+            judged += 1;
             right += u64::from(v == t);
             if gold[p] {
                 gold_n += 1;
@@ -304,9 +305,7 @@ fn labeler_quality(
             }
         }
     }
-    let judged =
-        (0..s.pair_count()).filter(|&p| s.truth[p].is_some() && verdicts_of[p].iter().any(|(l, _)| *l == labeler));
-    q.accuracy = Proportion::new(right, judged.count() as u64);
+    q.accuracy = Proportion::new(right, judged);
     q.accuracy_ci95 = q.accuracy.ci95();
     q.gold_accuracy = Proportion::new(gold_right, gold_n);
     q.gold_accuracy_ci95 = q.gold_accuracy.ci95();
