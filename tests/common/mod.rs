@@ -5,6 +5,7 @@
 pub mod gui;
 pub mod held_lock;
 pub mod hub;
+pub mod parquet_reader;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
