@@ -6,9 +6,6 @@
 //! Then the same computation on a million synthetic pairs (scores, truths and three labelers'
 //! verdicts on every pair), which is what the app recomputes after a label change there.
 //!
-//! Then the same computation on a million synthetic pairs (scores, truths and three labelers'
-//! verdicts on every pair), which is what the app recomputes after a label change there.
-//!
 //! The scored LFW project comes from `PAIRSCOPE_LFW_PROJECT` (read only), or is made in a
 //! temporary folder with `import-lfw` and `embed` (13,233 images: minutes).
 //!

@@ -60,12 +60,59 @@ impl HubArgs {
                 let url = HubUrl::parse(&url)?;
                 let mut client = hub::connect(&url)?;
                 println!("hub {url}");
-                println!("{:<24} {:<12} {:>9} {:>7} {:>6}", "labeler", "role", "verdicts", "tags", "notes");
+                println!(
+                    "{:<24} {:<12} {:>9} {:>7} {:>6}  last change",
+                    "labeler", "role", "verdicts", "tags", "notes"
+                );
                 for c in hub::counts(&mut client)? {
-                    println!("{:<24} {:<12} {:>9} {:>7} {:>6}", c.name, c.role.as_str(), c.verdicts, c.tags, c.notes);
+                    println!(
+                        "{:<24} {:<12} {:>9} {:>7} {:>6}  {}",
+                        c.name,
+                        c.role.as_str(),
+                        c.verdicts,
+                        c.tags,
+                        c.notes,
+                        ago(c.last_change_secs)
+                    );
+                }
+                let copies = hub::copies(&mut client)?;
+                if !copies.is_empty() {
+                    println!();
+                    println!("{:<24} {:<34} {:>14}  last sync", "copy of", "copy id", "events behind");
+                    for c in copies {
+                        let whose = c.labeler.unwrap_or_else(|| "(owner)".into());
+                        println!("{whose:<24} {:<34} {:>14}  {}", c.copy_id, c.behind, ago(c.last_sync_secs));
+                    }
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// "12 s ago", "3 min ago", "2 h ago", "5 d ago"; "never" for None.
+fn ago(secs: Option<f64>) -> String {
+    let Some(secs) = secs else { return "never".into() };
+    let secs = secs.max(0.0);
+    match secs {
+        s if s < 90.0 => format!("{s:.0} s ago"),
+        s if s < 90.0 * 60.0 => format!("{:.0} min ago", s / 60.0),
+        s if s < 36.0 * 3600.0 => format!("{:.0} h ago", s / 3600.0),
+        s => format!("{:.0} d ago", s / 86400.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ago;
+
+    #[test]
+    fn ages_read_in_the_unit_a_person_would_use() {
+        assert_eq!(ago(None), "never");
+        assert_eq!(ago(Some(-0.2)), "0 s ago");
+        assert_eq!(ago(Some(12.4)), "12 s ago");
+        assert_eq!(ago(Some(600.0)), "10 min ago");
+        assert_eq!(ago(Some(7200.0)), "2 h ago");
+        assert_eq!(ago(Some(3.0 * 86400.0)), "3 d ago");
     }
 }

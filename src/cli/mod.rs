@@ -27,6 +27,7 @@ mod quality;
 mod report;
 mod role;
 mod split;
+mod team;
 
 use all_vs_all::AllVsAllArgs;
 use demo::DemoArgs;
@@ -44,6 +45,7 @@ use quality::QualityArgs;
 use report::ReportArgs;
 use role::RoleArgs;
 use split::SplitArgs;
+use team::{CloneArgs, ShareArgs, SyncArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -216,6 +218,12 @@ pub enum Command {
     Lineage(LineageArgs),
     /// A team hub on PostgreSQL: init, add-labeler, status.
     Hub(HubArgs),
+    /// Publish a project to an empty team hub; it becomes the hub's first copy.
+    Share(ShareArgs),
+    /// Make a labeler's own copy of a hub's project (images found under --images, sha256 checked).
+    Clone(CloneArgs),
+    /// Exchange changes with the project's hub: send this copy's labels, bring the others'.
+    Sync(SyncArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -272,6 +280,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => args.run(),
         Command::Report(args) => args.run(),
         Command::Hub(args) => args.run(),
+        Command::Share(args) => args.run(),
+        Command::Clone(args) => args.run(),
+        Command::Sync(args) => args.run(),
         Command::Quality(args) => args.run(),
         Command::EvalLfw(args) => args.run(),
         Command::Split(args) => args.run(),

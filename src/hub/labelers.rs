@@ -14,13 +14,42 @@ pub struct HubLabeler {
 }
 
 /// Labels per labeler, for `hub status`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LabelerCounts {
     pub name: String,
     pub role: Role,
     pub verdicts: i64,
     pub tags: i64,
     pub notes: i64,
+    /// Seconds since the hub last received a change of theirs; None if it never did.
+    pub last_change_secs: Option<f64>,
+}
+
+/// One copy of the hub's project, for `hub status`: whose, how far behind the hub's log, and
+/// how long since it last synced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CopyStatus {
+    /// None for the owner's copy.
+    pub labeler: Option<String>,
+    pub copy_id: String,
+    /// Events of the hub's log this copy has not pulled.
+    pub behind: i64,
+    pub last_sync_secs: Option<f64>,
+}
+
+/// Every copy, the owner's first, then by labeler.
+pub fn copies(client: &mut postgres::Client) -> Result<Vec<CopyStatus>> {
+    let rows = client.query(
+        "SELECT l.name, c.copy_id, (SELECT coalesce(max(id), 0) FROM events) - c.pulled_up_to,
+                extract(epoch FROM now() - c.synced_at)::float8
+         FROM copies c LEFT JOIN labelers l ON l.id = c.labeler_id
+         ORDER BY l.name NULLS FIRST, c.made_at",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| CopyStatus { labeler: r.get(0), copy_id: r.get(1), behind: r.get(2), last_sync_secs: r.get(3) })
+        .collect())
 }
 
 /// A role name PostgreSQL takes unquoted: lower-case letters, digits and `_`, at most 63
@@ -74,7 +103,8 @@ pub fn counts(client: &mut postgres::Client) -> Result<Vec<LabelerCounts>> {
         "SELECT l.name, l.role,
                 (SELECT count(*) FROM verdicts v WHERE v.labeler_id = l.id),
                 (SELECT count(*) FROM pair_tags t WHERE t.labeler_id = l.id),
-                (SELECT count(*) FROM notes n WHERE n.labeler_id = l.id)
+                (SELECT count(*) FROM notes n WHERE n.labeler_id = l.id),
+                (SELECT extract(epoch FROM now() - max(e.received_at))::float8 FROM events e WHERE e.labeler_id = l.id)
          FROM labelers l ORDER BY l.name",
         &[],
     )?;
@@ -87,6 +117,7 @@ pub fn counts(client: &mut postgres::Client) -> Result<Vec<LabelerCounts>> {
                 verdicts: r.get(2),
                 tags: r.get(3),
                 notes: r.get(4),
+                last_change_secs: r.get(5),
             })
         })
         .collect()

@@ -6,14 +6,23 @@
 //! the role; the password comes from the server's own `.pgpass` / `PGPASSFILE` (see
 //! [`pgpass`]) or from the URL the user typed.
 
+mod clone;
 mod connect;
+mod events;
 mod labelers;
+mod listen;
 pub mod pgpass;
 mod schema;
+mod share;
+mod sync;
 
+pub use clone::{CloneReport, clone_hub};
 pub use connect::{HubUrl, connect};
-pub use labelers::{HubLabeler, LabelerCounts, add_labeler, counts, validate_pg_role};
-pub use schema::{HUB_SCHEMA_VERSION, init};
+pub use labelers::{CopyStatus, HubLabeler, LabelerCounts, add_labeler, copies, counts, validate_pg_role};
+pub use listen::listen;
+pub use schema::{HUB_SCHEMA_VERSION, check_current, init};
+pub use share::{ShareReport, share};
+pub use sync::{SyncReport, sync, waiting};
 
 /// What can go wrong talking to a hub.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +35,9 @@ pub enum HubError {
     Refused(String),
     #[error("{0}")]
     Invalid(String),
+    /// The project file (its own message names it).
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl From<postgres::Error> for HubError {

@@ -1,17 +1,39 @@
 //! `pairscope hub init`: the hub's schema, applied once per migration, in one transaction each.
 
-use super::{HubUrl, Result, connect};
+use super::{HubError, HubUrl, Result, connect};
 
 struct Migration {
     name: &'static str,
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { name: "0001_hub", sql: include_str!("../../migrations/postgres/0001_hub.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { name: "0001_hub", sql: include_str!("../../migrations/postgres/0001_hub.sql") },
+    Migration { name: "0002_copies", sql: include_str!("../../migrations/postgres/0002_copies.sql") },
+];
 
 /// The schema version this build writes.
 pub const HUB_SCHEMA_VERSION: usize = MIGRATIONS.len();
+
+/// Refuses a database that is no pairscope hub, or one made by an older or newer pairscope.
+pub fn check_current(client: &mut postgres::Client, url: &HubUrl) -> Result<()> {
+    let made = client.query_one("SELECT to_regclass('hub_migrations') IS NOT NULL", &[])?.get::<_, bool>(0);
+    if !made {
+        return Err(HubError::Invalid(format!(
+            "the database at {url} is no pairscope hub: run `pairscope hub init URL` first"
+        )));
+    }
+    let applied: i64 = client.query_one("SELECT count(*) FROM hub_migrations", &[])?.get(0);
+    match (applied as usize).cmp(&HUB_SCHEMA_VERSION) {
+        std::cmp::Ordering::Equal => Ok(()),
+        std::cmp::Ordering::Less => Err(HubError::Invalid(format!(
+            "the hub at {url} has schema {applied}, this pairscope {HUB_SCHEMA_VERSION}: its owner runs `pairscope hub init URL` to bring it up to date"
+        ))),
+        std::cmp::Ordering::Greater => Err(HubError::Invalid(format!(
+            "the hub at {url} has schema {applied}, newer than this pairscope's {HUB_SCHEMA_VERSION}: update pairscope"
+        ))),
+    }
+}
 
 /// Creates the hub's schema in the database `url` names (its role becomes the hub's owner), or
 /// brings an older one up to date. Returns the migrations applied now (none when up to date).

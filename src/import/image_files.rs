@@ -32,7 +32,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// Probes many files on all cores; results are in input order.
-fn probe_all(paths: &[PathBuf]) -> Vec<std::io::Result<ProbedImage>> {
+pub(crate) fn probe_all(paths: &[PathBuf]) -> Vec<std::io::Result<ProbedImage>> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(paths.len().max(1));
     let next = AtomicUsize::new(0);
     let mut results: Vec<Option<std::io::Result<ProbedImage>>> = (0..paths.len()).map(|_| None).collect();

@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0009_labeler_names_ignore_case.sql"),
     },
     Migration { name: "0010_label_quality", sql: include_str!("../../migrations/0010_label_quality.sql") },
+    Migration { name: "0011_hub_link", sql: include_str!("../../migrations/0011_hub_link.sql") },
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,7 @@ mod blind;
 mod close_jobs;
 mod curate;
 mod edc;
+mod hub;
 mod keys;
 mod label_quality;
 mod model;

@@ -33,3 +33,4 @@ mod curate_split;
 mod demo_project;
 mod face_pipeline;
 mod hub_access;
+mod hub_sync;

@@ -8,6 +8,7 @@ use crate::ui::analysis::selection::SelectionChange;
 use crate::ui::app::score_outcome::score_outcome;
 use crate::ui::app::watch::Watch;
 use crate::ui::app::{Loaded, OpenProject, Opened, PairscopeApp, Transient};
+use crate::ui::jobs::hub_sync::HubSync;
 use crate::ui::jobs::scoring::ScoringJob;
 use crate::ui::review::command::ReviewCommand;
 use crate::ui::review::labeling::Labeling;
@@ -20,7 +21,7 @@ impl PairscopeApp {
             self.in_flight = self.in_flight.saturating_sub(1);
             match loaded {
                 Loaded::Project { path, result: Ok(opened) } => {
-                    let Opened { info, data, mut store, version, read_only } = *opened;
+                    let Opened { info, data, mut store, version, read_only, hub } = *opened;
                     store.on_wait(self.saves.wait_notice(ctx));
                     let millis = self.created.elapsed().as_millis() as u64;
                     tracing::info!(millis, "project loaded");
@@ -29,6 +30,8 @@ impl PairscopeApp {
                     self.state.remember(&path);
                     let last = self.state.last_labeler.clone();
                     let me = data.labelers.iter().find(|l| Some(&l.name) == last.as_ref()).cloned();
+                    // A read-only copy cannot take the others' changes in: it is not synced.
+                    let hub = hub.filter(|_| read_only.is_none()).map(|link| HubSync::start(ctx, &link));
                     let store = Arc::new(Mutex::new(store));
                     let watch = Watch::start(&store, version, ctx.clone());
                     self.cancel_project_jobs();
@@ -41,6 +44,7 @@ impl PairscopeApp {
                         watch,
                         read_only,
                         quality: crate::ui::jobs::label_quality::LabelQualityState::new(ctx),
+                        hub,
                     });
                     self.ui = Transient::default();
                     self.state.selection.forget_project();

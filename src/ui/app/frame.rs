@@ -17,6 +17,7 @@ impl eframe::App for PairscopeApp {
         self.receive(&ctx);
         self.take_outside_changes();
         self.keep_label_quality_live(&ctx);
+        self.keep_hub_synced(&ctx);
         if let Some(path) = Self::dropped_project(&ctx) {
             self.push(Command::OpenProject(path));
         }

@@ -51,6 +51,8 @@ pub(in crate::ui) struct Opened {
     pub store: Store,
     /// `PRAGMA data_version` right after the read: the watch for outside changes starts here.
     pub version: i64,
+    /// The team hub the project is a copy of.
+    pub hub: Option<crate::store::HubLink>,
     /// Why the project cannot be written, if it cannot (it was opened to read only).
     pub read_only: Option<String>,
 }
@@ -60,7 +62,8 @@ pub(in crate::ui) fn read_opened(mut store: Store) -> Result<Box<Opened>, StoreE
     let version = store.data_version()?;
     let read_only =
         store.read_only().map(|why| StoreError::CannotWrite { path: store.path().to_owned(), why }.to_string());
-    Ok(Box::new(Opened { info, data, store, version, read_only }))
+    let hub = store.read(|tx| tx.hub_link())?;
+    Ok(Box::new(Opened { info, data, store, version, read_only, hub }))
 }
 
 pub(in crate::ui) fn read_all(store: &mut Store) -> Result<(ProjectInfo, ReviewData), StoreError> {

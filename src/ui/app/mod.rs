@@ -12,6 +12,7 @@ pub(in crate::ui) mod frame;
 pub(in crate::ui) mod handle_analysis;
 pub(in crate::ui) mod handle_curate;
 pub(in crate::ui) mod handle_review;
+pub(in crate::ui) mod hub_sync;
 pub(in crate::ui) mod label_quality;
 pub(in crate::ui) mod loaded;
 pub(in crate::ui) mod outside_changes;
@@ -119,6 +120,7 @@ impl PairscopeApp {
             && !self.dialogs.waiting()
             && !self.jobs.busy()
             && !self.project.as_ref().is_some_and(|p| p.quality.busy())
+            && !self.project.as_ref().and_then(|p| p.hub.as_ref()).is_some_and(|h| h.syncing())
     }
 
     /// Photos being decoded (the pair on screen and the prefetched ones).

@@ -86,6 +86,8 @@ pub(in crate::ui) struct OpenProject {
     pub read_only: Option<String>,
     /// Label quality, computed again after the labels change.
     pub quality: crate::ui::jobs::label_quality::LabelQualityState,
+    /// The team hub this project is a copy of, kept in sync while it is open.
+    pub hub: Option<crate::ui::jobs::hub_sync::HubSync>,
 }
 
 pub use crate::ui::review::view::PageTurn;

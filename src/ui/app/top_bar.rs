@@ -4,6 +4,7 @@ use crate::store::Role;
 use crate::ui::app::PairscopeApp;
 use crate::ui::app::command::Command;
 use crate::ui::app::screen_keys;
+use crate::ui::jobs::hub_sync::HubState;
 use crate::ui::review::command::ReviewCommand;
 
 /// Reads the app; every change it asks for is a command.
@@ -33,6 +34,22 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
             }
             if ui.button("Tags…").clicked() {
                 commands.push(ReviewCommand::OpenTagEditor.into());
+            }
+            if let Some(hub) = &project.hub {
+                ui.separator();
+                let label = match &hub.state {
+                    HubState::Offline(_) => ui.colored_label(ui.visuals().warn_fg_color, hub.summary()),
+                    _ => ui.label(hub.summary()),
+                };
+                let why = match &hub.state {
+                    HubState::Offline(why) => format!("\n\nLast try: {why}"),
+                    _ => String::new(),
+                };
+                label.on_hover_text(format!(
+                    "This project is a copy of the team hub at {}. Your labels are saved here first, then sent; \
+                     the other labelers' arrive by themselves. {} changes brought since opening.{why}",
+                    hub.url, hub.brought
+                ));
             }
             ui.separator();
             for (_, screen) in screen_keys::SCREENS {

@@ -1,0 +1,321 @@
+//! `pairscope sync P`: sends this copy's new label events to the hub and brings the others'.
+//!
+//! Both directions go in batches, each one transaction on either side, so a kill or a lost
+//! connection costs at most the batch in flight, and that batch is sent again: an event is
+//! stored once per uid on the hub and once per uid in a copy, so sending or applying it twice
+//! changes nothing.
+//!
+//! Reading the log "after id N" is only safe if ids become visible in order. PostgreSQL hands
+//! out sequence values at insert, not at commit, so two writers could commit 11 before 10 and
+//! a reader that saw 11 would never see 10. Every writer of the log therefore holds one
+//! transaction-level advisory lock from its first insert to its commit ([`lock_the_log`]).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use postgres::Transaction;
+
+use super::events::{Change, SYNCED_KINDS, change_of, event_uid, made_by};
+use super::{HubError, HubUrl, Result, connect, schema};
+use crate::store::{EventRow, HubLink, LabelerId, PairId, Role, Store};
+
+/// Events sent or brought per transaction.
+const BATCH: usize = 1_000;
+
+/// The advisory lock every writer of the hub's log holds until its commit.
+const LOG_LOCK: i64 = 0x7061_6972_7363_6f70; // "pairscop"
+
+/// What one sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Label events of this copy the hub got now.
+    pub sent: usize,
+    /// Events of other copies applied here now.
+    pub brought: usize,
+    /// Events this copy keeps to itself: other kinds than verdicts, tags and notes, which the
+    /// hub does not take from copies yet, and, in a labeler's copy, other labelers' labels.
+    pub kept_local: usize,
+}
+
+pub(super) fn lock_the_log(tx: &mut Transaction) -> Result<()> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOG_LOCK])?;
+    Ok(())
+}
+
+/// Inserts events into the hub's log under their uids (`<copy>:<id>`), skipping any it holds
+/// already; returns how many are new. The caller holds [`lock_the_log`].
+pub(super) fn insert_events(
+    tx: &mut Transaction,
+    copy_id: &str,
+    events: &[EventRow],
+    names: &HashMap<LabelerId, String>,
+) -> Result<usize> {
+    Ok(insert_new_events(tx, copy_id, events, names)?.len())
+}
+
+/// [`insert_events`], returning the events that were new.
+fn insert_new_events<'e>(
+    tx: &mut Transaction,
+    copy_id: &str,
+    events: &'e [EventRow],
+    names: &HashMap<LabelerId, String>,
+) -> Result<Vec<&'e EventRow>> {
+    let insert = tx.prepare(
+        "INSERT INTO events (event_uid, at, labeler_id, pair_id, kind, before, after, origin, reason, blind)
+         VALUES ($1, $2, (SELECT id FROM labelers WHERE name = $3), $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (event_uid) DO NOTHING RETURNING id",
+    )?;
+    let mut new = Vec::new();
+    for e in events {
+        let uid = event_uid(copy_id, e.id);
+        let labeler = e.labeler.and_then(|l| names.get(&l));
+        let pair = e.pair.map(|p| p.0);
+        let inserted = tx.query_opt(
+            &insert,
+            &[&uid, &e.at, &labeler, &pair, &e.kind, &e.before, &e.after, &e.origin, &e.reason, &e.blind],
+        )?;
+        if inserted.is_some() {
+            new.push(e);
+        }
+    }
+    Ok(new)
+}
+
+/// The project's store, locked for one step of a sync at a time: the app's saves go on
+/// between the steps, and never wait on the network.
+fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Sends this copy's new events, then brings the others', until both are up to date. The
+/// store is locked only while it is read or written, never while the hub is asked.
+pub fn sync(store: &Mutex<Store>) -> Result<SyncReport> {
+    let link = lock(store)
+        .read(|tx| tx.hub_link())?
+        .ok_or_else(|| HubError::Invalid("this project is no copy of a hub: `share` it or `clone` one".into()))?;
+    let url = HubUrl::parse(&link.url)?;
+    let mut client = connect(&url)?;
+    schema::check_current(&mut client, &url)?;
+    let hub_uid: String = client.query_one("SELECT value FROM hub_meta WHERE key = 'hub_uid'", &[])?.get(0);
+    if hub_uid != link.hub_uid {
+        return Err(HubError::Invalid(format!(
+            "the database at {url} is not the hub this project is a copy of (it was made again, or the URL names \
+             another database)"
+        )));
+    }
+    let mut report = SyncReport::default();
+    send(&mut client, store, &link, &mut report)?;
+    bring(&mut client, store, &link, &mut report)?;
+    Ok(report)
+}
+
+/// Sends the local events after `link.pushed_up_to`, a batch per transaction; marks each batch
+/// sent only once the hub committed it.
+fn send(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, report: &mut SyncReport) -> Result<()> {
+    let mut after = link.pushed_up_to;
+    loop {
+        // Read with the batch: a labeler made since the last batch has a name too.
+        let (batch, names) = lock(store).read(|tx| {
+            let names: HashMap<LabelerId, String> = tx.labelers()?.into_iter().map(|l| (l.id, l.name)).collect();
+            Ok((tx.local_events_after(after, BATCH)?, names))
+        })?;
+        let Some(last) = batch.last().map(|e| e.id) else { return Ok(()) };
+        let (to_send, kept): (Vec<EventRow>, Vec<EventRow>) = batch.into_iter().partition(|e| {
+            let mine = link.labeler.is_none() || e.labeler.and_then(|l| names.get(&l)) == link.labeler.as_ref();
+            mine && SYNCED_KINDS.contains(&e.kind.as_str())
+        });
+        report.kept_local += kept.len();
+        let mut tx = client.transaction()?;
+        lock_the_log(&mut tx)?;
+        if link.labeler.is_none() {
+            // The owner's copy may bring labelers the hub does not know yet.
+            for name in to_send.iter().filter_map(|e| e.labeler.and_then(|l| names.get(&l))) {
+                tx.execute("INSERT INTO labelers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", &[name])?;
+            }
+        }
+        let new = insert_new_events(&mut tx, &link.copy_id, &to_send, &names)?;
+        for event in &new {
+            apply_on_hub(&mut tx, event, &names)?;
+        }
+        report.sent += new.len();
+        if !new.is_empty() {
+            tx.execute("SELECT pg_notify('pairscope_events', $1)", &[&link.copy_id])?;
+        }
+        tx.commit()?;
+        lock(store).write(|tx| tx.set_hub_pushed_up_to(last))?;
+        after = last;
+    }
+}
+
+/// Makes the hub's current labels what a new event leaves. Row-level security refuses a
+/// labeler's change to another's labels, whatever this code does.
+fn apply_on_hub(tx: &mut Transaction, event: &EventRow, names: &HashMap<LabelerId, String>) -> Result<()> {
+    let (Some(pair), Some(labeler)) = (event.pair, event.labeler.and_then(|l| names.get(&l))) else {
+        return Ok(());
+    };
+    let Some(change) = change_of(event) else { return Ok(()) };
+    let labeler_id: i64 = tx
+        .query_opt("SELECT id FROM labelers WHERE name = $1", &[labeler])?
+        .ok_or_else(|| HubError::Invalid(format!("the hub has no labeler {}", crate::quote::quote(labeler))))?
+        .get(0);
+    let blind = event.blind.unwrap_or(true);
+    match change {
+        Change::Verdict(Some(verdict)) => tx.execute(
+            "INSERT INTO verdicts (pair_id, labeler_id, verdict, blind) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (pair_id, labeler_id) DO UPDATE SET verdict = excluded.verdict, blind = excluded.blind,
+                 updated_at = now()",
+            &[&pair.0, &labeler_id, &verdict.as_str(), &blind],
+        )?,
+        Change::Verdict(None) => {
+            tx.execute("DELETE FROM verdicts WHERE pair_id = $1 AND labeler_id = $2", &[&pair.0, &labeler_id])?
+        }
+        Change::Tag(name, applied) => {
+            tx.execute("INSERT INTO tags (name) VALUES ($1) ON CONFLICT ((lower(name))) DO NOTHING", &[&name])?;
+            let tag: i64 = tx.query_one("SELECT id FROM tags WHERE lower(name) = lower($1)", &[&name])?.get(0);
+            if applied {
+                tx.execute(
+                    "INSERT INTO pair_tags (pair_id, labeler_id, tag_id, blind) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT DO NOTHING",
+                    &[&pair.0, &labeler_id, &tag, &blind],
+                )?
+            } else {
+                tx.execute(
+                    "DELETE FROM pair_tags WHERE pair_id = $1 AND labeler_id = $2 AND tag_id = $3",
+                    &[&pair.0, &labeler_id, &tag],
+                )?
+            }
+        }
+        Change::Note(Some(note)) => tx.execute(
+            "INSERT INTO notes (pair_id, labeler_id, note) VALUES ($1, $2, $3)
+             ON CONFLICT (pair_id, labeler_id) DO UPDATE SET note = excluded.note, updated_at = now()",
+            &[&pair.0, &labeler_id, &note],
+        )?,
+        Change::Note(None) => {
+            tx.execute("DELETE FROM notes WHERE pair_id = $1 AND labeler_id = $2", &[&pair.0, &labeler_id])?
+        }
+    };
+    Ok(())
+}
+
+/// An event as the hub's log holds it, with its labeler's name and role.
+pub(super) struct HubEvent {
+    pub id: i64,
+    pub uid: String,
+    pub labeler: Option<(String, Role)>,
+    pub row: EventRow,
+}
+
+/// The hub's events after `after`, in order, at most `limit`.
+pub(super) fn events_after(
+    client: &mut impl postgres::GenericClient,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<HubEvent>> {
+    let rows = client.query(
+        "SELECT e.id, e.event_uid, e.at, l.name, l.role, e.pair_id, e.kind, e.before, e.after, e.origin, e.reason,
+                e.blind
+         FROM events e LEFT JOIN labelers l ON l.id = e.labeler_id
+         WHERE e.id > $1 ORDER BY e.id LIMIT $2",
+        &[&after, &i64::try_from(limit).unwrap_or(i64::MAX)],
+    )?;
+    rows.iter()
+        .map(|r| {
+            let name: Option<String> = r.get(3);
+            let role: Option<String> = r.get(4);
+            let labeler = match (name, role) {
+                (Some(name), Some(role)) => Some((name, role.parse().map_err(HubError::Invalid)?)),
+                _ => None,
+            };
+            Ok(HubEvent {
+                id: r.get(0),
+                uid: r.get(1),
+                labeler,
+                row: EventRow {
+                    id: r.get(0),
+                    at: r.get(2),
+                    labeler: None,
+                    pair: r.get::<_, Option<i64>>(5).map(PairId),
+                    kind: r.get(6),
+                    before: r.get(7),
+                    after: r.get(8),
+                    origin: r.get(9),
+                    reason: r.get(10),
+                    blind: r.get(11),
+                },
+            })
+        })
+        .collect()
+}
+
+/// Brings the hub's events after `link.pulled_up_to` that this copy lacks, applying each one's
+/// change, a batch per local transaction; then tells the hub how far this copy has come.
+fn bring(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, report: &mut SyncReport) -> Result<()> {
+    let mut after = link.pulled_up_to;
+    loop {
+        let batch = events_after(client, after, BATCH)?;
+        let Some(last) = batch.last().map(|e| e.id) else { break };
+        report.brought += lock(store).write(|tx| {
+            let mut applied = 0;
+            for event in &batch {
+                if made_by(&event.uid, &link.copy_id) || tx.has_hub_event(&event.uid)? {
+                    continue;
+                }
+                apply_here(tx, event)?;
+                applied += 1;
+            }
+            tx.set_hub_pulled_up_to(last)?;
+            Ok::<_, HubError>(applied)
+        })?;
+        after = last;
+    }
+    client.execute(
+        "UPDATE copies SET pulled_up_to = greatest(pulled_up_to, $1), synced_at = now() WHERE copy_id = $2",
+        &[&after, &link.copy_id],
+    )?;
+    Ok(())
+}
+
+/// Appends a hub event to this copy's log (under this copy's id of its labeler) and returns it
+/// as appended.
+pub(super) fn record_here(tx: &crate::store::Tx, event: &HubEvent) -> Result<EventRow> {
+    let labeler = match &event.labeler {
+        Some((name, role)) => Some(tx.labeler_for_hub(name, *role)?),
+        None => None,
+    };
+    let row = EventRow { labeler, ..event.row.clone() };
+    tx.append_hub_event(&event.uid, &row)?;
+    Ok(row)
+}
+
+/// Appends a hub event to this copy's log and makes the change it made.
+fn apply_here(tx: &crate::store::Tx, event: &HubEvent) -> Result<()> {
+    let row = record_here(tx, event)?;
+    if let (Some(pair), Some(labeler), Some(change)) = (row.pair, row.labeler, change_of(&row)) {
+        let blind = row.blind.unwrap_or(true);
+        match change {
+            Change::Verdict(verdict) => tx.put_verdict_with_copied_history(pair, labeler, verdict, blind)?,
+            Change::Tag(name, applied) => {
+                let tag = tx.tag_for_hub(&name)?;
+                tx.put_pair_tag_with_copied_history(pair, labeler, tag, applied, blind)?
+            }
+            Change::Note(note) => tx.put_note_with_copied_history(pair, labeler, note.as_deref())?,
+        }
+    }
+    Ok(())
+}
+
+/// The changes of this copy the hub does not have yet ("offline: N changes waiting"); None
+/// when the project is no copy of a hub.
+pub fn waiting(store: &Mutex<Store>) -> Result<Option<i64>> {
+    Ok(lock(store).read(|tx| {
+        let Some(link) = tx.hub_link()? else { return Ok(None) };
+        let mine = match &link.labeler {
+            Some(name) => match tx.find_labeler(name)? {
+                Some(labeler) => Some(labeler.id),
+                None => return Ok(Some(0)),
+            },
+            None => None,
+        };
+        Ok(Some(tx.events_waiting(link.pushed_up_to, &SYNCED_KINDS, mine)?))
+    })?)
+}

@@ -1,0 +1,196 @@
+//! Keeping a copy of a team hub's project in sync while it is open (issue 16): syncs run on a
+//! worker of their own, one at a time, and a listener thread hears other copies' changes
+//! (LISTEN/NOTIFY) so they arrive within about a second. When the hub cannot be reached, the
+//! app says how many changes wait, and tries again every few seconds. No frame waits for it.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::hub::{self, HubUrl, SyncReport};
+use crate::store::{HubLink, Store};
+use crate::ui::jobs::background::Background;
+
+/// A sync's answer, and how many of this copy's changes the hub still lacks after it.
+pub(in crate::ui) type SyncAnswer = (Result<SyncReport, String>, Option<i64>);
+
+/// How often a copy syncs when nothing asks it to: catches what a lost notification missed.
+const ONLINE_EVERY: Duration = Duration::from_secs(15);
+/// How soon an offline copy tries the hub again.
+const OFFLINE_EVERY: Duration = Duration::from_secs(5);
+
+/// The hub as this copy last found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(in crate::ui) enum HubState {
+    /// The first sync is under way.
+    Connecting,
+    Online,
+    /// The last sync failed, with the reason.
+    Offline(String),
+}
+
+pub(in crate::ui) struct HubSync {
+    /// The hub's address, without a password.
+    pub url: String,
+    pub state: HubState,
+    /// This copy's changes the hub lacks, as of the last sync.
+    pub waiting: i64,
+    /// Changes brought from other copies since the project was opened.
+    pub brought: usize,
+    in_flight: bool,
+    last_try: Option<Instant>,
+    /// The labels' generation the last sync started from.
+    synced_for: Option<u64>,
+    /// Set by the listener when another copy sent changes.
+    heard: Arc<AtomicBool>,
+    /// Ends the listener when the project closes.
+    stop: Arc<AtomicBool>,
+    worker: Background<SyncAnswer>,
+}
+
+impl HubSync {
+    pub fn start(ctx: &egui::Context, link: &HubLink) -> Self {
+        let heard = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        if let Ok(url) = HubUrl::parse(&link.url) {
+            let (ctx, heard, stop, copy_id) = (ctx.clone(), heard.clone(), stop.clone(), link.copy_id.clone());
+            let spawned = std::thread::Builder::new().name("pairscope-hub-listen".into()).spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let result = hub::listen(&url, &copy_id, &stop, || {
+                        heard.store(true, Ordering::Relaxed);
+                        ctx.request_repaint();
+                    });
+                    if let Err(e) = result {
+                        tracing::info!(error = %e, "not listening to the hub; trying again");
+                        // Offline: the syncs say so; try again a little later.
+                        for _ in 0..20 {
+                            if stop.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            std::thread::sleep(Duration::from_millis(250));
+                        }
+                    }
+                }
+            });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start the hub listener; syncing on a timer only");
+            }
+        }
+        let wake = ctx.clone();
+        HubSync {
+            url: link.url.clone(),
+            state: HubState::Connecting,
+            waiting: 0,
+            brought: 0,
+            in_flight: false,
+            last_try: None,
+            synced_for: None,
+            heard,
+            stop,
+            worker: Background::named("pairscope-hub-sync", move || wake.request_repaint()),
+        }
+    }
+
+    pub fn syncing(&self) -> bool {
+        self.in_flight
+    }
+
+    /// How long until a sync is due with nothing new to send (zero: due now).
+    pub fn due_in(&self) -> Duration {
+        let every = if matches!(self.state, HubState::Offline(_)) { OFFLINE_EVERY } else { ONLINE_EVERY };
+        self.last_try.map_or(Duration::ZERO, |t| every.saturating_sub(t.elapsed()))
+    }
+
+    /// Whether to sync now: none is running, and the labels moved on, another copy sent
+    /// changes, or the last try is long enough ago.
+    pub fn due(&self, generation: u64) -> bool {
+        !self.in_flight
+            && (self.synced_for != Some(generation) || self.heard.load(Ordering::Relaxed) || self.due_in().is_zero())
+    }
+
+    pub fn request(&mut self, store: Arc<Mutex<Store>>, generation: u64) {
+        self.in_flight = true;
+        self.last_try = Some(Instant::now());
+        self.synced_for = Some(generation);
+        self.heard.store(false, Ordering::Relaxed);
+        self.worker.spawn(
+            move || {
+                let result = hub::sync(&store).map_err(|e| e.to_string());
+                (result, hub::waiting(&store).ok().flatten())
+            },
+            |panic| (Err(format!("sync failed: {panic}")), None),
+        );
+    }
+
+    /// Takes in finished syncs; returns how many changes they brought.
+    pub fn poll(&mut self) -> usize {
+        let mut brought = 0;
+        for (result, waiting) in self.worker.poll() {
+            self.in_flight = false;
+            if let Some(waiting) = waiting {
+                self.waiting = waiting;
+            }
+            match result {
+                Ok(report) => {
+                    self.state = HubState::Online;
+                    brought += report.brought;
+                }
+                Err(why) => self.state = HubState::Offline(why),
+            }
+        }
+        self.brought += brought;
+        brought
+    }
+
+    /// The top bar's words for the hub.
+    pub fn summary(&self) -> String {
+        match &self.state {
+            HubState::Connecting => "hub: connecting…".into(),
+            HubState::Online if self.in_flight => "hub: syncing…".into(),
+            HubState::Online => "hub: online".into(),
+            HubState::Offline(_) => format!("offline: {} changes waiting", self.waiting),
+        }
+    }
+}
+
+impl Drop for HubSync {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link() -> HubLink {
+        HubLink {
+            url: "postgres://ana@127.0.0.1:1/none".into(),
+            hub_uid: "u".into(),
+            copy_id: "c".into(),
+            labeler: Some("ana".into()),
+            pushed_up_to: 0,
+            pulled_up_to: 0,
+        }
+    }
+
+    #[test]
+    fn a_sync_is_due_for_new_labels_for_news_and_on_the_timer_but_never_twice_at_once() {
+        let mut sync = HubSync::start(&egui::Context::default(), &link());
+        assert!(sync.due(0), "the first sync is due at once");
+        sync.in_flight = true;
+        sync.synced_for = Some(0);
+        sync.last_try = Some(Instant::now());
+        assert!(!sync.due(1), "one at a time");
+        sync.in_flight = false;
+        assert!(!sync.due(0), "nothing new: wait for the timer");
+        assert!(sync.due(1), "labels changed");
+        sync.heard.store(true, Ordering::Relaxed);
+        assert!(sync.due(0), "another copy sent changes");
+        sync.heard.store(false, Ordering::Relaxed);
+        sync.state = HubState::Offline("refused".into());
+        sync.waiting = 3;
+        assert!(sync.due_in() <= OFFLINE_EVERY && sync.due_in() > Duration::from_secs(4));
+        assert_eq!(sync.summary(), "offline: 3 changes waiting");
+    }
+}
