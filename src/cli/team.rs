@@ -73,7 +73,17 @@ pub struct SyncArgs {
 impl SyncArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
         let store = std::sync::Mutex::new(open_project_to_write(&self.project)?);
-        let done = hub::sync(&store)?;
+        let done = match hub::sync(&store) {
+            Ok(done) => done,
+            Err(error) => {
+                // Nothing is lost: say what stays here for the next sync.
+                let waiting = hub::waiting(&store).ok().flatten().unwrap_or(0);
+                return Err(anyhow::anyhow!(
+                    "{error}\n{waiting} changes wait in {} and go with the next sync; nothing is lost",
+                    self.project.display()
+                ));
+            }
+        };
         println!("sent {} changes, brought {}", done.sent, done.brought);
         if done.kept_local > 0 {
             println!(

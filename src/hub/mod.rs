@@ -9,6 +9,7 @@
 mod clone;
 mod connect;
 mod events;
+mod hub_writes;
 mod labelers;
 mod listen;
 pub mod pgpass;

@@ -15,7 +15,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use postgres::Transaction;
 
-use super::events::{Change, SYNCED_KINDS, change_of, event_uid, made_by};
+use super::events::{Change, SYNCED_KINDS, change_of, made_by};
+use super::hub_writes::{HubLabels, insert_new_events};
 use super::{HubError, HubUrl, Result, connect, schema};
 use crate::store::{EventRow, HubLink, LabelerId, PairId, Role, Store};
 
@@ -51,34 +52,6 @@ pub(super) fn insert_events(
     names: &HashMap<LabelerId, String>,
 ) -> Result<usize> {
     Ok(insert_new_events(tx, copy_id, events, names)?.len())
-}
-
-/// [`insert_events`], returning the events that were new.
-fn insert_new_events<'e>(
-    tx: &mut Transaction,
-    copy_id: &str,
-    events: &'e [EventRow],
-    names: &HashMap<LabelerId, String>,
-) -> Result<Vec<&'e EventRow>> {
-    let insert = tx.prepare(
-        "INSERT INTO events (event_uid, at, labeler_id, pair_id, kind, before, after, origin, reason, blind)
-         VALUES ($1, $2, (SELECT id FROM labelers WHERE name = $3), $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (event_uid) DO NOTHING RETURNING id",
-    )?;
-    let mut new = Vec::new();
-    for e in events {
-        let uid = event_uid(copy_id, e.id);
-        let labeler = e.labeler.and_then(|l| names.get(&l));
-        let pair = e.pair.map(|p| p.0);
-        let inserted = tx.query_opt(
-            &insert,
-            &[&uid, &e.at, &labeler, &pair, &e.kind, &e.before, &e.after, &e.origin, &e.reason, &e.blind],
-        )?;
-        if inserted.is_some() {
-            new.push(e);
-        }
-    }
-    Ok(new)
 }
 
 /// The project's store, locked for one step of a sync at a time: the app's saves go on
@@ -134,8 +107,9 @@ fn send(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, rep
             }
         }
         let new = insert_new_events(&mut tx, &link.copy_id, &to_send, &names)?;
+        let labels = HubLabels::prepare(&mut tx)?;
         for event in &new {
-            apply_on_hub(&mut tx, event, &names)?;
+            labels.apply(&mut tx, event, &names)?;
         }
         report.sent += new.len();
         if !new.is_empty() {
@@ -145,56 +119,6 @@ fn send(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, rep
         lock(store).write(|tx| tx.set_hub_pushed_up_to(last))?;
         after = last;
     }
-}
-
-/// Makes the hub's current labels what a new event leaves. Row-level security refuses a
-/// labeler's change to another's labels, whatever this code does.
-fn apply_on_hub(tx: &mut Transaction, event: &EventRow, names: &HashMap<LabelerId, String>) -> Result<()> {
-    let (Some(pair), Some(labeler)) = (event.pair, event.labeler.and_then(|l| names.get(&l))) else {
-        return Ok(());
-    };
-    let Some(change) = change_of(event) else { return Ok(()) };
-    let labeler_id: i64 = tx
-        .query_opt("SELECT id FROM labelers WHERE name = $1", &[labeler])?
-        .ok_or_else(|| HubError::Invalid(format!("the hub has no labeler {}", crate::quote::quote(labeler))))?
-        .get(0);
-    let blind = event.blind.unwrap_or(true);
-    match change {
-        Change::Verdict(Some(verdict)) => tx.execute(
-            "INSERT INTO verdicts (pair_id, labeler_id, verdict, blind) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (pair_id, labeler_id) DO UPDATE SET verdict = excluded.verdict, blind = excluded.blind,
-                 updated_at = now()",
-            &[&pair.0, &labeler_id, &verdict.as_str(), &blind],
-        )?,
-        Change::Verdict(None) => {
-            tx.execute("DELETE FROM verdicts WHERE pair_id = $1 AND labeler_id = $2", &[&pair.0, &labeler_id])?
-        }
-        Change::Tag(name, applied) => {
-            tx.execute("INSERT INTO tags (name) VALUES ($1) ON CONFLICT ((lower(name))) DO NOTHING", &[&name])?;
-            let tag: i64 = tx.query_one("SELECT id FROM tags WHERE lower(name) = lower($1)", &[&name])?.get(0);
-            if applied {
-                tx.execute(
-                    "INSERT INTO pair_tags (pair_id, labeler_id, tag_id, blind) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT DO NOTHING",
-                    &[&pair.0, &labeler_id, &tag, &blind],
-                )?
-            } else {
-                tx.execute(
-                    "DELETE FROM pair_tags WHERE pair_id = $1 AND labeler_id = $2 AND tag_id = $3",
-                    &[&pair.0, &labeler_id, &tag],
-                )?
-            }
-        }
-        Change::Note(Some(note)) => tx.execute(
-            "INSERT INTO notes (pair_id, labeler_id, note) VALUES ($1, $2, $3)
-             ON CONFLICT (pair_id, labeler_id) DO UPDATE SET note = excluded.note, updated_at = now()",
-            &[&pair.0, &labeler_id, &note],
-        )?,
-        Change::Note(None) => {
-            tx.execute("DELETE FROM notes WHERE pair_id = $1 AND labeler_id = $2", &[&pair.0, &labeler_id])?
-        }
-    };
-    Ok(())
 }
 
 /// An event as the hub's log holds it, with its labeler's name and role.

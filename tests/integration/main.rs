@@ -33,4 +33,5 @@ mod curate_split;
 mod demo_project;
 mod face_pipeline;
 mod hub_access;
+mod hub_faults;
 mod hub_sync;
