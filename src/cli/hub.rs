@@ -30,6 +30,16 @@ enum HubCommand {
     },
     /// Who labels on the hub, and how much.
     Status { url: String },
+    /// Show the assignment rules, first changing those given (the hub's owner only).
+    Assignments {
+        url: String,
+        /// Labelers per pair.
+        #[arg(long)]
+        overlap: Option<u32>,
+        /// How long a labeler holds an assigned pair before it goes back.
+        #[arg(long)]
+        lease_minutes: Option<u32>,
+    },
 }
 
 impl HubArgs {
@@ -56,22 +66,31 @@ impl HubArgs {
                     added.pg_role
                 );
             }
+            HubCommand::Assignments { url, overlap, lease_minutes } => {
+                let url = HubUrl::parse(&url)?;
+                let rules = hub::assignment_rules(&mut hub::connect(&url)?, overlap, lease_minutes)?;
+                println!(
+                    "overlap {} labelers per pair, leases of {} min; {} leases live",
+                    rules.overlap, rules.lease_minutes, rules.live_leases
+                );
+            }
             HubCommand::Status { url } => {
                 let url = HubUrl::parse(&url)?;
                 let mut client = hub::connect(&url)?;
                 println!("hub {url}");
                 println!(
-                    "{:<24} {:<12} {:>9} {:>7} {:>6}  last change",
-                    "labeler", "role", "verdicts", "tags", "notes"
+                    "{:<24} {:<12} {:>9} {:>7} {:>6} {:>9}  last change",
+                    "labeler", "role", "verdicts", "tags", "notes", "assigned"
                 );
                 for c in hub::counts(&mut client)? {
                     println!(
-                        "{:<24} {:<12} {:>9} {:>7} {:>6}  {}",
+                        "{:<24} {:<12} {:>9} {:>7} {:>6} {:>9}  {}",
                         c.name,
                         c.role.as_str(),
                         c.verdicts,
                         c.tags,
                         c.notes,
+                        c.assigned,
                         ago(c.last_change_secs)
                     );
                 }

@@ -68,6 +68,11 @@ impl CloneArgs {
 #[derive(Debug, Args)]
 pub struct SyncArgs {
     project: PathBuf,
+    /// Then take up to N pairs to label from the hub (a labeler's copy): their unexpired
+    /// assignments first, then pairs fewer than the hub's overlap of labelers hold. Review
+    /// shows them as "My assignments".
+    #[arg(long, value_name = "N")]
+    take: Option<u32>,
 }
 
 impl SyncArgs {
@@ -91,6 +96,13 @@ impl SyncArgs {
                  definitions, or another labeler's labels)",
                 done.kept_local
             );
+        }
+        if let Some(how_many) = self.take {
+            let assigned = hub::take_assignments(&store, how_many)?;
+            match assigned.iter().map(|(_, until)| until).min() {
+                Some(until) => println!("assigned to you: {} pairs, leased until {until}", assigned.len()),
+                None => println!("assigned to you: none (every pair has its labelers)"),
+            }
         }
         Ok(())
     }

@@ -21,6 +21,8 @@ pub struct LabelerCounts {
     pub verdicts: i64,
     pub tags: i64,
     pub notes: i64,
+    /// Pairs assigned to them under a live lease that they have not labeled yet.
+    pub assigned: i64,
     /// Seconds since the hub last received a change of theirs; None if it never did.
     pub last_change_secs: Option<f64>,
 }
@@ -104,6 +106,8 @@ pub fn counts(client: &mut postgres::Client) -> Result<Vec<LabelerCounts>> {
                 (SELECT count(*) FROM verdicts v WHERE v.labeler_id = l.id),
                 (SELECT count(*) FROM pair_tags t WHERE t.labeler_id = l.id),
                 (SELECT count(*) FROM notes n WHERE n.labeler_id = l.id),
+                (SELECT count(*) FROM assignments a WHERE a.labeler_id = l.id AND a.leased_until > now()
+                     AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.pair_id = a.pair_id AND v.labeler_id = l.id)),
                 (SELECT extract(epoch FROM now() - max(e.received_at))::float8 FROM events e WHERE e.labeler_id = l.id)
          FROM labelers l ORDER BY l.name",
         &[],
@@ -117,7 +121,8 @@ pub fn counts(client: &mut postgres::Client) -> Result<Vec<LabelerCounts>> {
                 verdicts: r.get(2),
                 tags: r.get(3),
                 notes: r.get(4),
-                last_change_secs: r.get(5),
+                assigned: r.get(5),
+                last_change_secs: r.get(6),
             })
         })
         .collect()

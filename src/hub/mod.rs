@@ -6,6 +6,7 @@
 //! the role; the password comes from the server's own `.pgpass` / `PGPASSFILE` (see
 //! [`pgpass`]) or from the URL the user typed.
 
+mod assignments;
 mod clone;
 mod connect;
 mod events;
@@ -17,6 +18,7 @@ mod schema;
 mod share;
 mod sync;
 
+pub use assignments::{AssignmentRules, assignment_rules, take_assignments};
 pub use clone::{CloneReport, clone_hub};
 pub use connect::{HubUrl, connect};
 pub use labelers::{CopyStatus, HubLabeler, LabelerCounts, add_labeler, copies, counts, validate_pg_role};

@@ -56,7 +56,7 @@ pub(super) fn insert_events(
 
 /// The project's store, locked for one step of a sync at a time: the app's saves go on
 /// between the steps, and never wait on the network.
-fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+pub(super) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 

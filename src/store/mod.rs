@@ -12,6 +12,7 @@ mod curation;
 mod domain_sql;
 mod embeddings;
 mod error;
+mod hub_assignments;
 mod hub_link;
 mod identities;
 mod ids;

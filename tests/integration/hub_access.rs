@@ -14,7 +14,7 @@ use pairscope::hub::{HubUrl, connect};
 fn hub_with_a_pair(test: &str) -> Option<(HubUrl, [String; 3])> {
     let (url, suffix) = fresh_hub(test)?;
     let out = ok(["hub", "init", &url.to_string()]);
-    assert!(out.contains("is ready (applied 0001_hub, 0002_copies)"), "{out}");
+    assert!(out.contains("is ready (applied 0001_hub, 0002_copies, 0003_assignments)"), "{out}");
     let again = ok(["hub", "init", &url.to_string()]);
     assert!(again.contains("is up to date"), "{again}");
     let roles = ["ana", "ben", "judge"].map(|n| format!("{n}_{suffix}"));
@@ -110,7 +110,7 @@ fn status_counts_labels_and_bad_urls_or_roles_are_refused_clearly() {
     as_ana.execute("INSERT INTO verdicts (pair_id, labeler_id, verdict) VALUES (1, $1, 'same')", &[&ana_id]).unwrap();
     let status = ok(["hub", "status", &url.to_string()]);
     let line = status.lines().find(|l| l.starts_with("ana ")).expect("ana's line");
-    assert!(line.split_whitespace().collect::<Vec<_>>() == ["ana", "labeler", "1", "0", "0", "never"], "{status}");
+    assert!(line.split_whitespace().collect::<Vec<_>>() == ["ana", "labeler", "1", "0", "0", "0", "never"], "{status}");
     assert!(status.lines().any(|l| l.starts_with("judge ") && l.contains("adjudicator")), "{status}");
 
     let out = pairscope(["hub", "init", "postgres://x:s3cret@127.0.0.1:1/nowhere"]);

@@ -17,9 +17,9 @@ use pairscope::hub::{HubUrl, connect};
 use pairscope::store::{Origin, PairId, Store, StoreError};
 
 /// (pair, labeler, value, blind) of every current verdict, tag and note.
-type Labels = BTreeSet<(i64, String, String, bool)>;
+pub(crate) type Labels = BTreeSet<(i64, String, String, bool)>;
 
-fn labels_of(project: &Path) -> Labels {
+pub(crate) fn labels_of(project: &Path) -> Labels {
     let mut store = Store::open(project).unwrap();
     store
         .read(|tx| {
@@ -38,7 +38,7 @@ fn labels_of(project: &Path) -> Labels {
         .unwrap()
 }
 
-fn labels_on_hub(url: &HubUrl) -> Labels {
+pub(crate) fn labels_on_hub(url: &HubUrl) -> Labels {
     let mut client = connect(url).unwrap();
     let mut all = Labels::new();
     let rows = client

@@ -33,5 +33,6 @@ mod curate_split;
 mod demo_project;
 mod face_pipeline;
 mod hub_access;
+mod hub_assignments;
 mod hub_faults;
 mod hub_sync;
