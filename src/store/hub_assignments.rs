@@ -16,6 +16,13 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Every pair assigned as of the last take, labeled or not.
+    pub fn hub_assigned_pairs(&self) -> Result<Vec<PairId>> {
+        let mut stmt = self.conn().prepare_cached("SELECT pair_id FROM hub_assignments ORDER BY pair_id")?;
+        let pairs = stmt.query_map([], |r| Ok(PairId(r.get(0)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(pairs)
+    }
+
     /// The assigned pairs `labeler` has not labeled yet, in pair order: the queue.
     pub fn open_hub_assignments(&self, labeler: LabelerId) -> Result<Vec<PairId>> {
         let mut stmt = self.conn().prepare_cached(
@@ -40,18 +47,18 @@ mod tests {
         let until = "2026-12-01T10:00:00Z".to_owned();
         store
             .write(|tx| {
-                for (id, path) in [(1, "a.jpg"), (2, "b.jpg")] {
+                for (id, path) in [(1, "a.jpg"), (2, "b.jpg"), (3, "c.jpg"), (4, "d.jpg")] {
                     let image =
                         ClonedImage { id: ImageId(id), path, sha256: path, bytes: 1, dimensions: None, identity: None };
                     tx.insert_cloned_image("/photos", &image)?;
                 }
                 let [a, b, c] = [PairId(10), PairId(11), PairId(12)];
-                for pair in [a, b, c] {
+                for (pair, other) in [(a, 2), (b, 3), (c, 4)] {
                     let row = ClonedPair {
                         id: pair,
                         external_id: None,
                         image_a: ImageId(1),
-                        image_b: ImageId(2),
+                        image_b: ImageId(other),
                         truth: None,
                         split: None,
                         metadata: "{}",

@@ -74,6 +74,10 @@ pub struct ReviewData {
     pub gold: std::collections::BTreeSet<PairId>,
     /// Example pairs pinned to tags, by tag then pair.
     pub tag_examples: Vec<super::TagExample>,
+    /// In a labeler's copy of a team hub: whose copy it is, and the pairs the hub assigned to
+    /// them (as of the last take).
+    pub hub_labeler: Option<String>,
+    pub assigned: std::collections::BTreeSet<PairId>,
 }
 
 /// What an adjudicator decides on one pair.

@@ -115,6 +115,8 @@ impl Tx<'_> {
             project_uid: self.project_uid()?,
             gold: self.gold_pairs()?.into_iter().collect(),
             tag_examples: self.tag_examples()?,
+            hub_labeler: self.hub_link()?.and_then(|link| link.labeler),
+            assigned: self.hub_assigned_pairs()?.into_iter().collect(),
         })
     }
 

@@ -121,3 +121,36 @@ fn out_of_reach_the_app_labels_on_counts_what_waits_and_sends_it_later() {
         assert_eq!(hub_verdict(&url, pair, "ana").as_deref(), Some("different"), "pair {pair}");
     }
 }
+
+fn hub_assignments_of(url: &HubUrl, name: &str) -> i64 {
+    connect(url)
+        .unwrap()
+        .query_one(
+            "SELECT count(*) FROM assignments a JOIN labelers l ON l.id = a.labeler_id WHERE l.name = $1",
+            &[&name],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn my_assignments_fill_from_the_hub_and_labeling_them_takes_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, ana, _)) = two_copies("gui_hub_assign", dir.path()) else { return };
+    let mut harness = at_labeler_picker(&ana);
+    start_labeling(&mut harness, "ana");
+    step_until(&mut harness, "the hub online", |h| h.query_by_label("hub: online").is_some());
+    assert_eq!(hub_assignments_of(&url, "ana"), 0, "nothing is taken until the queue is opened");
+
+    harness.get_by_label("My assignments (0)").click();
+    step_until(&mut harness, "20 pairs assigned", |h| h.query_by_label("My assignments (20)").is_some());
+    assert_eq!(hub_assignments_of(&url, "ana"), 20);
+    let pair = harness.state().current_pair().unwrap();
+    assert!(pair.0 <= 20, "the queue walks the assigned pairs: {pair}");
+
+    press(&mut harness, Key::S);
+    step_until(&mut harness, "ana's verdict on the hub and one more pair taken", |_| {
+        hub_verdict(&url, pair, "ana").as_deref() == Some("same") && hub_assignments_of(&url, "ana") == 21
+    });
+    step_until(&mut harness, "the queue topped up", |h| h.query_by_label("My assignments (20)").is_some());
+}

@@ -3,21 +3,24 @@
 //! sent changes, and on a timer. Changes it brings are read in like any outside change.
 
 use crate::ui::app::PairscopeApp;
+use crate::ui::review::labeling::QueueKind;
 
 impl PairscopeApp {
     pub(in crate::ui) fn keep_hub_synced(&mut self, ctx: &egui::Context) {
         let saved = self.saves.len() == 0;
         let Some(project) = &mut self.project else { return };
         let Some(hub) = &mut project.hub else { return };
-        let brought = hub.poll();
-        if saved && hub.due(project.labeling.generation) {
-            hub.request(project.store.clone(), project.labeling.generation);
+        let (brought, changed) = hub.poll();
+        // "My assignments" open: every sync also tops the queue up.
+        let take = project.session.as_ref().is_some_and(|s| s.queue == QueueKind::MyAssignments);
+        if saved && hub.due(project.labeling.generation, take) {
+            hub.request(project.store.clone(), project.labeling.generation, take);
         }
         if !hub.syncing() {
             ctx.request_repaint_after(hub.due_in());
         }
-        if brought > 0 {
-            tracing::info!(brought, "the hub brought other labelers' changes; reading the project again");
+        if changed {
+            tracing::info!(brought, "the hub brought changes or assignments; reading the project again");
             self.reload();
         }
     }

@@ -39,7 +39,7 @@ use crate::ui::app::save_queue::{Edit, SaveQueue};
 use crate::ui::app::screens::Screen;
 use crate::ui::jobs::background::Background;
 use crate::ui::jobs::job::Jobs;
-use crate::ui::review::labeling::LabelEdit;
+use crate::ui::review::labeling::{LabelEdit, QueueKind};
 use crate::ui::review::session::Session;
 use crate::ui::review::view as review;
 use crate::ui::widgets::image_cache::ImageCache;
@@ -404,6 +404,13 @@ impl PairscopeApp {
         // Edits not committed yet are not in what was read: keep showing them.
         for edit in self.saves.pending_for(&project.store) {
             edit.show(&mut project.labeling);
+        }
+        // The hub assigns more as the labeler goes: the queue grows under them.
+        if let Some(session) = &mut project.session
+            && session.queue == QueueKind::MyAssignments
+        {
+            let blind = self.state.blind;
+            session.append_new(project.labeling.queue(QueueKind::MyAssignments, session.me.id, f64::NAN, blind));
         }
         // A role may have changed, here or in another pairscope.
         self.enforce_access();

@@ -11,8 +11,13 @@ use crate::hub::{self, HubUrl, SyncReport};
 use crate::store::{HubLink, Store};
 use crate::ui::jobs::background::Background;
 
-/// A sync's answer, and how many of this copy's changes the hub still lacks after it.
-pub(in crate::ui) type SyncAnswer = (Result<SyncReport, String>, Option<i64>);
+/// A sync's answer, how many of this copy's changes the hub still lacks after it, and whether
+/// it took assignments (the copy's queue changed).
+pub(in crate::ui) type SyncAnswer = (Result<SyncReport, String>, Option<i64>, bool);
+
+/// Pairs "My assignments" holds at a time: enough to label on for a while offline, few enough
+/// that a labeler who walks away keeps little from the team until their lease runs out.
+pub(in crate::ui) const ASSIGNMENT_BATCH: u32 = 20;
 
 /// How often a copy syncs when nothing asks it to: catches what a lost notification missed.
 const ONLINE_EVERY: Duration = Duration::from_secs(15);
@@ -39,8 +44,8 @@ pub(in crate::ui) struct HubSync {
     pub brought: usize,
     in_flight: bool,
     last_try: Option<Instant>,
-    /// The labels' generation the last sync started from.
-    synced_for: Option<u64>,
+    /// The labels' generation the last sync started from, and whether it took assignments.
+    synced_for: Option<(u64, bool)>,
     /// Set by the listener when another copy sent changes.
     heard: Arc<AtomicBool>,
     /// Ends the listener when the project closes.
@@ -102,31 +107,49 @@ impl HubSync {
     }
 
     /// Whether to sync now: none is running, and the labels moved on, another copy sent
-    /// changes, or the last try is long enough ago.
-    pub fn due(&self, generation: u64) -> bool {
+    /// changes, "My assignments" was opened (`take`), or the last try is long enough ago.
+    pub fn due(&self, generation: u64, take: bool) -> bool {
         !self.in_flight
-            && (self.synced_for != Some(generation) || self.heard.load(Ordering::Relaxed) || self.due_in().is_zero())
+            && (self.synced_for != Some((generation, take))
+                || self.heard.load(Ordering::Relaxed)
+                || self.due_in().is_zero())
     }
 
-    pub fn request(&mut self, store: Arc<Mutex<Store>>, generation: u64) {
+    /// Syncs on the worker; with `take`, then tops "My assignments" up to [`ASSIGNMENT_BATCH`].
+    pub fn request(&mut self, store: Arc<Mutex<Store>>, generation: u64, take: bool) {
         self.in_flight = true;
         self.last_try = Some(Instant::now());
-        self.synced_for = Some(generation);
+        self.synced_for = Some((generation, take));
         self.heard.store(false, Ordering::Relaxed);
         self.worker.spawn(
             move || {
-                let result = hub::sync(&store).map_err(|e| e.to_string());
-                (result, hub::waiting(&store).ok().flatten())
+                let mut result = hub::sync(&store).map_err(|e| e.to_string());
+                let mut took = false;
+                if take && result.is_ok() {
+                    // Only a queue that changed is read in again: reading bumps the labels'
+                    // generation, which would make the next sync due at once, for ever.
+                    let before = store.lock().map(|mut s| s.read(|tx| tx.hub_assigned_pairs())).ok();
+                    match hub::take_assignments(&store, ASSIGNMENT_BATCH) {
+                        Ok(now) => {
+                            let now: Vec<_> = now.into_iter().map(|(pair, _)| pair).collect();
+                            took = !matches!(before, Some(Ok(before)) if before == now);
+                        }
+                        Err(e) => result = Err(format!("cannot take assignments: {e}")),
+                    }
+                }
+                (result, hub::waiting(&store).ok().flatten(), took)
             },
-            |panic| (Err(format!("sync failed: {panic}")), None),
+            |panic| (Err(format!("sync failed: {panic}")), None, false),
         );
     }
 
-    /// Takes in finished syncs; returns how many changes they brought.
-    pub fn poll(&mut self) -> usize {
-        let mut brought = 0;
-        for (result, waiting) in self.worker.poll() {
+    /// Takes in finished syncs; returns how many changes they brought, and whether the copy
+    /// changed (changes brought, or assignments taken), so the screens read it again.
+    pub fn poll(&mut self) -> (usize, bool) {
+        let (mut brought, mut changed) = (0, false);
+        for (result, waiting, took) in self.worker.poll() {
             self.in_flight = false;
+            changed |= took;
             if let Some(waiting) = waiting {
                 self.waiting = waiting;
             }
@@ -139,7 +162,7 @@ impl HubSync {
             }
         }
         self.brought += brought;
-        brought
+        (brought, changed || brought > 0)
     }
 
     /// The top bar's words for the hub.
@@ -177,16 +200,17 @@ mod tests {
     #[test]
     fn a_sync_is_due_for_new_labels_for_news_and_on_the_timer_but_never_twice_at_once() {
         let mut sync = HubSync::start(&egui::Context::default(), &link());
-        assert!(sync.due(0), "the first sync is due at once");
+        assert!(sync.due(0, false), "the first sync is due at once");
         sync.in_flight = true;
-        sync.synced_for = Some(0);
+        sync.synced_for = Some((0, false));
         sync.last_try = Some(Instant::now());
-        assert!(!sync.due(1), "one at a time");
+        assert!(!sync.due(1, false), "one at a time");
         sync.in_flight = false;
-        assert!(!sync.due(0), "nothing new: wait for the timer");
-        assert!(sync.due(1), "labels changed");
+        assert!(!sync.due(0, false), "nothing new: wait for the timer");
+        assert!(sync.due(1, false), "labels changed");
+        assert!(sync.due(0, true), "My assignments opened: take some now");
         sync.heard.store(true, Ordering::Relaxed);
-        assert!(sync.due(0), "another copy sent changes");
+        assert!(sync.due(0, false), "another copy sent changes");
         sync.heard.store(false, Ordering::Relaxed);
         sync.state = HubState::Offline("refused".into());
         sync.waiting = 3;

@@ -61,6 +61,8 @@ pub enum QueueKind {
     NeedsAnotherLabel,
     /// Pairs an adjudicator marked gold.
     Gold,
+    /// In a labeler's copy of a team hub: the pairs the hub assigned to them, not yet labeled.
+    MyAssignments,
 }
 
 pub struct Labeling {
@@ -261,6 +263,9 @@ impl Labeling {
                     && (!blind || !self.data.verdicts.contains_key(&(pair.id, me)))
             }
             QueueKind::Gold => self.data.gold.contains(&pair.id),
+            QueueKind::MyAssignments => {
+                self.data.assigned.contains(&pair.id) && !self.data.verdicts.contains_key(&(pair.id, me))
+            }
         }
     }
 

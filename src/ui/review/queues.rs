@@ -75,7 +75,9 @@ impl Counts {
         counts.extend(tags.into_iter().map(|(tag, n)| (QueueKind::Tag(tag), n)));
         // The label-quality queues are lists, not rules: counted by building them (once per
         // change, like the rest).
-        for kind in [QueueKind::LikelyWrongTruth, QueueKind::NeedsAnotherLabel, QueueKind::Gold] {
+        for kind in
+            [QueueKind::LikelyWrongTruth, QueueKind::NeedsAnotherLabel, QueueKind::Gold, QueueKind::MyAssignments]
+        {
             counts.insert(kind, labeling.queue(kind, me, threshold, blind).len());
         }
         Counts {
@@ -156,6 +158,17 @@ pub(in crate::ui) fn show(
                     commands.push(ReviewCommand::SelectQueue(kind));
                 }
             };
+            if labeling.data.hub_labeler.as_deref() == Some(session.me.name.as_str()) {
+                entry(
+                    ui,
+                    QueueKind::MyAssignments,
+                    "My assignments",
+                    "",
+                    "Pairs the team hub assigned to you, so that each pair gets its number of labelers and no two \
+                     of you do the same work twice. While this queue is open the app takes more as you label (20 \
+                     at a time, leased: pairs you leave go back to the team when the lease runs out).",
+                );
+            }
             entry(ui, QueueKind::All, "All pairs", "", "");
             entry(ui, QueueKind::UnlabeledByMe, "Unlabeled by me", "", "");
             entry(ui, QueueKind::Disagreements, "Disagreements", disagreement_scope, &disagreement_hint);

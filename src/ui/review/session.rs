@@ -102,6 +102,19 @@ impl Session {
         self.cursor = 0;
     }
 
+    /// Adds the pairs of `order` the queue lacks at its end, staying on the same pair; an empty
+    /// queue that gains some starts at its first. For queues that fill as the labeler works
+    /// ("My assignments"); pairs already in the queue keep their place, labeled or not.
+    pub fn append_new(&mut self, order: Vec<PairId>) {
+        let was_empty = self.order.is_empty();
+        let known: std::collections::HashSet<PairId> = self.order.iter().copied().collect();
+        self.order.extend(order.into_iter().filter(|p| !known.contains(p)));
+        if was_empty && !self.order.is_empty() {
+            self.cursor = 0;
+            self.notice = None;
+        }
+    }
+
     /// Turns the page. Returns the new pair, or None (with a notice) if there is nowhere to go.
     pub fn go(&mut self, nav: Nav, labeling: &Labeling) -> Option<PairId> {
         let len = self.order.len();
@@ -213,5 +226,20 @@ mod tests {
         s.record(verdict(2));
         assert!(!s.can_redo());
         assert_eq!(s.take_undo_or_redo(false), None);
+    }
+
+    #[test]
+    fn assignments_that_arrive_join_the_queue_at_its_end_without_moving_the_labeler() {
+        let l = labeling(6);
+        let mut s = Session::new(alice(), &l, false);
+        s.select(QueueKind::MyAssignments, Vec::new());
+        assert!(s.notice.is_some() && s.current().is_none());
+        s.append_new(vec![PairId(2), PairId(4)]);
+        assert_eq!((s.current(), s.notice.as_deref()), (Some(PairId(2)), None), "an empty queue starts at its first");
+        s.cursor = 1;
+        // Pair 2 was labeled (so it left the hub's list); 5 and 6 were taken.
+        s.append_new(vec![PairId(4), PairId(5), PairId(6)]);
+        assert_eq!(s.order, [2, 4, 5, 6].map(PairId));
+        assert_eq!(s.current(), Some(PairId(4)), "the labeler stays where they are");
     }
 }

@@ -103,7 +103,16 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, on: &OnScreen, zoom: &mut Zoom) -> 
             ui.vertical_centered(|ui| {
                 ui.add_space(40.0);
                 ui.heading(session_queue_title(session, labeling));
-                ui.label("No pairs in this queue. Pick another queue on the left.");
+                if session.queue == QueueKind::MyAssignments {
+                    // The hub says why in its rules: every pair has its labelers (the overlap).
+                    ui.label(
+                        "The hub has no pair for you now: each pair has as many labelers as the hub's overlap asks \
+                         (its owner sets it with `pairscope hub assignments URL --overlap K`). Pairs come back \
+                         when someone's lease runs out; this queue fills by itself.",
+                    );
+                } else {
+                    ui.label("No pairs in this queue. Pick another queue on the left.");
+                }
             });
             return;
         };
@@ -164,6 +173,7 @@ pub(in crate::ui) fn queue_title(kind: QueueKind, labeling: &Labeling) -> String
         QueueKind::SliceErrors => "Errors of a slice".into(),
         QueueKind::LikelyWrongTruth => "Likely wrong truth".into(),
         QueueKind::NeedsAnotherLabel => "Needs another label".into(),
+        QueueKind::MyAssignments => "My assignments".into(),
         QueueKind::Gold => "Gold check".into(),
     }
 }
