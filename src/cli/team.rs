@@ -92,10 +92,19 @@ impl SyncArgs {
         println!("sent {} changes, brought {}", done.sent, done.brought);
         if done.kept_local > 0 {
             println!(
-                "kept here: {} changes the hub does not take from this copy (adjudications, truth and tag \
-                 definitions, or another labeler's labels)",
+                "kept here: {} changes the hub does not take from this copy (tag definitions, roles and \
+                 settings, or another labeler's changes)",
                 done.kept_local
             );
+        }
+        if !done.conflicts.is_empty() {
+            println!(
+                "conflicts: {} (adjudications or truths changed here and on the hub since they last agreed)",
+                done.conflicts.len()
+            );
+            for conflict in &done.conflicts {
+                println!("  {conflict}");
+            }
         }
         if let Some(how_many) = self.take {
             let assigned = hub::take_assignments(&store, how_many)?;

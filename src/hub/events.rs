@@ -5,8 +5,9 @@
 use crate::domain::Truth;
 use crate::store::EventRow;
 
-/// The kinds of event a copy exchanges with the hub: a labeler's own labels.
-pub const SYNCED_KINDS: [&str; 3] = ["verdict", "tag", "note"];
+/// The kinds of event a copy exchanges with the hub: a labeler's own labels, and an
+/// adjudicator's decisions (see `decisions`).
+pub const SYNCED_KINDS: [&str; 5] = ["verdict", "tag", "note", "adjudication", "truth"];
 
 /// The uid under which local event `id` of copy `copy_id` travels.
 pub fn event_uid(copy_id: &str, id: i64) -> String {

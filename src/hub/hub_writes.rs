@@ -19,27 +19,30 @@ use crate::store::{EventRow, LabelerId};
 const ROWS_PER_INSERT: usize = 5_000;
 
 /// Inserts events into the hub's log under their uids (`<copy>:<id>`), in the order given,
-/// skipping any it holds already; returns the events that were new. The caller holds
+/// skipping any it holds already; returns the events that were new, with whether the hub
+/// applies each (`applied`, one per event; see `decisions`). The caller holds
 /// [`super::sync::lock_the_log`], so the ids they get become visible in that order.
 pub(super) fn insert_new_events<'e>(
     tx: &mut Transaction,
     copy_id: &str,
     events: &'e [EventRow],
+    applied: &[bool],
     names: &HashMap<LabelerId, String>,
-) -> Result<Vec<&'e EventRow>> {
+) -> Result<Vec<(&'e EventRow, bool)>> {
+    assert_eq!(events.len(), applied.len(), "one flag per event");
     // `ORDER BY n` makes the rows, and so the ids the sequence gives them, follow the copy's order.
     let insert = tx.prepare(
-        "INSERT INTO events (event_uid, at, labeler_id, pair_id, kind, before, after, origin, reason, blind)
-         SELECT u.uid, u.at, l.id, u.pair, u.kind, u.before, u.after, u.origin, u.reason, u.blind
+        "INSERT INTO events (event_uid, at, labeler_id, pair_id, kind, before, after, origin, reason, blind, applied)
+         SELECT u.uid, u.at, l.id, u.pair, u.kind, u.before, u.after, u.origin, u.reason, u.blind, u.applied
          FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::text[], $10::bool[])
-              WITH ORDINALITY AS u(uid, at, labeler, pair, kind, before, after, origin, reason, blind, n)
+                     $8::text[], $9::text[], $10::bool[], $11::bool[])
+              WITH ORDINALITY AS u(uid, at, labeler, pair, kind, before, after, origin, reason, blind, applied, n)
          LEFT JOIN labelers l ON l.name = u.labeler
          ORDER BY u.n
          ON CONFLICT (event_uid) DO NOTHING RETURNING event_uid",
     )?;
     let mut new = Vec::new();
-    for chunk in events.chunks(ROWS_PER_INSERT) {
+    for (chunk, flags) in events.chunks(ROWS_PER_INSERT).zip(applied.chunks(ROWS_PER_INSERT)) {
         let uids: Vec<String> = chunk.iter().map(|e| event_uid(copy_id, e.id)).collect();
         let at: Vec<&str> = chunk.iter().map(|e| e.at.as_str()).collect();
         let labeler: Vec<Option<&str>> =
@@ -52,11 +55,18 @@ pub(super) fn insert_new_events<'e>(
         let reason: Vec<Option<&str>> = chunk.iter().map(|e| e.reason.as_deref()).collect();
         let blind: Vec<Option<bool>> = chunk.iter().map(|e| e.blind).collect();
         let inserted: HashSet<String> = tx
-            .query(&insert, &[&uids, &at, &labeler, &pair, &kind, &before, &after, &origin, &reason, &blind])?
+            .query(&insert, &[&uids, &at, &labeler, &pair, &kind, &before, &after, &origin, &reason, &blind, &flags])?
             .iter()
             .map(|r| r.get(0))
             .collect();
-        new.extend(chunk.iter().zip(&uids).filter(|(_, uid)| inserted.contains(*uid)).map(|(e, _)| e));
+        new.extend(
+            chunk
+                .iter()
+                .zip(&uids)
+                .zip(flags)
+                .filter(|((_, uid), _)| inserted.contains(*uid))
+                .map(|((e, _), &f)| (e, f)),
+        );
     }
     Ok(new)
 }
@@ -102,6 +112,14 @@ impl HubLabels {
         })
     }
 
+    /// The hub's id of the labeler named `name`.
+    pub(super) fn labeler_id(&self, name: &str) -> Result<i64> {
+        self.labeler_ids
+            .get(name)
+            .copied()
+            .ok_or_else(|| HubError::Invalid(format!("the hub has no labeler {}", crate::quote::quote(name))))
+    }
+
     pub(super) fn apply(
         &self,
         tx: &mut Transaction,
@@ -112,10 +130,7 @@ impl HubLabels {
             return Ok(());
         };
         let Some(change) = change_of(event) else { return Ok(()) };
-        let labeler_id = *self
-            .labeler_ids
-            .get(labeler)
-            .ok_or_else(|| HubError::Invalid(format!("the hub has no labeler {}", crate::quote::quote(labeler))))?;
+        let labeler_id = self.labeler_id(labeler)?;
         let blind = event.blind.unwrap_or(true);
         let pair = pair.0;
         match change {

@@ -9,6 +9,7 @@
 mod assignments;
 mod clone;
 mod connect;
+mod decisions;
 mod events;
 mod hub_writes;
 mod labelers;

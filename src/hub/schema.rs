@@ -11,6 +11,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { name: "0001_hub", sql: include_str!("../../migrations/postgres/0001_hub.sql") },
     Migration { name: "0002_copies", sql: include_str!("../../migrations/postgres/0002_copies.sql") },
     Migration { name: "0003_assignments", sql: include_str!("../../migrations/postgres/0003_assignments.sql") },
+    Migration { name: "0004_decisions", sql: include_str!("../../migrations/postgres/0004_decisions.sql") },
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use postgres::Transaction;
 
+use super::decisions;
 use super::events::{Change, SYNCED_KINDS, change_of, made_by};
 use super::hub_writes::{HubLabels, insert_new_events};
 use super::{HubError, HubUrl, Result, connect, schema};
@@ -33,9 +34,12 @@ pub struct SyncReport {
     pub sent: usize,
     /// Events of other copies applied here now.
     pub brought: usize,
-    /// Events this copy keeps to itself: other kinds than verdicts, tags and notes, which the
-    /// hub does not take from copies yet, and, in a labeler's copy, other labelers' labels.
+    /// Events this copy keeps to itself: kinds the hub does not take from copies yet (tag
+    /// definitions, roles, settings), and, in a labeler's copy, other labelers' changes.
     pub kept_local: usize,
+    /// Adjudications and truth corrections changed both here and on the hub since they last
+    /// agreed, in words: not applied where they arrived, each side keeps its own.
+    pub conflicts: Vec<String>,
 }
 
 pub(super) fn lock_the_log(tx: &mut Transaction) -> Result<()> {
@@ -51,7 +55,7 @@ pub(super) fn insert_events(
     events: &[EventRow],
     names: &HashMap<LabelerId, String>,
 ) -> Result<usize> {
-    Ok(insert_new_events(tx, copy_id, events, names)?.len())
+    Ok(insert_new_events(tx, copy_id, events, &vec![true; events.len()], names)?.len())
 }
 
 /// The project's store, locked for one step of a sync at a time: the app's saves go on
@@ -106,17 +110,39 @@ fn send(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, rep
                 tx.execute("INSERT INTO labelers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", &[name])?;
             }
         }
-        let new = insert_new_events(&mut tx, &link.copy_id, &to_send, &names)?;
+        // Adjudications and truth apply only from the state the hub has: see `decisions`.
+        let (applied, conflicts) = decisions::plan_on_hub(&mut tx, &to_send, &link.copy_id, link.pulled_up_to)?;
+        let new = insert_new_events(&mut tx, &link.copy_id, &to_send, &applied, &names)?;
         let labels = HubLabels::prepare(&mut tx)?;
-        for event in &new {
-            labels.apply(&mut tx, event, &names)?;
+        for &(event, applies) in &new {
+            match event.labeler.and_then(|l| names.get(&l)) {
+                Some(name) if applies && decisions::DECISION_KINDS.contains(&event.kind.as_str()) => {
+                    decisions::apply_on_hub(&mut tx, event, labels.labeler_id(name)?)?
+                }
+                _ => labels.apply(&mut tx, event, &names)?,
+            }
         }
+        // A decision the hub took settles an earlier conflict of that pair in this copy.
+        let settled: Vec<(PairId, &str)> = new
+            .iter()
+            .filter(|(e, applies)| *applies && decisions::DECISION_KINDS.contains(&e.kind.as_str()))
+            .filter_map(|(e, _)| Some((e.pair?, e.kind.as_str())))
+            .collect();
         report.sent += new.len();
         if !new.is_empty() {
             tx.execute("SELECT pg_notify('pairscope_events', $1)", &[&link.copy_id])?;
         }
         tx.commit()?;
-        lock(store).write(|tx| tx.set_hub_pushed_up_to(last))?;
+        lock(store).write(|tx| {
+            for &(pair, kind) in &settled {
+                tx.set_hub_conflict(pair, kind, false)?;
+            }
+            for c in &conflicts {
+                tx.set_hub_conflict(c.pair, &c.kind, true)?;
+            }
+            tx.set_hub_pushed_up_to(last)
+        })?;
+        report.conflicts.extend(conflicts.into_iter().map(|c| c.words));
         after = last;
     }
 }
@@ -127,6 +153,8 @@ pub(super) struct HubEvent {
     pub uid: String,
     pub labeler: Option<(String, Role)>,
     pub row: EventRow,
+    /// Whether the hub applied it (false: a conflicting adjudication or truth, history only).
+    pub applied: bool,
 }
 
 /// The hub's events after `after`, in order, at most `limit`.
@@ -137,7 +165,7 @@ pub(super) fn events_after(
 ) -> Result<Vec<HubEvent>> {
     let rows = client.query(
         "SELECT e.id, e.event_uid, e.at, l.name, l.role, e.pair_id, e.kind, e.before, e.after, e.origin, e.reason,
-                e.blind
+                e.blind, e.applied
          FROM events e LEFT JOIN labelers l ON l.id = e.labeler_id
          WHERE e.id > $1 ORDER BY e.id LIMIT $2",
         &[&after, &i64::try_from(limit).unwrap_or(i64::MAX)],
@@ -166,6 +194,7 @@ pub(super) fn events_after(
                     reason: r.get(10),
                     blind: r.get(11),
                 },
+                applied: r.get(12),
             })
         })
         .collect()
@@ -211,9 +240,16 @@ pub(super) fn record_here(tx: &crate::store::Tx, event: &HubEvent) -> Result<Eve
     Ok(row)
 }
 
-/// Appends a hub event to this copy's log and makes the change it made.
+/// Appends a hub event to this copy's log and makes the change it made (a decision the hub
+/// did not apply, or one this copy keeps its own of, is history only).
 fn apply_here(tx: &crate::store::Tx, event: &HubEvent) -> Result<()> {
     let row = record_here(tx, event)?;
+    if !event.applied {
+        return Ok(());
+    }
+    if let (Some(labeler), true) = (row.labeler, decisions::DECISION_KINDS.contains(&row.kind.as_str())) {
+        return decisions::apply_here(tx, &row, labeler);
+    }
     if let (Some(pair), Some(labeler), Some(change)) = (row.pair, row.labeler, change_of(&row)) {
         let blind = row.blind.unwrap_or(true);
         match change {

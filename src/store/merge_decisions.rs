@@ -39,6 +39,37 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The pair's adjudication, if it has one.
+    pub fn adjudication_of(&self, pair: PairId) -> Result<Option<AdjudicationRow>> {
+        use rusqlite::OptionalExtension;
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT pair_id, labeler_id, verdict, tags, reason, decided_at FROM adjudications WHERE pair_id = ?1",
+                [pair],
+                |r| {
+                    let tags: String = r.get(3)?;
+                    Ok(AdjudicationRow {
+                        pair: r.get(0)?,
+                        adjudicator: r.get(1)?,
+                        verdict: r.get(2)?,
+                        tags: serde_json::from_str(&tags).unwrap_or_default(),
+                        reason: r.get(4)?,
+                        decided_at: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(row)
+    }
+
+    /// Sets a pair's truth WITHOUT logging it: for a change whose event came from a team hub
+    /// and is appended as it was.
+    pub fn put_truth_with_copied_history(&self, pair: PairId, truth: Option<Truth>) -> Result<()> {
+        self.conn().execute("UPDATE pairs SET truth = ?1 WHERE id = ?2", rusqlite::params![truth, pair])?;
+        Ok(())
+    }
+
     /// Stores an adjudication as decided in another project (its time kept) WITHOUT logging
     /// it: only for a merge that appends that project's events for it. `row.pair` and
     /// `row.adjudicator` must be this project's ids.

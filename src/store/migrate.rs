@@ -31,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { name: "0010_label_quality", sql: include_str!("../../migrations/0010_label_quality.sql") },
     Migration { name: "0011_hub_link", sql: include_str!("../../migrations/0011_hub_link.sql") },
     Migration { name: "0012_hub_assignments", sql: include_str!("../../migrations/0012_hub_assignments.sql") },
+    Migration { name: "0013_hub_conflicts", sql: include_str!("../../migrations/0013_hub_conflicts.sql") },
 ];
 
 /// The schema version this build writes.

@@ -13,6 +13,7 @@ mod domain_sql;
 mod embeddings;
 mod error;
 mod hub_assignments;
+mod hub_conflicts;
 mod hub_link;
 mod identities;
 mod ids;

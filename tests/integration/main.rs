@@ -34,5 +34,6 @@ mod demo_project;
 mod face_pipeline;
 mod hub_access;
 mod hub_assignments;
+mod hub_decisions;
 mod hub_faults;
 mod hub_sync;

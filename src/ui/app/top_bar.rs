@@ -39,12 +39,19 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
                 ui.separator();
                 let label = match &hub.state {
                     HubState::Offline(_) => ui.colored_label(ui.visuals().warn_fg_color, hub.summary()),
+                    _ if !hub.conflicts.is_empty() => ui.colored_label(ui.visuals().warn_fg_color, hub.summary()),
                     _ => ui.label(hub.summary()),
                 };
-                let why = match &hub.state {
+                let mut why = match &hub.state {
                     HubState::Offline(why) => format!("\n\nLast try: {why}"),
                     _ => String::new(),
                 };
+                if !hub.conflicts.is_empty() {
+                    why.push_str("\n\nConflicts (adjudications or truths changed here and by someone else):");
+                    for conflict in &hub.conflicts {
+                        why.push_str(&format!("\n• {conflict}"));
+                    }
+                }
                 label.on_hover_text(format!(
                     "This project is a copy of the team hub at {}. Your labels are saved here first, then sent; \
                      the other labelers' arrive by themselves. {} changes brought since opening.{why}",

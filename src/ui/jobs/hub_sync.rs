@@ -19,6 +19,9 @@ pub(in crate::ui) type SyncAnswer = (Result<SyncReport, String>, Option<i64>, bo
 /// that a labeler who walks away keeps little from the team until their lease runs out.
 pub(in crate::ui) const ASSIGNMENT_BATCH: u32 = 20;
 
+/// Conflicts the top bar's tooltip keeps.
+const MAX_CONFLICTS: usize = 20;
+
 /// How often a copy syncs when nothing asks it to: catches what a lost notification missed.
 const ONLINE_EVERY: Duration = Duration::from_secs(15);
 /// How soon an offline copy tries the hub again.
@@ -42,6 +45,9 @@ pub(in crate::ui) struct HubSync {
     pub waiting: i64,
     /// Changes brought from other copies since the project was opened.
     pub brought: usize,
+    /// Adjudications and truths changed here and elsewhere since they last agreed, in words,
+    /// since the project was opened (the latest last, at most [`MAX_CONFLICTS`]).
+    pub conflicts: Vec<String>,
     in_flight: bool,
     last_try: Option<Instant>,
     /// The labels' generation the last sync started from, and whether it took assignments.
@@ -87,6 +93,7 @@ impl HubSync {
             state: HubState::Connecting,
             waiting: 0,
             brought: 0,
+            conflicts: Vec::new(),
             in_flight: false,
             last_try: None,
             synced_for: None,
@@ -157,6 +164,9 @@ impl HubSync {
                 Ok(report) => {
                     self.state = HubState::Online;
                     brought += report.brought;
+                    self.conflicts.extend(report.conflicts);
+                    let over = self.conflicts.len().saturating_sub(MAX_CONFLICTS);
+                    self.conflicts.drain(..over);
                 }
                 Err(why) => self.state = HubState::Offline(why),
             }
@@ -170,6 +180,10 @@ impl HubSync {
         match &self.state {
             HubState::Connecting => "hub: connecting…".into(),
             HubState::Online if self.in_flight => "hub: syncing…".into(),
+            HubState::Online if self.conflicts.len() == 1 => "hub: online, 1 conflict".into(),
+            HubState::Online if !self.conflicts.is_empty() => {
+                format!("hub: online, {} conflicts", self.conflicts.len())
+            }
             HubState::Online => "hub: online".into(),
             HubState::Offline(_) => format!("offline: {} changes waiting", self.waiting),
         }
@@ -216,5 +230,9 @@ mod tests {
         sync.waiting = 3;
         assert!(sync.due_in() <= OFFLINE_EVERY && sync.due_in() > Duration::from_secs(4));
         assert_eq!(sync.summary(), "offline: 3 changes waiting");
+        sync.state = HubState::Online;
+        assert_eq!(sync.summary(), "hub: online");
+        sync.conflicts.push("pair 3: the hub keeps same".into());
+        assert_eq!(sync.summary(), "hub: online, 1 conflict", "said in the top bar, listed in its tooltip");
     }
 }
