@@ -78,7 +78,8 @@ pub use report_intervals::{
 pub use report_options::ReportOptions;
 pub use roc::{DetPoint, RocPoint, TPR_AT_FPR, probit};
 pub use slices::{
-    DEFAULT_MIN_SUPPORT, SliceKey, SliceRow, SliceSort, SliceStats, ranked_first, set_min_support, sort_rows,
+    DEFAULT_MIN_SUPPORT, SliceKey, SliceRow, SliceSort, SliceStats, natural_cmp, ranked_first, set_min_support,
+    sort_rows,
 };
 pub use snapshot::{
     Labels, MAX_PAIRS, MAX_TAGS, MetadataColumn, SPLITS, Snapshot, SnapshotError, Split, TagBits, Truth, tag_indices,

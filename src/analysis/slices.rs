@@ -217,14 +217,39 @@ pub fn sort_rows(rows: &mut [SliceRow], by: SliceSort) {
             SliceSort::Errors => y.errors.cmp(&x.errors),
             SliceSort::Pairs => y.pairs.cmp(&x.pairs),
             SliceSort::GapToHlp => desc(x.gap_to_hlp, y.gap_to_hlp),
-            SliceSort::Name => x.name.cmp(&y.name),
+            SliceSort::Name => natural_cmp(&x.name, &y.name),
         });
         primary
             .then_with(|| desc(x.priority, y.priority))
             .then_with(|| desc(Some(x.error_rate), Some(y.error_rate)))
             .then_with(|| y.errors.cmp(&x.errors))
-            .then_with(|| x.name.cmp(&y.name))
+            .then_with(|| natural_cmp(&x.name, &y.name))
     });
+}
+
+/// Names in the order people read them: runs of digits compare as numbers, so "fold 2"
+/// comes before "fold 10" (a plain string order puts 10 between 1 and 2).
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        let (Some(ca), Some(cb)) = (a.chars().next(), b.chars().next()) else {
+            return a.len().cmp(&b.len());
+        };
+        let order = if ca.is_ascii_digit() && cb.is_ascii_digit() {
+            let run = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+            let (na, nb) = (&a[..run(a)], &b[..run(b)]);
+            let (ta, tb) = (na.trim_start_matches('0'), nb.trim_start_matches('0'));
+            let order = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb)).then_with(|| na.len().cmp(&nb.len()));
+            (a, b) = (&a[na.len()..], &b[nb.len()..]);
+            order
+        } else {
+            (a, b) = (&a[ca.len_utf8()..], &b[cb.len_utf8()..]);
+            ca.cmp(&cb)
+        };
+        if order != Ordering::Equal {
+            return order;
+        }
+    }
 }
 
 /// Descending order with `None` last.
@@ -286,5 +311,15 @@ mod tests {
         assert_eq!(names, vec!["high", "also-low", "low", "none"]);
         sort_rows(&mut rows, SliceSort::Name);
         assert_eq!(rows[0].name, "also-low");
+    }
+
+    #[test]
+    fn names_sort_with_their_numbers_as_numbers() {
+        let mut names = vec!["fold 10", "fold 2", "fold 1", "fold=03", "fold 1b", "dark", "fold 100", "fold"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(names, ["dark", "fold", "fold 1", "fold 1b", "fold 2", "fold 10", "fold 100", "fold=03"]);
+        assert_eq!(natural_cmp("a007", "a7"), Ordering::Greater, "equal numbers: the shorter spelling first");
+        assert_eq!(natural_cmp("a7", "a7"), Ordering::Equal);
+        assert_eq!(natural_cmp("é2", "é10"), Ordering::Less);
     }
 }

@@ -55,6 +55,19 @@ impl Numbers {
         }
     }
 
+    /// A threshold with four significant digits (`0.4309`, `0.5000`, `12.35`, `-0.001234`):
+    /// enough to read and to type back; `--json` keeps every digit.
+    pub fn threshold(&self, x: Option<f64>) -> String {
+        let Some(x) = x else { return self.missing.to_string() };
+        if x == 0.0 || !x.is_finite() {
+            return format!("{x}");
+        }
+        // Rounded to four significant digits first, so 0.99996 reads 1.000, not 1.0000.
+        let rounded: f64 = format!("{x:.3e}").parse().unwrap_or(x);
+        let decimals = (3 - rounded.abs().log10().floor() as i32).max(0) as usize;
+        format!("{rounded:.decimals$}")
+    }
+
     /// A coefficient (κ, α, AUC, priority, threshold) with four decimals.
     pub fn coefficient(&self, x: Option<f64>) -> String {
         x.map_or_else(|| self.missing.to_string(), |x| format!("{x:.4}"))
@@ -141,7 +154,10 @@ pub fn render_text(r: &Report) -> String {
     );
 
     let op = &r.operating_point;
-    let threshold = op.threshold.map_or_else(|| "none (nothing predicted same)".to_string(), |t| format!("{t}"));
+    let threshold = match op.threshold {
+        None => "none (nothing predicted same)".to_string(),
+        t => TEXT.threshold(t),
+    };
     let _ = writeln!(out, "\nOperating point ({}): threshold {threshold}", op.rule);
     let fnr = op.recall.map(|r| 1.0 - r);
     out.push_str(&table(
@@ -279,7 +295,7 @@ mod tests {
         let text = render_text(&r);
         for needle in [
             "Pairs: 4 total",
-            "Operating point (fixed 0.5): threshold 0.5",
+            "Operating point (fixed 0.5): threshold 0.5000",
             "AUC 0.7500",
             "Human-level performance: 100.00%",
             "Cohen's kappa",
@@ -317,7 +333,7 @@ mod tests {
              it needs ≥ 29,956.",
             "TPR (recall)  50.00%    1/2",
             "needs >= 29,956 different-person pairs",
-            "EER 50.00% at threshold 0.8",
+            "EER 50.00% at threshold 0.8000",
             "9 verdicts, 95% interval",
             "cy              1    0.00%    0.00-97.50%",
             "Fleiss' kappa (1 pairs)",
@@ -327,5 +343,18 @@ mod tests {
         }
         let at = |needle: &str| text.find(needle).unwrap();
         assert!(at("Krippendorff's alpha") < at("Fleiss' kappa ("), "α leads:\n{text}");
+    }
+
+    #[test]
+    fn thresholds_read_with_four_significant_digits() {
+        let t = |x| TEXT.threshold(Some(x));
+        assert_eq!(t(0.4309419095516205), "0.4309");
+        assert_eq!(t(0.22830533981323242), "0.2283");
+        assert_eq!(t(0.5), "0.5000");
+        assert_eq!(t(0.99996), "1.000");
+        assert_eq!(t(12.3456), "12.35");
+        assert_eq!(t(-0.0012344), "-0.001234");
+        assert_eq!(t(0.0), "0");
+        assert_eq!(TEXT.threshold(None), "-");
     }
 }

@@ -52,7 +52,7 @@ pub fn operating_point_rates(out: &mut String, op: &OperatingPointReport, roc: &
         out,
         "  EER {} at threshold {}",
         TEXT.percent(eer.rate),
-        eer.threshold.map_or("none".into(), |t| format!("{t}"))
+        if eer.threshold.is_some() { TEXT.threshold(eer.threshold) } else { "none".into() }
     );
 }
 

@@ -322,3 +322,26 @@ fn keys_switch_screens_and_nudge_the_threshold() {
     let t3 = harness.state().state.selection.threshold;
     assert!((t3 - (t2 + 3.0 * step)).abs() < 1e-6 * step, "three steps up in one frame: {t2} → {t3}");
 }
+
+/// With one labeler nothing is compared: the Agreement screen must not say they all agree.
+#[test]
+fn with_one_labeler_agreement_claims_nothing_about_disagreements() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = common::sitcom_project(dir.path());
+    Store::open(&project)
+        .unwrap()
+        .write(|tx| {
+            let bob = tx.labeler_or_create("bob")?.0.id;
+            for p in &tx.pairs()?[..3] {
+                tx.set_verdict(p.id, bob, Some(pairscope::domain::Truth::Same), pairscope::store::Origin::Cli)?;
+            }
+            Ok::<_, pairscope::store::StoreError>(())
+        })
+        .unwrap();
+    let mut harness = common::gui::at_labeler_picker(&project);
+    start_labeling_as(&mut harness, "eng", "Engineer");
+    open(&mut harness, "Agreement");
+    step_until(&mut harness, "the agreement screen", |h| h.query_by_label_contains("Disagreements (").is_some());
+    harness.get_by_label("No pair has verdicts from two labelers yet, so there is nothing to compare.");
+    assert!(harness.query_by_label("The labelers agree on every pair.").is_none());
+}

@@ -249,7 +249,11 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
             }
         });
         if list.is_empty() {
+            // With one labeler (or none on the same pair) nothing was compared: no agreement to claim.
             ui.weak(match on_tag {
+                _ if agreement.pairs_with_two_verdicts == 0 => {
+                    "No pair has verdicts from two labelers yet, so there is nothing to compare."
+                }
                 Some(_) => "The labelers agree on this tag on every pair.",
                 None => "The labelers agree on every pair.",
             });

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use egui_extras::{Column, TableBuilder};
 
-use crate::analysis::{SliceKey, SliceRow, SliceStats, TOO_FEW_TO_RANK, ranked_first};
+use crate::analysis::{SliceKey, SliceRow, SliceStats, TOO_FEW_TO_RANK, natural_cmp, ranked_first};
 use crate::ui::widgets::format::{count, csv_line, interval, pct, pp, right};
 
 /// A column of the table.
@@ -147,7 +147,7 @@ pub fn sort(rows: &mut [SliceRow], by: SortState) {
             return rank;
         }
         let primary = match by.column {
-            SliceColumn::Name => x.name.cmp(&y.name),
+            SliceColumn::Name => natural_cmp(&x.name, &y.name),
             c => match (c.value(x), c.value(y)) {
                 (Some(a), Some(b)) => a.total_cmp(&b),
                 (Some(_), None) => return Ordering::Less,
@@ -156,7 +156,7 @@ pub fn sort(rows: &mut [SliceRow], by: SortState) {
             },
         };
         let primary = if by.ascending { primary } else { primary.reverse() };
-        primary.then_with(|| x.name.cmp(&y.name))
+        primary.then_with(|| natural_cmp(&x.name, &y.name))
     });
 }
 
@@ -354,5 +354,17 @@ mod tests {
             sort(&mut rows, state);
             assert_eq!(rows[2].name, "a", "{state:?}");
         }
+    }
+
+    #[test]
+    fn fold_slices_sort_as_numbers_by_name_and_on_ties() {
+        let names = |rows: &[SliceRow]| rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+        let mut rows: Vec<SliceRow> = ["fold 10", "fold 2", "fold 1"].iter().map(|n| row(n, 5, Some(0.1))).collect();
+        let mut state = SortState::default();
+        state.click(SliceColumn::Name);
+        sort(&mut rows, state);
+        assert_eq!(names(&rows), ["fold 1", "fold 2", "fold 10"]);
+        sort(&mut rows, SortState { column: SliceColumn::Priority, ascending: false });
+        assert_eq!(names(&rows), ["fold 1", "fold 2", "fold 10"], "equal priorities: by name, as numbers");
     }
 }
