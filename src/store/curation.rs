@@ -96,6 +96,21 @@ fn json_column(text: String) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
 }
 
+/// The columns `adjudication_from_row` reads, in its order.
+const ADJUDICATION_COLUMNS: &str = "pair_id, labeler_id, verdict, tags, reason, decided_at";
+
+fn adjudication_from_row(r: &rusqlite::Row) -> rusqlite::Result<AdjudicationRow> {
+    let tags: String = r.get(3)?;
+    Ok(AdjudicationRow {
+        pair: r.get(0)?,
+        adjudicator: r.get(1)?,
+        verdict: r.get(2)?,
+        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        reason: r.get(4)?,
+        decided_at: r.get(5)?,
+    })
+}
+
 impl Tx<'_> {
     /// Every current verdict, ordered by pair then labeler.
     pub fn all_verdicts(&self) -> Result<Vec<VerdictRow>> {
@@ -118,21 +133,16 @@ impl Tx<'_> {
 
     /// Every adjudication, by pair. Tags that are not a JSON list of names count as none.
     pub fn all_adjudications(&self) -> Result<Vec<AdjudicationRow>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT pair_id, labeler_id, verdict, tags, reason, decided_at FROM adjudications ORDER BY pair_id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let tags: String = r.get(3)?;
-            Ok(AdjudicationRow {
-                pair: r.get(0)?,
-                adjudicator: r.get(1)?,
-                verdict: r.get(2)?,
-                tags: serde_json::from_str(&tags).unwrap_or_default(),
-                reason: r.get(4)?,
-                decided_at: r.get(5)?,
-            })
-        })?;
+        let mut stmt =
+            self.conn().prepare(&format!("SELECT {ADJUDICATION_COLUMNS} FROM adjudications ORDER BY pair_id"))?;
+        let rows = stmt.query_map([], adjudication_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The pair's adjudication, if it has one.
+    pub fn adjudication_of(&self, pair: PairId) -> Result<Option<AdjudicationRow>> {
+        let sql = format!("SELECT {ADJUDICATION_COLUMNS} FROM adjudications WHERE pair_id = ?1");
+        Ok(self.conn().query_row(&sql, [pair], adjudication_from_row).optional()?)
     }
 
     /// Every image, by id.

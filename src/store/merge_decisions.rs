@@ -39,30 +39,6 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The pair's adjudication, if it has one.
-    pub fn adjudication_of(&self, pair: PairId) -> Result<Option<AdjudicationRow>> {
-        use rusqlite::OptionalExtension;
-        let row = self
-            .conn()
-            .query_row(
-                "SELECT pair_id, labeler_id, verdict, tags, reason, decided_at FROM adjudications WHERE pair_id = ?1",
-                [pair],
-                |r| {
-                    let tags: String = r.get(3)?;
-                    Ok(AdjudicationRow {
-                        pair: r.get(0)?,
-                        adjudicator: r.get(1)?,
-                        verdict: r.get(2)?,
-                        tags: serde_json::from_str(&tags).unwrap_or_default(),
-                        reason: r.get(4)?,
-                        decided_at: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?;
-        Ok(row)
-    }
-
     /// Sets a pair's truth WITHOUT logging it: for a change whose event came from a team hub
     /// and is appended as it was.
     pub fn put_truth_with_copied_history(&self, pair: PairId, truth: Option<Truth>) -> Result<()> {
