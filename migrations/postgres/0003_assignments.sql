@@ -14,6 +14,14 @@ CREATE INDEX assignments_live ON assignments (pair_id, leased_until);
 -- Everyone sees who holds what; no labeler writes here except through pairscope_take.
 GRANT SELECT ON assignments TO pairscope_labeler;
 
+-- The assignments still open: leased, unexpired, and not labeled yet by their holder. What
+-- `pairscope_take` hands back, and what `hub status` counts.
+CREATE VIEW open_assignments AS
+    SELECT a.* FROM assignments a
+    WHERE a.leased_until > now()
+      AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.pair_id = a.pair_id AND v.labeler_id = a.labeler_id);
+GRANT SELECT ON open_assignments TO pairscope_labeler;
+
 -- The labelers holding a slot of a pair now.
 CREATE FUNCTION pairscope_slots_taken(pair bigint) RETURNS bigint LANGUAGE sql STABLE AS $$
     SELECT count(*) FROM (
@@ -48,8 +56,7 @@ BEGIN
         RAISE EXCEPTION 'the role % is no labeler of the hub, so it takes no assignments', session_user;
     END IF;
     UPDATE assignments a SET leased_until = now() + lease
-        WHERE a.labeler_id = me AND a.leased_until > now()
-          AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.pair_id = a.pair_id AND v.labeler_id = me);
+        WHERE a.labeler_id = me AND a.pair_id IN (SELECT o.pair_id FROM open_assignments o WHERE o.labeler_id = me);
     GET DIAGNOSTICS held = ROW_COUNT;
     IF held < how_many THEN
         FOR candidate IN
@@ -72,10 +79,7 @@ BEGIN
         END LOOP;
     END IF;
     RETURN QUERY
-        SELECT a.pair_id, a.leased_until FROM assignments a
-        WHERE a.labeler_id = me AND a.leased_until > now()
-          AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.pair_id = a.pair_id AND v.labeler_id = me)
-        ORDER BY a.pair_id;
+        SELECT a.pair_id, a.leased_until FROM open_assignments a WHERE a.labeler_id = me ORDER BY a.pair_id;
 END
 $$;
 REVOKE ALL ON FUNCTION pairscope_take(integer) FROM PUBLIC;

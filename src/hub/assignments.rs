@@ -69,13 +69,7 @@ pub fn assignment_rules(
     let rules = AssignmentRules {
         overlap: value(&mut tx, "overlap")?,
         lease_minutes: value(&mut tx, "lease_minutes")?,
-        live_leases: tx
-            .query_one(
-                "SELECT count(*) FROM assignments a WHERE a.leased_until > now()
-                 AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.pair_id = a.pair_id AND v.labeler_id = a.labeler_id)",
-                &[],
-            )?
-            .get(0),
+        live_leases: tx.query_one("SELECT count(*) FROM open_assignments", &[])?.get(0),
     };
     tx.commit()?;
     Ok(rules)

@@ -106,8 +106,7 @@ pub fn counts(client: &mut postgres::Client) -> Result<Vec<LabelerCounts>> {
                 (SELECT count(*) FROM verdicts v WHERE v.labeler_id = l.id),
                 (SELECT count(*) FROM pair_tags t WHERE t.labeler_id = l.id),
                 (SELECT count(*) FROM notes n WHERE n.labeler_id = l.id),
-                (SELECT count(*) FROM assignments a WHERE a.labeler_id = l.id AND a.leased_until > now()
-                     AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.pair_id = a.pair_id AND v.labeler_id = l.id)),
+                (SELECT count(*) FROM open_assignments a WHERE a.labeler_id = l.id),
                 (SELECT extract(epoch FROM now() - max(e.received_at))::float8 FROM events e WHERE e.labeler_id = l.id)
          FROM labelers l ORDER BY l.name",
         &[],
