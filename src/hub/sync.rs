@@ -105,12 +105,15 @@ fn send(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, rep
         let mut tx = client.transaction()?;
         lock_the_log(&mut tx)?;
         if link.labeler.is_none() {
-            // The owner's copy may bring labelers the hub does not know yet.
-            for name in to_send.iter().filter_map(|e| e.labeler.and_then(|l| names.get(&l))) {
+            // The owner's copy may bring labelers the hub does not know yet: each name once, not
+            // once per event.
+            let labelers: std::collections::BTreeSet<&String> =
+                to_send.iter().filter_map(|e| e.labeler.and_then(|l| names.get(&l))).collect();
+            for name in labelers {
                 tx.execute("INSERT INTO labelers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", &[name])?;
             }
         }
-        // Adjudications and truth apply only from the state the hub has: see `decisions`.
+        // Adjudications and truth apply only if this copy had seen the hub's latest: see `decisions`.
         let (applied, conflicts) = decisions::plan_on_hub(&mut tx, &to_send, &link.copy_id, link.pulled_up_to)?;
         let new = insert_new_events(&mut tx, &link.copy_id, &to_send, &applied, &names)?;
         let labels = HubLabels::prepare(&mut tx)?;
