@@ -48,14 +48,15 @@ fn xdotool(display: &str, args: &[&str]) -> std::process::Output {
     Command::new("xdotool").args(args).env("DISPLAY", display).output().expect("running xdotool")
 }
 
-/// Waits until `done` gives a value, polling every 200 ms, for [`DEADLINE`] at the most.
-fn wait_for<T>(what: &str, mut done: impl FnMut() -> Option<T>) -> T {
+/// Waits until `done` gives a value, polling every 200 ms, for [`DEADLINE`] at the most. On a
+/// timeout the failure carries `why()`: what was seen meanwhile.
+fn wait_for<T>(what: &str, mut done: impl FnMut() -> Option<T>, why: impl Fn() -> String) -> T {
     let start = Instant::now();
     loop {
         if let Some(value) = done() {
             return value;
         }
-        assert!(start.elapsed() < DEADLINE, "gave up waiting for {what}");
+        assert!(start.elapsed() < DEADLINE, "gave up waiting for {what}; {}", why());
         std::thread::sleep(Duration::from_millis(200));
     }
 }
@@ -73,27 +74,63 @@ fn fifty_verdicts_typed_fast_into_the_real_window_land_on_fifty_pairs_in_order()
     let (_xvfb, display) = xvfb();
     let home = dir.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let app = Command::new(env!("CARGO_BIN_EXE_pairscope"))
-        .args([Path::new("gui"), &project, Path::new("--labeler"), Path::new("t")])
-        .env("DISPLAY", &display)
-        .env("HOME", &home)
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_CONFIG_HOME")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starting pairscope gui");
-    let _app = Killed(app);
+    // The app's stderr goes to a file, so a window that never appears says why.
+    let log = dir.path().join("app-stderr.txt");
+    let start_app = || {
+        Command::new(env!("CARGO_BIN_EXE_pairscope"))
+            .args([Path::new("gui"), &project, Path::new("--labeler"), Path::new("t")])
+            .env("DISPLAY", &display)
+            .env("HOME", &home)
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_CONFIG_HOME")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("starting pairscope gui")
+    };
+    let mut app = Killed(start_app());
 
     // The title names the labeler once review is open as them.
-    let window = wait_for("the review window of labeler t", || {
-        let found = xdotool(&display, &["search", "--name", "pairscope"]);
-        String::from_utf8_lossy(&found.stdout).lines().map(|id| id.trim().to_owned()).find(|id| {
-            let name = xdotool(&display, &["getwindowname", id]);
-            String::from_utf8_lossy(&name.stdout).trim() == "sitcom.pairscope — t — pairscope"
-        })
-    });
+    let seen = std::cell::RefCell::new(Vec::new());
+    let mut restarted = false;
+    let window = wait_for(
+        "the review window of labeler t",
+        || {
+            if let Some(status) = app.0.try_wait().unwrap() {
+                let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+                // One restart: a software-rendered GL context under a fresh Xvfb can fail to come up
+                // on a loaded machine. A second failure is the app's own, and fails the test.
+                assert!(
+                    !restarted,
+                    "pairscope gui exited twice before its window appeared ({status}); stderr:\n{stderr}"
+                );
+                eprintln!(
+                    "pairscope gui exited before its window appeared ({status}); starting it once more. stderr:\n{stderr}"
+                );
+                restarted = true;
+                app = Killed(start_app());
+                return None;
+            }
+            let found = xdotool(&display, &["search", "--name", "pairscope"]);
+            String::from_utf8_lossy(&found.stdout).lines().map(|id| id.trim().to_owned()).find(|id| {
+                let name = xdotool(&display, &["getwindowname", id]);
+                let name = String::from_utf8_lossy(&name.stdout).trim().to_owned();
+                let matches = name == "sitcom.pairscope — t — pairscope";
+                if !seen.borrow().contains(&name) {
+                    seen.borrow_mut().push(name);
+                }
+                matches
+            })
+        },
+        || {
+            format!(
+                "windows seen: {:?}; app stderr:\n{}",
+                seen.borrow(),
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        },
+    );
     // No window manager: focus the window ourselves, or the keys go nowhere.
     let focused = xdotool(&display, &["windowfocus", "--sync", &window]);
     assert!(focused.status.success(), "xdotool windowfocus: {}", String::from_utf8_lossy(&focused.stderr));
@@ -109,13 +146,17 @@ fn fifty_verdicts_typed_fast_into_the_real_window_land_on_fifty_pairs_in_order()
     // Saving goes on after the last key: wait until nothing new has arrived for 5 s.
     let mut store = Store::open(&project).unwrap();
     let mut last = (usize::MAX, Instant::now());
-    let events = wait_for("the saves to settle", || {
-        let events = store.read(|tx| tx.label_events_of(&["verdict"])).unwrap();
-        if events.len() != last.0 {
-            last = (events.len(), Instant::now());
-        }
-        (last.1.elapsed() > Duration::from_secs(5)).then_some(events)
-    });
+    let events = wait_for(
+        "the saves to settle",
+        || {
+            let events = store.read(|tx| tx.label_events_of(&["verdict"])).unwrap();
+            if events.len() != last.0 {
+                last = (events.len(), Instant::now());
+            }
+            (last.1.elapsed() > Duration::from_secs(5)).then_some(events)
+        },
+        || format!("app stderr:\n{}", std::fs::read_to_string(&log).unwrap_or_default()),
+    );
     let t = store.read(|tx| tx.find_labeler("t")).unwrap().expect("labeler t was created").id;
     assert_eq!(events.len(), 50, "exactly one verdict event per verdict key");
     assert!(events.iter().all(|e| e.labeler == Some(t)));
