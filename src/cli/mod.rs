@@ -22,6 +22,7 @@ mod hub;
 mod import;
 mod lineage;
 mod merge;
+mod password_prompt;
 mod project;
 mod quality;
 mod report;
@@ -279,10 +280,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::AllVsAll(args) => args.run(),
         Command::Demo(args) => args.run(),
         Command::Report(args) => args.run(),
-        Command::Hub(args) => args.run(),
-        Command::Share(args) => args.run(),
-        Command::Clone(args) => args.run(),
-        Command::Sync(args) => args.run(),
+        Command::Hub(args) => {
+            password_prompt::install();
+            args.run()
+        }
+        Command::Share(args) => {
+            password_prompt::install();
+            args.run()
+        }
+        Command::Clone(args) => {
+            password_prompt::install();
+            args.run()
+        }
+        Command::Sync(args) => {
+            password_prompt::install();
+            args.run()
+        }
         Command::Quality(args) => args.run(),
         Command::EvalLfw(args) => args.run(),
         Command::Split(args) => args.run(),

@@ -1,7 +1,11 @@
-//! Connecting to a hub from a `postgres://` URL, with the password from `.pgpass` when the
-//! URL has none, and the URL shown in messages without any password.
+//! Connecting to a hub from a `postgres://` URL, and the URL shown in messages without any
+//! password. The password is the URL's, else one given earlier in this process (a prompt's
+//! answer), else `.pgpass`'s. When the server asks for one that is missing or wrong, a prompt
+//! the caller installed (the CLI's, on a terminal) is asked, up to three times. Passwords live
+//! only in this process's memory: nothing here writes one down.
 
 use std::fmt;
+use std::sync::{Mutex, OnceLock};
 
 use super::{HubError, Result, pgpass};
 
@@ -76,21 +80,91 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// Connects; the password is the URL's, else the one `.pgpass` holds for this server, database
-/// and role, else none (the server may trust the connection).
+/// Asks someone for a role's password; `refused` says the last one tried was wrong. `None`:
+/// they gave none (no terminal, or they cancelled).
+pub type PasswordPrompt = dyn Fn(&HubUrl, bool) -> Option<String> + Send + Sync;
+
+/// How many passwords a prompt may give for one connection before the refusal stands.
+const PROMPT_TRIES: usize = 3;
+
+static PROMPT: OnceLock<Box<PasswordPrompt>> = OnceLock::new();
+
+/// Passwords given in this process, by server, port, database and role.
+static GIVEN: Mutex<Vec<(HubUrl, String)>> = Mutex::new(Vec::new());
+
+/// Installs the prompt [`connect`] asks when the server wants a password it does not have.
+/// The first call wins: the process has one way to ask.
+pub fn set_password_prompt(prompt: Box<PasswordPrompt>) {
+    let _ = PROMPT.set(prompt);
+}
+
+/// Keeps `password` for `url`'s role and server for the rest of this process (never on disk).
+pub fn remember_password(url: &HubUrl, password: String) {
+    let key = url.as_role(&url.user);
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    given.retain(|(k, _)| *k != key);
+    given.push((key, password));
+}
+
+fn remembered_password(url: &HubUrl) -> Option<String> {
+    let key = url.as_role(&url.user);
+    GIVEN.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(k, _)| *k == key).map(|(_, p)| p.clone())
+}
+
+/// Connects with the first password there is (see the module's comment), asking the installed
+/// prompt when the server refuses for want of the right one.
 pub fn connect(url: &HubUrl) -> Result<postgres::Client> {
+    let mut password = url
+        .password
+        .clone()
+        .or_else(|| remembered_password(url))
+        .or_else(|| pgpass::lookup(&url.host, url.port, &url.database, &url.user));
+    let mut asked = 0;
+    loop {
+        let error = match connect_with(url, password.as_deref()) {
+            Ok(client) => {
+                if asked > 0
+                    && let Some(password) = password
+                {
+                    remember_password(url, password);
+                }
+                return Ok(client);
+            }
+            Err(e) => e,
+        };
+        let refused = password.is_some();
+        if !wants_password(&error) {
+            return Err(HubError::Connect {
+                url: url.to_string(),
+                message: error.as_db_error().map_or_else(|| error.to_string(), |db| db.message().to_owned()),
+            });
+        }
+        match PROMPT.get().filter(|_| asked < PROMPT_TRIES).and_then(|prompt| prompt(url, refused)) {
+            Some(given) => {
+                password = Some(given);
+                asked += 1;
+            }
+            None => return Err(HubError::Password { url: url.to_string(), role: url.user.clone(), refused }),
+        }
+    }
+}
+
+fn connect_with(url: &HubUrl, password: Option<&str>) -> Result<postgres::Client, postgres::Error> {
     let mut config = postgres::Config::new();
     config.host(&url.host).port(url.port).user(&url.user).dbname(&url.database);
     config.application_name("pairscope");
     config.connect_timeout(std::time::Duration::from_secs(10));
-    let password = url.password.clone().or_else(|| pgpass::lookup(&url.host, url.port, &url.database, &url.user));
     if let Some(password) = password {
         config.password(password);
     }
-    config.connect(postgres::NoTls).map_err(|e| HubError::Connect {
-        url: url.to_string(),
-        message: e.as_db_error().map_or_else(|| e.to_string(), |db| db.message().to_owned()),
-    })
+    config.connect(postgres::NoTls)
+}
+
+/// Whether the server turned the connection away for want of the right password: none was
+/// given when it asked (the client's own "password missing"), or the one given was wrong.
+fn wants_password(error: &postgres::Error) -> bool {
+    error.code() == Some(&postgres::error::SqlState::INVALID_PASSWORD)
+        || std::error::Error::source(error).is_some_and(|cause| cause.to_string() == "password missing")
 }
 
 #[cfg(test)]

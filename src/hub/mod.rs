@@ -4,7 +4,7 @@
 //!
 //! Passwords never pass through pairscope's files: a URL names the server, the database and
 //! the role; the password comes from the server's own `.pgpass` / `PGPASSFILE` (see
-//! [`pgpass`]) or from the URL the user typed.
+//! [`pgpass`]), from the URL the user typed, or from a prompt (kept in memory only).
 
 mod assignments;
 mod clone;
@@ -21,7 +21,7 @@ mod sync;
 
 pub use assignments::{AssignmentRules, assignment_rules, take_assignments};
 pub use clone::{CloneReport, clone_hub};
-pub use connect::{HubUrl, connect};
+pub use connect::{HubUrl, PasswordPrompt, connect, remember_password, set_password_prompt};
 pub use labelers::{CopyStatus, HubLabeler, LabelerCounts, add_labeler, copies, counts, validate_pg_role};
 pub use listen::listen;
 pub use schema::{HUB_SCHEMA_VERSION, check_current, init};
@@ -34,6 +34,10 @@ pub enum HubError {
     /// The server could not be reached or refused the connection; `url` has no password.
     #[error("cannot connect to the hub at {url}: {message}")]
     Connect { url: String, message: String },
+    /// The server wants a password for `role` that pairscope does not have, or refused the one
+    /// given (`refused`).
+    #[error("{}", password_message(url, role, *refused))]
+    Password { url: String, role: String, refused: bool },
     /// The server refused a statement (its own message, e.g. a row-level security policy).
     #[error("the hub refused: {0}")]
     Refused(String),
@@ -50,6 +54,18 @@ impl From<postgres::Error> for HubError {
             Some(db) => HubError::Refused(db.message().to_owned()),
             None => HubError::Refused(e.to_string()),
         }
+    }
+}
+
+fn password_message(url: &str, role: &str, refused: bool) -> String {
+    if refused {
+        format!(
+            "the hub at {url} refused the password for role {role}; check it in ~/.pgpass (or PGPASSFILE), or type it again"
+        )
+    } else {
+        format!(
+            "the hub at {url} asks for role {role}'s password; put it in ~/.pgpass (or PGPASSFILE), or type it when asked"
+        )
     }
 }
 

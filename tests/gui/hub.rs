@@ -8,7 +8,7 @@ use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::gui::{H, at_labeler_picker, start_labeling, step_until};
+use common::gui::{H, at_labeler_picker, start_labeling, step_until, type_into};
 use common::hub::fresh_hub;
 use common::{datasets, ok, sitcom_project};
 use egui::Key;
@@ -153,4 +153,53 @@ fn my_assignments_fill_from_the_hub_and_labeling_them_takes_more() {
         hub_verdict(&url, pair, "ana").as_deref() == Some("same") && hub_assignments_of(&url, "ana") == 21
     });
     step_until(&mut harness, "the queue topped up", |h| h.query_by_label("My assignments (20)").is_some());
+}
+
+#[test]
+fn a_hub_that_asks_for_a_password_gets_it_from_a_window_and_the_labels_wait_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((url, ana, _)) = two_copies("gui_hub_password", dir.path()) else { return };
+    // From now on ana's role must give a password (`.ci/postgres.sh` has the server ask
+    // members of pairscope_password_required), and this process has none for it.
+    let role = Store::open(&ana).unwrap().read(|tx| tx.hub_link()).unwrap().unwrap().url;
+    let role = HubUrl::parse(&role).unwrap().user;
+    connect(&url)
+        .unwrap()
+        .batch_execute(&format!("ALTER ROLE {role} PASSWORD 'l0ck:ed'; GRANT pairscope_password_required TO {role}"))
+        .unwrap();
+
+    let mut harness = at_labeler_picker(&ana);
+    start_labeling(&mut harness, "ana");
+    step_until(&mut harness, "the password window", |h| h.query_by_label("Hub password").is_some());
+    if harness.query_by_label_contains("hub: online").is_some() {
+        assert!(std::env::var_os("CI").is_none(), "CI's server asks pairscope_password_required for passwords");
+        eprintln!("skipped: the server trusts every role (start it as .ci/postgres.sh does)");
+        return;
+    }
+    // Later: label on; the verdict waits here.
+    harness.get_by_label("Later").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Hub password").is_none());
+    let pair = harness.state().current_pair().unwrap();
+    press(&mut harness, Key::S);
+    step_until(&mut harness, "one change waiting", |h| {
+        h.query_by_label("hub: password needed, 1 changes waiting").is_some()
+    });
+    assert_eq!(hub_verdict(&url, pair, "ana"), None);
+
+    // A wrong password is named as refused, and the window asks again.
+    harness.get_by_label("Enter password…").click();
+    harness.run_steps(2);
+    type_into(&mut harness, "Password", "not-it");
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the refusal", |h| h.query_by_label("The hub refused that password.").is_some());
+    assert_eq!(harness.state().current_pair(), Some(pair), "typing a password gave no verdict and turned no page");
+
+    type_into(&mut harness, "Password", "l0ck:ed");
+    press(&mut harness, Key::Enter);
+    step_until(&mut harness, "the hub online", |h| h.query_by_label("hub: online").is_some());
+    step_until(&mut harness, "ana's verdict on the hub", |_| hub_verdict(&url, pair, "ana").as_deref() == Some("same"));
+    assert!(harness.query_by_label("Hub password").is_none());
+    let file = std::fs::read(&ana).unwrap();
+    assert!(!file.windows(7).any(|w| w == b"l0ck:ed"), "the password is in the project file");
 }

@@ -36,4 +36,5 @@ mod hub_access;
 mod hub_assignments;
 mod hub_decisions;
 mod hub_faults;
+mod hub_password;
 mod hub_sync;

@@ -30,6 +30,10 @@ pub enum Command {
     Curate(CurateCommand),
     /// Labeling: the labeler, blind mode, verdicts, tags, notes, queues, adjudication.
     Review(ReviewCommand),
+    /// Open or close the window that asks for the team hub's password.
+    HubPasswordWindow(bool),
+    /// Connect to the team hub with the password typed in that window.
+    GiveHubPassword,
 }
 
 impl From<CurateCommand> for Command {

@@ -53,6 +53,17 @@ impl PairscopeApp {
                 self.set_title(ctx);
             }
             Command::DismissError => self.error = None,
+            Command::HubPasswordWindow(open) => {
+                if let Some(hub) = self.project.as_mut().and_then(|p| p.hub.as_mut()) {
+                    hub.password_window = open;
+                    hub.password_field.clear();
+                }
+            }
+            Command::GiveHubPassword => {
+                if let Some(hub) = self.project.as_mut().and_then(|p| p.hub.as_mut()) {
+                    hub.give_password();
+                }
+            }
             Command::ShowScreen(screen) => {
                 if let Err(why) = self.may_open(screen) {
                     self.error = Some(why.into());

@@ -33,6 +33,7 @@ impl eframe::App for PairscopeApp {
         self.commands.extend(keys);
         let commands = top_bar::show(ui, self);
         self.commands.extend(commands);
+        self.show_hub_password(&ctx);
         if let Some(why) = self.project.as_ref().and_then(|p| p.read_only.as_deref()) {
             egui::Panel::top("read_only").show(ui, |ui| {
                 ui.colored_label(ui.visuals().warn_fg_color, format!("read-only: {why}; changes cannot be saved"));

@@ -12,6 +12,7 @@ pub(in crate::ui) mod frame;
 pub(in crate::ui) mod handle_analysis;
 pub(in crate::ui) mod handle_curate;
 pub(in crate::ui) mod handle_review;
+pub(in crate::ui) mod hub_password;
 pub(in crate::ui) mod hub_sync;
 pub(in crate::ui) mod label_quality;
 pub(in crate::ui) mod loaded;

@@ -39,6 +39,13 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
                 ui.separator();
                 let label = match &hub.state {
                     HubState::Offline(_) => ui.colored_label(ui.visuals().warn_fg_color, hub.summary()),
+                    HubState::NeedsPassword { .. } => {
+                        let label = ui.colored_label(ui.visuals().warn_fg_color, hub.summary());
+                        if ui.button("Enter password…").clicked() {
+                            commands.push(Command::HubPasswordWindow(true));
+                        }
+                        label
+                    }
                     _ if !hub.conflicts.is_empty() => ui.colored_label(ui.visuals().warn_fg_color, hub.summary()),
                     _ => ui.label(hub.summary()),
                 };

@@ -13,7 +13,27 @@ use crate::ui::jobs::background::Background;
 
 /// A sync's answer, how many of this copy's changes the hub still lacks after it, and whether
 /// it took assignments (the copy's queue changed).
-pub(in crate::ui) type SyncAnswer = (Result<SyncReport, String>, Option<i64>, bool);
+pub(in crate::ui) type SyncAnswer = (Result<SyncReport, SyncFailure>, Option<i64>, bool);
+
+/// Why a sync did not happen.
+#[derive(Debug)]
+pub(in crate::ui) enum SyncFailure {
+    /// The hub wants this labeler's password (`refused`: the one given was wrong): only a
+    /// person can fix that, so the copy stops trying until one is typed.
+    Password {
+        refused: bool,
+    },
+    Other(String),
+}
+
+impl From<hub::HubError> for SyncFailure {
+    fn from(e: hub::HubError) -> Self {
+        match e {
+            hub::HubError::Password { refused, .. } => SyncFailure::Password { refused },
+            e => SyncFailure::Other(e.to_string()),
+        }
+    }
+}
 
 /// Pairs "My assignments" holds at a time: enough to label on for a while offline, few enough
 /// that a labeler who walks away keeps little from the team until their lease runs out.
@@ -35,6 +55,10 @@ pub(in crate::ui) enum HubState {
     Online,
     /// The last sync failed, with the reason.
     Offline(String),
+    /// The hub asks for the labeler's password; `refused`: the one given was wrong.
+    NeedsPassword {
+        refused: bool,
+    },
 }
 
 pub(in crate::ui) struct HubSync {
@@ -48,6 +72,10 @@ pub(in crate::ui) struct HubSync {
     /// Adjudications and truths changed here and elsewhere since they last agreed, in words,
     /// since the project was opened (the latest last, at most [`MAX_CONFLICTS`]).
     pub conflicts: Vec<String>,
+    /// The password being typed in the "Hub password" window, and whether it is open (it
+    /// opens by itself when the hub asks; "Later" closes it). Typed text goes nowhere else.
+    pub password_field: String,
+    pub password_window: bool,
     in_flight: bool,
     last_try: Option<Instant>,
     /// The labels' generation the last sync started from, and whether it took assignments.
@@ -94,6 +122,8 @@ impl HubSync {
             waiting: 0,
             brought: 0,
             conflicts: Vec::new(),
+            password_field: String::new(),
+            password_window: false,
             in_flight: false,
             last_try: None,
             synced_for: None,
@@ -116,6 +146,11 @@ impl HubSync {
     /// Whether to sync now: none is running, and the labels moved on, another copy sent
     /// changes, "My assignments" was opened (`take`), or the last try is long enough ago.
     pub fn due(&self, generation: u64, take: bool) -> bool {
+        if let HubState::NeedsPassword { .. } = self.state {
+            // Asking the server again without a new password would only fill its log with
+            // refusals: new labels are only counted, so the top bar says how many wait.
+            return !self.in_flight && self.synced_for.is_none_or(|(g, _)| g != generation);
+        }
         !self.in_flight
             && (self.synced_for != Some((generation, take))
                 || self.heard.load(Ordering::Relaxed)
@@ -123,14 +158,22 @@ impl HubSync {
     }
 
     /// Syncs on the worker; with `take`, then tops "My assignments" up to [`ASSIGNMENT_BATCH`].
+    /// While the hub wants a password, only counts the changes that wait.
     pub fn request(&mut self, store: Arc<Mutex<Store>>, generation: u64, take: bool) {
         self.in_flight = true;
         self.last_try = Some(Instant::now());
         self.synced_for = Some((generation, take));
         self.heard.store(false, Ordering::Relaxed);
+        if let HubState::NeedsPassword { refused } = self.state {
+            self.worker.spawn(
+                move || (Err(SyncFailure::Password { refused }), hub::waiting(&store).ok().flatten(), false),
+                |panic| (Err(SyncFailure::Other(format!("counting the changes that wait failed: {panic}"))), None, false),
+            );
+            return;
+        }
         self.worker.spawn(
             move || {
-                let mut result = hub::sync(&store).map_err(|e| e.to_string());
+                let mut result = hub::sync(&store).map_err(SyncFailure::from);
                 let mut took = false;
                 if take && result.is_ok() {
                     // Only a queue that changed is read in again: reading bumps the labels'
@@ -141,12 +184,19 @@ impl HubSync {
                             let now: Vec<_> = now.into_iter().map(|(pair, _)| pair).collect();
                             took = !matches!(before, Some(Ok(before)) if before == now);
                         }
-                        Err(e) => result = Err(format!("cannot take assignments: {e}")),
+                        Err(e) => {
+                            result = Err(match SyncFailure::from(e) {
+                                SyncFailure::Other(why) => {
+                                    SyncFailure::Other(format!("cannot take assignments: {why}"))
+                                }
+                                password => password,
+                            })
+                        }
                     }
                 }
                 (result, hub::waiting(&store).ok().flatten(), took)
             },
-            |panic| (Err(format!("sync failed: {panic}")), None, false),
+            |panic| (Err(SyncFailure::Other(format!("sync failed: {panic}"))), None, false),
         );
     }
 
@@ -168,11 +218,29 @@ impl HubSync {
                     let over = self.conflicts.len().saturating_sub(MAX_CONFLICTS);
                     self.conflicts.drain(..over);
                 }
-                Err(why) => self.state = HubState::Offline(why),
+                Err(SyncFailure::Password { refused }) => {
+                    // The window opens when the hub first asks, not again after "Later".
+                    if !matches!(self.state, HubState::NeedsPassword { .. }) {
+                        self.password_window = true;
+                    }
+                    self.state = HubState::NeedsPassword { refused };
+                }
+                Err(SyncFailure::Other(why)) => self.state = HubState::Offline(why),
             }
         }
         self.brought += brought;
         (brought, changed || brought > 0)
+    }
+
+    /// Keeps the typed password for this process (never on disk) and syncs with it now.
+    pub fn give_password(&mut self) {
+        if let Ok(url) = HubUrl::parse(&self.url) {
+            hub::remember_password(&url, std::mem::take(&mut self.password_field));
+        }
+        self.password_window = false;
+        self.state = HubState::Connecting;
+        self.last_try = None;
+        self.synced_for = None;
     }
 
     /// The top bar's words for the hub.
@@ -186,6 +254,7 @@ impl HubSync {
             }
             HubState::Online => "hub: online".into(),
             HubState::Offline(_) => format!("offline: {} changes waiting", self.waiting),
+            HubState::NeedsPassword { .. } => format!("hub: password needed, {} changes waiting", self.waiting),
         }
     }
 }
@@ -234,5 +303,14 @@ mod tests {
         assert_eq!(sync.summary(), "hub: online");
         sync.conflicts.push("pair 3: the hub keeps same".into());
         assert_eq!(sync.summary(), "hub: online, 1 conflict", "said in the top bar, listed in its tooltip");
+        sync.state = HubState::NeedsPassword { refused: false };
+        sync.last_try = None;
+        sync.synced_for = Some((2, true));
+        assert!(!sync.due(2, true), "no retries without a password");
+        assert!(sync.due(3, true), "new labels are counted");
+        sync.password_field = "typed".into();
+        sync.give_password();
+        assert!(sync.password_field.is_empty(), "the typed password is not kept in the field");
+        assert!(sync.due(0, false), "a password given: sync now");
     }
 }
