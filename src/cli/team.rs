@@ -92,14 +92,15 @@ impl SyncArgs {
         println!("sent {} changes, brought {}", done.sent, done.brought);
         if done.kept_local > 0 {
             println!(
-                "kept here: {} changes the hub does not take from this copy (tag definitions, roles and \
-                 settings, or another labeler's changes)",
+                "kept here: {} changes the hub does not take from this copy (roles, settings, hotkeys, tag \
+                 merges, a labeler's edits of tag definitions, or another labeler's changes)",
                 done.kept_local
             );
         }
         if !done.conflicts.is_empty() {
             println!(
-                "conflicts: {} (adjudications or truths changed here and on the hub since they last agreed)",
+                "conflicts: {} (adjudications, truths or tag definitions changed here and on the hub since they last \
+                 agreed)",
                 done.conflicts.len()
             );
             for conflict in &done.conflicts {

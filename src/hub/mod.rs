@@ -18,6 +18,7 @@ pub mod pgpass;
 mod schema;
 mod share;
 mod sync;
+mod tag_definitions;
 
 pub use assignments::{AssignmentRules, assignment_rules, take_assignments};
 pub use clone::{CloneReport, clone_hub};

@@ -12,6 +12,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { name: "0002_copies", sql: include_str!("../../migrations/postgres/0002_copies.sql") },
     Migration { name: "0003_assignments", sql: include_str!("../../migrations/postgres/0003_assignments.sql") },
     Migration { name: "0004_decisions", sql: include_str!("../../migrations/postgres/0004_decisions.sql") },
+    Migration { name: "0005_tag_definitions", sql: include_str!("../../migrations/postgres/0005_tag_definitions.sql") },
 ];
 
 /// The schema version this build writes.

@@ -18,6 +18,7 @@ use postgres::Transaction;
 use super::decisions;
 use super::events::{Change, SYNCED_KINDS, change_of, made_by};
 use super::hub_writes::{HubLabels, insert_new_events};
+use super::tag_definitions::{self, TAG_DEF};
 use super::{HubError, HubUrl, Result, connect, schema};
 use crate::store::{EventRow, HubLink, LabelerId, PairId, Role, Store};
 
@@ -34,8 +35,8 @@ pub struct SyncReport {
     pub sent: usize,
     /// Events of other copies applied here now.
     pub brought: usize,
-    /// Events this copy keeps to itself: kinds the hub does not take from copies yet (tag
-    /// definitions, roles, settings), and, in a labeler's copy, other labelers' changes.
+    /// Events this copy keeps to itself: roles, settings, hotkeys and tag merges, a labeler's
+    /// edits of tag definitions, and, in a labeler's copy, other labelers' changes.
     pub kept_local: usize,
     /// Adjudications and truth corrections changed both here and on the hub since they last
     /// agreed, in words: not applied where they arrived, each side keeps its own.
@@ -90,6 +91,11 @@ pub fn sync(store: &Mutex<Store>) -> Result<SyncReport> {
 /// sent only once the hub committed it.
 fn send(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, report: &mut SyncReport) -> Result<()> {
     let mut after = link.pushed_up_to;
+    // The hub lets its owner and adjudicators change tag definitions; anyone may add a tag.
+    let may_define = match &link.labeler {
+        None => true,
+        Some(name) => lock(store).read(|tx| tx.find_labeler(name))?.is_some_and(|l| l.role == Role::Adjudicator),
+    };
     loop {
         // Read with the batch: a labeler made since the last batch has a name too.
         let (batch, names) = lock(store).read(|tx| {
@@ -99,7 +105,7 @@ fn send(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, rep
         let Some(last) = batch.last().map(|e| e.id) else { return Ok(()) };
         let (to_send, kept): (Vec<EventRow>, Vec<EventRow>) = batch.into_iter().partition(|e| {
             let mine = link.labeler.is_none() || e.labeler.and_then(|l| names.get(&l)) == link.labeler.as_ref();
-            mine && SYNCED_KINDS.contains(&e.kind.as_str())
+            (mine && SYNCED_KINDS.contains(&e.kind.as_str())) || tag_definitions::travels(e, may_define)
         });
         report.kept_local += kept.len();
         let mut tx = client.transaction()?;
@@ -113,26 +119,21 @@ fn send(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, rep
                 tx.execute("INSERT INTO labelers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", &[name])?;
             }
         }
-        // Adjudications and truth apply only if this copy had seen the hub's latest: see `decisions`.
-        let (applied, conflicts) = decisions::plan_on_hub(&mut tx, &to_send, &link.copy_id, link.pulled_up_to)?;
-        let new = insert_new_events(&mut tx, &link.copy_id, &to_send, &applied, &names)?;
-        let labels = HubLabels::prepare(&mut tx)?;
-        for &(event, applies) in &new {
-            match event.labeler.and_then(|l| names.get(&l)) {
-                Some(name) if applies && decisions::DECISION_KINDS.contains(&event.kind.as_str()) => {
-                    decisions::apply_on_hub(&mut tx, event, labels.labeler_id(name)?)?
-                }
-                _ => labels.apply(&mut tx, event, &names)?,
+        // In log order, a tag definition between the labels around it: a tag renamed here is
+        // renamed on the hub before the labels that use its new name, after those of the old.
+        let (mut settled, mut conflicts, mut sent) = (Vec::new(), Vec::new(), 0);
+        for run in to_send.split_inclusive(|e| e.kind == TAG_DEF) {
+            let (labels, definition) = match run.split_last() {
+                Some((last, labels)) if last.kind == TAG_DEF => (labels, Some(last)),
+                _ => (run, None),
+            };
+            sent += send_labels(&mut tx, link, labels, &names, &mut settled, &mut conflicts)?;
+            if let Some(event) = definition {
+                sent += send_tag_definition(&mut tx, link, event, &names, &mut report.conflicts)?;
             }
         }
-        // A decision the hub took settles an earlier conflict of that pair in this copy.
-        let settled: Vec<(PairId, &str)> = new
-            .iter()
-            .filter(|(e, applies)| *applies && decisions::DECISION_KINDS.contains(&e.kind.as_str()))
-            .filter_map(|(e, _)| Some((e.pair?, e.kind.as_str())))
-            .collect();
-        report.sent += new.len();
-        if !new.is_empty() {
+        report.sent += sent;
+        if sent > 0 {
             tx.execute("SELECT pg_notify('pairscope_events', $1)", &[&link.copy_id])?;
         }
         tx.commit()?;
@@ -148,6 +149,66 @@ fn send(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, rep
         report.conflicts.extend(conflicts.into_iter().map(|c| c.words));
         after = last;
     }
+}
+
+/// Sends a run of label events (no tag definition among them): each new one goes into the
+/// hub's log and, if it applies, into its tables. Adjudications and truth apply only if this
+/// copy had seen the hub's latest (see `decisions`); `settled` gets the pairs whose decision
+/// the hub took, `conflicts` those it did not. Returns how many events were new.
+fn send_labels<'e>(
+    tx: &mut Transaction,
+    link: &HubLink,
+    events: &'e [EventRow],
+    names: &HashMap<LabelerId, String>,
+    settled: &mut Vec<(PairId, &'e str)>,
+    conflicts: &mut Vec<decisions::Conflict>,
+) -> Result<usize> {
+    if events.is_empty() {
+        return Ok(0);
+    }
+    let (applied, found) = decisions::plan_on_hub(tx, events, &link.copy_id, link.pulled_up_to)?;
+    conflicts.extend(found);
+    let new = insert_new_events(tx, &link.copy_id, events, &applied, names)?;
+    let labels = HubLabels::prepare(tx)?;
+    for &(event, applies) in &new {
+        match event.labeler.and_then(|l| names.get(&l)) {
+            Some(name) if applies && decisions::DECISION_KINDS.contains(&event.kind.as_str()) => {
+                decisions::apply_on_hub(tx, event, labels.labeler_id(name)?)?
+            }
+            _ => labels.apply(tx, event, names)?,
+        }
+    }
+    // A decision the hub took settles an earlier conflict of that pair in this copy.
+    settled.extend(
+        new.iter()
+            .filter(|(e, applies)| *applies && decisions::DECISION_KINDS.contains(&e.kind.as_str()))
+            .filter_map(|(e, _)| Some((e.pair?, e.kind.as_str()))),
+    );
+    Ok(new.len())
+}
+
+/// Sends one tag-definition event, unless the hub has it: applied if [`tag_definitions`]'
+/// rule lets it, else kept as history and its conflict told. Returns 1 if it was new.
+fn send_tag_definition(
+    tx: &mut Transaction,
+    link: &HubLink,
+    event: &EventRow,
+    names: &HashMap<LabelerId, String>,
+    conflicts: &mut Vec<String>,
+) -> Result<usize> {
+    let uid = super::events::event_uid(&link.copy_id, event.id);
+    if tx.query_opt("SELECT 1 FROM events WHERE event_uid = $1", &[&uid])?.is_some() {
+        return Ok(0);
+    }
+    let Some(change) = tag_definitions::change_of(event) else { return Ok(0) };
+    let applies = match tag_definitions::apply_on_hub(tx, &change)? {
+        Ok(()) => true,
+        Err(words) => {
+            conflicts.push(words);
+            false
+        }
+    };
+    Ok(insert_new_events(tx, &link.copy_id, std::slice::from_ref(event), &[applies], names)?.len())
 }
 
 /// An event as the hub's log holds it, with its labeler's name and role.
@@ -210,18 +271,22 @@ fn bring(client: &mut postgres::Client, store: &Mutex<Store>, link: &HubLink, re
     loop {
         let batch = events_after(client, after, BATCH)?;
         let Some(last) = batch.last().map(|e| e.id) else { break };
+        let mut conflicts = Vec::new();
         report.brought += lock(store).write(|tx| {
             let mut applied = 0;
             for event in &batch {
                 if made_by(&event.uid, &link.copy_id) || tx.has_hub_event(&event.uid)? {
                     continue;
                 }
-                apply_here(tx, event)?;
+                if let Some(conflict) = apply_here(tx, event)? {
+                    conflicts.push(conflict);
+                }
                 applied += 1;
             }
             tx.set_hub_pulled_up_to(last)?;
             Ok::<_, HubError>(applied)
         })?;
+        report.conflicts.extend(conflicts);
         after = last;
     }
     client.execute(
@@ -244,14 +309,19 @@ pub(super) fn record_here(tx: &crate::store::Tx, event: &HubEvent) -> Result<Eve
 }
 
 /// Appends a hub event to this copy's log and makes the change it made (a decision the hub
-/// did not apply, or one this copy keeps its own of, is history only).
-fn apply_here(tx: &crate::store::Tx, event: &HubEvent) -> Result<()> {
+/// did not apply, or one this copy keeps its own of, is history only). Returns a tag
+/// definition this copy keeps its own of, in words.
+fn apply_here(tx: &crate::store::Tx, event: &HubEvent) -> Result<Option<String>> {
     let row = record_here(tx, event)?;
     if !event.applied {
-        return Ok(());
+        return Ok(None);
+    }
+    if let Some(change) = tag_definitions::change_of(&row) {
+        return tag_definitions::apply_here(tx, &change);
     }
     if let (Some(labeler), true) = (row.labeler, decisions::DECISION_KINDS.contains(&row.kind.as_str())) {
-        return decisions::apply_here(tx, &row, labeler);
+        decisions::apply_here(tx, &row, labeler)?;
+        return Ok(None);
     }
     if let (Some(pair), Some(labeler), Some(change)) = (row.pair, row.labeler, change_of(&row)) {
         let blind = row.blind.unwrap_or(true);
@@ -264,7 +334,7 @@ fn apply_here(tx: &crate::store::Tx, event: &HubEvent) -> Result<()> {
             Change::Note(note) => tx.put_note_with_copied_history(pair, labeler, note.as_deref())?,
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// The changes of this copy the hub does not have yet ("offline: N changes waiting"); None

@@ -264,6 +264,31 @@ impl Tx<'_> {
         Ok(TagId(self.conn().last_insert_rowid()))
     }
 
+    /// A tag definition the hub brings, without logging (its event is in the log already):
+    /// tag `id` takes the name, description and colour; with no id, a new tag is made (with the
+    /// lowest free hotkey, as any new tag). The hotkey of an existing tag stays this copy's.
+    pub fn put_tag_definition_for_hub(
+        &self,
+        id: Option<TagId>,
+        name: &str,
+        description: &str,
+        colour: &str,
+    ) -> Result<()> {
+        super::validate_tag_name(name)?;
+        match id {
+            Some(id) => {
+                self.conn().execute(
+                    "UPDATE tags SET name = ?1, description = ?2, colour = ?3 WHERE id = ?4",
+                    rusqlite::params![name, description, colour, id],
+                )?;
+            }
+            None => {
+                self.tag_or_create(&super::NewTag { name, description, colour })?;
+            }
+        }
+        Ok(())
+    }
+
     /// The labeler of this name, made with this role if the hub brings a new one.
     pub fn labeler_for_hub(&self, name: &str, role: Role) -> Result<LabelerId> {
         Ok(self.labeler_like(name, role, false)?.0.id)

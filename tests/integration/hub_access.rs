@@ -14,7 +14,12 @@ use pairscope::hub::{HubUrl, connect};
 fn hub_with_a_pair(test: &str) -> Option<(HubUrl, [String; 3])> {
     let (url, suffix) = fresh_hub(test)?;
     let out = ok(["hub", "init", &url.to_string()]);
-    assert!(out.contains("is ready (applied 0001_hub, 0002_copies, 0003_assignments, 0004_decisions)"), "{out}");
+    assert!(
+        out.contains(
+            "is ready (applied 0001_hub, 0002_copies, 0003_assignments, 0004_decisions, 0005_tag_definitions)"
+        ),
+        "{out}"
+    );
     let again = ok(["hub", "init", &url.to_string()]);
     assert!(again.contains("is up to date"), "{again}");
     let roles = ["ana", "ben", "judge"].map(|n| format!("{n}_{suffix}"));

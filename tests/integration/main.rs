@@ -38,3 +38,4 @@ mod hub_decisions;
 mod hub_faults;
 mod hub_password;
 mod hub_sync;
+mod hub_tag_definitions;

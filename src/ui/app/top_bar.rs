@@ -54,7 +54,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
                     _ => String::new(),
                 };
                 if !hub.conflicts.is_empty() {
-                    why.push_str("\n\nConflicts (adjudications or truths changed here and by someone else):");
+                    why.push_str("\n\nConflicts (adjudications, truths or tag definitions changed here and by someone else):");
                     for conflict in &hub.conflicts {
                         why.push_str(&format!("\n• {conflict}"));
                     }

@@ -167,7 +167,9 @@ impl HubSync {
         if let HubState::NeedsPassword { refused } = self.state {
             self.worker.spawn(
                 move || (Err(SyncFailure::Password { refused }), hub::waiting(&store).ok().flatten(), false),
-                |panic| (Err(SyncFailure::Other(format!("counting the changes that wait failed: {panic}"))), None, false),
+                |panic| {
+                    (Err(SyncFailure::Other(format!("counting the changes that wait failed: {panic}"))), None, false)
+                },
             );
             return;
         }
