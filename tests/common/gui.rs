@@ -132,3 +132,19 @@ pub fn verdict(store: &mut Store, pair: PairId, name: &str) -> Option<Truth> {
     let id = labeler(store, name);
     store.read(|tx| tx.verdict(pair, id)).unwrap()
 }
+
+/// Clicks `item` in the top bar's menu `menu` ("Project").
+pub fn menu_item(harness: &mut H<'_>, menu: &str, item: &str) {
+    harness.get_by_label(menu).click();
+    step_until(harness, item, |h| h.query_by_label(item).is_some());
+    harness.get_by_label(item).click();
+    harness.step();
+}
+
+/// "Switch labeler", in the menu the top bar's "Labeler: NAME" opens.
+pub fn switch_labeler(harness: &mut H<'_>) {
+    harness.get_by_label_contains("Labeler: ").click();
+    step_until(harness, "Switch labeler", |h| h.query_by_label("Switch labeler").is_some());
+    harness.get_by_label("Switch labeler").click();
+    harness.step();
+}

@@ -22,7 +22,7 @@ fn opens_a_project_and_shows_its_counts() {
     harness.get_by_label("80 same · 80 different · 0 unknown");
     assert_eq!(harness.state().state.recent_projects, vec![project.clone()], "remembered as recent");
 
-    harness.get_by_label("Close project").click();
+    common::gui::menu_item(&mut harness, "Project", "Close project");
     harness.run();
     harness.get_by_label("Recent projects");
     assert!(harness.query_by_label("Pairs").is_none());

@@ -182,7 +182,7 @@ fn each_labeler_walks_a_shuffle_of_their_own_that_survives_a_restart() {
     start_labeling(&mut harness, "alice", false);
     let alice = walk(&mut harness, 12);
     assert_ne!(alice, file_order, "not the order of the file");
-    harness.get_by_label("Switch labeler").click();
+    common::gui::switch_labeler(&mut harness);
     step_until(&mut harness, "the picker", |h| h.query_by_label("Start labeling").is_some());
     start_labeling(&mut harness, "bob", false);
     assert_ne!(walk(&mut harness, 12), alice, "bob walks another order");

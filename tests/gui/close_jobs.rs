@@ -67,7 +67,7 @@ fn curate<'a>(project: &Path) -> H<'a> {
 }
 
 fn close_project(harness: &mut H<'_>) {
-    harness.get_by_label("Close project").click();
+    common::gui::menu_item(harness, "Project", "Close project");
     harness.run_steps(2);
     assert!(harness.query_by_label("Close project").is_none(), "the project is closed");
 }

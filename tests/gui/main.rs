@@ -27,3 +27,4 @@ mod saving;
 mod screens;
 mod selection;
 mod slices;
+mod top_bar;

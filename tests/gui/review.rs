@@ -50,7 +50,7 @@ fn press_with(harness: &mut H<'_>, modifiers: Modifiers, key: Key) {
 }
 
 fn switch_to(harness: &mut H<'_>, name: &str, adjudicator: bool) {
-    harness.get_by_label("Switch labeler").click();
+    common::gui::switch_labeler(harness);
     step_until(harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
     start_labeling(harness, name, adjudicator);
 }
@@ -262,7 +262,7 @@ fn a_missing_or_broken_photo_shows_why_and_the_pair_can_still_be_labeled() {
     harness.get_by_label_contains("Cannot show photo B: cannot decode the image");
     press(&mut harness, Key::D);
     // A "broken" tag, made on the spot in the tag editor, gets the next free key: 5.
-    harness.get_by_label("Tags…").click();
+    common::gui::menu_item(&mut harness, "Project", "Tags…");
     step_until(&mut harness, "the tag editor", |h| h.query_by_label("New tag:").is_some());
     type_into(&mut harness, "New tag:", "broken");
     harness.get_by_label("Add tag").click();
@@ -342,7 +342,7 @@ fn tag_editor_renames_describes_and_merges() {
     press(&mut harness, Key::Num3); // sunset on the first pair
     settle(&mut harness);
 
-    harness.get_by_label("Tags…").click();
+    common::gui::menu_item(&mut harness, "Project", "Tags…");
     step_until(&mut harness, "the tag editor", |h| h.query_by_label("Name of dark").is_some());
     harness.step();
     harness.check_accessibility();
@@ -446,7 +446,7 @@ fn the_last_labeler_is_remembered_and_roles_are_set_in_the_picker() {
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |cc| PairscopeApp::with_state(cc.egui_ctx.clone(), state, Some(path)));
     step_until(&mut harness, "alice's review screen", |h| h.query_by_label("Labeler: alice").is_some());
-    harness.get_by_label("Switch labeler").click();
+    common::gui::switch_labeler(&mut harness);
     step_until(&mut harness, "the picker", |h| h.query_by_label("alice's role").is_some());
     harness.get_by_label("alice's role").click();
     harness.run_steps(2);
@@ -581,7 +581,7 @@ fn a_labeler_sees_review_only_and_an_engineer_the_analysis_once_blind_mode_is_of
     assert_eq!(harness.state().screen(), pairscope::ui::Screen::Review, "nor open Model with its key");
     assert!(harness.state().state.blind);
 
-    harness.get_by_label("Switch labeler").click();
+    common::gui::switch_labeler(&mut harness);
     step_until(&mut harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
     start_as(&mut harness, "eng", "Engineer");
     assert!(!harness.state().state.blind, "an engineer starts seeing everything");

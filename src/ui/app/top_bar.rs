@@ -4,6 +4,7 @@ use crate::store::Role;
 use crate::ui::app::PairscopeApp;
 use crate::ui::app::command::Command;
 use crate::ui::app::screen_keys;
+use crate::ui::app::screens::Screen;
 use crate::ui::jobs::hub_sync::HubState;
 use crate::ui::review::command::ReviewCommand;
 
@@ -11,30 +12,30 @@ use crate::ui::review::command::ReviewCommand;
 pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command> {
     let mut commands = Vec::new();
     egui::Panel::top("menu").show(ui, |ui| {
-        ui.horizontal(|ui| {
+        // Wrapped, not clipped: at 1024 px every control stays on screen, on a second row if
+        // need be. Rarely used controls sit in the Project and labeler menus.
+        ui.horizontal_wrapped(|ui| {
             ui.strong("pairscope");
-            // Dark, light, or follow the system (in words: the bundled fonts lack egui's icons).
-            let current = ui.options(|o| o.theme_preference);
-            for (pref, name) in [
-                (egui::ThemePreference::Dark, "Dark"),
-                (egui::ThemePreference::Light, "Light"),
-                (egui::ThemePreference::System, "System"),
-            ] {
-                if ui.selectable_label(current == pref, name).on_hover_text("Theme").clicked() {
-                    ui.ctx().set_theme(pref);
+            let Some(project) = &app.project else {
+                theme_choice(ui);
+                return;
+            };
+            ui.menu_button("Project", |ui| {
+                if ui.button("Close project").clicked() {
+                    commands.push(Command::CloseProject);
                 }
-            }
-            ui.separator();
-            let Some(project) = &app.project else { return };
-            if ui.button("Close project").clicked() {
-                commands.push(Command::CloseProject);
-            }
-            if ui.button("Reload").clicked() {
-                commands.push(Command::Refresh);
-            }
-            if ui.button("Tags…").clicked() {
-                commands.push(ReviewCommand::OpenTagEditor.into());
-            }
+                if ui.button("Reload").on_hover_text("Read everything shown from the project file again").clicked() {
+                    commands.push(Command::Refresh);
+                }
+                if ui.button("Tags…").clicked() {
+                    commands.push(ReviewCommand::OpenTagEditor.into());
+                }
+                if ui.button("Keys (?)").clicked() {
+                    commands.push(ReviewCommand::ToggleCheatSheet.into());
+                }
+                ui.separator();
+                theme_choice(ui);
+            });
             if let Some(hub) = &project.hub {
                 ui.separator();
                 let label = match &hub.state {
@@ -80,10 +81,11 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
                 Role::Labeler => String::new(),
                 role => format!(" ({})", role.as_str()),
             };
-            ui.label(format!("Labeler: {}{role}", session.me.name));
-            if ui.button("Switch labeler").clicked() {
-                commands.push(ReviewCommand::SwitchLabeler.into());
-            }
+            ui.menu_button(format!("Labeler: {}{role}", session.me.name), |ui| {
+                if ui.button("Switch labeler").clicked() {
+                    commands.push(ReviewCommand::SwitchLabeler.into());
+                }
+            });
             let mut blind = app.state.blind;
             let may_unblind = session.me.role.may_unblind();
             ui.add_enabled(may_unblind, egui::Checkbox::new(&mut blind, "Blind mode"))
@@ -95,14 +97,33 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
             if blind != app.state.blind {
                 commands.push(ReviewCommand::SetBlind(blind).into());
             }
-            let mut overview = app.ui.show_overview;
+            // Lit only where it shows: the overview replaces the Review screen, not the others.
+            let on_review = app.ui.screen == Screen::Review;
+            let mut overview = app.ui.show_overview && on_review;
             if ui.toggle_value(&mut overview, "Overview").clicked() {
+                if !on_review {
+                    commands.push(Command::ShowScreen(Screen::Review));
+                    overview = true;
+                }
                 commands.push(ReviewCommand::ShowOverview(overview).into());
-            }
-            if ui.button("Keys (?)").clicked() {
-                commands.push(ReviewCommand::ToggleCheatSheet.into());
             }
         });
     });
     commands
+}
+
+/// Dark, light, or follow the system (in words: the bundled fonts lack egui's icons).
+fn theme_choice(ui: &mut egui::Ui) {
+    let current = ui.options(|o| o.theme_preference);
+    ui.horizontal(|ui| {
+        for (pref, name) in [
+            (egui::ThemePreference::Dark, "Dark"),
+            (egui::ThemePreference::Light, "Light"),
+            (egui::ThemePreference::System, "System"),
+        ] {
+            if ui.selectable_label(current == pref, name).on_hover_text("Theme").clicked() {
+                ui.ctx().set_theme(pref);
+            }
+        }
+    });
 }
