@@ -143,3 +143,17 @@ fn opening_as_a_new_labeler_creates_them_and_starts_in_review() {
     let _again = review_as(&project, "kiosk-1");
     assert_eq!(store.read(|tx| tx.labelers()).unwrap().len(), 1);
 }
+
+#[test]
+fn frame_timings_show_only_with_the_developers_overlay() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = common::sitcom_project(dir.path());
+    let mut harness = review_as(&project, "t");
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Last page turn drawn").is_none(), "no debug text for labelers");
+    harness.key_press(Key::F12);
+    harness.key_press(Key::ArrowRight);
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Last page turn drawn").is_some(), "F12 shows it");
+}

@@ -30,6 +30,8 @@ pub enum Command {
     Curate(CurateCommand),
     /// Labeling: the labeler, blind mode, verdicts, tags, notes, queues, adjudication.
     Review(ReviewCommand),
+    /// Show or hide the developers' overlay: frame timings in the status bar (F12).
+    ToggleDebugOverlay,
     /// Open or close the window that asks for the team hub's password.
     HubPasswordWindow(bool),
     /// Connect to the team hub with the password typed in that window.

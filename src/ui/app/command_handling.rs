@@ -53,6 +53,7 @@ impl PairscopeApp {
                 self.set_title(ctx);
             }
             Command::DismissError => self.error = None,
+            Command::ToggleDebugOverlay => self.ui.debug_overlay = !self.ui.debug_overlay,
             Command::HubPasswordWindow(open) => {
                 if let Some(hub) = self.project.as_mut().and_then(|p| p.hub.as_mut()) {
                     hub.password_window = open;

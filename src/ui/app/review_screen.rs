@@ -30,7 +30,7 @@ impl PairscopeApp {
             images: &self.images,
             threshold,
             blind,
-            last_turn: self.last_page_turn(),
+            last_turn: self.ui.debug_overlay.then(|| self.last_page_turn()).flatten(),
             save_status: self.save_status(),
         };
         let (more, drawn) = view::show(ui, &on_screen, &mut self.ui.zoom);

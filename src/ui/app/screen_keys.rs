@@ -1,6 +1,7 @@
 //! Keys that work on every screen: Ctrl+1 … Ctrl+5 switch screens (as the tabs do), and on the
 //! screens with the threshold slider ← / → nudge the threshold (Shift: ten times as far), so an engineer can
-//! walk the operating point pair by pair without the mouse.
+//! walk the operating point pair by pair without the mouse. F12 shows the developers' overlay
+//! (how soon a page turn was drawn).
 
 use egui::{Key, Modifiers};
 
@@ -29,6 +30,9 @@ pub(in crate::ui) fn shortcuts(ctx: &egui::Context, app: &PairscopeApp) -> Vec<C
     let mut commands = Vec::new();
     if app.project.is_none() {
         return commands;
+    }
+    if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F12)) {
+        commands.push(Command::ToggleDebugOverlay);
     }
     for (key, screen) in SCREENS {
         if ctx.input_mut(|i| i.consume_key(Modifiers::COMMAND, key)) && app.ui.screen != screen {

@@ -110,6 +110,8 @@ pub(in crate::ui) struct Transient {
     pub adjudication: Option<adjudication::Draft>,
     pub zoom: review::Zoom,
     pub show_overview: bool,
+    /// The developers' overlay (F12): frame timings in the status bar.
+    pub debug_overlay: bool,
     pub queue_counts: Option<queues::Counts>,
     /// Long work the welcome screen is waiting for (e.g. building the demo on first run).
     pub busy: Option<String>,

@@ -4,7 +4,7 @@ use crate::store::PairId;
 use crate::ui::review::command::ReviewCommand;
 use crate::ui::review::labeling::Labeling;
 
-pub(in crate::ui) const KEYS: [(&str, &str); 15] = [
+pub(in crate::ui) const KEYS: [(&str, &str); 16] = [
     ("S", "same person"),
     ("D", "different people"),
     ("1 to 9", "toggle the tag with that key"),
@@ -20,6 +20,7 @@ pub(in crate::ui) const KEYS: [(&str, &str); 15] = [
     ("Esc", "close this sheet"),
     ("Ctrl+1 to Ctrl+5", "Review, Model, Agreement, Error analysis, Curate"),
     ("Left / Right (Model, Error analysis)", "nudge the threshold (Shift: 10 times as far)"),
+    ("F12", "for developers: how soon each page turn was drawn"),
 ];
 
 /// A tag's definition and pinned examples, as the tag strip's tooltip and this sheet say them.

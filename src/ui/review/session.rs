@@ -5,6 +5,9 @@ use crate::store::{Labeler, PairId};
 use crate::ui::review::command::Nav;
 use crate::ui::review::labeling::{LabelEdit, Labeling, QueueKind};
 
+/// How long the status bar shows an acknowledgement such as "Undone.".
+pub(in crate::ui) const ACKNOWLEDGED_FOR: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The errors of one slice, handed over by the error browser in its order (most wrong first).
 pub(in crate::ui) struct SliceErrors {
     /// The slice as a reader names it: "tag dark", "tags dark + blurry", "camera = phone".
@@ -31,6 +34,9 @@ pub(in crate::ui) struct Session {
     redo: Vec<LabelEdit>,
     /// Shown in the status line (e.g. "Nothing to undo").
     pub notice: Option<String>,
+    /// An acknowledgement ("Undone.") and when it was given: shown for [`ACKNOWLEDGED_FOR`],
+    /// so it never outlives what it answered.
+    acknowledged: Option<(&'static str, std::time::Instant)>,
     /// The last slice opened from the error browser: the queue [`QueueKind::SliceErrors`].
     pub slice_errors: Option<SliceErrors>,
     /// The pair on screen and when it was first drawn: a verdict's time is measured from it.
@@ -53,6 +59,7 @@ impl Session {
             undo: Vec::new(),
             redo: Vec::new(),
             notice: None,
+            acknowledged: None,
             slice_errors: None,
             shown: None,
         }
@@ -155,16 +162,27 @@ impl Session {
         self.notice = None;
     }
 
+    fn acknowledge(&mut self, words: &'static str) {
+        self.acknowledged = Some((words, std::time::Instant::now()));
+    }
+
+    /// The acknowledgement still on show, and for how much longer.
+    pub fn acknowledgement(&self) -> Option<(&'static str, std::time::Duration)> {
+        let (words, at) = self.acknowledged?;
+        let left = ACKNOWLEDGED_FOR.checked_sub(at.elapsed())?;
+        Some((words, left))
+    }
+
     /// The edit that undoes (or redoes) the last one, moving it to the other stack. Undo is a
     /// compensating change appended to the audit log; the log itself never shrinks.
     pub fn take_undo_or_redo(&mut self, undo: bool) -> Option<LabelEdit> {
         let (from, to) = if undo { (&mut self.undo, &mut self.redo) } else { (&mut self.redo, &mut self.undo) };
         let Some(edit) = from.pop() else {
-            self.notice = Some(if undo { "Nothing to undo." } else { "Nothing to redo." }.into());
+            self.acknowledge(if undo { "Nothing to undo." } else { "Nothing to redo." });
             return None;
         };
         to.push(edit.clone());
-        self.notice = Some(if undo { "Undone." } else { "Redone." }.into());
+        self.acknowledge(if undo { "Undone." } else { "Redone." });
         Some(if undo { edit.inverse() } else { edit })
     }
 }
@@ -212,6 +230,22 @@ mod tests {
         assert!(s.notice.as_deref().unwrap().contains("has your verdict"));
         assert_eq!(s.go(Nav::Next, &l), Some(PairId(4)));
         assert_eq!(s.go(Nav::Next, &l), None, "the end of the queue");
+    }
+
+    #[test]
+    fn an_acknowledgement_shows_for_a_moment_then_leaves_the_status_bar() {
+        let l = labeling(2);
+        let mut s = Session::new(alice(), &l, false);
+        assert_eq!(s.take_undo_or_redo(true), None);
+        assert_eq!(s.acknowledgement().map(|(words, _)| words), Some("Nothing to undo."));
+        s.record(verdict(1));
+        s.take_undo_or_redo(true);
+        let (words, left) = s.acknowledgement().unwrap();
+        assert!(words == "Undone." && left <= ACKNOWLEDGED_FOR);
+        // Given longer ago than it shows: gone, however the frames fall.
+        s.acknowledged = Some(("Redone.", std::time::Instant::now() - ACKNOWLEDGED_FOR));
+        assert_eq!(s.acknowledgement(), None);
+        assert_eq!(s.notice, None, "an acknowledgement is no lasting notice");
     }
 
     #[test]

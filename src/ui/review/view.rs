@@ -78,12 +78,18 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, on: &OnScreen, zoom: &mut Zoom) -> 
                 ui.label(notice);
                 ui.separator();
             }
+            if let Some((words, left)) = session.acknowledgement() {
+                ui.label(words);
+                ui.separator();
+                ui.ctx().request_repaint_after(left);
+            }
             if let Some(turn) = last_turn {
                 let when = match turn.frames {
                     0 => "in the frame that read the key".to_owned(),
                     1 => "1 frame after the key".to_owned(),
                     n => format!("{n} frames after the key"),
                 };
+                // Shown only with the developers' overlay (F12).
                 ui.weak(format!("Last page turn drawn {when}, {:.1} ms", turn.elapsed.as_secs_f64() * 1000.0));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
