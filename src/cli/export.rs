@@ -90,7 +90,9 @@ impl ExportArgs {
             report.labels,
             report.target.display()
         );
-        if report.lfw_left_out > 0 {
+        if report.lfw_pairs == 0 && report.pairs > 0 {
+            println!("no pairs.txt: no pair can be written in LFW format (why is in manifest.json)");
+        } else if report.lfw_left_out > 0 {
             println!(
                 "pairs.txt holds {} pairs; {} cannot be written in LFW format (listed in manifest.json)",
                 report.lfw_pairs, report.lfw_left_out

@@ -289,6 +289,7 @@ pub fn export_with_progress(
                 metadata: p.metadata.clone(),
             })
             .collect(),
+        lfw_pairs_txt_not_written: (lfw_pairs == 0).then(|| pairs_txt_not_written(&lfw_left_out)),
         lfw_pairs_txt_left_out: lfw_left_out.into_iter().map(|(pair_id, reason)| LeftOut { pair_id, reason }).collect(),
     };
     let mut manifest_bytes =
@@ -457,7 +458,27 @@ fn write_export(
         })
         .collect();
     let (text, left_out) = render(&entries);
-    files.push(write_new(dir, "pairs.txt", text.as_bytes())?);
+    // A pairs.txt that lists no pair is a header alone: leave it out (the manifest says why).
+    if left_out.len() < entries.len() {
+        files.push(write_new(dir, "pairs.txt", text.as_bytes())?);
+    }
     files.sort_by(|x, y| x.path.cmp(&y.path));
     Ok((files, labels, left_out))
+}
+
+/// Why an export has no `pairs.txt`: no pair fits LFW's format, with how many for each reason.
+fn pairs_txt_not_written(left_out: &[(String, String)]) -> String {
+    let mut reasons: Vec<(&str, usize)> = Vec::new();
+    for (_, reason) in left_out {
+        match reasons.iter_mut().find(|(r, _)| r == reason) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((reason, 1)),
+        }
+    }
+    reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let why: Vec<String> = reasons.iter().map(|(r, n)| format!("{n}: {r}")).collect();
+    if why.is_empty() {
+        return "no pairs were exported".into();
+    }
+    format!("no pair can be written in LFW's pairs.txt format ({})", why.join("; "))
 }

@@ -38,6 +38,9 @@ pub(super) struct Manifest<'a> {
     pub(super) files: Vec<FileEntry>,
     pub(super) images: Vec<ImageEntry>,
     pub(super) pairs: Vec<PairEntry>,
+    /// Why there is no `pairs.txt`, when no pair fits LFW's format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) lfw_pairs_txt_not_written: Option<String>,
     pub(super) lfw_pairs_txt_left_out: Vec<LeftOut>,
 }
 

@@ -410,6 +410,31 @@ fn lfw_dev_split_exports_a_pairs_txt_that_imports_back_through_the_cli() {
 }
 
 #[test]
+fn with_no_pair_lfw_can_express_there_is_no_pairs_txt_and_the_manifest_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let celeb = datasets().join("celebrity-pairs");
+    // The celebrity pairs without their truth column: LFW's pairs.txt cannot hold one of them.
+    let text = std::fs::read_to_string(celeb.join("pairs.csv")).unwrap();
+    let no_truth: String = text.lines().take(11).map(|l| format!("{}\n", l.rsplit_once(',').unwrap().0)).collect();
+    let csv = dir.path().join("pairs.csv");
+    std::fs::write(&csv, no_truth).unwrap();
+    let project = dir.path().join("celeb.pairscope");
+    ok(["import-pairs", arg(&project), "--csv", arg(&csv), "--images", arg(&celeb)]);
+    let out = dir.path().join("export");
+    let said = ok(["export", arg(&project), "--out", arg(&out)]);
+    assert!(said.contains("no pairs.txt: no pair can be written in LFW format"), "{said}");
+    assert!(!out.join("pairs.txt").exists(), "no header-only pairs.txt");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["lfw_pairs_txt"], 0);
+    assert_eq!(
+        manifest["lfw_pairs_txt_not_written"],
+        "no pair can be written in LFW's pairs.txt format (10: the truth is unknown)"
+    );
+    assert!(ok(["verify-export", arg(&out)]).contains("every file matches manifest.json"));
+}
+
+#[test]
 fn export_with_the_embedded_model_records_its_sha256_and_threshold() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("sitcom.pairscope");

@@ -186,9 +186,12 @@ fn histogram(ui: &mut egui::Ui, data: &AnalysisData, threshold: f64, height: f32
             .map(|(i, &n)| Bar::new(h.min + (i as f64 + 0.5) * h.width, n as f64).width(h.width))
             .collect()
     };
+    // Headroom above the tallest bar, so the legend in the top corner never covers a bar.
+    let tallest = h.same.iter().chain(&h.different).copied().max().unwrap_or(0) as f64;
     Plot::new("histogram")
         .height(height)
         .legend(Legend::default())
+        .include_y(tallest * 1.6)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)

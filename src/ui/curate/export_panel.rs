@@ -222,8 +222,13 @@ fn exported(ui: &mut egui::Ui, report: &ExportReport) {
         } else {
             String::new()
         };
-        row("LFW pairs.txt", format!("{} pairs{left_out}", count(report.lfw_pairs as u64)));
-        row("Files", "images/, pairs.csv, labels.csv, pairs.txt, manifest.json".into());
+        if report.lfw_pairs == 0 {
+            row("LFW pairs.txt", "not written: no pair fits LFW's format (why is in manifest.json)".into());
+            row("Files", "images/, pairs.csv, labels.csv, manifest.json".into());
+        } else {
+            row("LFW pairs.txt", format!("{} pairs{left_out}", count(report.lfw_pairs as u64)));
+            row("Files", "images/, pairs.csv, labels.csv, pairs.txt, manifest.json".into());
+        }
         row("Manifest", format!("sha256 {}", report.manifest_sha256));
         row("Lineage", format!("recorded in the project as export #{}", report.lineage_id));
     });
