@@ -239,3 +239,30 @@ fn the_model_screen_shows_all_vs_all_beside_the_labeled_pairs() {
     assert!(title.contains(&comparisons), "{title} / {comparisons}");
     assert!(text_with(&harness, "Not computed for these images").is_none());
 }
+
+#[test]
+fn a_det_plot_with_nothing_to_draw_says_why_and_one_with_a_curve_does_not() {
+    let no_dialogs = || Arc::new(Answer { path: PathBuf::new(), asked: Mutex::default() });
+    let dir = tempfile::tempdir().unwrap();
+    // The celebrity pairs, scored by the built-in model: at every threshold the FPR or the FNR
+    // is 0, so probit axes have no point to draw.
+    let celeb = common::datasets().join("celebrity-pairs");
+    let project = dir.path().join("celeb.pairscope");
+    let (csv, images) = (celeb.join("pairs.csv"), celeb.clone());
+    common::ok([
+        "import-pairs",
+        project.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+        "--images",
+        images.to_str().unwrap(),
+    ]);
+    common::ok(["embed", project.to_str().unwrap(), "--quiet"]);
+    let mut harness = app(&project, no_dialogs());
+    settle_analysis(&mut harness);
+    assert!(harness.query_by_label_contains("No curve: at every threshold the FPR or the FNR is 0").is_some());
+
+    let mut harness = app(&common::gui::project(dir.path()), no_dialogs());
+    settle_analysis(&mut harness);
+    assert!(harness.query_by_label_contains("No curve:").is_none(), "the demo's DET has a curve");
+}

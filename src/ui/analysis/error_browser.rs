@@ -95,8 +95,8 @@ pub(in crate::ui) fn show(
                                 });
                                 let tags = tag_list(data.prepared.tag_names(), data.prepared.consensus()[i]);
                                 ui.add(
-                                    egui::Label::new(egui::RichText::new(format!("{name} · {tags}")).small())
-                                        .truncate(),
+                                    // Full size: the pair's name is what people search for and quote.
+                                    egui::Label::new(format!("{name} · {tags}")).truncate(),
                                 );
                             });
                         })

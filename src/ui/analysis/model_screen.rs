@@ -222,6 +222,15 @@ fn roc(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> eg
 fn det(ui: &mut egui::Ui, data: &AnalysisData, c: &Confusion, height: f32) -> egui::Rect {
     let r = c.rates();
     let dark = ui.visuals().dark_mode;
+    let mut height = height;
+    if data.det.len() < 2 && data.all_vs_all.is_none() {
+        // An empty plot would look broken: say why it is empty.
+        let said = ui.weak(
+            "No curve: at every threshold the FPR or the FNR is 0, and probit axes cannot show 0. The ROC shows \
+             these pairs.",
+        );
+        height = (height - said.rect.height() - ui.spacing().item_spacing.y).max(40.0);
+    }
     let mut plot = Plot::new("det").height(height);
     if data.all_vs_all.is_some() {
         // Two curves: say which is which.

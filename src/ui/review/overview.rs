@@ -26,8 +26,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, path: &Path, info: Option<&ProjectI
             "Truth",
             format!("{} same · {} different · {} unknown", info.truth_same, info.truth_different, info.truth_unknown),
         );
-        let splits: Vec<String> = info.splits.iter().map(|(s, n)| format!("{s} {n}")).collect();
-        row("Splits", splits.join(" · "));
+        row("Splits", splits_text(&info.splits));
         row("Audit log", format!("{} events", info.label_events));
     });
     ui.add_space(12.0);
@@ -54,4 +53,31 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, path: &Path, info: Option<&ProjectI
         }
     });
     commands
+}
+
+/// The splits row: "train 60 · dev 20 · without a split 20", or "none yet" when no pair has one
+/// (the store names the pairs without a split "none").
+fn splits_text(splits: &[(String, u64)]) -> String {
+    match splits {
+        [] => "none yet".into(),
+        [(only, n)] if only == "none" => format!("none yet ({n} pairs without one; Curate makes splits)"),
+        _ => splits
+            .iter()
+            .map(|(s, n)| if s == "none" { format!("without a split {n}") } else { format!("{s} {n}") })
+            .collect::<Vec<_>>()
+            .join(" · "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_splits_row_says_none_yet_or_names_the_pairs_without_a_split() {
+        assert_eq!(splits_text(&[("none".into(), 300)]), "none yet (300 pairs without one; Curate makes splits)");
+        let some = [("train".into(), 60), ("dev".into(), 20), ("none".into(), 20)];
+        assert_eq!(splits_text(&some), "train 60 · dev 20 · without a split 20");
+        assert_eq!(splits_text(&[]), "none yet");
+    }
 }
