@@ -74,6 +74,8 @@ impl ReviewKey {
 /// that no widget sees them too (Space would click a focused button). Stops after `N`: the keys
 /// after it are typed into the note, not applied to the pair.
 pub(in crate::ui) fn take(ctx: &egui::Context) -> Vec<ReviewKey> {
+    // Esc closes an open menu first (egui's own use of it); the key sheet's use comes after.
+    let menu_open = egui::Popup::is_any_open(ctx);
     let keys = ctx.input_mut(|input| {
         let mut keys = Vec::new();
         let mut stopped = false;
@@ -83,6 +85,9 @@ pub(in crate::ui) fn take(ctx: &egui::Context) -> Vec<ReviewKey> {
             }
             let Event::Key { key, pressed, modifiers, .. } = *event else { return true };
             let Some(action) = ReviewKey::of(key, modifiers) else { return true };
+            if menu_open && action == ReviewKey::CloseCheatSheet {
+                return true;
+            }
             // The release of one of our keys is ours too: nothing else may act on half a press.
             if pressed {
                 keys.push(action);
