@@ -265,6 +265,10 @@ fn shorten_values(mut error: clap::Error) -> clap::Error {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     init_logging();
     let Some(command) = cli.command else { return crate::ui::run(cli.project, None) };
+    // The commands that talk to a hub may ask for its password at a terminal (the app never).
+    if matches!(command, Command::Hub(_) | Command::Share(_) | Command::Clone(_) | Command::Sync(_)) {
+        password_prompt::install();
+    }
     match command {
         Command::Gui(args) => args.run(),
         Command::New(args) => args.run(),
@@ -280,22 +284,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::AllVsAll(args) => args.run(),
         Command::Demo(args) => args.run(),
         Command::Report(args) => args.run(),
-        Command::Hub(args) => {
-            password_prompt::install();
-            args.run()
-        }
-        Command::Share(args) => {
-            password_prompt::install();
-            args.run()
-        }
-        Command::Clone(args) => {
-            password_prompt::install();
-            args.run()
-        }
-        Command::Sync(args) => {
-            password_prompt::install();
-            args.run()
-        }
+        Command::Hub(args) => args.run(),
+        Command::Share(args) => args.run(),
+        Command::Clone(args) => args.run(),
+        Command::Sync(args) => args.run(),
         Command::Quality(args) => args.run(),
         Command::EvalLfw(args) => args.run(),
         Command::Split(args) => args.run(),
