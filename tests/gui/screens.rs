@@ -246,6 +246,12 @@ fn a_disagreement_opens_in_review() {
     open(&mut harness, "Agreement");
     let (prepared, pair_ids) = prepared(&project);
     let first = prepared.agreement().disagreements.first().expect("the simulated labelers disagree somewhere");
+    // A verdict disagreement says who said what.
+    let said = harness
+        .query_all_by_label_contains(": same")
+        .filter_map(|node| text_of(&node))
+        .find(|line| line.contains("sim-") && line.contains(": different"));
+    assert!(said.is_some(), "no row names each labeler's verdict");
     harness.query_all_by_label("Open").next().expect("the list has Open buttons").click();
     harness.step();
     settle_analysis(&mut harness);

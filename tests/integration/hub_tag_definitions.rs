@@ -1,6 +1,6 @@
 //! Tag definitions through a real PostgreSQL hub (issue 16): an adjudicator's edit, rename and
-//! new tag, made in their copy, reach the hub and a labeler's copy by `sync`; a labeler's edit
-//! and any copy's hotkeys stay in their copy; two adjudicators who edit the same field without
+//! new tag, made in their copy, reach the hub and a labeler's copy by `sync`; a labeler's new
+//! tag reaches the hub, her edit and any copy's hotkeys stay in their copy; two adjudicators who edit the same field without
 //! seeing each other's edit get a conflict on both sides, with nothing overwritten, and the
 //! server itself refuses a labeler's edit.
 
@@ -96,9 +96,12 @@ fn an_adjudicators_definitions_reach_everyone_and_unseen_edits_conflict() {
     assert!(tag(&ana, "blurry").is_none() && tag(&ana, "out of focus").is_some() && tag(&ana, "glare").is_some());
 
     // A labeler's edit stays in her copy; the server refuses it too.
+    // A labeler's new tag travels (anyone may add one).
     edit(&ana, "sunset", |e| e.description = "orange light".into());
+    Store::open(&ana).unwrap().write(|tx| tx.create_tag("glint", Origin::Gui)).unwrap();
     let out = ok(["sync", arg(&ana)]);
-    assert!(out.contains("sent 0 changes") && out.contains("kept here: 1 changes"), "{out}");
+    assert!(out.contains("sent 1 changes") && out.contains("kept here: 1 changes"), "{out}");
+    assert!(on_hub(&url, "glint").is_some(), "ana's new tag is on the hub");
     assert_eq!(on_hub(&url, "sunset").unwrap().1, sunset_on_hub.1);
     let refused = connect(&url.as_role(&ana_role))
         .unwrap()

@@ -13,6 +13,8 @@ use crate::ui::analysis::view_state::AnalysisUi;
 use crate::ui::widgets::format::{count, csv_line, pct, right, stat};
 
 const ROW_HEIGHT: f32 = 22.0;
+/// The disagreements list's height at most: about 20 rows before it scrolls.
+const DISAGREEMENTS_HEIGHT: f32 = 20.0 * ROW_HEIGHT;
 
 /// Red (κ ≤ 0) through yellow to green (κ = 1), readable on both themes.
 pub fn kappa_colour(kappa: Option<f64>, dark: bool) -> egui::Color32 {
@@ -115,6 +117,20 @@ fn who_tagged(labeling: &crate::ui::review::labeling::Labeling, pair: crate::sto
         if labeling.has_tag(pair, labeler, id) { with.push(name) } else { without.push(name) }
     }
     format!("with {tag}: {} · without: {}", with.join(", "), without.join(", "))
+}
+
+/// Each labeler's verdict on `pair`: "ana: same, ben: different".
+fn who_said(labeling: &crate::ui::review::labeling::Labeling, pair: crate::store::PairId) -> String {
+    let said: Vec<String> = labeling
+        .labelers_on(pair)
+        .into_iter()
+        .filter_map(|labeler| {
+            let verdict = labeling.verdict(pair, labeler)?;
+            let name = labeling.data.labelers.iter().find(|l| l.id == labeler).map_or("?", |l| l.name.as_str());
+            Some(format!("{name}: {}", verdict.as_str()))
+        })
+        .collect();
+    said.join(", ")
 }
 
 /// How many labels were given with the answer in view, and the choice to leave them out.
@@ -259,7 +275,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
             });
             return;
         }
-        egui::ScrollArea::vertical().id_salt("disagreements").max_height(300.0).show_rows(
+        egui::ScrollArea::vertical().id_salt("disagreements").max_height(DISAGREEMENTS_HEIGHT).show_rows(
             ui,
             ROW_HEIGHT,
             list.len(),
@@ -275,20 +291,26 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
                             .and_then(|l| l.pair(pair))
                             .and_then(|p| p.external_id.clone())
                             .unwrap_or_else(|| format!("pair {}", pair.0));
-                        ui.label(name);
+                        // Who said what, on one line cut to the width; the whole line on hover.
+                        let mut parts = vec![name];
+                        match (on_tag, at.labeling) {
+                            (Some(bit), Some(labeling)) => parts.push(who_tagged(labeling, pair, &tag_names[bit])),
+                            (None, Some(labeling)) => {
+                                if d.verdict {
+                                    parts.push(who_said(labeling, pair));
+                                }
+                                if d.tags != 0 {
+                                    parts.push(format!("tags: {}", tag_list(tag_names, d.tags)));
+                                }
+                            }
+                            (_, None) if d.tags != 0 => parts.push(format!("tags: {}", tag_list(tag_names, d.tags))),
+                            _ => {}
+                        }
                         if d.verdict {
                             ui.colored_label(ui.visuals().warn_fg_color, "verdict");
                         }
-                        match (on_tag, at.labeling) {
-                            // Who said what: the tag's definition is discussed over these.
-                            (Some(bit), Some(labeling)) => {
-                                ui.label(who_tagged(labeling, pair, &tag_names[bit]));
-                            }
-                            _ if d.tags != 0 => {
-                                ui.label(format!("tags: {}", tag_list(tag_names, d.tags)));
-                            }
-                            _ => {}
-                        }
+                        let line = parts.join(" · ");
+                        ui.add(egui::Label::new(&line).truncate()).on_hover_text(line);
                     });
                 }
             },
