@@ -346,6 +346,10 @@ fn tag_editor_renames_describes_and_merges() {
     step_until(&mut harness, "the tag editor", |h| h.query_by_label("Name of dark").is_some());
     harness.step();
     harness.check_accessibility();
+    // The description is wide enough to read, and wraps rather than clipping.
+    let description = harness.get_by_label("Description of dark").rect();
+    assert!(description.width() >= 340.0, "the description field is {description:?}");
+    assert!(description.height() > 30.0, "dark's description takes two lines, not one clipped: {description:?}");
     let name = harness.get_by_label("Name of dark");
     name.focus();
     harness.step();

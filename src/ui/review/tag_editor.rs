@@ -76,10 +76,13 @@ pub(in crate::ui) fn show(ctx: &egui::Context, editor: Option<&mut TagEditor>, t
                 };
                 named(ui.add_sized([130.0, 20.0], egui::TextEdit::singleline(&mut draft.name)), "Name");
                 // Wrapped over as many lines as it needs: a clipped instruction cannot be read.
-                named(
-                    ui.add(egui::TextEdit::multiline(&mut draft.description).desired_width(340.0).desired_rows(1)),
-                    "Description",
-                );
+                // (A grid cell remembers its last width: without a minimum, wrapped text would
+                // keep the column narrow.)
+                let description = ui.scope(|ui| {
+                    ui.set_min_width(340.0);
+                    ui.add(egui::TextEdit::multiline(&mut draft.description).desired_width(340.0).desired_rows(1))
+                });
+                named(description.inner, "Description");
                 let colour_label = format!("Colour of {}", draft.saved_name);
                 ui.color_edit_button_srgb(&mut draft.colour)
                     .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ColorWell, true, &colour_label));
