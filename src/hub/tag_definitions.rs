@@ -90,11 +90,26 @@ fn field<'a>(definition: &'a Definition, name: &str) -> &'a str {
     }
 }
 
-/// Where an edit arrives: whether it applies to `current` (the tag as held there, None if no
-/// tag has the edit's old name), or why not, in words naming `place`. `taken`: another tag there
-/// holds the edit's new name.
-fn rule(change: &DefinitionChange, current: Option<&Definition>, taken: bool, place: &str) -> Result<bool, String> {
-    let Some(before) = &change.before else { return Ok(true) };
+fn field_mut<'a>(definition: &'a mut Definition, name: &str) -> &'a mut String {
+    match name {
+        "name" => &mut definition.name,
+        "description" => &mut definition.description,
+        _ => &mut definition.colour,
+    }
+}
+
+/// Where an edit arrives: the definition to write there (`current`, the tag as held there,
+/// with the fields the edit changed set; the others stay as they are), None if it holds the
+/// edit already, or why not, in words naming `place`. `current` is None if no tag has the
+/// edit's old name; `taken`: another tag there holds the edit's new name. A creation (no
+/// `before`) is the callers' to make.
+fn rule(
+    change: &DefinitionChange,
+    current: Option<&Definition>,
+    taken: bool,
+    place: &str,
+) -> Result<Option<Definition>, String> {
+    let Some(before) = &change.before else { return Ok(None) };
     let Some(current) = current else {
         return Err(format!(
             "tag {:?}: {place} has no tag of that name (renamed or merged there); the edit to {:?} was not applied — \
@@ -104,7 +119,7 @@ fn rule(change: &DefinitionChange, current: Option<&Definition>, taken: bool, pl
     };
     let changed = changed_fields(change);
     if changed.iter().all(|(f, _, to)| field(current, f) == *to) {
-        return Ok(false);
+        return Ok(None);
     }
     if let Some((f, from, to)) =
         changed.iter().find(|(f, from, to)| field(current, f) != *from && field(current, f) != *to)
@@ -122,7 +137,11 @@ fn rule(change: &DefinitionChange, current: Option<&Definition>, taken: bool, pl
             before.name, change.after.name
         ));
     }
-    Ok(true)
+    let mut merged = current.clone();
+    for (f, _, to) in changed {
+        *field_mut(&mut merged, f) = to.to_owned();
+    }
+    Ok(Some(merged))
 }
 
 // --- on the hub ---
@@ -149,16 +168,15 @@ pub(super) fn apply_on_hub(tx: &mut Transaction, change: &DefinitionChange) -> R
         None => false,
     };
     match rule(change, current.as_ref().map(|(_, d)| d), taken, "the hub") {
-        Ok(true) => {
-            let (id, _) = current.expect("the rule applies an edit only to a tag there");
-            let after = &change.after;
+        Ok(Some(merged)) => {
+            let (id, _) = current.expect("the rule writes only to a tag there");
             tx.execute(
                 "UPDATE tags SET name = $1, description = $2, colour = $3 WHERE id = $4",
-                &[&after.name, &after.description, &after.colour, &id],
+                &[&merged.name, &merged.description, &merged.colour, &id],
             )?;
             Ok(Ok(()))
         }
-        Ok(false) => Ok(Ok(())),
+        Ok(None) => Ok(Ok(())),
         Err(words) => Ok(Err(words)),
     }
 }
@@ -174,9 +192,8 @@ pub(super) fn apply_here(tx: &Tx, change: &DefinitionChange) -> Result<Option<St
         return Ok(Some(format!("tag {:?}: {why}; not applied in this copy", after.name)));
     }
     let Some(before) = &change.before else {
-        if tx.find_tag(&after.name)?.is_none() {
-            tx.put_tag_definition_for_hub(None, &after.name, &after.description, &after.colour)?;
-        }
+        // A tag this copy has already stays as it is.
+        tx.put_tag_definition_for_hub(None, &after.name, &after.description, &after.colour)?;
         return Ok(None);
     };
     let current = tx.find_tag(&before.name)?;
@@ -187,12 +204,12 @@ pub(super) fn apply_here(tx: &Tx, change: &DefinitionChange) -> Result<Option<St
         colour: t.colour.clone(),
     });
     match rule(change, held.as_ref(), taken, "this copy") {
-        Ok(true) => {
+        Ok(Some(merged)) => {
             let id = current.map(|t| t.id);
-            tx.put_tag_definition_for_hub(id, &after.name, &after.description, &after.colour)?;
+            tx.put_tag_definition_for_hub(id, &merged.name, &merged.description, &merged.colour)?;
             Ok(None)
         }
-        Ok(false) => Ok(None),
+        Ok(None) => Ok(None),
         Err(words) => Ok(Some(words)),
     }
 }
@@ -248,9 +265,13 @@ mod tests {
             after: definition("dark", "face in shadow", "#111111"),
         };
         let here = |d: &Definition| rule(&change, Some(d), false, "the hub");
-        assert_eq!(here(&definition("dark", "", "#111111")), Ok(true));
-        assert_eq!(here(&definition("Dark", "", "#999999")), Ok(true), "other fields may differ");
-        assert_eq!(here(&definition("dark", "face in shadow", "#111111")), Ok(false), "there already");
+        assert_eq!(here(&definition("dark", "", "#111111")), Ok(Some(definition("dark", "face in shadow", "#111111"))));
+        assert_eq!(
+            here(&definition("Dark", "", "#999999")),
+            Ok(Some(definition("Dark", "face in shadow", "#999999"))),
+            "other fields may differ, and keep what they hold there"
+        );
+        assert_eq!(here(&definition("dark", "face in shadow", "#111111")), Ok(None), "there already");
         let conflict = here(&definition("dark", "too dark to see", "#111111")).unwrap_err();
         assert_eq!(
             conflict,

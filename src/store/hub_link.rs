@@ -266,7 +266,8 @@ impl Tx<'_> {
 
     /// A tag definition the hub brings, without logging (its event is in the log already):
     /// tag `id` takes the name, description and colour; with no id, a new tag is made (with the
-    /// lowest free hotkey, as any new tag). The hotkey of an existing tag stays this copy's.
+    /// lowest free hotkey, as any new tag) unless one of that name exists, which stays as it is.
+    /// The hotkey of an existing tag stays this copy's.
     pub fn put_tag_definition_for_hub(
         &self,
         id: Option<TagId>,

@@ -69,7 +69,7 @@ pub(in crate::ui) struct HubSync {
     pub waiting: i64,
     /// Changes brought from other copies since the project was opened.
     pub brought: usize,
-    /// Adjudications and truths changed here and elsewhere since they last agreed, in words,
+    /// Adjudications, truths and tag definitions changed here and elsewhere since they last agreed, in words,
     /// since the project was opened (the latest last, at most [`MAX_CONFLICTS`]).
     pub conflicts: Vec<String>,
     /// The password being typed in the "Hub password" window, and whether it is open (it
