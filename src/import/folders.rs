@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::control::{ImportControl, ImportStage};
 use super::image_files::{images_root, prepare_images};
 use super::image_identity::record_identity;
 use super::pair_upsert::{PairOutcome, upsert_pair};
@@ -17,7 +18,7 @@ use crate::store::{NewPair, Store};
 
 const IMAGE_EXTENSIONS: [&str; 6] = ["jpg", "jpeg", "png", "bmp", "webp", "jfif"];
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FolderOptions {
     /// How many different-person pairs to sample; None = as many as there are same-person
     /// pairs, so the set is balanced.
@@ -165,11 +166,22 @@ pub fn import_folders(
     images_dir: &Path,
     options: &FolderOptions,
 ) -> Result<ImportReport, ImportError> {
+    import_folders_watched(store, images_dir, options, ImportControl::none())
+}
+
+/// [`import_folders`] with progress and Cancel (the app's Import window).
+pub fn import_folders_watched(
+    store: &mut Store,
+    images_dir: &Path,
+    options: &FolderOptions,
+    control: ImportControl<'_>,
+) -> Result<ImportReport, ImportError> {
     let root = images_root(images_dir)?;
     let (identities, notes) = scan(&root)?;
     let pairs = generate(&identities, options);
     let rels: BTreeSet<String> = identities.iter().flat_map(|i| i.images.iter().cloned()).collect();
-    let prepared = prepare_images(store, &root, &rels)?;
+    let prepared = prepare_images(store, &root, &rels, control)?;
+    control.report(ImportStage::Writing, 0, 0);
     let source = format!("folders:{}", super::file_label(&root));
 
     store.write(|tx| {

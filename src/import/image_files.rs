@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
-use super::{ImportError, Problem};
+use super::{ImportControl, ImportError, ImportStage, Problem};
 use crate::quote::{quote, shortened};
 use crate::store::{ImageId, NewImage, Store, Tx};
 
@@ -33,6 +33,16 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Probes many files on all cores; results are in input order.
 pub(crate) fn probe_all(paths: &[PathBuf]) -> Vec<std::io::Result<ProbedImage>> {
+    probe_all_watched(paths, ImportControl::none()).expect("nothing cancels an unwatched probe")
+}
+
+/// [`probe_all`], reporting each file probed, and stopping (None) once Cancel is asked for.
+pub(crate) fn probe_all_watched(
+    paths: &[PathBuf],
+    control: ImportControl<'_>,
+) -> Option<Vec<std::io::Result<ProbedImage>>> {
+    let done_count = AtomicUsize::new(0);
+    let total = paths.len() as u64;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(paths.len().max(1));
     let next = AtomicUsize::new(0);
     let mut results: Vec<Option<std::io::Result<ProbedImage>>> = (0..paths.len()).map(|_| None).collect();
@@ -42,9 +52,17 @@ pub(crate) fn probe_all(paths: &[PathBuf]) -> Vec<std::io::Result<ProbedImage>> 
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
+                        if control.cancelled() {
+                            break;
+                        }
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = paths.get(i) else { break };
                         done.push((i, probe(path)));
+                        let n = done_count.fetch_add(1, Ordering::Relaxed) as u64 + 1;
+                        // Every 64 files: often enough for a bar, rarely enough to cost nothing.
+                        if n.is_multiple_of(64) || n == total {
+                            control.report(ImportStage::HashingImages, n, total);
+                        }
                     }
                     done
                 })
@@ -52,10 +70,13 @@ pub(crate) fn probe_all(paths: &[PathBuf]) -> Vec<std::io::Result<ProbedImage>> 
             .collect();
         handles.into_iter().map(|h| h.join().expect("probe worker panicked")).collect()
     });
+    if control.cancelled() {
+        return None;
+    }
     for (i, result) in chunks.into_iter().flatten() {
         results[i] = Some(result);
     }
-    results.into_iter().map(|r| r.expect("every index probed")).collect()
+    Some(results.into_iter().map(|r| r.expect("every index probed")).collect())
 }
 
 /// Checks a path taken from an input file: relative, inside the images folder, '/'-separated.
@@ -106,7 +127,9 @@ pub(crate) fn prepare_images(
     store: &mut Store,
     root: &Path,
     rels: &BTreeSet<String>,
+    control: ImportControl<'_>,
 ) -> Result<PreparedImages, ImportError> {
+    control.check()?;
     let root_key = root.to_string_lossy().into_owned();
     let known = store.read(|tx| tx.images_under_root(&root_key))?;
     let mut unusable = HashMap::new();
@@ -121,7 +144,9 @@ pub(crate) fn prepare_images(
     }
     let paths: Vec<PathBuf> = to_probe.iter().map(|(_, p)| p.clone()).collect();
     let mut probed = HashMap::new();
-    for ((rel, _), result) in to_probe.into_iter().zip(probe_all(&paths)) {
+    control.report(ImportStage::HashingImages, 0, paths.len() as u64);
+    let results = probe_all_watched(&paths, control).ok_or(ImportError::Cancelled)?;
+    for ((rel, _), result) in to_probe.into_iter().zip(results) {
         match result {
             Ok(info) => {
                 probed.insert(rel, info);
@@ -131,6 +156,7 @@ pub(crate) fn prepare_images(
             }
         }
     }
+    control.check()?;
     Ok(PreparedImages { root: root_key, known, probed, unusable })
 }
 

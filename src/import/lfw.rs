@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::control::{ImportControl, ImportStage};
 use super::image_files::{clean_relative_path, image_problem, images_root, prepare_images};
 use super::image_identity::record_identity;
 use super::pair_upsert::{PairOutcome, upsert_pair};
@@ -145,6 +146,17 @@ pub fn import_lfw(
     images_dir: &Path,
     skip_bad: bool,
 ) -> Result<ImportReport, ImportError> {
+    import_lfw_watched(store, pairs_file, images_dir, skip_bad, ImportControl::none())
+}
+
+/// [`import_lfw`] with progress and Cancel (the app's Import window).
+pub fn import_lfw_watched(
+    store: &mut Store,
+    pairs_file: &Path,
+    images_dir: &Path,
+    skip_bad: bool,
+    control: ImportControl<'_>,
+) -> Result<ImportReport, ImportError> {
     let bytes = std::fs::read(pairs_file).map_err(|e| ImportError::file(pairs_file, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -163,7 +175,8 @@ pub fn import_lfw(
         }
     }
     let rels: BTreeSet<String> = identities.keys().cloned().collect();
-    let prepared = prepare_images(store, &root, &rels)?;
+    let prepared = prepare_images(store, &root, &rels, control)?;
+    control.report(ImportStage::Writing, 0, 0);
     let source = format!("lfw:{}", super::file_label(pairs_file));
 
     store.write(|tx| {

@@ -5,6 +5,7 @@
 //! list of problems, or, with `skip_bad`, write the good rows in ONE transaction and report
 //! every skipped row. Importing the same file twice adds nothing the second time.
 
+mod control;
 mod csv_table;
 mod folders;
 mod identities_csv;
@@ -15,17 +16,22 @@ mod labels_csv;
 mod lfw;
 mod pair_upsert;
 mod pairs_csv;
+mod preview;
 mod report;
+mod request;
 mod scores_csv;
 
 use std::path::{Path, PathBuf};
 
-pub use folders::{FolderOptions, import_folders};
+pub use control::{ImportControl, ImportProgress, ImportStage};
+pub use folders::{FolderOptions, import_folders, import_folders_watched};
 pub use identities_csv::{IdentityReport, import_identities};
 pub use labels_csv::import_labels;
-pub use lfw::import_lfw;
-pub use pairs_csv::import_pairs;
+pub use lfw::{import_lfw, import_lfw_watched};
+pub use pairs_csv::{import_pairs, import_pairs_watched};
+pub use preview::{ColumnRole, ImportPreview, PreviewColumn, preview};
 pub use report::{ImportReport, Problem};
+pub use request::{ImagesFolder, ImportKind, ImportOutcome, ImportRequest, run_import};
 pub use scores_csv::import_scores;
 
 use crate::store::StoreError;
@@ -47,6 +53,9 @@ pub enum ImportError {
         file.display(), problems.len(), if problems.len() == 1 { "" } else { "s" }
     )]
     RefusedWhole { file: PathBuf, problems: Vec<Problem> },
+    /// Cancel was pressed before the write: nothing was written.
+    #[error("cancelled; nothing was imported")]
+    Cancelled,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

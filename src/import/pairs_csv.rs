@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
+use super::control::{ImportControl, ImportStage};
 use super::csv_table::read_csv;
 use super::image_files::{clean_relative_path, image_problem, images_root, prepare_images};
 use super::image_identity::{identity_conflict, record_identity};
@@ -58,6 +59,17 @@ pub fn import_pairs(
     csv_file: &Path,
     images_dir: &Path,
     skip_bad: bool,
+) -> Result<ImportReport, ImportError> {
+    import_pairs_watched(store, csv_file, images_dir, skip_bad, ImportControl::none())
+}
+
+/// [`import_pairs`] with progress and Cancel (the app's Import window).
+pub fn import_pairs_watched(
+    store: &mut Store,
+    csv_file: &Path,
+    images_dir: &Path,
+    skip_bad: bool,
+    control: ImportControl<'_>,
 ) -> Result<ImportReport, ImportError> {
     let (table, mut problems) = read_csv(csv_file, &["image_a", "image_b"])?;
     let (col_a, col_b) = (table.column("image_a"), table.column("image_b"));
@@ -147,7 +159,8 @@ pub fn import_pairs(
         }
     };
     let rels: BTreeSet<String> = rows.iter().flat_map(|r| [r.a.clone(), r.b.clone()]).collect();
-    let prepared = prepare_images(store, &root, &rels)?;
+    let prepared = prepare_images(store, &root, &rels, control)?;
+    control.report(ImportStage::Writing, 0, 0);
     // The bad rows and the rows whose image is missing are told in one list, so that fixing
     // the first does not merely reveal the second.
     if !skip_bad {

@@ -6,6 +6,7 @@
 mod analysis;
 mod app;
 mod curate;
+mod import;
 mod jobs;
 mod review;
 mod widgets;

@@ -15,6 +15,7 @@ mod close_jobs;
 mod curate;
 mod edc;
 mod hub;
+mod import;
 mod keys;
 mod label_quality;
 mod model;

@@ -4,6 +4,7 @@ use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::selection::SelectionChange;
 use crate::ui::app::screens::Screen;
 use crate::ui::curate::state::CurateCommand;
+use crate::ui::import::command::ImportCommand;
 use crate::ui::review::command::ReviewCommand;
 
 /// Everything a view can ask for. Views push commands; the app applies them after the frame
@@ -36,6 +37,14 @@ pub enum Command {
     HubPasswordWindow(bool),
     /// Connect to the team hub with the password typed in that window.
     GiveHubPassword,
+    /// The Import window.
+    Import(ImportCommand),
+}
+
+impl From<ImportCommand> for Command {
+    fn from(command: ImportCommand) -> Self {
+        Command::Import(command)
+    }
 }
 
 impl From<CurateCommand> for Command {

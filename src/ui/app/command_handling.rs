@@ -80,6 +80,7 @@ impl PairscopeApp {
             Command::Analysis(command) => self.apply_analysis(ctx, command),
             Command::Curate(command) => self.apply_curate(ctx, command),
             Command::Review(command) => self.apply_review(ctx, command),
+            Command::Import(command) => self.apply_import(ctx, command),
         }
         // Whatever changed shows in the next frame, without waiting for more input.
         ctx.request_repaint();

@@ -15,6 +15,7 @@ impl eframe::App for PairscopeApp {
         self.frame += 1;
         self.frame_started = Some(Instant::now());
         self.receive(&ctx);
+        self.poll_import(&ctx);
         self.take_outside_changes();
         self.keep_label_quality_live(&ctx);
         self.keep_hub_synced(&ctx);
@@ -85,6 +86,7 @@ impl eframe::App for PairscopeApp {
             self.commands.extend(commands.into_iter().map(Command::from));
         }
         self.show_tag_editor(&ctx);
+        self.show_import(&ctx);
 
         self.apply_commands(&ctx);
         if let Some(started) = self.frame_started {

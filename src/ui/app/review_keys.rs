@@ -9,9 +9,10 @@ use crate::ui::review::keys::{self, ReviewKey};
 impl PairscopeApp {
     /// Reads and applies the review keys of this frame, each against the pair current when its
     /// turn comes. Runs before any view has drawn, so the page a key turned is drawn in the same
-    /// frame. Skipped while a text field or the note editor has the keyboard.
+    /// frame. Skipped while a text field or the note editor has the keyboard, and while the Import
+    /// window is open (a task of its own: keys typed there are not verdicts).
     pub(in crate::ui) fn apply_review_keys(&mut self, ctx: &egui::Context) {
-        if ctx.text_edit_focused() || self.ui.note.is_some() {
+        if ctx.text_edit_focused() || self.ui.note.is_some() || self.import.is_some() {
             return;
         }
         for key in keys::take(ctx) {

@@ -167,4 +167,6 @@ pub struct PairscopeApp {
     pub(in crate::ui) last_turn: Option<PageTurn>,
     /// Open the next project straight into review as this labeler (`gui --labeler`).
     pub(in crate::ui) labeler_on_open: Option<String>,
+    /// The Import window, while open (it outlives the project it imported into).
+    pub(in crate::ui) import: Option<crate::ui::import::form::ImportForm>,
 }

@@ -5,6 +5,7 @@ use crate::ui::app::PairscopeApp;
 use crate::ui::app::command::Command;
 use crate::ui::app::screen_keys;
 use crate::ui::app::screens::Screen;
+use crate::ui::import::command::ImportCommand;
 use crate::ui::jobs::hub_sync::HubState;
 use crate::ui::review::command::ReviewCommand;
 
@@ -23,6 +24,14 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
             ui.menu_button("Project", |ui| {
                 if ui.button("Close project").clicked() {
                     commands.push(Command::CloseProject);
+                }
+                let import = app.may_import().err();
+                let button = ui.add_enabled(import.is_none(), egui::Button::new("Import…"));
+                let button = button
+                    .on_hover_text("Pairs, labels, scores or identities, from LFW pairs.txt, CSV or folders")
+                    .on_disabled_hover_text(import.unwrap_or(""));
+                if button.clicked() {
+                    commands.push(ImportCommand::Show(true).into());
                 }
                 if ui.button("Reload").on_hover_text("Read everything shown from the project file again").clicked() {
                     commands.push(Command::Refresh);

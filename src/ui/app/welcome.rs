@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::ui::app::State;
 use crate::ui::app::command::Command;
+use crate::ui::import::command::ImportCommand;
 
 pub(in crate::ui) fn show(
     ui: &mut egui::Ui,
@@ -36,6 +37,13 @@ pub(in crate::ui) fn show(
             }
             if ui.button("New project…").clicked() {
                 commands.push(Command::BrowseProject { create: true });
+            }
+            if ui
+                .button("Import…")
+                .on_hover_text("Make a project from LFW pairs.txt, a pairs CSV or one folder per person")
+                .clicked()
+            {
+                commands.push(ImportCommand::Show(true).into());
             }
         });
         // The file dialog needs a desktop portal; without one this field is the way in.

@@ -1,6 +1,7 @@
 pub(in crate::ui) mod background;
 pub(in crate::ui) mod export;
 pub(in crate::ui) mod hub_sync;
+pub(in crate::ui) mod import;
 pub(in crate::ui) mod job;
 pub(in crate::ui) mod label_quality;
 pub(in crate::ui) mod naming;
