@@ -4,6 +4,7 @@ pub(in crate::ui) mod access;
 pub(in crate::ui) mod analysis_edits;
 pub(in crate::ui) mod analysis_screens;
 pub(in crate::ui) mod background_results;
+pub(in crate::ui) mod blind_badge;
 pub(in crate::ui) mod blind_review;
 pub(in crate::ui) mod command;
 pub(in crate::ui) mod command_handling;
