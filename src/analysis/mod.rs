@@ -31,6 +31,8 @@ mod edc_report;
 mod edit_properties;
 mod fpr_target;
 mod hlp;
+/// Suggested `dark` / `blurry` tags, one per image.
+pub mod image_quality;
 /// How sure a rate is: exact binomial intervals and demonstrated bounds.
 pub mod intervals;
 mod kfold;

@@ -1,8 +1,28 @@
-//! Per-pair image statistics (from scoring) for the suggested `dark` / `blurry` tags.
+//! Image statistics (from scoring): per pair for the EDC, per photo for the suggested `dark` /
+//! `blurry` tags.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
-use super::{PairId, Result, Tx};
+use super::{ImageId, PairId, Result, Tx};
+
+/// One measured photo: its statistics and where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhotoStats {
+    pub brightness: f64,
+    pub sharpness: f64,
+    /// Where the file is on this machine.
+    pub path: PathBuf,
+    /// Relative to its root, as the review screen shows it.
+    pub name: String,
+}
+
+/// Every measured photo, and each pair's two photos when both are measured.
+#[derive(Clone, Debug, Default)]
+pub struct PhotoStatsByPair {
+    pub photos: HashMap<ImageId, PhotoStats>,
+    pub pairs: HashMap<PairId, [ImageId; 2]>,
+}
 
 impl Tx<'_> {
     /// For each pair whose two photos both have statistics: the lower brightness and the
@@ -16,5 +36,63 @@ impl Tx<'_> {
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, PairId>(0)?, (r.get(1)?, r.get(2)?))))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Each measured photo once, and the pairs whose two photos are both measured.
+    pub fn photo_stats_by_pair(&self) -> Result<PhotoStatsByPair> {
+        let mut stmt = self.conn().prepare(
+            "SELECT i.id, i.brightness, i.sharpness, r.path, i.path FROM images i
+             JOIN image_roots r ON r.id = i.root_id
+             WHERE i.brightness IS NOT NULL AND i.sharpness IS NOT NULL",
+        )?;
+        let photos = stmt
+            .query_map([], |r| {
+                let (root, name): (String, String) = (r.get(3)?, r.get(4)?);
+                let path = std::path::Path::new(&root).join(&name);
+                Ok((r.get::<_, ImageId>(0)?, PhotoStats { brightness: r.get(1)?, sharpness: r.get(2)?, path, name }))
+            })?
+            .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+        let mut stmt = self.conn().prepare("SELECT id, image_a, image_b FROM pairs")?;
+        let pairs = stmt
+            .query_map([], |r| Ok((r.get::<_, PairId>(0)?, [r.get::<_, ImageId>(1)?, r.get::<_, ImageId>(2)?])))?
+            .filter(|row| row.as_ref().map_or(true, |(_, [a, b])| photos.contains_key(a) && photos.contains_key(b)))
+            .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+        Ok(PhotoStatsByPair { photos, pairs })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::test_util::{temp_store, test_pair};
+
+    #[test]
+    fn a_photo_in_two_pairs_is_listed_once_and_unmeasured_pairs_are_left_out() {
+        let (_dir, mut store) = temp_store();
+        let (p1, p2, p3) = store
+            .write(|tx| {
+                Ok::<_, crate::store::StoreError>((
+                    test_pair(tx, "p1", "dark.jpg", "b.jpg", None)?,
+                    test_pair(tx, "p2", "c.jpg", "dark.jpg", None)?,
+                    test_pair(tx, "p3", "b.jpg", "unmeasured.jpg", None)?,
+                ))
+            })
+            .unwrap();
+        let by_pair = store
+            .write(|tx| {
+                let ids = |p| tx.pair(p).map(|r| [r.image_a, r.image_b]);
+                let ([dark, b], [c, _]) = (ids(p1)?, ids(p2)?);
+                tx.set_image_stats(dark, 0.1, 5.0)?;
+                tx.set_image_stats(b, 0.5, 200.0)?;
+                tx.set_image_stats(c, 0.6, 300.0)?;
+                tx.photo_stats_by_pair()
+            })
+            .unwrap();
+        assert_eq!(by_pair.photos.len(), 3);
+        assert_eq!(by_pair.pairs.len(), 2);
+        assert!(!by_pair.pairs.contains_key(&p3));
+        let dark = by_pair.pairs[&p1][0];
+        assert_eq!(by_pair.pairs[&p2][1], dark);
+        assert_eq!(by_pair.photos[&dark].name, "dark.jpg");
+        assert_eq!(by_pair.photos[&dark].brightness, 0.1);
     }
 }

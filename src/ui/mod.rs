@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 pub use analysis::command::AnalysisCommand;
 pub use analysis::selection::{AnalysisSelection, SelectionChange};
+pub use analysis::suggestions::ListedPhoto;
 pub use analysis::tables::Computations;
 pub use app::command::Command;
 pub use app::file_dialogs::{FileDialogs, PathRequest, SystemDialogs};

@@ -1,5 +1,5 @@
 //! What the buttons on the analysis screens write, through egui_kittest on the real demo
-//! project: suggested tags accepted or rejected pair by pair, a table exported as CSV and a
+//! project: suggested tags accepted or rejected photo by photo, a table exported as CSV and a
 //! plot saved as PNG (the file dialogs answered with a temporary path).
 
 use crate::common;
@@ -70,47 +70,98 @@ fn a_suggestion_accepted_is_tagged_by_me_and_one_rejected_leaves_the_list_for_go
     let mut harness = app(&project, &dir.path().join("unused"));
     start_labeling_as(&mut harness, "eve", "Engineer");
     open(&mut harness, "Error analysis");
-    let dark = harness.state().suggested_pairs("dark");
-    assert!(!dark.is_empty(), "the demo has dark suggestions");
-    let first = dark[0];
+    let photos = harness.state().suggested_photos("dark");
+    assert!(!photos.is_empty(), "the demo has dark suggestions");
+    let first = photos[0].clone();
     harness.remove_cursor();
     harness.run_steps(2);
     harness.snapshot("suggestions_review");
-    assert!(!tagged_by(&project, first, "dark").contains(&"eve".to_string()));
+    assert!(first.pairs.iter().all(|&p| !tagged_by(&project, p, "dark").contains(&"eve".to_string())));
     let before = tag_applications(&project);
 
-    // Accept the first (darkest) pair: tagged dark by eve, and off the list.
+    // Accept the first (darkest) photo: each of its pairs tagged dark by eve, and off the list.
     click_first(&mut harness, "Accept");
     settle_analysis(&mut harness);
-    assert!(tagged_by(&project, first, "dark").contains(&"eve".to_string()), "eve's tag on this pair");
-    assert_eq!(tag_applications(&project), before + 1, "and nothing else");
-    assert!(!harness.state().suggested_pairs("dark").contains(&first));
-
-    // Reject the next one listed (the dark column comes first, then the blurry one): off the
-    // list, not tagged, and stored.
+    for &pair in &first.pairs {
+        assert!(tagged_by(&project, pair, "dark").contains(&"eve".to_string()), "eve's tag on {pair:?}");
+    }
+    assert_eq!(tag_applications(&project), before + first.pairs.len(), "and nothing else");
     let dark_left = harness.state().suggested_pairs("dark");
-    let (second, tag) = match dark_left.first() {
-        Some(&pair) => (pair, "dark"),
-        None => (*harness.state().suggested_pairs("blurry").first().expect("blurry suggestions"), "blurry"),
+    assert!(first.pairs.iter().all(|p| !dark_left.contains(p)));
+
+    // Reject the next photo listed (the dark column comes first, then the blurry one): its
+    // pairs off the list, not tagged, and stored.
+    let (second, tag) = match harness.state().suggested_photos("dark").first() {
+        Some(photo) => (photo.clone(), "dark"),
+        None => (harness.state().suggested_photos("blurry").first().expect("blurry suggestions").clone(), "blurry"),
     };
     let listed = harness.state().suggested_pairs(tag);
     click_first(&mut harness, "Reject");
     settle_analysis(&mut harness);
-    assert!(!harness.state().suggested_pairs(tag).contains(&second));
-    assert!(!tagged_by(&project, second, tag).contains(&"eve".to_string()));
-    let rejected = Store::open(&project).unwrap().read(|tx| tx.rejected_suggestions()).unwrap();
-    assert_eq!(rejected.into_iter().collect::<Vec<_>>(), [(second, tag.to_string())]);
+    let left = harness.state().suggested_pairs(tag);
+    assert!(second.pairs.iter().all(|p| !left.contains(p)));
+    assert!(second.pairs.iter().all(|&p| !tagged_by(&project, p, tag).contains(&"eve".to_string())));
+    let mut rejected: Vec<_> =
+        Store::open(&project).unwrap().read(|tx| tx.rejected_suggestions()).unwrap().into_iter().collect();
+    rejected.sort();
+    let mut expected: Vec<_> = second.pairs.iter().map(|&p| (p, tag.to_string())).collect();
+    expected.sort();
+    assert_eq!(rejected, expected);
 
-    // A new window on the same project does not suggest it again.
+    // A new window on the same project does not suggest them again.
     drop(harness);
     let mut harness = app(&project, &dir.path().join("unused"));
     open(&mut harness, "Error analysis");
     let again = harness.state().suggested_pairs(tag);
-    assert!(!again.contains(&second), "a rejected suggestion stays rejected");
-    // Without a labeler at work, the pair eve accepted may be listed again (her tag alone need not
-    // be the consensus); the rejected one is the only other change.
-    let others = again.iter().filter(|&&p| p != first).count();
-    assert_eq!(others, listed.len() - 1, "only the rejected one is gone: {again:?}");
+    assert!(second.pairs.iter().all(|p| !again.contains(p)), "a rejected suggestion stays rejected");
+    // Without a labeler at work, the pairs eve accepted may be listed again (her tag alone need
+    // not be the consensus); the rejected ones are the only other change.
+    let others = again.iter().filter(|p| !first.pairs.contains(p)).count();
+    assert_eq!(others, listed.len() - second.pairs.len(), "only the rejected ones are gone: {again:?}");
+}
+
+/// One photo in several pairs is one suggestion row, and accepting it tags every one of its
+/// pairs (the demo's statistics, with one photo made very dark in the store).
+#[test]
+fn a_dark_photo_in_several_pairs_is_one_row_and_accepting_it_tags_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let (image, its_pairs) = {
+        let mut store = Store::open(&project).unwrap();
+        let pairs = store.read(|tx| tx.pairs()).unwrap();
+        let mut by_image = std::collections::HashMap::<_, Vec<PairId>>::new();
+        for p in &pairs {
+            by_image.entry(p.image_a).or_default().push(p.id);
+            by_image.entry(p.image_b).or_default().push(p.id);
+        }
+        let (image, its_pairs) = by_image.into_iter().max_by_key(|(id, p)| (p.len(), std::cmp::Reverse(*id))).unwrap();
+        assert!(its_pairs.len() >= 3, "the demo has a photo in several pairs");
+        store.write(|tx| tx.set_image_stats(image, 0.001, 500.0)).unwrap();
+        (image, its_pairs)
+    };
+    let name = Store::open(&project).unwrap().read(|tx| tx.photo_stats_by_pair()).unwrap().photos[&image].name.clone();
+    let mut harness = app(&project, &dir.path().join("unused"));
+    start_labeling_as(&mut harness, "eve", "Engineer");
+    open(&mut harness, "Error analysis");
+    harness.run_steps(2);
+
+    let photos = harness.state().suggested_photos("dark");
+    let row = photos.iter().find(|p| p.name == name).expect("the dark photo is suggested");
+    assert_eq!(photos.iter().filter(|p| p.name == name).count(), 1, "one row for the photo");
+    assert_eq!(photos[0].name, name, "the darkest first");
+    assert!(row.pairs.len() >= 3 && row.pairs.iter().all(|p| its_pairs.contains(p)), "{:?}", row.pairs);
+    assert_eq!(harness.query_all_by_label(&name).count(), 1, "its name is drawn once");
+    assert!(text_with(&harness, &format!("in {} pairs", row.pairs.len())).is_some());
+    assert!(text_with(&harness, "brightness 0.001 < 0.220").is_some(), "its value beside the cut-off");
+
+    let before = tag_applications(&project);
+    click_first(&mut harness, "Accept");
+    settle_analysis(&mut harness);
+    for &pair in &row.pairs {
+        assert!(tagged_by(&project, pair, "dark").contains(&"eve".to_string()), "eve's tag on {pair:?}");
+    }
+    assert_eq!(tag_applications(&project), before + row.pairs.len());
+    assert!(harness.state().suggested_photos("dark").iter().all(|p| p.name != name), "off the list");
 }
 
 #[test]

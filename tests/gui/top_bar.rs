@@ -51,3 +51,26 @@ fn at_1024_by_700_every_top_bar_control_is_reachable_and_overview_is_lit_only_on
         h.query_by_label("Keyboard shortcuts").is_some()
     });
 }
+
+/// A labeler's blind mode is a disabled checkbox (they cannot turn it off), drawn readable in
+/// the light theme: opaque, in the normal text colour, behind a padlock.
+#[test]
+fn a_labelers_blind_mode_is_locked_and_readable_in_the_light_theme() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path());
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1024.0, 700.0))
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |cc| {
+            pairscope::ui::PairscopeApp::with_state(cc.egui_ctx.clone(), pairscope::ui::State::default(), Some(project))
+        });
+    step_until(&mut harness, "the labeler picker", |h| h.query_by_label("Start labeling").is_some());
+    start_labeling_as(&mut harness, "lee", "Labeler");
+    harness.run_steps(3);
+    let blind = harness.get_by_label("Blind mode");
+    assert!(blind.accesskit_node().is_disabled(), "a labeler cannot turn blind mode off");
+    assert_eq!(blind.accesskit_node().toggled(), Some(egui::accesskit::Toggled::True));
+    harness.remove_cursor();
+    harness.run_steps(2);
+    harness.snapshot("top_bar_labeler_light");
+}

@@ -2,7 +2,7 @@
 //! and prepared on the I/O thread (never in a frame), plus what only changes with the data
 //! (curves, histograms, saved runs).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -11,7 +11,7 @@ use crate::analysis::{
     DetPoint, EdcByQuality, LabelBook, Prepared, RocPoint, SliceKey, Snapshot, SnapshotError, Truth, probit,
     tag_indices,
 };
-use crate::store::{LabelerId, PairId, RunRecord, ScoredModel, Store, StoreError, TagId};
+use crate::store::{ImageId, LabelerId, PairId, PhotoStats, RunRecord, ScoredModel, Store, StoreError, TagId};
 
 /// Bins of the score histograms.
 pub const HISTOGRAM_BINS: usize = 60;
@@ -102,8 +102,10 @@ pub struct AnalysisData {
     /// (probit FPR, probit FNR), thinned, only points where both are finite.
     pub det: Vec<[f64; 2]>,
     pub runs: Vec<RunRecord>,
-    /// Image brightness / sharpness per pair (the lower of the two photos), when scored.
-    pub image_stats: Vec<Option<(f64, f64)>>,
+    /// Each pair's two photos when both are measured, for suggestions made photo by photo.
+    pub pair_photos: Vec<Option<[ImageId; 2]>>,
+    /// The measured photos.
+    pub photos: HashMap<ImageId, PhotoStats>,
     /// The genuine pairs ranked by those statistics, for the EDC (scores and truth only
     /// change with a reload).
     pub edc: EdcByQuality,
@@ -124,7 +126,7 @@ pub struct AnalysisData {
 impl AnalysisData {
     /// Reads and prepares everything (I/O thread only: ~0.1 s at 1M pairs).
     pub fn load(store: &mut Store, model_name: Option<&str>) -> Result<AnalysisData, String> {
-        let (model, models, mut snap, runs, image_stats, rejected) = store
+        let (model, models, mut snap, runs, (image_stats, by_pair), rejected) = store
             .read(|tx| {
                 let models = tx.models()?;
                 let model = match model_name {
@@ -133,7 +135,7 @@ impl AnalysisData {
                 };
                 let snap = tx.snapshot(model.as_ref().map(|m| m.id))?;
                 let runs = tx.runs()?;
-                let stats = tx.pair_image_stats()?;
+                let stats = (tx.pair_image_stats()?, tx.photo_stats_by_pair()?);
                 Ok((model, models, snap, runs, stats, tx.rejected_suggestions()?))
             })
             .map_err(|e: StoreError| e.to_string())?;
@@ -161,6 +163,7 @@ impl AnalysisData {
                 .collect(),
         );
         let image_stats: Vec<_> = snap.pair_ids.iter().map(|id| image_stats.get(id).copied()).collect();
+        let pair_photos = snap.pair_ids.iter().map(|id| by_pair.pairs.get(id).copied()).collect();
         let all_vs_all = match model.as_ref().and_then(|m| m.sha256.as_deref()) {
             Some(sha) => crate::all_vs_all::cached(store, sha).map_err(|e| e.to_string())?.map(AllVsAllView::new),
             None => None,
@@ -181,7 +184,8 @@ impl AnalysisData {
             roc,
             det,
             runs,
-            image_stats,
+            pair_photos,
+            photos: by_pair.photos,
             edc,
             all_vs_all,
             rejected,

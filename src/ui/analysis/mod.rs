@@ -21,6 +21,7 @@ pub(in crate::ui) mod selection;
 pub(in crate::ui) mod slice_table;
 pub(in crate::ui) mod split_choice;
 pub(in crate::ui) mod split_table;
+pub(in crate::ui) mod suggestion_rows;
 pub(in crate::ui) mod suggestions;
 pub(in crate::ui) mod tables;
 pub(in crate::ui) mod thumbnail;

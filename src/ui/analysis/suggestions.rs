@@ -1,43 +1,34 @@
 //! Suggested `dark` and `blurry` tags from image statistics (brightness and sharpness, stored
-//! by scoring). Only suggestions: nothing is tagged until a labeler accepts them, pair by pair
-//! or all those listed. A rejected suggestion is stored and not made again for that pair.
+//! by scoring), photo by photo: a dark photo in 24 pairs is one row that names its pairs, and
+//! accepting it tags all of them at once. Only suggestions: nothing is tagged until a labeler
+//! accepts them. A rejected suggestion is stored per pair and not made again for those pairs.
 
 use std::collections::HashSet;
 
 use egui_plot::{Bar, BarChart, Plot, VLine};
 
+use crate::analysis::image_quality::{
+    BLURRY_BELOW, DARK_BELOW, ImageMeasure, ImageSuggestion, per_image_values, suggest_by_image,
+};
 use crate::store::{LabelerId, PairId};
 use crate::ui::analysis::AnalysisView;
 use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::data::AnalysisData;
-use crate::ui::analysis::tables::{MeasureStats, SuggestionCache, SuggestionKey, lowest_tenth};
-use crate::ui::analysis::thumbnail::thumbnail;
+use crate::ui::analysis::suggestion_rows::{self, Row, Suggestion};
+use crate::ui::analysis::tables::{MeasureStats, SuggestionCache, SuggestionKey};
 use crate::ui::analysis::view_state::AnalysisUi;
 use crate::ui::review::labeling::Labeling;
-use crate::ui::widgets::format::count;
 
 const BINS: usize = 40;
-const THUMB: f32 = 48.0;
-const ROW_HEIGHT: f32 = THUMB + 8.0;
-const LIST_HEIGHT: f32 = 6.0 * ROW_HEIGHT;
-/// Longest side the list's thumbnails are decoded to (pixels).
-const THUMB_SIDE: u32 = 128;
 
-struct Suggestion<'a> {
-    tag: &'a str,
-    /// What is measured and below what a pair is suggested.
-    measure: &'a str,
-    value: fn((f64, f64)) -> f64,
-}
-
-const SUGGESTIONS: [Suggestion<'static>; 2] = [
-    Suggestion { tag: "dark", measure: "brightness", value: |s| s.0 },
-    Suggestion { tag: "blurry", measure: "sharpness", value: |s| s.1 },
+const SUGGESTIONS: [Suggestion; 2] = [
+    Suggestion { tag: "dark", measure: "brightness", value: |s| s.brightness, default_below: DARK_BELOW },
+    Suggestion { tag: "blurry", measure: "sharpness", value: |s| s.sharpness, default_below: BLURRY_BELOW },
 ];
 
 /// The suggestions' part of the view state.
 pub(in crate::ui) struct State<'a> {
-    /// Where suggestions start, per suggestion (None: the lowest tenth).
+    /// Where suggestions start, per suggestion (None: the default cut-off).
     pub below: [&'a mut Option<f64>; 2],
     /// Suggestions accepted or rejected in this window.
     pub reviewed: &'a HashSet<(PairId, String)>,
@@ -45,12 +36,16 @@ pub(in crate::ui) struct State<'a> {
     pub computations: &'a mut u64,
 }
 
-fn values(data: &AnalysisData, s: &Suggestion) -> Vec<f64> {
-    data.image_stats.iter().flatten().map(|&x| (s.value)(x)).collect()
+/// Each pair's two photos measured for `s` (None when not both measured).
+fn measures(data: &AnalysisData, s: &Suggestion) -> Vec<Option<[ImageMeasure; 2]>> {
+    let measure = |id: &crate::store::ImageId| {
+        data.photos.get(id).map(|photo| ImageMeasure { image: id.0, value: (s.value)(photo) })
+    };
+    data.pair_photos.iter().map(|p| p.as_ref().and_then(|[a, b]| Some([measure(a)?, measure(b)?]))).collect()
 }
 
-/// Pairs suggested for `s` with their measured value, lowest first: below the threshold, not
-/// tagged so by consensus nor by me, not rejected, not reviewed in this window.
+/// Photos suggested for `s`, lowest value first, each with its pairs that are not tagged so by
+/// consensus nor by me, not rejected and not reviewed in this window.
 fn candidates(
     data: &AnalysisData,
     s: &Suggestion,
@@ -58,47 +53,53 @@ fn candidates(
     labeling: Option<&Labeling>,
     me: Option<LabelerId>,
     reviewed: &HashSet<(PairId, String)>,
-) -> Vec<(PairId, f64)> {
+) -> Vec<ImageSuggestion> {
     let tag = data.prepared.tag_names().iter().position(|n| n.eq_ignore_ascii_case(s.tag));
     let key = |pair: PairId| (pair, s.tag.to_owned());
-    let mut pairs: Vec<(PairId, f64)> = data
-        .image_stats
-        .iter()
-        .enumerate()
-        .filter_map(|(i, stats)| {
-            let value = (s.value)((*stats)?);
-            let pair = data.pair_ids[i];
-            let tagged = tag.is_some_and(|t| {
-                data.prepared.consensus()[i] & (1 << t) != 0
-                    || matches!((labeling, me), (Some(l), Some(me)) if l.has_tag(pair, me, data.tag_ids[t]))
-            });
-            let done = data.rejected.contains(&key(pair)) || reviewed.contains(&key(pair));
-            (value < below && !tagged && !done).then_some((pair, value))
-        })
-        .collect();
-    pairs.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    pairs
+    suggest_by_image(&measures(data, s), below, |i| {
+        let pair = data.pair_ids[i];
+        let tagged = tag.is_some_and(|t| {
+            data.prepared.consensus()[i] & (1 << t) != 0
+                || matches!((labeling, me), (Some(l), Some(me)) if l.has_tag(pair, me, data.tag_ids[t]))
+        });
+        !tagged && !data.rejected.contains(&key(pair)) && !reviewed.contains(&key(pair))
+    })
 }
 
-/// The pairs listed for `tag` (as the screen would list them now).
+/// A photo listed for a tag: its name, its value and its pairs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListedPhoto {
+    pub name: String,
+    pub value: f64,
+    pub pairs: Vec<PairId>,
+}
+
+/// The photos listed for `tag` (as the screen would list them now).
 pub(in crate::ui) fn listed(
     data: &AnalysisData,
     view: &AnalysisUi,
     labeling: Option<&Labeling>,
     me: Option<LabelerId>,
     tag: &str,
-) -> Vec<(PairId, f64)> {
+) -> Vec<ListedPhoto> {
     let Some(s) = SUGGESTIONS.iter().find(|s| s.tag == tag) else { return Vec::new() };
     let slot = if s.tag == "dark" { view.dark_below } else { view.blurry_below };
-    let below = slot.unwrap_or_else(|| lowest_tenth(&values(data, s)));
+    let below = slot.unwrap_or(s.default_below);
     candidates(data, s, below, labeling, me, &view.reviewed_suggestions)
+        .into_iter()
+        .map(|c| ListedPhoto {
+            name: data.photos.get(&crate::store::ImageId(c.image)).map(|p| p.name.clone()).unwrap_or_default(),
+            value: c.value,
+            pairs: c.pairs.iter().map(|&i| data.pair_ids[i]).collect(),
+        })
+        .collect()
 }
 
 pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, state: State<'_>) -> Vec<AnalysisCommand> {
     let mut commands = Vec::new();
     let data = at.data;
     ui.heading("Suggested tags from image statistics");
-    if data.image_stats.iter().all(Option::is_none) {
+    if data.photos.is_empty() {
         ui.weak("No image statistics yet: score the project with the built-in model to compute them.");
         return commands;
     }
@@ -109,12 +110,17 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, state: State<
     let mut visible_paths = Vec::new();
     ui.columns(2, |cols| {
         for (((col, s), slot), cache) in cols.iter_mut().zip(&SUGGESTIONS).zip(slots).zip(lists.iter_mut()) {
-            let stats = cache.stats.get(data.generation, computations, || MeasureStats::new(&values(data, s), BINS));
+            let stats = cache
+                .stats
+                .get(data.generation, computations, || MeasureStats::new(&per_image_values(&measures(data, s)), BINS));
             let (lo, hi, width) = (stats.lo, stats.hi, stats.width);
-            let below = slot.get_or_insert(stats.default_below);
+            let below = slot.get_or_insert(s.default_below);
             col.horizontal(|ui| {
-                let label = ui.label(format!("Suggest {} when the {} is below", s.tag, s.measure));
-                ui.add(egui::DragValue::new(below).range(lo..=hi).speed((hi - lo) / 200.0).max_decimals(3))
+                let label = ui.label(format!("Suggest {} when a photo's {} is below", s.tag, s.measure));
+                // From 0, not from the lowest value: a fixed cut-off below every photo means none
+                // is suggested, and must not be pulled up to the lowest one.
+                let top = hi.max(*below);
+                ui.add(egui::DragValue::new(below).range(0.0..=top).speed(top / 200.0).max_decimals(3))
                     .labelled_by(label.id);
             });
             let bars = stats
@@ -142,73 +148,14 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, state: State<
                 reviewed: reviewed.len(),
                 rejected: data.rejected.len(),
             };
-            let pairs = cache.list.get(key, computations, || candidates(data, s, below, at.labeling, at.me, reviewed));
-            let accept = |pairs: Vec<PairId>| {
-                let t = tag?;
-                Some(AnalysisCommand::AcceptSuggestion { pairs, tag: data.tag_ids[t], name: s.tag.to_owned() })
-            };
-            col.horizontal(|ui| {
-                let noun = if pairs.len() == 1 { "pair" } else { "pairs" };
-                ui.label(format!("{} {noun} suggested (not yet tagged {})", count(pairs.len() as u64), s.tag));
-                if !pairs.is_empty()
-                    && ui
-                        .add_enabled(tag.is_some(), egui::Button::new("Accept all shown"))
-                        .on_hover_text(format!("Tag every listed pair {} as you (the labeler at work).", s.tag))
-                        .on_disabled_hover_text(format!("The project has no tag named {}.", s.tag))
-                        .clicked()
-                {
-                    commands.extend(accept(pairs.iter().map(|p| p.0).collect()));
-                }
-            });
-            if pairs.is_empty() {
-                continue;
+            let photos = cache.list.get(key, computations, || candidates(data, s, below, at.labeling, at.me, reviewed));
+            let row = Row { suggestion: s, below, tag: tag.map(|t| data.tag_ids[t]) };
+            commands.extend(suggestion_rows::header(col, &row, photos, data));
+            if !photos.is_empty() {
+                commands.extend(suggestion_rows::list(col, &row, photos, &at, &mut visible_paths));
             }
-            egui::ScrollArea::vertical()
-                .id_salt(("suggested", s.tag))
-                .max_height(LIST_HEIGHT)
-                .auto_shrink([false, true])
-                .show_rows(col, ROW_HEIGHT, pairs.len(), |ui, range| {
-                    for &(pair, value) in &pairs[range] {
-                        ui.horizontal(|ui| {
-                            ui.set_height(ROW_HEIGHT - 4.0);
-                            let review = at.labeling.and_then(|l| l.pair(pair));
-                            if let Some(p) = review {
-                                for image in [&p.a, &p.b] {
-                                    visible_paths.push(image.path.clone());
-                                    thumbnail(ui, at.images.get(&image.path, THUMB_SIDE), THUMB);
-                                }
-                            }
-                            let name = review
-                                .and_then(|p| p.external_id.clone())
-                                .unwrap_or_else(|| format!("pair {}", pair.0));
-                            ui.vertical(|ui| {
-                                ui.label(name);
-                                ui.weak(format!("{} {value:.3}", s.measure));
-                            });
-                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                                if ui
-                                    .button("Reject")
-                                    .on_hover_text(format!("Not {}: do not suggest it for this pair again.", s.tag))
-                                    .clicked()
-                                {
-                                    commands.push(AnalysisCommand::RejectSuggestion {
-                                        pairs: vec![pair],
-                                        tag: s.tag.into(),
-                                    });
-                                }
-                                if ui
-                                    .add_enabled(tag.is_some(), egui::Button::new("Accept"))
-                                    .on_hover_text(format!("Tag this pair {} as you.", s.tag))
-                                    .clicked()
-                                {
-                                    commands.extend(accept(vec![pair]));
-                                }
-                            });
-                        });
-                    }
-                });
         }
     });
-    at.images.want(&visible_paths, THUMB_SIDE);
+    at.images.want(&visible_paths, suggestion_rows::THUMB_SIDE);
     commands
 }

@@ -2,6 +2,7 @@
 //! selection, the data's generation, a sort order), never once per frame: a million-pair
 //! project must not be scanned and sorted sixty times a second while nothing changes.
 
+use crate::analysis::image_quality::ImageSuggestion;
 use crate::analysis::{Confusion, SliceKey, SliceRow, Split, SplitPoint, SplitTable, set_min_support, split_points};
 use crate::store::{LabelerId, PairId};
 use crate::ui::analysis::data::AnalysisData;
@@ -148,14 +149,12 @@ pub(in crate::ui) struct SuggestionKey {
     pub rejected: usize,
 }
 
-/// One measure's values over the scored pairs, binned for the histogram.
+/// One measure's values over the measured photos, binned for the histogram.
 pub(in crate::ui) struct MeasureStats {
     pub lo: f64,
     pub hi: f64,
     pub bins: Vec<u64>,
     pub width: f64,
-    /// Where suggestions start: the lowest tenth.
-    pub default_below: f64,
 }
 
 impl MeasureStats {
@@ -166,22 +165,15 @@ impl MeasureStats {
         for v in values {
             counts[(((v - lo) / width) as usize).min(bins - 1)] += 1;
         }
-        MeasureStats { lo, hi, bins: counts, width, default_below: lowest_tenth(values) }
+        MeasureStats { lo, hi, bins: counts, width }
     }
 }
 
-/// Where suggestions start: the lowest tenth of the values.
-pub(in crate::ui) fn lowest_tenth(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted.get(sorted.len() / 10).copied().unwrap_or(0.0)
-}
-
-/// One suggestion's histogram (per data) and list (per data, labels and bound).
+/// One suggestion's histogram (per data) and list, photo by photo (per data, labels and bound).
 #[derive(Default)]
 pub(in crate::ui) struct SuggestionCache {
     pub stats: Cached<u64, MeasureStats>,
-    pub list: Cached<SuggestionKey, Vec<(PairId, f64)>>,
+    pub list: Cached<SuggestionKey, Vec<ImageSuggestion>>,
 }
 
 #[cfg(test)]
@@ -200,11 +192,11 @@ mod tests {
     }
 
     #[test]
-    fn measure_stats_bin_every_value_and_start_at_the_lowest_tenth() {
+    fn measure_stats_bin_every_value() {
         let values: Vec<f64> = (0..100).map(f64::from).collect();
         let stats = MeasureStats::new(&values, 10);
         assert_eq!(stats.bins.iter().sum::<u64>(), 100);
         assert_eq!((stats.lo, stats.hi), (0.0, 99.0));
-        assert_eq!(stats.default_below, 10.0);
+        assert_eq!(stats.bins[0], 10);
     }
 }

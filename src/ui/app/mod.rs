@@ -4,6 +4,7 @@ pub(in crate::ui) mod access;
 pub(in crate::ui) mod analysis_edits;
 pub(in crate::ui) mod analysis_screens;
 pub(in crate::ui) mod background_results;
+pub(in crate::ui) mod blind_badge;
 pub(in crate::ui) mod blind_review;
 pub(in crate::ui) mod command;
 pub(in crate::ui) mod command_handling;
@@ -202,16 +203,21 @@ impl PairscopeApp {
         if self.scoring.is_some() { None } else { self.scoring_outcome.as_deref() }
     }
 
-    /// Pairs suggested for `tag` on the Error analysis screen, in the review list's order.
-    pub fn suggested_pairs(&self, tag: &str) -> Vec<PairId> {
+    /// Photos suggested for `tag` on the Error analysis screen, in the list's order, each with
+    /// the pairs it is suggested for.
+    pub fn suggested_photos(&self, tag: &str) -> Vec<crate::ui::ListedPhoto> {
         let Some(data) = &self.analysis else { return Vec::new() };
         let project = self.project.as_ref();
         let me = project.and_then(|p| p.session.as_ref()).map(|s| s.me.id);
         let labeling = project.map(|p| &p.labeling);
         crate::ui::analysis::suggestions::listed(data, &self.ui.analysis, labeling, me, tag)
-            .into_iter()
-            .map(|(pair, _)| pair)
-            .collect()
+    }
+
+    /// Pairs suggested for `tag` on the Error analysis screen: the listed photos' pairs, each
+    /// once, in the list's order.
+    pub fn suggested_pairs(&self, tag: &str) -> Vec<PairId> {
+        let mut seen = std::collections::HashSet::new();
+        self.suggested_photos(tag).into_iter().flat_map(|p| p.pairs).filter(|p| seen.insert(*p)).collect()
     }
 
     /// CPU time of the last frame's `ui()` pass.

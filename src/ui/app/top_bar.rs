@@ -2,6 +2,7 @@
 
 use crate::store::Role;
 use crate::ui::app::PairscopeApp;
+use crate::ui::app::blind_badge;
 use crate::ui::app::command::Command;
 use crate::ui::app::screen_keys;
 use crate::ui::app::screens::Screen;
@@ -64,7 +65,9 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
                     _ => String::new(),
                 };
                 if !hub.conflicts.is_empty() {
-                    why.push_str("\n\nConflicts (adjudications, truths or tag definitions changed here and by someone else):");
+                    why.push_str(
+                        "\n\nConflicts (adjudications, truths or tag definitions changed here and by someone else):",
+                    );
                     for conflict in &hub.conflicts {
                         why.push_str(&format!("\n• {conflict}"));
                     }
@@ -78,8 +81,10 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
             ui.separator();
             for (_, screen) in screen_keys::SCREENS {
                 let closed = app.may_open(screen).err();
-                let tab = ui.add_enabled(closed.is_none(), egui::Button::selectable(app.ui.screen == screen, screen.title()));
-                let tab = tab.on_hover_text(screen_keys::shortcut_text(screen)).on_disabled_hover_text(closed.unwrap_or(""));
+                let tab =
+                    ui.add_enabled(closed.is_none(), egui::Button::selectable(app.ui.screen == screen, screen.title()));
+                let tab =
+                    tab.on_hover_text(screen_keys::shortcut_text(screen)).on_disabled_hover_text(closed.unwrap_or(""));
                 if tab.clicked() && app.ui.screen != screen {
                     commands.push(Command::ShowScreen(screen));
                 }
@@ -96,13 +101,11 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
                 }
             });
             let mut blind = app.state.blind;
-            let may_unblind = session.me.role.may_unblind();
-            ui.add_enabled(may_unblind, egui::Checkbox::new(&mut blind, "Blind mode"))
-                .on_hover_text(
-                    "Hide the truth, the model score, other labelers' work and the file names of a pair until you \
-                     leave it after your verdict (or press R). Labels given with the answer in view count as not blind.",
-                )
-                .on_disabled_hover_text("Labelers always work blind; adjudicators and engineers can turn it off.");
+            if session.me.role.may_unblind() {
+                blind_badge::toggle(ui, &mut blind);
+            } else {
+                blind_badge::locked(ui);
+            }
             if blind != app.state.blind {
                 commands.push(ReviewCommand::SetBlind(blind).into());
             }
