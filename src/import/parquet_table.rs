@@ -92,3 +92,75 @@ fn cell(field: &Field) -> Result<String, Fault> {
         other => other.to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::data_type::{ByteArray, ByteArrayType, FloatType, Int32Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+
+    use super::*;
+
+    /// A file as pandas and polars write them: dictionary pages, compressed, float32 and int32
+    /// columns with nulls, tags as a list.
+    fn write(path: &Path, compression: Compression) {
+        let schema = "message t { required binary Pair_ID (STRING); optional float score; optional int32 n; \
+                      required group tags (LIST) { repeated group list { required binary element (STRING); } } }";
+        let properties = WriterProperties::builder().set_compression(compression).set_dictionary_enabled(true).build();
+        let file = std::fs::File::create(path).unwrap();
+        let schema = Arc::new(parse_message_type(schema).unwrap());
+        let mut writer = SerializedFileWriter::new(file, schema, Arc::new(properties)).unwrap();
+        let mut group = writer.next_row_group().unwrap();
+        let mut column = group.next_column().unwrap().unwrap();
+        let ids: Vec<ByteArray> = ["p1", "p2", "p1"].map(ByteArray::from).to_vec();
+        column.typed::<ByteArrayType>().write_batch(&ids, None, None).unwrap();
+        column.close().unwrap();
+        let mut column = group.next_column().unwrap().unwrap();
+        column.typed::<FloatType>().write_batch(&[0.9, 0.25], Some(&[1, 0, 1]), None).unwrap();
+        column.close().unwrap();
+        let mut column = group.next_column().unwrap().unwrap();
+        column.typed::<Int32Type>().write_batch(&[-3], Some(&[0, 1, 0]), None).unwrap();
+        column.close().unwrap();
+        let mut column = group.next_column().unwrap().unwrap();
+        let tags: Vec<ByteArray> = ["dark", "blurry", "dark"].map(ByteArray::from).to_vec();
+        column.typed::<ByteArrayType>().write_batch(&tags, Some(&[1, 1, 0, 1]), Some(&[0, 1, 0, 0])).unwrap();
+        column.close().unwrap();
+        group.close().unwrap();
+        writer.close().unwrap();
+    }
+
+    #[test]
+    fn compressed_dictionary_files_read_as_text_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        for compression in [Compression::SNAPPY, Compression::ZSTD(ZstdLevel::default())] {
+            let path = dir.path().join("t.parquet");
+            write(&path, compression);
+            let mut rows = Vec::new();
+            let (headers, problems) = for_each_row(&path, &["pair_id"], |_, row| rows.push(row)).unwrap();
+            assert!(problems.is_empty());
+            assert_eq!(headers, ["pair_id", "score", "n", "tags"], "names lower-cased as a CSV header's");
+            let cells: Vec<(u64, Vec<String>)> = rows.into_iter().map(|r| (r.line, r.fields)).collect();
+            let expected = [["p1", "0.9", "", "dark;blurry"], ["p2", "", "-3", ""], ["p1", "0.25", "", "dark"]];
+            for (i, (line, fields)) in cells.iter().enumerate() {
+                assert_eq!(
+                    (*line, fields.clone()),
+                    (i as u64 + 1, expected[i].map(String::from).to_vec()),
+                    "{compression:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_with_no_rows_or_no_footer_is_a_file_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        std::fs::write(&path, b"PAR1 not really").unwrap();
+        let err = for_each_row(&path, &[], |_, _| {}).err().unwrap();
+        assert!(err.to_string().contains("t.parquet: not a Parquet file pairscope can read"), "{err}");
+    }
+}
