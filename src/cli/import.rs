@@ -44,7 +44,8 @@ impl LfwArgs {
 #[derive(Debug, Args)]
 pub struct PairsArgs {
     project: PathBuf,
-    #[arg(long)]
+    /// The table: CSV, or Parquet with the same columns when the name ends in `.parquet`.
+    #[arg(long, visible_alias = "parquet")]
     csv: PathBuf,
     /// The folder the image paths are relative to.
     #[arg(long)]
@@ -63,7 +64,8 @@ impl PairsArgs {
 #[derive(Debug, Args)]
 pub struct LabelsArgs {
     project: PathBuf,
-    #[arg(long)]
+    /// The table: CSV, or Parquet with the same columns when the name ends in `.parquet`.
+    #[arg(long, visible_alias = "parquet")]
     csv: PathBuf,
     #[command(flatten)]
     common: ImportArgs,
@@ -80,7 +82,8 @@ impl LabelsArgs {
 #[derive(Debug, Args)]
 pub struct ScoresArgs {
     project: PathBuf,
-    #[arg(long)]
+    /// The table: CSV, or Parquet with the same columns when the name ends in `.parquet`.
+    #[arg(long, visible_alias = "parquet")]
     csv: PathBuf,
     /// Name under which the scores are stored (higher score = more likely the same person).
     #[arg(long)]

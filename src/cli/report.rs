@@ -7,6 +7,7 @@ use clap::Args;
 use crate::analysis::{DEFAULT_MIN_SUPPORT, ReportOptions, ThresholdRule, render_text};
 use crate::curate::ProjectReport;
 use crate::curate::report_csv::write_report_csvs;
+use crate::curate::report_parquet::write_report_parquet;
 use crate::domain::Split;
 use crate::store::Store;
 
@@ -39,6 +40,9 @@ pub struct ReportArgs {
     /// Also write every table as a CSV file into DIR.
     #[arg(long, value_name = "DIR")]
     csv: Option<PathBuf>,
+    /// Also write every table as a Parquet file into DIR (the tables of --csv, typed).
+    #[arg(long, value_name = "DIR")]
+    parquet: Option<PathBuf>,
     /// Apply the threshold rule to this split's pairs only (train, train-dev, dev, test), then
     /// report at that threshold on every split.
     #[arg(long, value_name = "SPLIT", value_parser = parse_split)]
@@ -80,6 +84,10 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
     }
     if let Some(dir) = &args.csv {
         let files = write_report_csvs(report, dir).map_err(|e| anyhow::anyhow!(e))?;
+        eprintln!("wrote {} tables into {}", files.len(), dir.display());
+    }
+    if let Some(dir) = &args.parquet {
+        let files = write_report_parquet(report, dir).map_err(|e| anyhow::anyhow!(e))?;
         eprintln!("wrote {} tables into {}", files.len(), dir.display());
     }
     if args.json {

@@ -1,5 +1,6 @@
 //! Exporting a selection of pairs to a folder: the images (copied, never overwritten, under
-//! safe names), `pairs.csv`, `labels.csv`, LFW `pairs.txt`, and `manifest.json` with the
+//! safe names), `pairs.csv` and `labels.csv` (and the same tables as `pairs.parquet` and
+//! `labels.parquet`), LFW `pairs.txt`, and `manifest.json` with the
 //! sha256 of every file and where every image and pair came from.
 //!
 //! Layout: `images/<identity>/<identity>_<NNNN>.<ext>`, LFW's own layout, so `pairs.txt` can
@@ -22,6 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use super::CurateError;
+use super::export_tables::{LabelOut, PairOut, PairsTable, labels_csv_rows, labels_parquet};
 use super::export_target::prepare_target;
 use super::lfw_txt::{LfwEntry, render};
 use super::manifest::{
@@ -31,7 +33,6 @@ use super::names::{join_inside, safe_component, safe_extension};
 pub use super::selection::Selection;
 use super::snapshot::{CuratedPair, Snapshot};
 use crate::analysis;
-use crate::domain::Truth;
 use crate::store::{ImageId, NewExport, SCHEMA_VERSION, Store};
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -147,10 +148,6 @@ fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, CurateError> {
         writer.write_record(row).map_err(|e| CurateError::Invalid(format!("writing CSV: {e}")))?;
     }
     writer.into_inner().map_err(|e| CurateError::Invalid(format!("writing CSV: {e}")))
-}
-
-fn truth_cell(truth: Option<Truth>) -> String {
-    truth.map_or(String::new(), |t| t.as_str().to_owned())
 }
 
 /// How far an export is: images copied of all to copy.
@@ -390,63 +387,46 @@ fn write_export(
         files.push(write_new(dir, &place.path, &bytes)?);
     }
 
-    let with_scores = scored.is_some();
     let threshold = scored.and_then(|(_, t, _)| t);
-    let mut header: Vec<String> =
-        ["pair_id", "image_a", "image_b", "truth", "split", "tags"].iter().map(|s| s.to_string()).collect();
-    if with_scores {
-        header.push("score".into());
-    }
-    if threshold.is_some() {
-        header.push("predicted".into());
-    }
-    if with_scores {
-        header.push("p_same".into());
-    }
-    let mut rows = vec![header];
+    let mut table = PairsTable { scored: scored.is_some(), with_threshold: threshold.is_some(), rows: Vec::new() };
     for p in pairs {
-        let mut row = vec![
-            p.name(),
-            placed[&p.image_a].path.clone(),
-            placed[&p.image_b].path.clone(),
-            truth_cell(p.truth),
-            p.split.map_or(String::new(), |s| s.as_str().to_owned()),
-            p.consensus_tags.join(";"),
-        ];
-        let score = scored.and_then(|(scores, _, _)| scores.get(&p.id));
-        if with_scores {
-            row.push(score.map_or(String::new(), |s| s.to_string()));
-        }
-        if let Some(t) = threshold {
-            row.push(score.map_or(String::new(), |&s| analysis::predicted(s, t).as_str().to_owned()));
-        }
-        if let Some((_, _, probabilities)) = scored {
-            row.push(probabilities.get(&p.id).map_or(String::new(), |v| v.to_string()));
-        }
-        rows.push(row);
+        let score = scored.and_then(|(scores, _, _)| scores.get(&p.id)).copied();
+        table.rows.push(PairOut {
+            pair_id: p.name(),
+            image_a: placed[&p.image_a].path.clone(),
+            image_b: placed[&p.image_b].path.clone(),
+            truth: p.truth.map(|t| t.as_str().to_owned()),
+            split: p.split.map(|s| s.as_str().to_owned()),
+            tags: p.consensus_tags.clone(),
+            score,
+            predicted: threshold.zip(score).map(|(t, s)| analysis::predicted(s, t).as_str().to_owned()),
+            p_same: scored.and_then(|(_, _, probabilities)| probabilities.get(&p.id)).copied(),
+        });
     }
-    files.push(write_new(dir, "pairs.csv", &csv_bytes(&rows)?)?);
+    files.push(write_new(dir, "pairs.csv", &csv_bytes(&table.csv_rows())?)?);
+    files.push(write_new(dir, "pairs.parquet", &table.parquet()?)?);
 
     // `blind` as `import-labels` reads it: false when any of the row's labels was given with
     // the answer in view.
-    let header = ["pair_id", "labeler", "verdict", "tags", "blind"];
-    let mut label_rows = vec![header.map(str::to_owned).to_vec()];
+    let mut labels = Vec::new();
     for p in pairs {
-        let mut by_name: Vec<(String, String, String, String)> = p
+        let mut by_name: Vec<LabelOut> = p
             .labelers()
             .into_iter()
-            .map(|l| {
-                let name = snapshot.labelers.get(&l).map_or_else(|| format!("#{l}"), |x| x.name.clone());
-                let verdict = truth_cell(p.verdicts.iter().find(|(x, _)| *x == l).map(|(_, v)| *v));
-                let tags: Vec<&str> = p.tags_by.iter().filter(|(x, _)| *x == l).map(|(_, t)| t.as_str()).collect();
-                (name, verdict, tags.join(";"), (!p.not_blind.contains(&l)).to_string())
+            .map(|l| LabelOut {
+                pair_id: p.name(),
+                labeler: snapshot.labelers.get(&l).map_or_else(|| format!("#{l}"), |x| x.name.clone()),
+                verdict: p.verdicts.iter().find(|(x, _)| *x == l).map(|(_, v)| v.as_str().to_owned()),
+                tags: p.tags_by.iter().filter(|(x, _)| *x == l).map(|(_, t)| t.clone()).collect(),
+                blind: !p.not_blind.contains(&l),
             })
             .collect();
-        by_name.sort();
-        label_rows.extend(by_name.into_iter().map(|(n, v, t, b)| vec![p.name(), n, v, t, b]));
+        by_name.sort_by(|x, y| (&x.labeler, &x.verdict, &x.tags).cmp(&(&y.labeler, &y.verdict, &y.tags)));
+        labels.extend(by_name);
     }
-    let labels = label_rows.len() - 1;
-    files.push(write_new(dir, "labels.csv", &csv_bytes(&label_rows)?)?);
+    files.push(write_new(dir, "labels.csv", &csv_bytes(&labels_csv_rows(&labels))?)?);
+    files.push(write_new(dir, "labels.parquet", &labels_parquet(&labels)?)?);
+    let labels = labels.len();
 
     let names: Vec<String> = pairs.iter().map(|p| p.name()).collect();
     let entries: Vec<LfwEntry> = pairs

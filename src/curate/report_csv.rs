@@ -1,4 +1,5 @@
-//! The analysis tables as CSV files, one per table, for spreadsheets and scripts.
+//! The analysis tables as CSV files, one per table, for spreadsheets and scripts; the same
+//! tables feed the Parquet files of `report --parquet` ([`super::report_parquet`]).
 
 use std::path::{Path, PathBuf};
 
@@ -20,21 +21,30 @@ fn ci(v: Option<[f64; 2]>) -> [String; 2] {
 pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the folder: {e}", dir.display()))?;
     let mut written = Vec::new();
-    let mut write = |name: &str, header: &[&str], rows: Vec<Vec<String>>| -> Result<(), String> {
-        let path = dir.join(name);
+    for (name, header, rows) in report_tables(report) {
+        let path = dir.join(format!("{name}.csv"));
         let fail = |e: csv::Error| format!("{}: {e}", path.display());
         let mut w = csv::Writer::from_path(&path).map_err(fail)?;
-        w.write_record(header).map_err(fail)?;
+        w.write_record(&header).map_err(fail)?;
         for row in rows {
             w.write_record(row.iter().map(|cell| crate::csv_cells::neutralise(cell).into_owned())).map_err(fail)?;
         }
         w.flush().map_err(|e| format!("{}: {e}", path.display()))?;
         written.push(path);
-        Ok(())
+    }
+    Ok(written)
+}
+
+/// Every table of the report: its name (the file's, without extension), header and rows of
+/// text cells (numbers as their shortest exact text, empty where undefined).
+pub(crate) fn report_tables(report: &Report) -> Vec<Table> {
+    let mut tables = Vec::new();
+    let mut write = |name: &'static str, header: &[&'static str], rows: Vec<Vec<String>>| {
+        tables.push((name, header.to_vec(), rows));
     };
     let op = &report.operating_point;
     write(
-        "operating_point.csv",
+        "operating_point",
         &[
             "rule",
             "threshold",
@@ -84,9 +94,9 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
             .chain([cell(op.intervals.fpr_upper95)])
             .collect(),
         ],
-    )?;
+    );
     write(
-        "tpr_at_fpr.csv",
+        "tpr_at_fpr",
         &[
             "fpr_target",
             "threshold",
@@ -126,18 +136,18 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
                     .collect()
             })
             .collect(),
-    )?;
+    );
     let tag_header: Vec<&str> = ["tag"].into_iter().chain(SliceStats::CSV_COLUMNS).collect();
     write(
-        "tags.csv",
+        "tags",
         &tag_header,
         report.tags.iter().map(|r| [r.tag.clone()].into_iter().chain(r.stats.csv_cells()).collect()).collect(),
-    )?;
+    );
     for (name, header, rows) in split_tables(report) {
-        write(name, &header, rows)?;
+        write(name, &header, rows);
     }
     write(
-        "labelers.csv",
+        "labelers",
         &["labeler", "hlp", "verdicts", "hlp_ci95_lo", "hlp_ci95_hi"],
         report
             .hlp
@@ -149,10 +159,10 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
                 [n.clone(), cell(l.accuracy), l.verdicts.to_string()].into_iter().chain(ci(l.accuracy_ci95)).collect()
             })
             .collect(),
-    )?;
+    );
     let a = &report.agreement;
     write(
-        "agreement.csv",
+        "agreement",
         &["percent_agreement", "fleiss_kappa", "fleiss_pairs", "krippendorff_alpha"],
         vec![vec![
             cell(a.percent_agreement),
@@ -160,9 +170,9 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
             a.fleiss_pairs.to_string(),
             cell(a.krippendorff_alpha),
         ]],
-    )?;
+    );
     write(
-        "cohen_kappa.csv",
+        "cohen_kappa",
         &["a", "b", "n", "kappa"],
         report
             .agreement
@@ -170,9 +180,9 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
             .iter()
             .map(|c| vec![c.a.clone(), c.b.clone(), c.n.to_string(), cell(c.kappa)])
             .collect(),
-    )?;
+    );
     write(
-        "tag_agreement.csv",
+        "tag_agreement",
         &["tag", "percent_agreement", "krippendorff_alpha"],
         report
             .agreement
@@ -181,11 +191,11 @@ pub fn write_report_csvs(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, St
             .iter()
             .map(|(n, t)| vec![n.clone(), cell(t.percent_agreement), cell(t.krippendorff_alpha)])
             .collect(),
-    )?;
-    Ok(written)
+    );
+    tables
 }
 
-type Table = (&'static str, Vec<&'static str>, Vec<Vec<String>>);
+pub(crate) type Table = (&'static str, Vec<&'static str>, Vec<Vec<String>>);
 
 /// splits.csv (with counts and 95 % intervals), diagnosis.csv and, when the threshold was set
 /// on one split, threshold_from.csv.
@@ -227,12 +237,8 @@ fn split_tables(report: &Report) -> Vec<Table> {
         })
         .collect();
     let mut tables = vec![
-        (
-            "splits.csv",
-            vec!["split", "pairs", "error_rate", "errors", "error_rate_ci95_lo", "error_rate_ci95_hi"],
-            splits,
-        ),
-        ("diagnosis.csv", vec!["term", "value", "ci95_lo", "ci95_hi", "largest"], diagnosis),
+        ("splits", vec!["split", "pairs", "error_rate", "errors", "error_rate_ci95_lo", "error_rate_ci95_hi"], splits),
+        ("diagnosis", vec!["term", "value", "ci95_lo", "ci95_hi", "largest"], diagnosis),
     ];
     if let Some(from) = &report.threshold_from {
         let rows = from
@@ -282,7 +288,7 @@ fn split_tables(report: &Report) -> Vec<Table> {
             "fnr_ci95_lo",
             "fnr_ci95_hi",
         ];
-        tables.push(("threshold_from.csv", header, rows));
+        tables.push(("threshold_from", header, rows));
     }
     tables
 }

@@ -56,33 +56,15 @@ pub(crate) fn for_each_row(
     }
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes.as_slice());
     let header = reader.byte_headers().map_err(|e| ImportError::file(file, format!("line 1: {e}")))?.clone();
-    let mut headers = Vec::with_capacity(header.len());
+    let mut names = Vec::with_capacity(header.len());
     for (i, raw) in header.iter().enumerate() {
         let raw = if i == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
         let name = std::str::from_utf8(raw).map_err(|_| {
             ImportError::file(file, format!("line 1: column {} of the header is not valid UTF-8", i + 1))
         })?;
-        let name = name.trim().to_ascii_lowercase();
-        if !name.is_empty() && headers.contains(&name) {
-            return Err(ImportError::file(
-                file,
-                format!("line 1: column {} appears twice in the header", quote(&name)),
-            ));
-        }
-        headers.push(name);
+        names.push(name.to_owned());
     }
-    let missing: Vec<&str> = required.iter().copied().filter(|r| !headers.iter().any(|h| h == r)).collect();
-    if !missing.is_empty() {
-        return Err(ImportError::file(
-            file,
-            format!(
-                "line 1: missing column{} {}; the header has: {}",
-                plural(missing.len()),
-                missing.join(", "),
-                headers.join(", ")
-            ),
-        ));
-    }
+    let headers = check_header(file, names, required, "line 1: ")?;
 
     // The csv crate's own line counter skips blank lines; byte offsets are exact.
     let mut lines = LineCounter::new(&bytes);
@@ -127,6 +109,37 @@ pub(crate) fn for_each_row(
         return Err(ImportError::file(file, "has a header but no rows"));
     }
     Ok((headers, problems))
+}
+
+/// The column names lower-cased and trimmed, each at most once, with every `required` one
+/// present; `at` says where the names are (`line 1: ` in a CSV file). Shared with Parquet.
+pub(crate) fn check_header(
+    file: &Path,
+    names: Vec<String>,
+    required: &[&str],
+    at: &str,
+) -> Result<Vec<String>, ImportError> {
+    let mut headers: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.trim().to_ascii_lowercase();
+        if !name.is_empty() && headers.contains(&name) {
+            return Err(ImportError::file(file, format!("{at}column {} appears twice in the header", quote(&name))));
+        }
+        headers.push(name);
+    }
+    let missing: Vec<&str> = required.iter().copied().filter(|r| !headers.iter().any(|h| h == r)).collect();
+    if !missing.is_empty() {
+        return Err(ImportError::file(
+            file,
+            format!(
+                "{at}missing column{} {}; the header has: {}",
+                plural(missing.len()),
+                missing.join(", "),
+                headers.join(", ")
+            ),
+        ));
+    }
+    Ok(headers)
 }
 
 /// Line numbers of byte offsets, asked in increasing order (as a CSV reader moves on): counts

@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::csv_table::{CsvRow, for_each_row};
+use super::csv_table::CsvRow;
+use super::table::for_each_row;
 use super::{ImportError, ImportReport, Problem, file_label, refuse_unless_skipping};
 use crate::domain::Truth;
 use crate::quote::{quote, shortened};

@@ -1,4 +1,5 @@
-//! Importers: LFW `pairs.txt`, pairs/labels/scores/identities CSV, and identity folders.
+//! Importers: LFW `pairs.txt`, pairs/labels/scores CSV or Parquet, identities CSV, and
+//! identity folders.
 //!
 //! Every importer works the same way: parse the whole input first, collecting a [`Problem`]
 //! (file, line, what is wrong) for every bad row; then either refuse the whole import with the
@@ -16,10 +17,12 @@ mod labels_csv;
 mod lfw;
 mod pair_upsert;
 mod pairs_csv;
+mod parquet_table;
 mod preview;
 mod report;
 mod request;
 mod scores_csv;
+mod table;
 
 use std::path::{Path, PathBuf};
 

@@ -7,10 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::control::{ImportControl, ImportStage};
-use super::csv_table::read_csv;
 use super::image_files::{clean_relative_path, image_problem, images_root, prepare_images};
 use super::image_identity::{identity_conflict, record_identity};
 use super::pair_upsert::{PairOutcome, upsert_pair};
+use super::table::read_table;
 use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
 use crate::domain::{Split, Truth};
 use crate::quote::{quote, shortened};
@@ -71,7 +71,7 @@ pub fn import_pairs_watched(
     skip_bad: bool,
     control: ImportControl<'_>,
 ) -> Result<ImportReport, ImportError> {
-    let (table, mut problems) = read_csv(csv_file, &["image_a", "image_b"])?;
+    let (table, mut problems) = read_table(csv_file, &["image_a", "image_b"])?;
     let (col_a, col_b) = (table.column("image_a"), table.column("image_b"));
     let (col_id, col_truth, col_split) = (table.column("pair_id"), table.column("truth"), table.column("split"));
     let col_identity = [table.column("identity_a"), table.column("identity_b")];

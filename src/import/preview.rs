@@ -81,13 +81,10 @@ pub fn preview(kind: ImportKind, input: &Path) -> Result<ImportPreview, ImportEr
     }
 }
 
-fn preview_csv(kind: ImportKind, file: &Path) -> Result<ImportPreview, ImportError> {
-    let open = || std::fs::File::open(file).map_err(|e| ImportError::file(file, format!("cannot read: {e}")));
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(BufReader::new(open()?));
-    let header = reader.headers().map_err(|e| ImportError::file(file, format!("line 1: {e}")))?.clone();
+/// The columns of a table file, each with what the importer of `kind` makes of it.
+fn columns_of<'h>(kind: ImportKind, header: impl Iterator<Item = &'h str>) -> Vec<PreviewColumn> {
     let known = known_columns(kind);
-    let columns: Vec<PreviewColumn> = header
-        .iter()
+    header
         .enumerate()
         .map(|(i, raw)| {
             let raw = if i == 0 { raw.trim_start_matches('\u{FEFF}') } else { raw };
@@ -99,15 +96,40 @@ fn preview_csv(kind: ImportKind, file: &Path) -> Result<ImportPreview, ImportErr
             };
             PreviewColumn { name, role }
         })
-        .collect();
+        .collect()
+}
+
+/// The required columns of `kind` that `columns` lacks.
+fn missing(kind: ImportKind, columns: &[PreviewColumn]) -> Vec<&'static str> {
+    let known = known_columns(kind);
+    known.iter().filter(|(n, _, required)| *required && !columns.iter().any(|c| c.name == *n)).map(|c| c.0).collect()
+}
+
+/// A Parquet file is compact: it is read whole, as the importers read it.
+fn preview_parquet(kind: ImportKind, file: &Path) -> Result<ImportPreview, ImportError> {
+    let (table, problems) = super::table::read_table(file, &[])?;
+    let columns = columns_of(kind, table.headers.iter().map(String::as_str));
+    let rows = table.rows.iter().take(PREVIEW_ROWS).map(|r| r.fields.clone()).collect();
+    let mut notes = Vec::new();
+    if let Some(first) = problems.first() {
+        notes.push(format!("{} unreadable rows (the first: {first})", problems.len()));
+    }
+    let total_rows = Some((table.rows.len() + problems.len()) as u64);
+    Ok(ImportPreview { missing: missing(kind, &columns), columns, rows, total_rows, notes })
+}
+
+fn preview_csv(kind: ImportKind, file: &Path) -> Result<ImportPreview, ImportError> {
+    if file.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
+        return preview_parquet(kind, file);
+    }
+    let open = || std::fs::File::open(file).map_err(|e| ImportError::file(file, format!("cannot read: {e}")));
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(BufReader::new(open()?));
+    let header = reader.headers().map_err(|e| ImportError::file(file, format!("line 1: {e}")))?.clone();
+    let columns = columns_of(kind, header.iter());
     if columns.iter().all(|c| c.name.is_empty()) {
         return Err(ImportError::file(file, "the file is empty; expected a header line"));
     }
-    let missing = known
-        .iter()
-        .filter(|(n, _, required)| *required && !columns.iter().any(|c| c.name == *n))
-        .map(|c| c.0)
-        .collect();
+    let missing = missing(kind, &columns);
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     for record in reader.records().take(PREVIEW_ROWS) {
@@ -247,6 +269,25 @@ mod tests {
         let preview = preview(ImportKind::ScoresCsv, &write(&dir, "s.csv", &text)).unwrap();
         assert_eq!(preview.rows.len(), PREVIEW_ROWS);
         assert_eq!(preview.total_rows, Some(1000));
+    }
+
+    #[test]
+    fn a_parquet_scores_file_is_previewed_with_typed_cells_as_text() {
+        use crate::curate::typed_parquet::{TypedColumn, parquet_bytes};
+        let dir = tempfile::tempdir().unwrap();
+        let ids = (0..10).map(|i| format!("p{i}")).collect();
+        let scores = (0..10).map(|i| Some(f64::from(i) / 10.0)).collect();
+        let bytes =
+            parquet_bytes(&[("pair_id", TypedColumn::Strings(ids)), ("score", TypedColumn::OptionalDoubles(scores))]).unwrap();
+        let file = dir.path().join("scores.parquet");
+        std::fs::write(&file, bytes).unwrap();
+        let preview = preview(ImportKind::ScoresCsv, &file).unwrap();
+        assert!(preview.missing.is_empty());
+        assert_eq!(preview.rows[1], ["p1", "0.1"]);
+        assert_eq!(preview.rows.len(), PREVIEW_ROWS);
+        assert_eq!(preview.total_rows, Some(10));
+        let labels = preview_parquet(ImportKind::LabelsCsv, &file).unwrap();
+        assert_eq!(labels.missing, ["labeler"]);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
     pub file: PathBuf,
-    /// 1-based line in the file, when the problem belongs to a line.
+    /// 1-based line in the file (row in a Parquet file), when the problem belongs to one.
     pub line: Option<u64>,
     pub message: String,
 }
@@ -19,6 +19,9 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
+            Some(row) if self.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) => {
+                write!(f, "{}: row {}: {}", self.file.display(), row, self.message)
+            }
             Some(line) => write!(f, "{}:{}: {}", self.file.display(), line, self.message),
             None => write!(f, "{}: {}", self.file.display(), self.message),
         }

@@ -39,10 +39,10 @@ impl ImportKind {
     pub fn title(self) -> &'static str {
         match self {
             ImportKind::Lfw => "LFW pairs.txt",
-            ImportKind::PairsCsv => "Pairs CSV",
+            ImportKind::PairsCsv => "Pairs CSV / Parquet",
             ImportKind::Folders => "Identity folders",
-            ImportKind::LabelsCsv => "Labels CSV",
-            ImportKind::ScoresCsv => "Scores CSV",
+            ImportKind::LabelsCsv => "Labels CSV / Parquet",
+            ImportKind::ScoresCsv => "Scores CSV / Parquet",
             ImportKind::IdentitiesCsv => "Identities CSV",
         }
     }
@@ -96,7 +96,8 @@ impl ImportKind {
         match self {
             ImportKind::Lfw => &["txt"],
             ImportKind::Folders => &[],
-            _ => &["csv", "tsv", "txt"],
+            ImportKind::IdentitiesCsv => &["csv", "tsv", "txt"],
+            _ => &["csv", "parquet", "tsv", "txt"],
         }
     }
 }

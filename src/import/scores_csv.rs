@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::csv_table::read_csv;
+use super::table::read_table;
 use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
 use crate::quote::quote;
 use crate::store::{ModelKind, ScoreChange, Store};
@@ -16,7 +16,7 @@ pub fn import_scores(
     model: &str,
     skip_bad: bool,
 ) -> Result<ImportReport, ImportError> {
-    let (table, mut problems) = read_csv(csv_file, &["pair_id", "score"])?;
+    let (table, mut problems) = read_table(csv_file, &["pair_id", "score"])?;
     let (col_pair, col_score) = (table.column("pair_id"), table.column("score"));
     let mut rows = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();

@@ -122,7 +122,7 @@ fn lfw_from_the_welcome_screen_makes_a_project_and_offers_to_score_it() {
     let images = datasets().join("lfw/images");
     let mut harness = import_window(None, vec![pairs.clone(), images.clone()]);
     assert!(
-        harness.get_by_role_and_label(Role::Button, "Scores CSV").accesskit_node().is_disabled(),
+        harness.get_by_role_and_label(Role::Button, "Scores CSV / Parquet").accesskit_node().is_disabled(),
         "scores need a project with pairs"
     );
     browse(&mut harness, 0);
@@ -157,7 +157,7 @@ fn a_pairs_csv_with_bad_rows_lists_them_and_imports_the_good_ones_only_when_aske
     std::fs::write(&csv, "image_a,image_b,truth,camera\nimg20.jpg,img21.jpg,same,door\nimg16.jpg,img17.jpg,maybe,door\nimg99.jpg,img1.jpg,same,hall\n")
         .unwrap();
     let mut harness = import_window(Some(&project), vec![datasets().join("celebrity-pairs")]);
-    click(&mut harness, "Pairs CSV");
+    click(&mut harness, "Pairs CSV / Parquet");
     // Typed, as where no file dialog is available.
     type_into(&mut harness, "File", csv.to_str().unwrap());
     browse(&mut harness, 1);
@@ -211,7 +211,7 @@ fn labels_scores_and_identities_go_into_the_open_project() {
     std::fs::write(&scores, format!("pair_id,score\n{rows}")).unwrap();
 
     let mut harness = import_window(Some(&project), vec![labels.clone(), scores.clone()]);
-    click(&mut harness, "Labels CSV");
+    click(&mut harness, "Labels CSV / Parquet");
     browse(&mut harness, 0);
     step_until(&mut harness, "the preview", |h| h.query_by_label_contains("Preview: 3 of 3 rows").is_some());
     import_and_wait(&mut harness, "Import", "Imported into");
@@ -221,7 +221,7 @@ fn labels_scores_and_identities_go_into_the_open_project() {
     assert!(store.read(|tx| tx.labelers()).unwrap().iter().any(|l| l.id == zoe));
     assert!(harness.query_by_role_and_label(Role::Button, "Score with the built-in model").is_none(), "no new pairs");
 
-    click(&mut harness, "Scores CSV");
+    click(&mut harness, "Scores CSV / Parquet");
     browse(&mut harness, 0);
     // The model is named after its file.
     step_until(&mut harness, "the model's name", |h| has_value(h, "arcface-r50"));

@@ -14,4 +14,5 @@ mod harness;
 mod import_parsers;
 mod long_values;
 mod models_and_exports;
+mod parquet_files;
 mod projects;

@@ -2,7 +2,9 @@
 //! group, PLAIN encoding, uncompressed, version-1 data pages of at most [`ROWS_PER_PAGE`] rows.
 //! Written here rather than taken from the `parquet` crate: with its `arrow` feature that crate
 //! and its 24 new dependencies took 5m22s of CPU to build cold (issue 13), a lot of CI time for
-//! these few structures.
+//! these few structures. The typed tables (export, report) and the importers' reader use the
+//! crate without `arrow` (features snap and zstd only; about 185 s of CPU cold, of which zstd
+//! about 57 s), see `typed_parquet.rs` and `import/parquet_table.rs`.
 //!
 //! The Arrow schema travels in the `ARROW:schema` footer entry, so Arrow readers see a
 //! fixed-size list where Parquet itself only knows a LIST.

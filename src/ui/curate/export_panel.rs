@@ -26,7 +26,7 @@ pub(in crate::ui) fn show(
         let start = ui
             .add_enabled(export.job.is_none() && !folder.is_empty(), egui::Button::new("Export"))
             .on_hover_text(
-                "Copy the images and write pairs.csv, labels.csv, pairs.txt and manifest.json into the folder.",
+                "Copy the images and write pairs.csv, labels.csv (and both as .parquet), pairs.txt and manifest.json into the folder.",
             )
             .on_disabled_hover_text("Choose a new or empty folder first (an export never overwrites anything).");
         if start.clicked() {
@@ -224,10 +224,13 @@ fn exported(ui: &mut egui::Ui, report: &ExportReport) {
         };
         if report.lfw_pairs == 0 {
             row("LFW pairs.txt", "not written: no pair fits LFW's format (why is in manifest.json)".into());
-            row("Files", "images/, pairs.csv, labels.csv, manifest.json".into());
+            row("Files", "images/, pairs.csv, labels.csv, pairs.parquet, labels.parquet, manifest.json".into());
         } else {
             row("LFW pairs.txt", format!("{} pairs{left_out}", count(report.lfw_pairs as u64)));
-            row("Files", "images/, pairs.csv, labels.csv, pairs.txt, manifest.json".into());
+            row(
+                "Files",
+                "images/, pairs.csv, labels.csv, pairs.parquet, labels.parquet, pairs.txt, manifest.json".into(),
+            );
         }
         row("Manifest", format!("sha256 {}", report.manifest_sha256));
         row("Lineage", format!("recorded in the project as export #{}", report.lineage_id));
