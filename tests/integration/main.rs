@@ -31,6 +31,7 @@ mod curate_export;
 mod curate_merge;
 mod curate_split;
 mod demo_project;
+mod embedded_assets;
 mod face_pipeline;
 mod hub_access;
 mod hub_assignments;
