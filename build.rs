@@ -1,26 +1,25 @@
 //! Obtains, checks and embeds the face model and the ONNX Runtime library.
 //!
 //! Everything the app needs for face inference is fetched here, at build time, from package
-//! registries through their ordinary clients, at pinned versions, and verified by sha256:
+//! registries through their ordinary clients, at the versions and sha256 that
+//! `assets/manifest.toml` pins (read by `build/manifest.rs`):
 //!
-//! * the three ONNX files of the npm package `faceplugin-face-recognition-js@0.0.1`
-//!   (via `npm pack`);
-//! * six group photos of the npm package `@vladmandic/face-api@1.7.15` for the demo project;
-//! * `libonnxruntime.so` from the PyPI wheel `onnxruntime==1.32.0` (via `pip download`),
-//!   for x86_64 Linux. Other targets get no embedded runtime and need `ORT_DYLIB_PATH`
-//!   at run time.
+//! * the three ONNX files of the model's npm package (via `npm pack`);
+//! * the group photos of the demo's npm package, from which the demo project is built;
+//! * `libonnxruntime.so` from the PyPI wheel of `onnxruntime` (via `pip download`), for
+//!   x86_64 Linux. Other targets get no embedded runtime and need `ORT_DYLIB_PATH` at run time.
 //!
 //! The files land in a download cache shared by all profiles of one target dir (so `cargo test`,
 //! `cargo build --release` and `cargo bench` download once) and are copied into `OUT_DIR`, from
 //! where `src/face/assets.rs` embeds them with `include_bytes!`. Nothing is fetched at run time.
 //!
 //! Environment variables (all optional):
-//! * `PAIRSCOPE_DEMO_DIR`: a folder holding `sample1.jpg` … `sample6.jpg` of the npm package
-//!   `@vladmandic/face-api@1.7.15` (its `package/demo` folder): the demo project's photos; skips npm.
-//! * `PAIRSCOPE_MODEL_DIR`: a folder holding `fr_detect.onnx`, `fr_landmark.onnx` and
-//!   `fr_feature.onnx` (e.g. the `package/model` folder of the npm tarball); skips npm.
-//! * `PAIRSCOPE_ORT_WHEEL`: the `onnxruntime-1.32.0-cp311-cp311-manylinux_2_28_x86_64.whl`
-//!   file, or a folder holding it; skips pip.
+//! * `PAIRSCOPE_DEMO_DIR`: a folder holding the demo photos the manifest names (the demo
+//!   package's `package/demo` folder); skips npm.
+//! * `PAIRSCOPE_MODEL_DIR`: a folder holding the model's three ONNX files (e.g. the
+//!   `package/model` folder of the npm tarball); skips npm.
+//! * `PAIRSCOPE_ORT_WHEEL`: the onnxruntime wheel file the manifest names, or a folder holding
+//!   it; skips pip.
 //! * `PAIRSCOPE_BUILD_CACHE`: where downloads are cached (default: `<target dir>/pairscope-downloads`).
 //!
 //! Files given through these variables are verified against the same pinned hashes.
@@ -32,158 +31,81 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
-/// An npm package the build takes files from: pinned version, checked tarball.
-struct NpmPackage {
-    spec: &'static str,
-    tarball: &'static str,
-    sha256: &'static str,
-    /// The folder of the tarball that a user can point the override variable at.
-    folder: &'static str,
-    /// The environment variable that replaces `npm pack` with files the user already has.
-    override_var: &'static str,
-}
+#[path = "build/manifest.rs"]
+mod manifest;
 
-const MODEL_PACKAGE: NpmPackage = NpmPackage {
-    spec: "faceplugin-face-recognition-js@0.0.1",
-    tarball: "faceplugin-face-recognition-js-0.0.1.tgz",
-    sha256: "7ea06031d9a3f83753254fcff60506a07b81b46fc84d4ee024cd041f260ec1ba",
-    folder: "package/model",
-    override_var: "PAIRSCOPE_MODEL_DIR",
-};
+use manifest::{Manifest, NpmPackage, OrtWheel, PinnedFile};
 
-/// Six group photos (MIT) from which the demo project is built.
-const DEMO_PACKAGE: NpmPackage = NpmPackage {
-    spec: "@vladmandic/face-api@1.7.15",
-    tarball: "vladmandic-face-api-1.7.15.tgz",
-    sha256: "0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031",
-    folder: "package/demo",
-    override_var: "PAIRSCOPE_DEMO_DIR",
-};
-
-/// (file name in `package/demo`, sha256)
-const DEMO_PHOTOS: [(&str, &str); 6] = [
-    ("sample1.jpg", "8ecae4b267b2d3169e06e00c7dee97097aa2a94635d45216f7732a5f4943cb51"),
-    ("sample2.jpg", "7d2b60ae6f13bf30f422e04df87451081a02c83de469056f25afb44b7000c691"),
-    ("sample3.jpg", "8eb081c9efb14370fa94d9feab9e5fbeafd19a627491853a80c2bf67f7ffa936"),
-    ("sample4.jpg", "729efa5923061d40eb4ed5f267a18cc7b8ba6f852bb2757b16d8b7e4937476fc"),
-    ("sample5.jpg", "6d45095ebb182d8f975c0790e0e4eefd86fbb40609cf4b271776d92e12662938"),
-    ("sample6.jpg", "9baad80f9d5e306fb9b8c0913d44445f1e95848df317530efb03d0934c57ba87"),
-];
-
-struct ModelFile {
-    /// Path inside the npm tarball.
-    entry: &'static str,
-    /// File name in `PAIRSCOPE_MODEL_DIR` and in `OUT_DIR`.
-    name: &'static str,
-    sha256: &'static str,
-}
-
-const MODELS: [ModelFile; 3] = [
-    ModelFile {
-        entry: "package/model/fr_detect.onnx",
-        name: "fr_detect.onnx",
-        sha256: "6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854",
-    },
-    ModelFile {
-        entry: "package/model/fr_landmark.onnx",
-        name: "fr_landmark.onnx",
-        sha256: "f10b0ba1d2a8a099adefede1ebf3733e44fe370715e7303dbeb7f59c02142258",
-    },
-    ModelFile {
-        entry: "package/model/fr_feature.onnx",
-        name: "fr_feature.onnx",
-        sha256: "87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581",
-    },
-];
-
-/// The ONNX Runtime wheel pinned for one target. The wheel's tags are given to pip explicitly
-/// so the same file is picked whatever Python the build machine has.
-struct OrtWheel {
-    version: &'static str,
-    platform: &'static str,
-    python_version: &'static str,
-    abi: &'static str,
-    file: &'static str,
-    sha256: &'static str,
-    lib_entry: &'static str,
-    lib_name: &'static str,
-    lib_sha256: &'static str,
-}
-
-const ORT_LINUX_X86_64: OrtWheel = OrtWheel {
-    version: "1.32.0",
-    platform: "manylinux_2_28_x86_64",
-    python_version: "3.11",
-    abi: "cp311",
-    file: "onnxruntime-1.32.0-cp311-cp311-manylinux_2_28_x86_64.whl",
-    sha256: "5a34fc4dfeb5a7b4a74c95dcba1e773d722abda720b474edf1b0c419dc6d163d",
-    lib_entry: "onnxruntime/capi/libonnxruntime.so.1.32.0",
-    lib_name: "libonnxruntime.so.1.32.0",
-    lib_sha256: "6c1585d1bbf45b0712ea4a21b705c5fcb4ba04ff2e30f1fbf81a49faf658638f",
-};
+const MANIFEST: &str = "assets/manifest.toml";
 
 fn main() {
     if let Err(message) = run() {
-        eprintln!("\nerror: pairscope's build could not get the face model or ONNX Runtime.\n\n{message}\n");
+        eprintln!(
+            "\nerror: pairscope's build could not get the files it embeds (see assets/manifest.toml).\n\n{message}\n"
+        );
         std::process::exit(1);
     }
 }
 
 fn run() -> Result<(), String> {
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=build/manifest.rs");
+    println!("cargo::rerun-if-changed={MANIFEST}");
     for var in ["PAIRSCOPE_MODEL_DIR", "PAIRSCOPE_DEMO_DIR", "PAIRSCOPE_ORT_WHEEL", "PAIRSCOPE_BUILD_CACHE"] {
         println!("cargo::rerun-if-env-changed={var}");
     }
+    let text = fs::read_to_string(MANIFEST).map_err(|e| format!("cannot read {MANIFEST}: {e}"))?;
+    let manifest = Manifest::parse(&text, MANIFEST)?;
 
     let out_dir = PathBuf::from(env("OUT_DIR")?);
     let cache = download_cache(&out_dir)?;
 
     let mut model_paths = Vec::new();
-    for model in &MODELS {
-        let dest = out_dir.join(model.name);
-        if !verifies(&dest, model.sha256) {
-            let bytes = model_bytes(model, &cache)?;
+    for (_, model) in manifest.model_files.by_job() {
+        let dest = out_dir.join(&model.name);
+        if !verifies(&dest, &model.sha256) {
+            let entry = format!("{}/{}", manifest.model.folder, model.name);
+            let bytes = package_file(&manifest.model, &entry, model, &cache)?;
             write_atomically(&dest, &bytes)?;
         }
         model_paths.push(dest);
     }
 
-    let wheel = ort_wheel_for_target();
-    let ort = match wheel {
-        Some(wheel) => {
-            let dest = out_dir.join(wheel.lib_name);
-            if !verifies(&dest, wheel.lib_sha256) {
-                let bytes = ort_library_bytes(wheel, &cache)?;
-                write_atomically(&dest, &bytes)?;
-            }
-            Some((wheel, dest))
+    let wheel = &manifest.onnxruntime;
+    let ort = if ort_wheel_fits_target() {
+        let dest = out_dir.join(&wheel.lib_name);
+        if !verifies(&dest, &wheel.lib_sha256) {
+            let bytes = ort_library_bytes(wheel, &cache)?;
+            write_atomically(&dest, &bytes)?;
         }
-        None => {
-            println!(
-                "cargo::warning=pairscope embeds ONNX Runtime only for x86_64 Linux; on this target \
-                 set ORT_DYLIB_PATH at run time to a libonnxruntime 1.32 shared library"
-            );
-            None
-        }
+        Some(dest)
+    } else {
+        println!(
+            "cargo::warning=pairscope embeds ONNX Runtime only for x86_64 Linux; on this target \
+             set ORT_DYLIB_PATH at run time to a libonnxruntime {} shared library",
+            wheel.version
+        );
+        None
     };
 
-    write_assets_module(&out_dir, &model_paths, ort.as_ref())?;
-    write_demo_module(&out_dir, &cache)
+    write_assets_module(&out_dir, &manifest, &model_paths, ort.as_deref())?;
+    write_demo_module(&out_dir, &manifest, &cache)
 }
 
 /// The demo photos, embedded so the demo project can be made on any machine, offline.
-fn write_demo_module(out_dir: &Path, cache: &Path) -> Result<(), String> {
-    let mut code = String::from(
-        "// Generated by build.rs: the demo project's photos.\npub static DEMO_PHOTOS: [(&str, &[u8]); 6] = [\n",
+fn write_demo_module(out_dir: &Path, manifest: &Manifest, cache: &Path) -> Result<(), String> {
+    let mut code = format!(
+        "// Generated by build.rs: the demo project's photos.\npub static DEMO_PHOTOS: [(&str, &[u8]); {}] = [\n",
+        manifest.demo_photos.len()
     );
-    for (name, sha256) in DEMO_PHOTOS {
-        let dest = out_dir.join(format!("demo-{name}"));
-        if !verifies(&dest, sha256) {
-            let entry = format!("{}/{name}", DEMO_PACKAGE.folder);
-            let bytes = package_file(&DEMO_PACKAGE, &entry, name, sha256, cache)?;
+    for photo in &manifest.demo_photos {
+        let dest = out_dir.join(format!("demo-{}", photo.name));
+        if !verifies(&dest, &photo.sha256) {
+            let entry = format!("{}/{}", manifest.demo.folder, photo.name);
+            let bytes = package_file(&manifest.demo, &entry, photo, cache)?;
             write_atomically(&dest, &bytes)?;
         }
-        code += &format!("    ({name:?}, include_bytes!({:?})),\n", dest.display().to_string());
+        code += &format!("    ({:?}, include_bytes!({:?})),\n", photo.name, dest.display().to_string());
     }
     code += "];\n";
     let dest = out_dir.join("demo_assets.rs");
@@ -212,13 +134,10 @@ fn download_cache(out_dir: &Path) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-fn model_bytes(model: &ModelFile, cache: &Path) -> Result<Vec<u8>, String> {
-    package_file(&MODEL_PACKAGE, model.entry, model.name, model.sha256, cache)
-}
-
 /// One file of an npm package: from the package's override folder if the user set it, else
 /// from the (cached) tarball. Either way it must match the pinned sha256.
-fn package_file(package: &NpmPackage, entry: &str, name: &str, sha256: &str, cache: &Path) -> Result<Vec<u8>, String> {
+fn package_file(package: &NpmPackage, entry: &str, file: &PinnedFile, cache: &Path) -> Result<Vec<u8>, String> {
+    let PinnedFile { name, sha256 } = file;
     let var = package.override_var;
     if let Some(dir) = std::env::var_os(var).filter(|d| !d.is_empty()) {
         let path = PathBuf::from(dir).join(name);
@@ -317,17 +236,18 @@ fn tar_entry(tarball: &Path, entry: &str) -> Result<Vec<u8>, String> {
     Err(format!("{} has no {entry}", tarball.display()))
 }
 
-fn ort_wheel_for_target() -> Option<&'static OrtWheel> {
+/// Whether the manifest's wheel (x86_64 Linux, glibc) fits the target being built.
+fn ort_wheel_fits_target() -> bool {
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let target_env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    (os == "linux" && arch == "x86_64" && target_env == "gnu").then_some(&ORT_LINUX_X86_64)
+    os == "linux" && arch == "x86_64" && target_env == "gnu"
 }
 
 fn ort_library_bytes(wheel: &OrtWheel, cache: &Path) -> Result<Vec<u8>, String> {
     let wheel_path = ort_wheel(wheel, cache)?;
-    let bytes = zip_entry(&wheel_path, wheel.lib_entry)?;
-    check_sha256(&bytes, wheel.lib_sha256, &format!("{} in {}", wheel.lib_entry, wheel_path.display()), wheel.file)?;
+    let bytes = zip_entry(&wheel_path, &wheel.lib_entry)?;
+    check_sha256(&bytes, &wheel.lib_sha256, &format!("{} in {}", wheel.lib_entry, wheel_path.display()), &wheel.file)?;
     Ok(bytes)
 }
 
@@ -335,20 +255,20 @@ fn ort_library_bytes(wheel: &OrtWheel, cache: &Path) -> Result<Vec<u8>, String> 
 fn ort_wheel(wheel: &OrtWheel, cache: &Path) -> Result<PathBuf, String> {
     if let Some(given) = std::env::var_os("PAIRSCOPE_ORT_WHEEL").filter(|w| !w.is_empty()) {
         let given = PathBuf::from(given);
-        let path = if given.is_dir() { given.join(wheel.file) } else { given };
+        let path = if given.is_dir() { given.join(&wheel.file) } else { given };
         println!("cargo::rerun-if-changed={}", path.display());
         let bytes = fs::read(&path)
             .map_err(|e| format!("PAIRSCOPE_ORT_WHEEL is set, but {} cannot be read: {e}", path.display()))?;
         check_sha256(
             &bytes,
-            wheel.sha256,
+            &wheel.sha256,
             &path.display().to_string(),
             &format!("`pip download onnxruntime=={}` for {}", wheel.version, wheel.platform),
         )?;
         return Ok(path);
     }
-    let path = cache.join(wheel.file);
-    if verifies(&path, wheel.sha256) {
+    let path = cache.join(&wheel.file);
+    if verifies(&path, &wheel.sha256) {
         return Ok(path);
     }
     let staging = fresh_dir(cache, "pip-download")?;
@@ -358,13 +278,13 @@ fn ort_wheel(wheel: &OrtWheel, cache: &Path) -> Result<PathBuf, String> {
         "--no-deps".into(),
         "--only-binary=:all:".into(),
         "--platform".into(),
-        wheel.platform.into(),
+        wheel.platform.clone(),
         "--python-version".into(),
-        wheel.python_version.into(),
+        wheel.python_version.clone(),
         "--implementation".into(),
         "cp".into(),
         "--abi".into(),
-        wheel.abi.into(),
+        wheel.abi.clone(),
         "--disable-pip-version-check".into(),
         "--quiet".into(),
         "-d".into(),
@@ -404,12 +324,12 @@ fn ort_wheel(wheel: &OrtWheel, cache: &Path) -> Result<PathBuf, String> {
         }
         Some(_) => {}
     }
-    let fetched = staging.join(wheel.file);
+    let fetched = staging.join(&wheel.file);
     let bytes = fs::read(&fetched)
         .map_err(|e| format!("pip ran but {} cannot be read: {e}\n{how_to_fix}", fetched.display()))?;
     check_sha256(
         &bytes,
-        wheel.sha256,
+        &wheel.sha256,
         &format!("the wheel pip gave for onnxruntime=={}", wheel.version),
         "the PyPI registry",
     )?;
@@ -472,30 +392,35 @@ fn zip_entry(archive_path: &Path, entry: &str) -> Result<Vec<u8>, String> {
 }
 
 /// The Rust module that `src/face/assets.rs` includes.
-fn write_assets_module(out_dir: &Path, models: &[PathBuf], ort: Option<&(&OrtWheel, PathBuf)>) -> Result<(), String> {
+fn write_assets_module(
+    out_dir: &Path,
+    manifest: &Manifest,
+    models: &[PathBuf],
+    ort: Option<&Path>,
+) -> Result<(), String> {
     let mut code = String::from("// Generated by build.rs: the embedded face model and runtime.\n");
-    for (model, path) in MODELS.iter().zip(models) {
-        let ident = model.name.trim_end_matches(".onnx").to_uppercase();
+    for ((job, model), path) in manifest.model_files.by_job().into_iter().zip(models) {
+        let ident = format!("FR_{}", job.to_uppercase());
         code += &format!("pub static {ident}_ONNX: &[u8] = include_bytes!({:?});\n", path.display().to_string());
         code += &format!("pub const {ident}_SHA256: &str = {:?};\n", model.sha256);
     }
+    let wheel = &manifest.onnxruntime;
     match ort {
-        Some((wheel, path)) => {
+        Some(path) => {
             code += &format!(
                 "pub static ORT_LIBRARY: Option<&[u8]> = Some(include_bytes!({:?}));\n",
                 path.display().to_string()
             );
             code += &format!("pub const ORT_LIBRARY_NAME: &str = {:?};\n", wheel.lib_name);
             code += &format!("pub const ORT_LIBRARY_SHA256: &str = {:?};\n", wheel.lib_sha256);
-            code += &format!("pub const ORT_VERSION: &str = {:?};\n", wheel.version);
         }
         None => {
             code += "pub static ORT_LIBRARY: Option<&[u8]> = None;\n";
             code += "pub const ORT_LIBRARY_NAME: &str = \"\";\n";
             code += "pub const ORT_LIBRARY_SHA256: &str = \"\";\n";
-            code += "pub const ORT_VERSION: &str = \"1.32.0\";\n";
         }
     }
+    code += &format!("pub const ORT_VERSION: &str = {:?};\n", wheel.version);
     let dest = out_dir.join("face_assets.rs");
     if fs::read_to_string(&dest).ok().as_deref() != Some(code.as_str()) {
         write_atomically(&dest, code.as_bytes())?;
@@ -514,7 +439,7 @@ fn check_sha256(bytes: &[u8], expected: &str, what: &str, origin: &str) -> Resul
         Ok(())
     } else {
         Err(format!(
-            "{what} has sha256 {actual}, but pairscope pins {expected}: it is not the file from {origin} \
+            "{what} has sha256 {actual}, but {MANIFEST} pins {expected}: it is not the file from {origin} \
              (or it is damaged)."
         ))
     }

@@ -8,10 +8,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod all_vs_all;
 mod common;
+mod completions;
 mod demo;
 mod embed;
 mod eval_lfw;
@@ -31,6 +32,7 @@ mod split;
 mod team;
 
 use all_vs_all::AllVsAllArgs;
+use completions::CompletionsArgs;
 use demo::DemoArgs;
 use embed::EmbedArgs;
 use eval_lfw::EvalLfwArgs;
@@ -225,6 +227,13 @@ pub enum Command {
     Clone(CloneArgs),
     /// Exchange changes with the project's hub: send this copy's labels, bring the others'.
     Sync(SyncArgs),
+    /// Print a shell's completion script: bash, zsh, fish, elvish or powershell.
+    #[command(long_about = "Print a shell's completion script for pairscope's subcommands and options.\n\n\
+        Install it where the shell looks for completions, for example:\n  \
+        pairscope completions bash > ~/.local/share/bash-completion/completions/pairscope\n  \
+        pairscope completions zsh > ~/.zfunc/_pairscope   (with ~/.zfunc in $fpath)\n  \
+        pairscope completions fish > ~/.config/fish/completions/pairscope.fish")]
+    Completions(CompletionsArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -296,6 +305,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::VerifyExport(args) => args.run(),
         Command::MergeLabels(args) => args.run(),
         Command::Lineage(args) => args.run(),
+        Command::Completions(args) => args.run(Cli::command()),
     }
 }
 

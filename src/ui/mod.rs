@@ -10,6 +10,7 @@ mod import;
 mod jobs;
 mod review;
 mod widgets;
+mod window_icon;
 
 use std::path::PathBuf;
 
@@ -28,14 +29,18 @@ pub use review::labeling::{LabelEdit, QueueKind};
 /// Opens the main window; `project` (if any) is opened on start, else the last project. With
 /// `labeler`, the app opens straight into review as that labeler (created if new).
 pub fn run(project: Option<PathBuf>, labeler: Option<String>) -> anyhow::Result<()> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("pairscope")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([720.0, 480.0])
-            .with_drag_and_drop(true),
-        ..Default::default()
-    };
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("pairscope")
+        // The desktop entry's name (assets/pairscope.desktop), so a desktop groups the window
+        // under the installed launcher and its icon.
+        .with_app_id("pairscope")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([720.0, 480.0])
+        .with_drag_and_drop(true);
+    if let Some(icon) = window_icon::window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions { viewport, ..Default::default() };
     eframe::run_native(
         "pairscope",
         options,
