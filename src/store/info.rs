@@ -19,6 +19,8 @@ pub struct ProjectInfo {
     pub tags: Vec<TagInfo>,
     pub models: Vec<ModelInfo>,
     pub label_events: u64,
+    /// Built by `pairscope demo` (it records its recipe's version).
+    pub demo: bool,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -134,6 +136,7 @@ impl Tx<'_> {
             tags,
             models,
             label_events: self.event_count()?,
+            demo: count("SELECT count(*) FROM project_meta WHERE key = 'demo_recipe_version'")? > 0,
         })
     }
 }

@@ -270,3 +270,25 @@ fn cancel_writes_nothing_and_a_labeler_cannot_import() {
     step_until(&mut harness, "the menu", |h| h.query_by_label("Import…").is_some());
     assert!(harness.get_by_label("Import…").accesskit_node().is_disabled());
 }
+
+#[test]
+fn the_demo_says_what_it_is_until_dismissed_and_other_projects_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = common::gui::at_labeler_picker(&project(dir.path()));
+    assert!(harness.query_by_label("This is the demo project").is_some());
+    assert!(text_with(&harness, "Three simulated labelers").is_some());
+    click(&mut harness, "Got it");
+    harness.step();
+    assert!(harness.state().state.demo_intro_dismissed, "remembered across restarts (eframe storage)");
+    assert!(harness.query_by_label("This is the demo project").is_none());
+
+    // A project of one's own is not the demo.
+    let csv = dir.path().join("pairs.csv");
+    std::fs::write(&csv, "image_a,image_b,truth\nimg20.jpg,img21.jpg,same\n").unwrap();
+    let mine = dir.path().join("mine.pairscope");
+    let mut store = Store::create(&mine).unwrap();
+    pairscope::import::import_pairs(&mut store, &csv, &datasets().join("celebrity-pairs"), false).unwrap();
+    drop(store);
+    let harness = common::gui::at_labeler_picker(&mine);
+    assert!(harness.query_by_label("This is the demo project").is_none());
+}

@@ -17,6 +17,7 @@ impl PairscopeApp {
     pub(in crate::ui) fn apply_review(&mut self, ctx: &egui::Context, command: ReviewCommand) {
         let me = self.project.as_ref().and_then(|p| p.session.as_ref()).map(|s| s.me.id);
         match command {
+            ReviewCommand::DismissDemoIntro => self.state.demo_intro_dismissed = true,
             ReviewCommand::PickLabeler { name, role } => {
                 let Some(project) = &self.project else { return };
                 let store = project.store.clone();

@@ -4,6 +4,7 @@
 use crate::ui::app::PairscopeApp;
 use crate::ui::app::command::Command;
 use crate::ui::review::command::ReviewCommand;
+use crate::ui::review::demo_intro;
 use crate::ui::review::{adjudication, cheat_sheet, labeler_picker, note_editor, overview, queues, tag_editor, view};
 
 impl PairscopeApp {
@@ -53,9 +54,12 @@ impl PairscopeApp {
     pub(in crate::ui) fn show_overview(&mut self, ui: &mut egui::Ui) {
         let Some(project) = &self.project else { return };
         let mut commands = Vec::new();
+        if project.info.as_ref().is_some_and(|i| i.demo) && !self.state.demo_intro_dismissed {
+            commands.extend(demo_intro::show(ui));
+        }
         if project.session.is_none() {
             let labelers = &project.labeling.data.labelers;
-            commands = labeler_picker::show(ui, labelers, &mut self.ui.labeler_field, &mut self.ui.new_role);
+            commands.extend(labeler_picker::show(ui, labelers, &mut self.ui.labeler_field, &mut self.ui.new_role));
             ui.separator();
         }
         commands.extend(overview::show(ui, &project.path, project.info.as_ref()));

@@ -48,6 +48,8 @@ pub struct State {
     pub selection: AnalysisSelection,
     /// Slices with fewer evaluable pairs are not ranked (`report --min-support`).
     pub min_support: u64,
+    /// The demo's introduction was read ("Got it"): it is not shown again.
+    pub demo_intro_dismissed: bool,
 }
 
 impl Default for State {
@@ -59,6 +61,7 @@ impl Default for State {
             blind: true,
             selection: AnalysisSelection::default(),
             min_support: crate::analysis::DEFAULT_MIN_SUPPORT,
+            demo_intro_dismissed: false,
         }
     }
 }

@@ -19,6 +19,8 @@ pub enum Nav {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReviewCommand {
+    /// Hide the demo's introduction for good.
+    DismissDemoIntro,
     /// Label as this labeler, creating them with this role when new (an existing labeler keeps
     /// their role).
     PickLabeler {

@@ -5,6 +5,7 @@
 pub(in crate::ui) mod adjudication;
 pub(in crate::ui) mod cheat_sheet;
 pub(in crate::ui) mod command;
+pub(in crate::ui) mod demo_intro;
 pub(in crate::ui) mod keys;
 pub(in crate::ui) mod labeler_picker;
 pub(in crate::ui) mod labeling;
