@@ -133,7 +133,7 @@ impl FoldersArgs {
 #[derive(Debug, Args)]
 pub struct IdentitiesArgs {
     project: PathBuf,
-    /// The CSV file, with the columns image,identity.
+    /// The CSV (or .parquet) file, with the columns image,identity.
     csv: PathBuf,
     /// The image folder the paths are relative to (as given to the import that brought the
     /// images); without it every image folder of the project is searched.

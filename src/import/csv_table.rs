@@ -31,16 +31,9 @@ impl CsvRow {
     }
 }
 
-/// Reads `file`, requiring the `required` columns. File-level faults are errors; row-level
-/// faults come back as problems beside the good rows.
-pub(crate) fn read_csv(file: &Path, required: &[&str]) -> Result<(CsvTable, Vec<Problem>), ImportError> {
-    let mut rows = Vec::new();
-    let (headers, problems) = for_each_row(file, required, |_, row| rows.push(row))?;
-    Ok((CsvTable { headers, rows }, problems))
-}
-
-/// [`read_csv`] without holding the rows: `visit` gets each good row in file order, so an
-/// importer of millions of rows keeps only what it makes of them. Returns the lower-cased
+/// Reads `file`, requiring the `required` columns, without holding the rows: `visit` gets each
+/// good row in file order, so an importer of millions of rows keeps only what it makes of them.
+/// File-level faults are errors; row-level faults come back as problems beside the good rows. Returns the lower-cased
 /// header names and the row-level problems. `visit` also gets the header names.
 pub(crate) fn for_each_row(
     file: &Path,
@@ -200,7 +193,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.csv");
         std::fs::write(&path, content).unwrap();
-        read_csv(&path, &["image_a", "image_b"])
+        super::super::table::read_table(&path, &["image_a", "image_b"])
     }
 
     #[test]

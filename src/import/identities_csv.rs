@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::csv_table::read_csv;
 use super::image_files::{clean_relative_path, images_root};
+use super::table::read_table;
 use super::{ImportError, Problem, refuse_any};
 use crate::quote::{quote, shortened};
 use crate::store::{IdentityChange, ImageId, Store};
@@ -53,7 +53,7 @@ pub fn import_identities(
     images_dir: Option<&Path>,
     replace: bool,
 ) -> Result<IdentityReport, ImportError> {
-    let (table, mut problems) = read_csv(csv_file, &["image", "identity"])?;
+    let (table, mut problems) = read_table(csv_file, &["image", "identity"])?;
     let (col_image, col_identity) = (table.column("image"), table.column("identity"));
     let known = known_images(store, images_dir)?;
     let within = images_dir.map(|d| format!(" under {}", d.display())).unwrap_or_default();

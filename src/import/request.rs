@@ -43,7 +43,7 @@ impl ImportKind {
             ImportKind::Folders => "Identity folders",
             ImportKind::LabelsCsv => "Labels CSV / Parquet",
             ImportKind::ScoresCsv => "Scores CSV / Parquet",
-            ImportKind::IdentitiesCsv => "Identities CSV",
+            ImportKind::IdentitiesCsv => "Identities CSV / Parquet",
         }
     }
 
@@ -96,7 +96,6 @@ impl ImportKind {
         match self {
             ImportKind::Lfw => &["txt"],
             ImportKind::Folders => &[],
-            ImportKind::IdentitiesCsv => &["csv", "tsv", "txt"],
             _ => &["csv", "parquet", "tsv", "txt"],
         }
     }

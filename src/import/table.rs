@@ -10,7 +10,7 @@ fn is_parquet(file: &Path) -> bool {
     file.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
-/// [`csv_table::read_csv`] or its Parquet twin.
+/// Every row of a CSV or Parquet file, read by [`for_each_row`].
 pub(crate) fn read_table(file: &Path, required: &[&str]) -> Result<(CsvTable, Vec<Problem>), ImportError> {
     let mut rows = Vec::new();
     let (headers, problems) = for_each_row(file, required, |_, row| rows.push(row))?;

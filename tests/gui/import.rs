@@ -235,7 +235,7 @@ fn labels_scores_and_identities_go_into_the_open_project() {
     let pair = store.read(|tx| tx.pairs()).unwrap().remove(0);
     let first = store.read(|tx| tx.image(pair.image_a)).unwrap();
     std::fs::write(&csv, format!("image,identity\n{},Person One\n", first.path)).unwrap();
-    click(&mut harness, "Identities CSV");
+    click(&mut harness, "Identities CSV / Parquet");
     replace_text(&mut harness, "File", csv.to_str().unwrap());
     step_until(&mut harness, "the preview", |h| h.query_by_label_contains("Preview: 1 of 1 rows").is_some());
     // The demo's photos know who is in them already: this import corrects one.
