@@ -278,7 +278,8 @@ mod tests {
         let ids = (0..10).map(|i| format!("p{i}")).collect();
         let scores = (0..10).map(|i| Some(f64::from(i) / 10.0)).collect();
         let bytes =
-            parquet_bytes(&[("pair_id", TypedColumn::Strings(ids)), ("score", TypedColumn::OptionalDoubles(scores))]).unwrap();
+            parquet_bytes(&[("pair_id", TypedColumn::Strings(ids)), ("score", TypedColumn::OptionalDoubles(scores))])
+                .unwrap();
         let file = dir.path().join("scores.parquet");
         std::fs::write(&file, bytes).unwrap();
         let preview = preview(ImportKind::ScoresCsv, &file).unwrap();

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::{ImageId, PairId, Result, Tx};
+use crate::domain::Split;
 
 /// One measured photo: its statistics and where it is.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,6 +16,19 @@ pub struct PhotoStats {
     pub path: PathBuf,
     /// Relative to its root, as the review screen shows it.
     pub name: String,
+}
+
+/// One project photo as `pairscope monitor` compares it: what the face pass found and measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonitoredPhoto {
+    /// None until the photo has been through `pairscope embed`.
+    pub brightness: Option<f64>,
+    pub sharpness: Option<f64>,
+    /// The face pipeline's status code under the model; None when not run under it.
+    pub status: Option<String>,
+    pub face_count: Option<u32>,
+    /// The face's box and detector score, as the cache holds them (see `scoring`).
+    pub face: Option<serde_json::Value>,
 }
 
 /// Every measured photo, and each pair's two photos when both are measured.
@@ -35,6 +49,29 @@ impl Tx<'_> {
                AND a.sharpness IS NOT NULL AND b.sharpness IS NOT NULL",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, PairId>(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every photo of the project (or of the pairs of one split), once, with its statistics and
+    /// its cached face-pipeline result under `model_sha256`.
+    pub fn monitored_photos(&self, model_sha256: &str, split: Option<Split>) -> Result<Vec<MonitoredPhoto>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT i.brightness, i.sharpness, e.status, e.face_count, e.face FROM images i
+             LEFT JOIN embeddings e ON e.image_sha256 = i.sha256 AND e.model_sha256 = ?1
+             WHERE ?2 IS NULL OR EXISTS
+                 (SELECT 1 FROM pairs p WHERE p.split = ?2 AND (p.image_a = i.id OR p.image_b = i.id))
+             ORDER BY i.id",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![model_sha256, split], |r| {
+            let face: Option<String> = r.get(4)?;
+            Ok(MonitoredPhoto {
+                brightness: r.get(0)?,
+                sharpness: r.get(1)?,
+                status: r.get(2)?,
+                face_count: r.get(3)?,
+                face: face.and_then(|f| serde_json::from_str(&f).ok()),
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
