@@ -67,3 +67,29 @@ pub const MEASURES: [(&str, Measure); 4] = [
     ("face_size", |m| m.face_size),
     ("detector_confidence", |m| m.detector_confidence),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_photo_reads_its_face_size_and_score_from_the_cached_box() {
+        let photo = MonitoredPhoto {
+            brightness: Some(0.3),
+            sharpness: Some(50.0),
+            status: Some("ok".into()),
+            face_count: Some(1),
+            face: Some(serde_json::json!({"box": [10.0, 20.0, 40.0, 60.0], "score": 0.75, "points": []})),
+        };
+        let m = PhotoMeasures::from_project(&photo);
+        assert!((m.face_size.unwrap() - (30.0f64 * 40.0).sqrt()).abs() < 1e-12);
+        assert_eq!(m.detector_confidence, Some(0.75));
+        assert!(m.was_examined());
+        // Cached before the score was stored: a size but no confidence.
+        let old = MonitoredPhoto { face: Some(serde_json::json!({"box": [0.0, 0.0, 9.0, 4.0]})), ..photo };
+        let m = PhotoMeasures::from_project(&old);
+        assert_eq!((m.face_size, m.detector_confidence), (Some(6.0), None));
+        let unseen = PhotoMeasures::from_project(&MonitoredPhoto { status: None, face: None, ..old });
+        assert!(!unseen.was_examined() && unseen.face_size.is_none());
+    }
+}

@@ -215,3 +215,63 @@ pub fn dark_slice(store: &mut Store) -> Result<Option<DarkSlice>, MonitorError> 
 }
 
 pub use render::render_text;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn photo(brightness: f64, status: &str) -> PhotoMeasures {
+        let face = status != "no_face";
+        PhotoMeasures {
+            brightness: Some(brightness),
+            sharpness: Some(100.0 + brightness),
+            face_size: face.then_some(120.0 + (brightness * 1000.0) % 7.0),
+            detector_confidence: face.then_some(0.99),
+            status: Some(status.into()),
+        }
+    }
+
+    fn spread(n: usize, scale: f64) -> Vec<PhotoMeasures> {
+        (0..n).map(|i| photo(scale * (0.3 + 0.4 * ((i * 37) % n) as f64 / n as f64), "ok")).collect()
+    }
+
+    #[test]
+    fn darker_photos_drift_on_brightness_and_say_so() {
+        let base = spread(60, 1.0);
+        let mut dark = spread(40, 0.4);
+        dark.push(photo(0.1, "no_face"));
+        let r = compare("the project's photos".into(), &base, &dark);
+        let brightness = &r.measures[0];
+        assert_eq!(brightness.measure, "brightness");
+        assert!(brightness.test.unwrap().drifted && r.drifted && r.drifted_darker(), "{r:?}");
+        assert_eq!(r.rates[0], RateComparison { rate: "no_face", new: (1, 41), baseline: (0, 60) });
+        let text = render_text(&MonitorReport { dark_slice: None, ..r.clone() });
+        assert!(text.contains("verdict: DRIFTED on brightness"), "{text}");
+        assert!(text.contains("no scored `dark` slice"), "{text}");
+        assert!(text.contains(DRIFT_RULE), "{text}");
+        let dark_slice = DarkSlice { pairs: 12, error_rate: 0.25, overall_error_rate: 0.05, threshold: 0.4 };
+        let text = render_text(&MonitorReport { dark_slice: Some(dark_slice), ..r });
+        assert!(text.contains("errs on 25.0 % of 12 pairs (all pairs: 5.0 %"), "{text}");
+    }
+
+    #[test]
+    fn brighter_photos_drift_but_are_not_darker_and_the_same_photos_are_stable() {
+        let base = spread(60, 1.0);
+        let bright = spread(40, 2.0);
+        let r = compare("x".into(), &base, &bright);
+        assert!(r.drifted && !r.drifted_darker(), "{r:?}");
+        let same = compare("x".into(), &base, &base);
+        assert!(!same.drifted, "{same:?}");
+        assert!(render_text(&same).contains("verdict: stable"));
+    }
+
+    #[test]
+    fn photos_not_yet_measured_are_counted_and_left_out() {
+        let mut base = spread(30, 1.0);
+        base.push(PhotoMeasures::default());
+        let r = compare("x".into(), &base, &spread(30, 1.0));
+        assert_eq!(r.baseline_unmeasured, 1);
+        assert_eq!(r.measures[0].test.unwrap().n_baseline, 30);
+        assert!(render_text(&r).contains("run `pairscope embed` first"));
+    }
+}

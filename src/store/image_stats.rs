@@ -132,4 +132,44 @@ mod tests {
         assert_eq!(by_pair.photos[&dark].name, "dark.jpg");
         assert_eq!(by_pair.photos[&dark].brightness, 0.1);
     }
+
+    #[test]
+    fn monitored_photos_are_each_photo_once_with_its_cached_face_and_a_split_narrows_them() {
+        use crate::domain::Split;
+        use crate::store::CachedEmbedding;
+        let (_dir, mut store) = temp_store();
+        let photos = store
+            .write(|tx| {
+                let p1 = test_pair(tx, "p1", "a.jpg", "b.jpg", None)?;
+                test_pair(tx, "p2", "b.jpg", "c.jpg", None)?;
+                tx.set_split(p1, Some(Split::Dev))?;
+                let [a, _] = tx.pair(p1).map(|r| [r.image_a, r.image_b])?;
+                tx.set_image_stats(a, 0.25, 40.0)?;
+                let face = serde_json::json!({"box": [10.0, 20.0, 40.0, 60.0], "score": 0.9});
+                let cached = CachedEmbedding {
+                    status: "ok".into(),
+                    detail: None,
+                    face_count: Some(1),
+                    face: Some(face),
+                    vector: None,
+                };
+                tx.put_embedding("model", "a.jpg", &cached)?; // test_pair's sha256 is the path
+                Ok::<_, crate::store::StoreError>((
+                    tx.monitored_photos("model", None)?,
+                    tx.monitored_photos("model", Some(Split::Dev))?,
+                    tx.monitored_photos("model", Some(Split::Test))?,
+                    tx.monitored_photos("other model", None)?,
+                ))
+            })
+            .unwrap();
+        let (all, dev, test, other) = photos;
+        assert_eq!(all.len(), 3, "b is in two pairs and listed once");
+        assert_eq!(dev.len(), 2);
+        assert!(test.is_empty());
+        assert_eq!(all[0].brightness, Some(0.25));
+        assert_eq!(all[0].status.as_deref(), Some("ok"));
+        assert_eq!(all[0].face.as_ref().unwrap()["score"], 0.9);
+        assert_eq!((all[1].brightness, all[1].status.as_deref()), (None, None));
+        assert!(other.iter().all(|p| p.status.is_none()), "another model's cache is not this one's");
+    }
 }

@@ -60,6 +60,7 @@ fn other_lfw_photos_are_stable_and_darkened_ones_drift_on_brightness() {
     let p = project.to_str().unwrap();
     ok(["import-folders", p, "--images", base.to_str().unwrap(), "--seed", "1"]);
     ok(["embed", p, "--quiet"]);
+    tag_first_pairs_dark(&project, 12);
 
     let stable: serde_json::Value =
         serde_json::from_str(&ok(["monitor", p, "--images", new.to_str().unwrap(), "--json", "--fail-on-drift"]))
@@ -70,16 +71,31 @@ fn other_lfw_photos_are_stable_and_darkened_ones_drift_on_brightness() {
     assert_eq!(brightness["n_new"], 50, "{stable:#}");
     assert_eq!(brightness["ks"]["method"], "exact");
 
-    let out = pairscope(["monitor", p, "--images", dark.to_str().unwrap(), "--fail-on-drift"]);
-    let text = stdout(&out);
-    assert_eq!(out.status.code(), Some(3), "exit 3 on drift\n{text}\n{}", stderr(&out));
-    assert!(text.contains("verdict: DRIFTED on brightness"), "{text}");
-    assert!(text.contains("the new photos are darker"), "{text}");
-
-    let drifted: serde_json::Value =
-        serde_json::from_str(&ok(["monitor", p, "--images", dark.to_str().unwrap(), "--json"])).unwrap();
+    let out = pairscope(["monitor", p, "--images", dark.to_str().unwrap(), "--json", "--fail-on-drift"]);
+    assert_eq!(out.status.code(), Some(3), "exit 3 on drift\n{}\n{}", stdout(&out), stderr(&out));
+    let drifted: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(drifted["drifted"], true);
     let brightness = measure(&drifted, "brightness");
     assert_eq!(brightness["test"]["drifted"], true, "{drifted:#}");
     assert!(brightness["median_new"].as_f64().unwrap() < 0.6 * brightness["median_baseline"].as_f64().unwrap());
     assert_eq!(measure(&drifted, "face_size")["test"]["drifted"], false, "the faces are where they were: {drifted:#}");
+    // Darker input is tied back to the error analysis: the `dark` row of `pairscope report`.
+    let report: serde_json::Value = serde_json::from_str(&ok(["report", p, "--json"])).unwrap();
+    let dark_row = report["tags"].as_array().unwrap().iter().find(|t| t["tag"] == "dark").unwrap();
+    assert_eq!(drifted["dark_slice"]["pairs"], 12, "{drifted:#}");
+    assert_eq!(drifted["dark_slice"]["error_rate"], dark_row["error_rate"]);
+    assert_eq!(drifted["dark_slice"]["threshold"], report["operating_point"]["threshold"]);
+    assert_eq!(stable["dark_slice"], serde_json::Value::Null, "only when brightness drifts darker");
+}
+
+/// A labeler tags the project's first `n` pairs `dark` (through import-labels).
+fn tag_first_pairs_dark(project: &Path, n: usize) {
+    let mut store = pairscope::store::Store::open(project).unwrap();
+    let mut pairs = store.read(|tx| tx.pair_image_hashes()).unwrap();
+    pairs.sort_by_key(|p| p.1.clone());
+    let rows: String = pairs.iter().take(n).map(|p| format!("{},ann,,dark\n", p.1)).collect();
+    drop(store);
+    let csv = project.with_extension("labels.csv");
+    std::fs::write(&csv, format!("pair_id,labeler,verdict,tags\n{rows}")).unwrap();
+    ok([Path::new("import-labels"), project, Path::new("--csv"), &csv]);
 }
