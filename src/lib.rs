@@ -15,6 +15,8 @@ pub mod face;
 /// The team hub on PostgreSQL (issue 16).
 pub mod hub;
 pub mod import;
+/// Is a new batch of photos like the project's? (`pairscope monitor`, issue 18)
+pub mod monitor;
 mod orphans;
 pub mod quote;
 pub mod rng;

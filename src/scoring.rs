@@ -107,6 +107,7 @@ pub fn score_project(
                 let face = result.face.as_ref().map(|f| {
                     serde_json::json!({
                         "box": [f.bbox.x1, f.bbox.y1, f.bbox.x2, f.bbox.y2],
+                        "score": f.bbox.score,
                         "points": f.points,
                     })
                 });

@@ -25,6 +25,8 @@ pub mod components;
 mod confusion;
 mod consensus;
 pub mod crowdlab;
+/// Has a measure's distribution moved: KS, PSI and a verdict (issue 18).
+pub mod drift;
 mod edc;
 mod edc_report;
 #[cfg(test)]
@@ -36,6 +38,7 @@ pub mod image_quality;
 /// How sure a rate is: exact binomial intervals and demonstrated bounds.
 pub mod intervals;
 mod kfold;
+mod kolmogorov;
 mod label_book;
 mod label_index;
 /// Label quality: calibrated P(same), CROWDLAB, the review queues, labeler quality.

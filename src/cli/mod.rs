@@ -23,6 +23,7 @@ mod hub;
 mod import;
 mod lineage;
 mod merge;
+mod monitor;
 mod password_prompt;
 mod project;
 mod quality;
@@ -43,6 +44,7 @@ use hub::HubArgs;
 use import::{FoldersArgs, IdentitiesArgs, LabelsArgs, LfwArgs, PairsArgs, ScoresArgs};
 use lineage::LineageArgs;
 use merge::MergeLabelsArgs;
+use monitor::MonitorArgs;
 use project::{InfoArgs, NewArgs};
 use quality::QualityArgs;
 use report::ReportArgs;
@@ -147,6 +149,21 @@ pub enum Command {
         gold pairs with 95 % intervals, agreement with consensus, median seconds per verdict \
         (pauses over 2 minutes left out) and drift over the first and last 100 verdicts.")]
     Quality(QualityArgs),
+    /// Is a folder of new photos like the project's? Brightness, sharpness, face size, detector confidence.
+    #[command(long_about = "Compare a folder of new photos (no labels needed) with the project's photos, \
+        or with one split's (--baseline), to see whether the input has drifted.\n\n\
+        The new photos go through the built-in face pass (nothing is written to the project); the \
+        project's photos are taken as `pairscope embed` measured them, so run it first. For \
+        brightness and sharpness (of the aligned face crop, or the whole photo without a face), \
+        face size (square root of the face box's area, in pixels) and detector confidence: the \
+        two-sample Kolmogorov-Smirnov statistic and p-value (as scipy's ks_2samp: exact up to \
+        10,000 values a side, asymptotic beyond; the method is printed), the population \
+        stability index over 10 quantile bins of the baseline (an empty bin counts as a 0.0001 \
+        share) and a verdict: drifted when p < 0.01 and PSI >= 0.2. The no-face and \
+        several-faces rates are shown beside. When brightness drifts darker, the project's \
+        `dark` slice error rate is shown. --fail-on-drift exits with status 3 when a measure \
+        drifted (1 is an error), for a deployment pipeline.")]
+    Monitor(MonitorArgs),
     /// LFW 10-fold accuracy of a model's scores (threshold chosen on 9 folds, tested on the 10th).
     EvalLfw(EvalLfwArgs),
     /// Create the demo project (if needed) and open it; the default when pairscope starts fresh.
@@ -239,7 +256,7 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::try_parse().unwrap_or_else(|e| shorten_values(e).exit());
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             if let Some(import) = e.downcast_ref::<crate::import::ImportError>() {
@@ -271,9 +288,11 @@ fn shorten_values(mut error: clap::Error) -> clap::Error {
     error
 }
 
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+/// Runs a command; its exit status is success unless it says otherwise (`monitor
+/// --fail-on-drift`).
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_logging();
-    let Some(command) = cli.command else { return crate::ui::run(cli.project, None) };
+    let Some(command) = cli.command else { return crate::ui::run(cli.project, None).map(|()| ExitCode::SUCCESS) };
     // The commands that talk to a hub may ask for its password at a terminal (the app never).
     if matches!(command, Command::Hub(_) | Command::Share(_) | Command::Clone(_) | Command::Sync(_)) {
         password_prompt::install();
@@ -305,8 +324,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::VerifyExport(args) => args.run(),
         Command::MergeLabels(args) => args.run(),
         Command::Lineage(args) => args.run(),
+        Command::Monitor(args) => return args.run(),
         Command::Completions(args) => args.run(Cli::command()),
     }
+    .map(|()| ExitCode::SUCCESS)
 }
 
 fn init_logging() {

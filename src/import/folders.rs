@@ -105,7 +105,7 @@ fn loops_back(root: &Path, folder: &Path) -> bool {
     folder.canonicalize().is_ok_and(|target| root.starts_with(target))
 }
 
-fn has_image_extension(path: &Path) -> bool {
+pub(crate) fn has_image_extension(path: &Path) -> bool {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
     ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str()))
 }

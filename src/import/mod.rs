@@ -11,6 +11,7 @@ mod csv_table;
 mod folders;
 mod identities_csv;
 mod image_files;
+pub(crate) use folders::has_image_extension;
 pub(crate) use image_files::probe_all;
 mod image_identity;
 mod labels_csv;

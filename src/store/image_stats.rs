@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::{ImageId, PairId, Result, Tx};
+use crate::domain::Split;
 
 /// One measured photo: its statistics and where it is.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,6 +16,19 @@ pub struct PhotoStats {
     pub path: PathBuf,
     /// Relative to its root, as the review screen shows it.
     pub name: String,
+}
+
+/// One project photo as `pairscope monitor` compares it: what the face pass found and measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonitoredPhoto {
+    /// None until the photo has been through `pairscope embed`.
+    pub brightness: Option<f64>,
+    pub sharpness: Option<f64>,
+    /// The face pipeline's status code under the model; None when not run under it.
+    pub status: Option<String>,
+    pub face_count: Option<u32>,
+    /// The face's box and detector score, as the cache holds them (see `scoring`).
+    pub face: Option<serde_json::Value>,
 }
 
 /// Every measured photo, and each pair's two photos when both are measured.
@@ -35,6 +49,29 @@ impl Tx<'_> {
                AND a.sharpness IS NOT NULL AND b.sharpness IS NOT NULL",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, PairId>(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every photo of the project (or of the pairs of one split), once, with its statistics and
+    /// its cached face-pipeline result under `model_sha256`.
+    pub fn monitored_photos(&self, model_sha256: &str, split: Option<Split>) -> Result<Vec<MonitoredPhoto>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT i.brightness, i.sharpness, e.status, e.face_count, e.face FROM images i
+             LEFT JOIN embeddings e ON e.image_sha256 = i.sha256 AND e.model_sha256 = ?1
+             WHERE ?2 IS NULL OR EXISTS
+                 (SELECT 1 FROM pairs p WHERE p.split = ?2 AND (p.image_a = i.id OR p.image_b = i.id))
+             ORDER BY i.id",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![model_sha256, split], |r| {
+            let face: Option<String> = r.get(4)?;
+            Ok(MonitoredPhoto {
+                brightness: r.get(0)?,
+                sharpness: r.get(1)?,
+                status: r.get(2)?,
+                face_count: r.get(3)?,
+                face: face.and_then(|f| serde_json::from_str(&f).ok()),
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -94,5 +131,45 @@ mod tests {
         assert_eq!(by_pair.pairs[&p2][1], dark);
         assert_eq!(by_pair.photos[&dark].name, "dark.jpg");
         assert_eq!(by_pair.photos[&dark].brightness, 0.1);
+    }
+
+    #[test]
+    fn monitored_photos_are_each_photo_once_with_its_cached_face_and_a_split_narrows_them() {
+        use crate::domain::Split;
+        use crate::store::CachedEmbedding;
+        let (_dir, mut store) = temp_store();
+        let photos = store
+            .write(|tx| {
+                let p1 = test_pair(tx, "p1", "a.jpg", "b.jpg", None)?;
+                test_pair(tx, "p2", "b.jpg", "c.jpg", None)?;
+                tx.set_split(p1, Some(Split::Dev))?;
+                let [a, _] = tx.pair(p1).map(|r| [r.image_a, r.image_b])?;
+                tx.set_image_stats(a, 0.25, 40.0)?;
+                let face = serde_json::json!({"box": [10.0, 20.0, 40.0, 60.0], "score": 0.9});
+                let cached = CachedEmbedding {
+                    status: "ok".into(),
+                    detail: None,
+                    face_count: Some(1),
+                    face: Some(face),
+                    vector: None,
+                };
+                tx.put_embedding("model", "a.jpg", &cached)?; // test_pair's sha256 is the path
+                Ok::<_, crate::store::StoreError>((
+                    tx.monitored_photos("model", None)?,
+                    tx.monitored_photos("model", Some(Split::Dev))?,
+                    tx.monitored_photos("model", Some(Split::Test))?,
+                    tx.monitored_photos("other model", None)?,
+                ))
+            })
+            .unwrap();
+        let (all, dev, test, other) = photos;
+        assert_eq!(all.len(), 3, "b is in two pairs and listed once");
+        assert_eq!(dev.len(), 2);
+        assert!(test.is_empty());
+        assert_eq!(all[0].brightness, Some(0.25));
+        assert_eq!(all[0].status.as_deref(), Some("ok"));
+        assert_eq!(all[0].face.as_ref().unwrap()["score"], 0.9);
+        assert_eq!((all[1].brightness, all[1].status.as_deref()), (None, None));
+        assert!(other.iter().all(|p| p.status.is_none()), "another model's cache is not this one's");
     }
 }

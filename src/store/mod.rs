@@ -52,7 +52,7 @@ pub use error::{StoreError, WriteRefused};
 pub use hub_link::{ClonedImage, ClonedPair, ClonedTag, HubLink, SharedImage, SharedLabel};
 pub use identities::IdentityChange;
 pub use ids::{ImageId, LabelerId, ModelId, PairId, RootId, TagId};
-pub use image_stats::{PhotoStats, PhotoStatsByPair};
+pub use image_stats::{MonitoredPhoto, PhotoStats, PhotoStatsByPair};
 pub use images::{ImageRecord, NewImage};
 pub use info::{LabelerInfo, ModelInfo, ProjectInfo, TagInfo};
 pub use label_quality::{QualityFacts, TagExample};

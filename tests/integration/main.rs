@@ -19,6 +19,7 @@ mod cli_export_embeddings;
 mod cli_identities;
 mod cli_import;
 mod cli_import_blind;
+mod cli_monitor;
 mod cli_parquet;
 mod cli_quality;
 mod cli_report;

@@ -1,0 +1,95 @@
+//! The monitor's report as text, for people (the JSON is its serde form).
+
+use std::fmt::Write;
+
+use super::MonitorReport;
+
+fn number(v: f64) -> String {
+    if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e5) { format!("{v:.3e}") } else { format!("{v:.4}") }
+}
+
+fn share((count, total): (usize, usize)) -> String {
+    if total == 0 {
+        return "-".into();
+    }
+    format!("{count}/{total} ({:.1} %)", 100.0 * count as f64 / total as f64)
+}
+
+pub fn render_text(r: &MonitorReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} new photos against {} ({} photos)", r.new_photos, r.baseline, r.baseline_photos);
+    if r.baseline_unmeasured > 0 {
+        let _ = writeln!(
+            out,
+            "  {} of them not yet through the face pass, left out: run `pairscope embed` first",
+            r.baseline_unmeasured
+        );
+    }
+    let _ = writeln!(out, "rule: {}\n", r.rule);
+    let _ = writeln!(
+        out,
+        "{:<20} {:>13}  {:>7}  {:>22}  {:>8}  {:>21}  verdict",
+        "measure", "n new / base", "KS D", "p-value (method)", "PSI", "median new / base"
+    );
+    for m in &r.measures {
+        let medians = match (m.median_new, m.median_baseline) {
+            (Some(n), Some(b)) => format!("{} / {}", number(n), number(b)),
+            _ => "-".into(),
+        };
+        match &m.test {
+            Some(t) => {
+                let _ = writeln!(
+                    out,
+                    "{:<20} {:>13}  {:>7.4}  {:>22}  {:>8.4}  {:>21}  {}",
+                    m.measure,
+                    format!("{} / {}", t.n_new, t.n_baseline),
+                    t.ks.statistic,
+                    format!("{} ({})", number(t.ks.p_value), t.ks.method.name()),
+                    t.psi,
+                    medians,
+                    if t.drifted { "DRIFTED" } else { "stable" }
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{:<20} not compared: a side has no values", m.measure);
+            }
+        }
+    }
+    let _ = writeln!(out);
+    for rate in &r.rates {
+        let _ = writeln!(
+            out,
+            "{} rate: new {}, baseline {} (shown, not judged)",
+            rate.rate,
+            share(rate.new),
+            share(rate.baseline)
+        );
+    }
+    let drifted: Vec<&str> =
+        r.measures.iter().filter(|m| m.test.is_some_and(|t| t.drifted)).map(|m| m.measure).collect();
+    if drifted.is_empty() {
+        let _ = writeln!(out, "\nverdict: stable (no measure drifted)");
+    } else {
+        let _ = writeln!(out, "\nverdict: DRIFTED on {}", drifted.join(", "));
+    }
+    if r.drifted_darker() {
+        match &r.dark_slice {
+            Some(d) => {
+                let _ = writeln!(
+                    out,
+                    "the new photos are darker: they look like the project's `dark` slice, where the model \
+                     errs on {:.1} % of {} pairs (all pairs: {:.1} %, threshold {:.4}, max accuracy)",
+                    100.0 * d.error_rate,
+                    d.pairs,
+                    100.0 * d.overall_error_rate,
+                    d.threshold
+                );
+            }
+            None => {
+                let _ =
+                    writeln!(out, "the new photos are darker; the project has no scored `dark` slice to compare with");
+            }
+        }
+    }
+    out
+}
