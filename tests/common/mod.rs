@@ -50,7 +50,14 @@ where
     S: AsRef<std::ffi::OsStr>,
 {
     let out = pairscope(args);
-    assert!(out.status.success(), "pairscope failed:\nstdout: {}\nstderr: {}", stdout(&out), stderr(&out));
+    // The status too: a process killed by a signal (a crash, the OOM killer) says nothing on stderr.
+    assert!(
+        out.status.success(),
+        "pairscope failed ({}):\nstdout: {}\nstderr: {}",
+        out.status,
+        stdout(&out),
+        stderr(&out)
+    );
     stdout(&out)
 }
 
