@@ -58,7 +58,7 @@ mod slices;
 pub mod snapshot;
 mod splits;
 mod text;
-mod text_intervals;
+pub(crate) mod text_intervals;
 mod text_slices;
 mod threshold;
 mod threshold_from;

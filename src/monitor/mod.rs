@@ -13,6 +13,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::analysis::ThresholdRule;
 use crate::analysis::drift::{DRIFT_RULE, DriftTest, drift};
+use crate::analysis::intervals::Proportion;
 use crate::curate::project_report::ProjectReport;
 use crate::domain::Split;
 use crate::face::{BatchOptions, FaceEngine, FaceError, ImageJob};
@@ -53,8 +54,15 @@ pub struct RateComparison {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DarkSlice {
     pub pairs: u64,
+    pub errors: u64,
     pub error_rate: f64,
+    /// Clopper–Pearson, as every rate the report shows.
+    pub error_rate_ci95: Option<[f64; 2]>,
+    /// Evaluable pairs of the whole project, and the model's errors on them.
+    pub evaluable: u64,
+    pub overall_errors: u64,
     pub overall_error_rate: f64,
+    pub overall_error_rate_ci95: Option<[f64; 2]>,
     pub threshold: f64,
 }
 
@@ -206,10 +214,16 @@ pub fn dark_slice(store: &mut Store) -> Result<Option<DarkSlice>, MonitorError> 
     let Some(dark) = report.tags.iter().find(|t| t.tag == "dark").filter(|t| t.pairs > 0 && evaluable > 0) else {
         return Ok(None);
     };
+    let overall_errors = op.fp + op.fn_;
     Ok(Some(DarkSlice {
         pairs: dark.pairs,
+        errors: dark.errors,
         error_rate: dark.error_rate,
-        overall_error_rate: (op.fp + op.fn_) as f64 / evaluable as f64,
+        error_rate_ci95: dark.error_rate_ci95,
+        evaluable,
+        overall_errors,
+        overall_error_rate: overall_errors as f64 / evaluable as f64,
+        overall_error_rate_ci95: Proportion::new(overall_errors, evaluable).ci95(),
         threshold,
     }))
 }
@@ -249,9 +263,22 @@ mod tests {
         assert!(text.contains("verdict: DRIFTED on brightness"), "{text}");
         assert!(text.contains("no scored `dark` slice"), "{text}");
         assert!(text.contains(DRIFT_RULE), "{text}");
-        let dark_slice = DarkSlice { pairs: 12, error_rate: 0.25, overall_error_rate: 0.05, threshold: 0.4 };
+        let dark_slice = DarkSlice {
+            pairs: 12,
+            errors: 3,
+            error_rate: 0.25,
+            error_rate_ci95: Proportion::new(3, 12).ci95(),
+            evaluable: 120,
+            overall_errors: 6,
+            overall_error_rate: 0.05,
+            overall_error_rate_ci95: Proportion::new(6, 120).ci95(),
+            threshold: 0.4,
+        };
         let text = render_text(&MonitorReport { dark_slice: Some(dark_slice), ..r });
-        assert!(text.contains("errs on 25.0 % of 12 pairs (all pairs: 5.0 %"), "{text}");
+        // Every rate with its count and 95 % interval (Clopper–Pearson 3/12: 5.49–57.19 %).
+        assert!(text.contains("errs on 25.0 % of 12 pairs (3/12, 95 % interval 5.49-57.19%;"), "{text}");
+        assert!(text.contains("all pairs: 5.0 % (6/120, 95 % interval 1.86-10.57%)"), "{text}");
+        assert!(text.contains("no_face rate: new 1/41 (2.4 %, 95 % interval 0.06-12.86%)"), "{text}");
     }
 
     #[test]

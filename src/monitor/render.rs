@@ -3,6 +3,8 @@
 use std::fmt::Write;
 
 use super::MonitorReport;
+use crate::analysis::intervals::Proportion;
+use crate::analysis::text_intervals::interval;
 
 fn number(v: f64) -> String {
     if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e5) { format!("{v:.3e}") } else { format!("{v:.4}") }
@@ -12,7 +14,8 @@ fn share((count, total): (usize, usize)) -> String {
     if total == 0 {
         return "-".into();
     }
-    format!("{count}/{total} ({:.1} %)", 100.0 * count as f64 / total as f64)
+    let ci = Proportion::new(count as u64, total as u64).ci95();
+    format!("{count}/{total} ({:.1} %, 95 % interval {})", 100.0 * count as f64 / total as f64, interval(ci))
 }
 
 pub fn render_text(r: &MonitorReport) -> String {
@@ -78,10 +81,17 @@ pub fn render_text(r: &MonitorReport) -> String {
                 let _ = writeln!(
                     out,
                     "the new photos are darker: they look like the project's `dark` slice, where the model \
-                     errs on {:.1} % of {} pairs (all pairs: {:.1} %, threshold {:.4}, max accuracy)",
+                     errs on {:.1} % of {} pairs ({}/{}, 95 % interval {}; all pairs: {:.1} % ({}/{}, 95 % interval \
+                     {}), threshold {:.4}, max accuracy)",
                     100.0 * d.error_rate,
                     d.pairs,
+                    d.errors,
+                    d.pairs,
+                    interval(d.error_rate_ci95),
                     100.0 * d.overall_error_rate,
+                    d.overall_errors,
+                    d.evaluable,
+                    interval(d.overall_error_rate_ci95),
                     d.threshold
                 );
             }
