@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::common::{listed, open_project, with_new_or_existing_project};
-use crate::import::{self, FolderOptions, ImportError, ImportReport};
-use crate::store::Store;
+use crate::import::{FolderOptions, ImportControl, ImportRequest, run_import};
 
 // The flags every file importer takes (no doc comment: clap would take it for help text).
 #[derive(Debug, Args)]
@@ -37,7 +36,7 @@ pub struct LfwArgs {
 impl LfwArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
         let LfwArgs { project, pairs, images, common } = self;
-        with_project(&project, common.verbose, |s| import::import_lfw(s, &pairs, &images, common.skip_bad))
+        into_new_or_existing(&project, common.verbose, ImportRequest::Lfw { pairs, images, skip_bad: common.skip_bad })
     }
 }
 
@@ -57,7 +56,11 @@ pub struct PairsArgs {
 impl PairsArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
         let PairsArgs { project, csv, images, common } = self;
-        with_project(&project, common.verbose, |s| import::import_pairs(s, &csv, &images, common.skip_bad))
+        into_new_or_existing(
+            &project,
+            common.verbose,
+            ImportRequest::PairsCsv { csv, images, skip_bad: common.skip_bad },
+        )
     }
 }
 
@@ -73,9 +76,8 @@ pub struct LabelsArgs {
 
 impl LabelsArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
-        let store = &mut open_project(&self.project)?;
-        print_report(&import::import_labels(store, &self.csv, self.common.skip_bad)?, self.common.verbose);
-        Ok(())
+        let request = ImportRequest::LabelsCsv { csv: self.csv, skip_bad: self.common.skip_bad };
+        into_existing(&self.project, self.common.verbose, request)
     }
 }
 
@@ -99,11 +101,9 @@ pub struct ScoresArgs {
 
 impl ScoresArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
-        let store = &mut open_project(&self.project)?;
-        let report = import::import_scores(store, &self.csv, &self.model, self.common.skip_bad)?;
-        store.write(|tx| tx.set_trained_on_train(&self.model, self.trained_on_train))?;
-        print_report(&report, self.common.verbose);
-        Ok(())
+        let ScoresArgs { project, csv, model, trained_on_train, common } = self;
+        let request = ImportRequest::ScoresCsv { csv, model, trained_on_train, skip_bad: common.skip_bad };
+        into_existing(&project, common.verbose, request)
     }
 }
 
@@ -126,7 +126,11 @@ pub struct FoldersArgs {
 impl FoldersArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
         let FoldersArgs { project, images, different, seed, verbose } = self;
-        with_project(&project, verbose, |s| import::import_folders(s, &images, &FolderOptions { different, seed }))
+        into_new_or_existing(
+            &project,
+            verbose,
+            ImportRequest::Folders { images, options: FolderOptions { different, seed } },
+        )
     }
 }
 
@@ -150,27 +154,27 @@ pub struct IdentitiesArgs {
 
 impl IdentitiesArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
-        let store = &mut open_project(&self.project)?;
-        let report = import::import_identities(store, &self.csv, self.images.as_deref(), self.replace)?;
-        println!("{}", report.summary(listed(self.verbose)));
-        Ok(())
+        let IdentitiesArgs { project, csv, images, replace, verbose } = self;
+        into_existing(&project, verbose, ImportRequest::IdentitiesCsv { csv, images, replace })
     }
 }
 
-/// Opens (or creates) the project and runs an importer on it.
-fn with_project(
-    project: &Path,
-    verbose: bool,
-    import: impl FnOnce(&mut Store) -> Result<ImportReport, ImportError>,
-) -> anyhow::Result<()> {
-    let (report, created) = with_new_or_existing_project(project, |store| import(store).map_err(anyhow::Error::from))?;
+/// Opens (or creates) the project and runs the import on it, as the app's Import window does
+/// (`import::run_import`).
+fn into_new_or_existing(project: &Path, verbose: bool, request: ImportRequest) -> anyhow::Result<()> {
+    let (outcome, created) = with_new_or_existing_project(project, |store| {
+        run_import(store, &request, ImportControl::none()).map_err(anyhow::Error::from)
+    })?;
     if created {
         println!("created {}", project.display());
     }
-    print_report(&report, verbose);
+    println!("{}", outcome.summary(listed(verbose)));
     Ok(())
 }
 
-fn print_report(report: &ImportReport, verbose: bool) {
-    println!("{}", report.summary(listed(verbose)));
+/// Runs the import on an existing project.
+fn into_existing(project: &Path, verbose: bool, request: ImportRequest) -> anyhow::Result<()> {
+    let store = &mut open_project(project)?;
+    println!("{}", run_import(store, &request, ImportControl::none())?.summary(listed(verbose)));
+    Ok(())
 }
