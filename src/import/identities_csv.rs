@@ -10,6 +10,9 @@ use super::{ImportError, Problem, refuse_any};
 use crate::quote::{quote, shortened};
 use crate::store::{IdentityChange, ImageId, Store};
 
+/// The columns a file must have (the Import window's preview checks the same).
+pub(super) const REQUIRED: [&str; 2] = ["image", "identity"];
+
 /// What an identities import did.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct IdentityReport {
@@ -53,7 +56,7 @@ pub fn import_identities(
     images_dir: Option<&Path>,
     replace: bool,
 ) -> Result<IdentityReport, ImportError> {
-    let (table, mut problems) = read_table(csv_file, &["image", "identity"])?;
+    let (table, mut problems) = read_table(csv_file, &REQUIRED)?;
     let (col_image, col_identity) = (table.column("image"), table.column("identity"));
     let known = known_images(store, images_dir)?;
     let within = images_dir.map(|d| format!(" under {}", d.display())).unwrap_or_default();

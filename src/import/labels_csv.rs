@@ -16,6 +16,9 @@ use crate::store::{
     LabelChange, LabelerId, NewTag, Origin, PairId, Store, StoreError, TagId, validate_labeler_name, validate_tag_name,
 };
 
+/// The columns a file must have (the Import window's preview checks the same).
+pub(super) const REQUIRED: [&str; 2] = ["pair_id", "labeler"];
+
 /// One good row, kept small: a labels file can hold millions. Labelers and tags are indexes
 /// into the names read so far; the pair is resolved as the row is read.
 struct LabelRow {
@@ -175,7 +178,7 @@ pub fn import_labels(store: &mut Store, csv_file: &Path, skip_bad: bool) -> Resu
     let mut rows = Rows::default();
     let mut columns: Option<Columns> = None;
     let mut problems = Vec::new();
-    let (headers, read_problems) = for_each_row(csv_file, &["pair_id", "labeler"], |headers, row| {
+    let (headers, read_problems) = for_each_row(csv_file, &REQUIRED, |headers, row| {
         if failed.is_some() {
             return;
         }

@@ -16,6 +16,9 @@ use crate::domain::{Split, Truth};
 use crate::quote::{quote, shortened};
 use crate::store::{NewPair, Store};
 
+/// The columns a file must have (the Import window's preview checks the same).
+pub(super) const REQUIRED: [&str; 2] = ["image_a", "image_b"];
+
 struct PairRow {
     line: u64,
     pair_id: String,
@@ -71,7 +74,7 @@ pub fn import_pairs_watched(
     skip_bad: bool,
     control: ImportControl<'_>,
 ) -> Result<ImportReport, ImportError> {
-    let (table, mut problems) = read_table(csv_file, &["image_a", "image_b"])?;
+    let (table, mut problems) = read_table(csv_file, &REQUIRED)?;
     let (col_a, col_b) = (table.column("image_a"), table.column("image_b"));
     let (col_id, col_truth, col_split) = (table.column("pair_id"), table.column("truth"), table.column("split"));
     let col_identity = [table.column("identity_a"), table.column("identity_b")];

@@ -43,31 +43,27 @@ pub struct ImportPreview {
     pub notes: Vec<String>,
 }
 
-/// The columns an importer of `kind` reads: (name, meaning, required).
-fn known_columns(kind: ImportKind) -> &'static [(&'static str, &'static str, bool)] {
+/// The columns an importer of `kind` reads: (name, meaning).
+fn known_columns(kind: ImportKind) -> &'static [(&'static str, &'static str)] {
     match kind {
         ImportKind::PairsCsv => &[
-            ("image_a", "first photo (path in the images folder)", true),
-            ("image_b", "second photo", true),
-            ("pair_id", "the pair's id", false),
-            ("truth", "same / different", false),
-            ("split", "train, dev, test…", false),
-            ("identity_a", "who is in the first photo", false),
-            ("identity_b", "who is in the second photo", false),
+            ("image_a", "first photo (path in the images folder)"),
+            ("image_b", "second photo"),
+            ("pair_id", "the pair's id"),
+            ("truth", "same / different"),
+            ("split", "train, dev, test…"),
+            ("identity_a", "who is in the first photo"),
+            ("identity_b", "who is in the second photo"),
         ],
         ImportKind::LabelsCsv => &[
-            ("pair_id", "the pair's id", true),
-            ("labeler", "who labeled", true),
-            ("verdict", "same / different / unsure", false),
-            ("tags", "tags, ;-separated", false),
-            ("blind", "given without the answer in view", false),
+            ("pair_id", "the pair's id"),
+            ("labeler", "who labeled"),
+            ("verdict", "same / different / unsure"),
+            ("tags", "tags, ;-separated"),
+            ("blind", "given without the answer in view"),
         ],
-        ImportKind::ScoresCsv => {
-            &[("pair_id", "the pair's id", true), ("score", "higher = more likely the same", true)]
-        }
-        ImportKind::IdentitiesCsv => {
-            &[("image", "photo (path in the images folder)", true), ("identity", "who is in it", true)]
-        }
+        ImportKind::ScoresCsv => &[("pair_id", "the pair's id"), ("score", "higher = more likely the same")],
+        ImportKind::IdentitiesCsv => &[("image", "photo (path in the images folder)"), ("identity", "who is in it")],
         ImportKind::Lfw | ImportKind::Folders => &[],
     }
 }
@@ -89,8 +85,8 @@ fn columns_of<'h>(kind: ImportKind, header: impl Iterator<Item = &'h str>) -> Ve
         .map(|(i, raw)| {
             let raw = if i == 0 { raw.trim_start_matches('\u{FEFF}') } else { raw };
             let name = raw.trim().to_ascii_lowercase();
-            let role = match known.iter().find(|(n, _, _)| *n == name) {
-                Some((_, meaning, _)) => ColumnRole::Read { meaning },
+            let role = match known.iter().find(|(n, _)| *n == name) {
+                Some((_, meaning)) => ColumnRole::Read { meaning },
                 None if kind == ImportKind::PairsCsv && !name.is_empty() => ColumnRole::Metadata,
                 None => ColumnRole::Ignored,
             };
@@ -99,10 +95,20 @@ fn columns_of<'h>(kind: ImportKind, header: impl Iterator<Item = &'h str>) -> Ve
         .collect()
 }
 
+/// The columns the importer of `kind` requires: its own list, so the two cannot differ.
+fn required_columns(kind: ImportKind) -> &'static [&'static str] {
+    match kind {
+        ImportKind::PairsCsv => &super::pairs_csv::REQUIRED,
+        ImportKind::LabelsCsv => &super::labels_csv::REQUIRED,
+        ImportKind::ScoresCsv => &super::scores_csv::REQUIRED,
+        ImportKind::IdentitiesCsv => &super::identities_csv::REQUIRED,
+        ImportKind::Lfw | ImportKind::Folders => &[],
+    }
+}
+
 /// The required columns of `kind` that `columns` lacks.
 fn missing(kind: ImportKind, columns: &[PreviewColumn]) -> Vec<&'static str> {
-    let known = known_columns(kind);
-    known.iter().filter(|(n, _, required)| *required && !columns.iter().any(|c| c.name == *n)).map(|c| c.0).collect()
+    required_columns(kind).iter().copied().filter(|r| !columns.iter().any(|c| c.name == *r)).collect()
 }
 
 /// A Parquet file is compact: it is read whole, as the importers read it.

@@ -10,13 +10,16 @@ use super::{ImportError, ImportReport, Problem, refuse_unless_skipping};
 use crate::quote::quote;
 use crate::store::{ModelKind, ScoreChange, Store};
 
+/// The columns a file must have (the Import window's preview checks the same).
+pub(super) const REQUIRED: [&str; 2] = ["pair_id", "score"];
+
 pub fn import_scores(
     store: &mut Store,
     csv_file: &Path,
     model: &str,
     skip_bad: bool,
 ) -> Result<ImportReport, ImportError> {
-    let (table, mut problems) = read_table(csv_file, &["pair_id", "score"])?;
+    let (table, mut problems) = read_table(csv_file, &REQUIRED)?;
     let (col_pair, col_score) = (table.column("pair_id"), table.column("score"));
     let mut rows = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
