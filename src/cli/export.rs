@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::common::open_project_to_write;
+use super::selection_args::SelectionArgs;
 use crate::curate;
-use crate::domain::Split;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -15,70 +15,25 @@ pub struct ExportArgs {
     /// The folder to create (it must not exist, or be empty).
     #[arg(long)]
     out: PathBuf,
-    /// Only this split (train, train-dev, dev, test).
-    #[arg(long, value_parser = parse_split)]
-    split: Option<Split>,
-    /// Only pairs whose labelers reach a majority verdict.
-    #[arg(long)]
-    consensus_only: bool,
-    /// Only pairs with this consensus tag (repeatable).
-    #[arg(long = "tag")]
-    tags: Vec<String>,
-    /// Leave out pairs with this consensus tag (repeatable), e.g. borderline.
-    #[arg(long = "exclude-tag")]
-    exclude_tags: Vec<String>,
-    /// Only pairs whose verdicts agree at least this much (0-1).
-    #[arg(long)]
-    min_agreement: Option<f64>,
-    /// Only pairs whose verdicts agree at most this much (0-1; e.g. 0.99 for the
-    /// disagreement queue).
-    #[arg(long)]
-    max_agreement: Option<f64>,
-    /// Only the pairs --model gets wrong at --threshold (false accepts and rejects).
-    #[arg(long, requires = "threshold")]
-    errors_only: bool,
-    /// Include this model's scores.
-    #[arg(long)]
-    model: Option<String>,
-    /// The operating threshold of --model (adds a predicted column).
-    #[arg(long, requires = "model")]
-    threshold: Option<f64>,
+    #[command(flatten)]
+    selection: SelectionArgs,
     /// Put the export time into the manifest (re-exports then differ in that line).
     #[arg(long)]
     stamp: bool,
 }
 
-fn parse_split(text: &str) -> Result<Split, String> {
-    Split::parse(text)?.ok_or_else(|| "name a split: train, train-dev, dev or test".to_string())
-}
-
 impl ExportArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
-        let ExportArgs {
-            project,
-            out,
-            split,
-            consensus_only,
-            tags,
-            exclude_tags,
-            min_agreement,
-            max_agreement,
-            errors_only,
-            model,
-            threshold,
-            stamp,
-        } = self;
-        let selection = curate::Selection {
-            split,
-            consensus_only,
-            require_tags: tags,
-            exclude_tags,
-            min_agreement,
-            max_agreement,
-            model_errors: errors_only,
-        };
+        let ExportArgs { project, out, selection: args, stamp } = self;
+        let selection = args.selection();
         let described = selection.describe();
-        let options = curate::ExportOptions { selection, model, threshold, stamp, origin: "cli".into() };
+        let options = curate::ExportOptions {
+            selection,
+            model: args.model,
+            threshold: args.threshold,
+            stamp,
+            origin: "cli".into(),
+        };
         let report = curate::export(&mut open_project_to_write(&project)?, &out, &options)?;
         if let Some(stale) = &report.stale_removed {
             eprintln!("{stale}");
@@ -109,19 +64,35 @@ impl ExportArgs {
 #[derive(Debug, Args)]
 pub struct VerifyExportArgs {
     folder: PathBuf,
+    /// Also re-derive every image `pairscope augment` made from its source and the changes
+    /// the manifest records, and compare the bytes (the sources must still be where they were).
+    #[arg(long)]
+    reapply: bool,
 }
 
 impl VerifyExportArgs {
     pub(super) fn run(self) -> anyhow::Result<()> {
         let folder = &self.folder;
-        let problems = curate::verify_export(folder)?;
+        let mut problems = curate::verify_export(folder)?;
+        let mut reapplied = None;
+        if self.reapply {
+            let (more, checked) = curate::augment_derive::reapply_manifest(folder)?;
+            problems.extend(more);
+            reapplied = Some(checked);
+        }
         if problems.is_empty() {
             println!("{}: every file matches manifest.json", folder.display());
+            match reapplied {
+                Some(0) => println!("no derived images to re-apply (not an augment folder)"),
+                Some(n) => println!("{n} derived images re-made from their sources give the same bytes"),
+                None => {}
+            }
             return Ok(());
         }
         for problem in &problems {
             eprintln!("  {problem}");
         }
-        anyhow::bail!("{}: {} files do not match manifest.json", folder.display(), problems.len())
+        let what = if self.reapply { "problems against" } else { "files do not match" };
+        anyhow::bail!("{}: {} {what} manifest.json", folder.display(), problems.len())
     }
 }

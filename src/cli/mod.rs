@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 mod all_vs_all;
+mod augment;
 mod common;
 mod completions;
 mod demo;
@@ -29,10 +30,12 @@ mod project;
 mod quality;
 mod report;
 mod role;
+mod selection_args;
 mod split;
 mod team;
 
 use all_vs_all::AllVsAllArgs;
+use augment::AugmentArgs;
 use completions::CompletionsArgs;
 use demo::DemoArgs;
 use embed::EmbedArgs;
@@ -209,6 +212,22 @@ pub enum Command {
         is recorded in the project. Exporting the same selection again gives byte-identical \
         files (unless --stamp puts the time into the manifest).")]
     Export(ExportArgs),
+    /// Synthesise more pairs like a slice (darker, blurred, sunset, noise…) into a new folder.
+    #[command(long_about = "Synthesise more pairs like a slice into a new (or empty) folder.\n\n\
+        The pairs are chosen as `export` chooses them (e.g. --split train --tag dark). Each of \
+        their images gets `copies` derived images, each pair `copies` derived pairs with its \
+        truth and split. The recipe lists changes applied in order, each with a number or a \
+        range LO..HI drawn with --seed: darken=F and brighten=F multiply every pixel by F \
+        (0.01-1, 1-4); sunset=S a warm cast (0-1); blur=SIGMA a Gaussian blur in pixels \
+        (0-20); noise=SIGMA Gaussian noise in grey levels (0-64); jpeg=Q re-encoding at \
+        quality Q (1-100); shift=PX moves the photo up to PX pixels each way (0-64); flip \
+        mirrors it; copies=K (1-100, default 1). The folder has the export layout (derived \
+        images as PNG) and a manifest.json that records, for each derived image, its source's \
+        sha256, its seed and the exact changes; the same command gives byte-identical files, \
+        and `verify-export --reapply` re-makes every image from its source to check. \
+        --add-to-project brings the derived pairs into the project (source augment, with \
+        their lineage); --adjudicate-as NAME also records the recipe's tags on them.")]
+    Augment(AugmentArgs),
     /// Write every image's embedding under a model to a Parquet file (image, identity, status, embedding).
     #[command(long_about = "Write every image's embedding under a model to a Parquet file.\n\n\
         One row per image with an embedding: image (its path relative to its root, as an \
@@ -320,6 +339,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::EvalLfw(args) => args.run(),
         Command::Split(args) => args.run(),
         Command::Export(args) => args.run(),
+        Command::Augment(args) => args.run(),
         Command::ExportEmbeddings(args) => args.run(),
         Command::VerifyExport(args) => args.run(),
         Command::MergeLabels(args) => args.run(),

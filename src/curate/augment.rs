@@ -21,9 +21,14 @@ pub enum Kind {
     CropShift,
     Flip,
     JpegNoise,
+    Exposure,
+    Noise,
+    Shift,
 }
 
 impl Kind {
+    /// The kinds the demo draws from (its recipe replays only these, so adding a kind here
+    /// would change the demo).
     pub const ALL: [Kind; 6] = [Kind::Darken, Kind::Blur, Kind::Sunset, Kind::CropShift, Kind::Flip, Kind::JpegNoise];
 
     /// The review tag a labeler would give the result, for the kinds that have one.
@@ -32,7 +37,7 @@ impl Kind {
             Kind::Darken => Some("dark"),
             Kind::Blur => Some("blurry"),
             Kind::Sunset => Some("sunset"),
-            Kind::CropShift | Kind::Flip | Kind::JpegNoise => None,
+            Kind::CropShift | Kind::Flip | Kind::JpegNoise | Kind::Exposure | Kind::Noise | Kind::Shift => None,
         }
     }
 }
@@ -54,6 +59,14 @@ pub enum Augmentation {
     Flip,
     /// Re-encodes as JPEG at this quality (1–100): block and ringing artefacts.
     JpegNoise { quality: u8 },
+    /// Multiplies every pixel value by `factor` (clamped to 0–8), no gamma: the mean
+    /// brightness moves by exactly the factor until pixels clip at white.
+    Exposure { factor: f32 },
+    /// Adds Gaussian noise of this standard deviation in grey levels (0–255 scale) to every
+    /// channel; the pattern is fixed by `seed`.
+    Noise { sigma: f32, seed: u64 },
+    /// Moves the photo right by `dx` and down by `dy` pixels; the border pixels fill the gap.
+    Shift { dx: i32, dy: i32 },
 }
 
 impl Augmentation {
@@ -71,6 +84,15 @@ impl Augmentation {
             }
             Kind::Flip => Augmentation::Flip,
             Kind::JpegNoise => Augmentation::JpegNoise { quality: between(8.0, 40.99) as u8 },
+            Kind::Exposure => Augmentation::Exposure { factor: between(0.3, 0.8) },
+            Kind::Noise => {
+                let sigma = between(4.0, 16.0);
+                Augmentation::Noise { sigma, seed: rng.next_u64() }
+            }
+            Kind::Shift => {
+                let mut px = || rng.below(17) as i32 - 8;
+                Augmentation::Shift { dx: px(), dy: px() }
+            }
         }
     }
 
@@ -82,6 +104,9 @@ impl Augmentation {
             Augmentation::CropShift { .. } => Kind::CropShift,
             Augmentation::Flip => Kind::Flip,
             Augmentation::JpegNoise { .. } => Kind::JpegNoise,
+            Augmentation::Exposure { .. } => Kind::Exposure,
+            Augmentation::Noise { .. } => Kind::Noise,
+            Augmentation::Shift { .. } => Kind::Shift,
         }
     }
 
@@ -94,6 +119,9 @@ impl Augmentation {
             Augmentation::CropShift { dx, dy, scale } => crop_shift(image, dx, dy, scale),
             Augmentation::Flip => flip(image),
             Augmentation::JpegNoise { quality } => jpeg_noise(image, quality),
+            Augmentation::Exposure { factor } => exposure(image, factor),
+            Augmentation::Noise { sigma, seed } => noise(image, sigma, seed),
+            Augmentation::Shift { dx, dy } => shift(image, dx, dy),
         }
     }
 }
@@ -214,6 +242,52 @@ pub fn crop_shift(image: &RgbImage, dx: f32, dy: f32, scale: f32) -> RgbImage {
 /// Mirror left-right.
 pub fn flip(image: &RgbImage) -> RgbImage {
     image::imageops::flip_horizontal(image)
+}
+
+/// Linear exposure: every value times `factor` (clamped to 0–8; not a number: unchanged).
+pub fn exposure(image: &RgbImage, factor: f32) -> RgbImage {
+    let factor = if factor.is_finite() { factor.clamp(0.0, 8.0) } else { 1.0 };
+    let lut: Vec<u8> = (0..=255u32).map(|v| clamp_u8(v as f32 * factor)).collect();
+    let mut out = image.clone();
+    for p in out.pixels_mut() {
+        p.0 = p.0.map(|c| lut[c as usize]);
+    }
+    out
+}
+
+/// Sensor noise: each channel of each pixel gets its own Gaussian draw (Box–Muller on our
+/// [`SeededRng`], so the pattern is the same in every build), `sigma` clamped to 0–128.
+pub fn noise(image: &RgbImage, sigma: f32, seed: u64) -> RgbImage {
+    let sigma = if sigma.is_finite() { f64::from(sigma.clamp(0.0, 128.0)) } else { 0.0 };
+    if sigma == 0.0 {
+        return image.clone();
+    }
+    let mut rng = SeededRng::new(seed);
+    let mut normal = move || {
+        // 1 - unit() is in (0, 1], so the logarithm is finite.
+        let (u, v) = (1.0 - rng.unit(), rng.unit());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    };
+    let mut out = image.clone();
+    for p in out.pixels_mut() {
+        p.0 = p.0.map(|c| clamp_u8((f64::from(c) + sigma * normal()) as f32));
+    }
+    out
+}
+
+/// Moves the photo by whole pixels (each clamped to ± the image's size); the pixels moved in
+/// from outside repeat the border, as a camera that framed the face a little off would.
+pub fn shift(image: &RgbImage, dx: i32, dy: i32) -> RgbImage {
+    let (w, h) = (image.width() as i64, image.height() as i64);
+    if w == 0 || h == 0 {
+        return image.clone();
+    }
+    let (dx, dy) = (i64::from(dx).clamp(-w, w), i64::from(dy).clamp(-h, h));
+    RgbImage::from_fn(image.width(), image.height(), |x, y| {
+        let sx = (x as i64 - dx).clamp(0, w - 1);
+        let sy = (y as i64 - dy).clamp(0, h - 1);
+        *image.get_pixel(sx as u32, sy as u32)
+    })
 }
 
 /// JPEG re-encoding at `quality` (clamped to 1–100), decoded again. An image the codec
@@ -341,6 +415,43 @@ mod tests {
     }
 
     #[test]
+    fn exposure_scales_the_mean_by_the_factor() {
+        let img = card(40, 30);
+        let half = exposure(&img, 0.5);
+        let ratio = brightness(&half) / brightness(&img);
+        assert!((ratio - 0.5).abs() < 0.01, "{ratio}");
+        assert_eq!(exposure(&img, 1.0), img);
+        let bright = exposure(&img, 1.5);
+        assert!(brightness(&bright) > 1.3 * brightness(&img));
+        assert_eq!(exposure(&img, f32::NAN), img, "not a number: unchanged");
+    }
+
+    #[test]
+    fn noise_is_seeded_zero_mean_and_of_the_stated_spread() {
+        let flat = RgbImage::from_pixel(64, 64, Rgb([128, 128, 128]));
+        let noisy = noise(&flat, 10.0, 7);
+        assert_eq!(noise(&flat, 10.0, 7), noisy, "same seed, same pattern");
+        assert_ne!(noise(&flat, 10.0, 8), noisy);
+        let values: Vec<f64> = noisy.as_raw().iter().map(|&v| f64::from(v)).collect();
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64).sqrt();
+        assert!((mean - 128.0).abs() < 0.5, "{mean}");
+        assert!((sd - 10.0).abs() < 0.3, "{sd}");
+        assert_eq!(noise(&flat, 0.0, 1), flat);
+    }
+
+    #[test]
+    fn shift_moves_by_whole_pixels_and_repeats_the_border() {
+        let ramp = RgbImage::from_fn(10, 4, |x, y| Rgb([x as u8 * 10, y as u8 * 10, 0]));
+        let moved = shift(&ramp, 3, -1);
+        assert_eq!(moved.get_pixel(5, 1), ramp.get_pixel(2, 2));
+        assert_eq!(moved.get_pixel(0, 0), ramp.get_pixel(0, 1), "the gap repeats the border");
+        assert_eq!(moved.get_pixel(9, 3), ramp.get_pixel(6, 3));
+        assert_eq!(shift(&ramp, 0, 0), ramp);
+        assert_eq!(shift(&ramp, i32::MAX, i32::MIN).dimensions(), (10, 4), "huge shifts: no panic");
+    }
+
+    #[test]
     fn draws_are_seeded_in_range_and_tagged() {
         let draw_all = |seed| {
             let mut rng = SeededRng::new(seed);
@@ -358,6 +469,7 @@ mod tests {
                 }
                 Augmentation::Flip => {}
                 Augmentation::JpegNoise { quality } => assert!((8..=40).contains(&quality)),
+                other => panic!("the demo's kinds only: {other:?}"),
             }
             assert_eq!(Augmentation::draw(a.kind(), &mut SeededRng::new(1)).kind(), a.kind());
         }

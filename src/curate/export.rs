@@ -30,6 +30,7 @@ use super::manifest::{
     Counts, FileEntry, ImageEntry, LeftOut, Manifest, ModelRef, PairEntry, ProjectRef, SplitRunRef, sha256_hex,
 };
 use super::names::{join_inside, safe_component, safe_extension};
+use super::pick::{PickOptions, Picked, pick};
 pub use super::selection::Selection;
 use super::snapshot::{CuratedPair, Snapshot};
 use crate::analysis;
@@ -64,18 +65,18 @@ pub struct ExportReport {
 }
 
 /// Where each exported image goes: (identity folder, number, extension, relative path).
-struct Placed {
-    folder: String,
-    number: usize,
-    ext: String,
-    path: String,
-    identity: Option<String>,
+pub(super) struct Placed {
+    pub(super) folder: String,
+    pub(super) number: usize,
+    pub(super) ext: String,
+    pub(super) path: String,
+    pub(super) identity: Option<String>,
 }
 
 /// Files images under `images/<identity>/<identity>_<NNNN>.<ext>`: identities in sorted order
 /// (unknown last), folder names made safe and unique ignoring case, images numbered in
 /// source path order.
-fn place_images(
+pub(super) fn place_images(
     pairs: &[&CuratedPair],
     images: &HashMap<ImageId, crate::store::ImageRecord>,
 ) -> Result<BTreeMap<ImageId, Placed>, CurateError> {
@@ -126,7 +127,7 @@ fn place_images(
 }
 
 /// Writes one new file inside `dir`; never replaces an existing one.
-fn write_new(dir: &Path, relative: &str, bytes: &[u8]) -> Result<FileEntry, CurateError> {
+pub(super) fn write_new(dir: &Path, relative: &str, bytes: &[u8]) -> Result<FileEntry, CurateError> {
     let path = join_inside(dir, relative).map_err(|m| CurateError::path(dir, m))?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| CurateError::path(parent, format!("cannot create: {e}")))?;
@@ -141,7 +142,7 @@ fn write_new(dir: &Path, relative: &str, bytes: &[u8]) -> Result<FileEntry, Cura
 }
 
 /// The rows as CSV, every cell spreadsheet-safe ([`crate::csv_cells`]).
-fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, CurateError> {
+pub(super) fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, CurateError> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     for row in rows {
         let row = row.iter().map(|cell| crate::csv_cells::neutralise(cell).into_owned());
@@ -172,48 +173,9 @@ pub fn export_with_progress(
     mut progress: impl FnMut(ExportProgress),
 ) -> Result<ExportReport, CurateError> {
     let snapshot = Snapshot::load(store)?;
-    let selection = options.selection.resolve(&snapshot)?;
-    if options.threshold.is_some() && options.model.is_none() {
-        return Err(CurateError::Invalid("a threshold needs a model whose scores it applies to".into()));
-    }
-    if let Some(t) = options.threshold
-        && !t.is_finite()
-    {
-        return Err(CurateError::Invalid(format!("the threshold must be a number, not {t}")));
-    }
-    let model = match &options.model {
-        Some(name) => Some(store.read(|tx| tx.find_model(name))?.ok_or_else(|| {
-            CurateError::Invalid(format!(
-                "no model named {} in the project (see `pairscope info`)",
-                crate::quote::quote(name.trim())
-            ))
-        })?),
-        None => None,
-    };
-    let scores = match &model {
-        Some(m) => store.read(|tx| tx.scores_of(m.id))?,
-        None => HashMap::new(),
-    };
-    if selection.model_errors && options.threshold.is_none() {
-        return Err(CurateError::Invalid(
-            "exporting the model's errors needs a model and the threshold that decides them".into(),
-        ));
-    }
-    // A pair is an error when its score and truth disagree at the threshold; a pair without
-    // either cannot be one.
-    let is_error = |p: &CuratedPair| match (options.threshold, p.truth, scores.get(&p.id)) {
-        (Some(t), Some(truth), Some(&score)) => analysis::predicted(score, t) != truth,
-        _ => false,
-    };
-    let pairs: Vec<&CuratedPair> =
-        snapshot.pairs.iter().filter(|p| selection.keeps(p) && (!selection.model_errors || is_error(p))).collect();
-    if pairs.is_empty() {
-        return Err(CurateError::Invalid(format!(
-            "the selection holds no pairs ({}; the project has {}); nothing was exported",
-            selection.describe(),
-            snapshot.pairs.len()
-        )));
-    }
+    let pick_options =
+        PickOptions { selection: &options.selection, model: options.model.as_deref(), threshold: options.threshold };
+    let Picked { selection, pairs, model, scores } = pick(store, &snapshot, &pick_options, "exported")?;
     let images = store.read(|tx| tx.all_images())?;
     let project_file = store.path().canonicalize().unwrap_or_else(|_| store.path().to_path_buf());
     let created_at = if options.stamp { Some(store.read(|tx| tx.now())?) } else { None };
@@ -256,6 +218,7 @@ pub fn export_with_progress(
         pairscope_version: env!("CARGO_PKG_VERSION"),
         project: ProjectRef { file: project_file.to_string_lossy().into_owned(), schema_version: SCHEMA_VERSION },
         selection: &selection,
+        augment: None,
         model: model.as_ref().map(|m| ModelRef {
             name: m.name.clone(),
             kind: m.kind.as_str(),
@@ -274,6 +237,7 @@ pub fn export_with_progress(
                 identity: p.identity.clone(),
                 source_root: images[id].root.clone(),
                 source_path: images[id].path.clone(),
+                derived: None,
             })
             .collect(),
         pairs: pairs

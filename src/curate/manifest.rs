@@ -29,6 +29,10 @@ pub(super) struct Manifest<'a> {
     pub(super) project: ProjectRef,
     pub(super) selection: &'a Selection,
     pub(super) model: Option<ModelRef>,
+    /// How the images were made, for an export of `pairscope augment` (absent otherwise, so
+    /// plain exports keep their bytes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) augment: Option<AugmentRef>,
     pub(super) created_at: Option<String>,
     /// The project's latest split run (from its lineage), when exported pairs have a split.
     /// (An import's split column can also set splits; this names the run, not every pair.)
@@ -49,6 +53,28 @@ pub(super) struct SplitRunRef {
     pub(super) id: i64,
     pub(super) at: String,
     pub(super) params: serde_json::Value,
+}
+
+/// The recipe of an augment export, in canonical form, and the run's seed.
+#[derive(Serialize)]
+pub(super) struct AugmentRef {
+    pub(super) recipe: String,
+    pub(super) seed: u64,
+    pub(super) copies: u32,
+    /// The tags the recipe's changes call for (darken: dark, blur: blurry, sunset: sunset).
+    pub(super) tags: Vec<String>,
+}
+
+/// Where a derived image came from and exactly what made it: applying `applied` in order to
+/// the decoded source gives the image's pixels (`verify-export --reapply` does).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Derived {
+    pub source_sha256: String,
+    /// 1..=copies.
+    pub copy: u32,
+    /// The seed the changes were drawn with (from the run's seed, the source and the copy).
+    pub seed: u64,
+    pub applied: Vec<super::augment::Augmentation>,
 }
 
 #[derive(Serialize)]
@@ -80,6 +106,8 @@ pub(super) struct ImageEntry {
     pub(super) identity: Option<String>,
     pub(super) source_root: String,
     pub(super) source_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) derived: Option<Derived>,
 }
 
 #[derive(Serialize)]

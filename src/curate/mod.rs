@@ -7,6 +7,9 @@
 
 pub mod all_vs_all_section;
 pub mod augment;
+mod augment_add;
+pub mod augment_derive;
+pub mod augment_run;
 pub mod consensus;
 pub mod embeddings_parquet;
 mod error;
@@ -22,8 +25,10 @@ pub mod manifest;
 pub mod merge;
 pub mod names;
 mod parquet;
+pub mod pick;
 pub mod project_report;
 pub mod quality;
+pub mod recipe;
 pub mod report_csv;
 pub mod report_parquet;
 pub mod selection;
@@ -32,11 +37,14 @@ pub mod split;
 pub mod stale_exports;
 pub(crate) mod typed_parquet;
 
+pub use augment_add::Added;
+pub use augment_run::{AugmentOptions, AugmentReport, augment};
 pub use error::CurateError;
 pub use export::{ExportOptions, ExportProgress, ExportReport, export, export_with_progress};
 pub use manifest::{FileEntry, verify_export};
 pub use merge::{MergeReport, merge_labels, preview_merge};
 pub use project_report::ProjectReport;
+pub use recipe::Recipe;
 pub use selection::Selection;
 
 pub use snapshot::Snapshot;

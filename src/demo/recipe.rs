@@ -175,7 +175,12 @@ fn difficulty_of(change: &Augmentation) -> f32 {
         Augmentation::Blur { sigma } => (sigma - 1.0) / 3.0,
         Augmentation::Sunset { strength } => 0.5 * (strength - 0.35) / 0.55,
         Augmentation::JpegNoise { quality } => 0.6 * (40.0 - f32::from(quality)) / 32.0,
-        Augmentation::CropShift { .. } | Augmentation::Flip => 0.0,
+        // Kinds the demo never draws (`Kind::ALL`) add nothing.
+        Augmentation::CropShift { .. }
+        | Augmentation::Flip
+        | Augmentation::Exposure { .. }
+        | Augmentation::Noise { .. }
+        | Augmentation::Shift { .. } => 0.0,
     };
     (d * 1000.0).round().clamp(0.0, 1000.0) / 1000.0
 }

@@ -35,7 +35,7 @@ fn every_drawn_augmentation_does_what_its_tag_says_on_real_photos() {
             image::imageops::crop_imm(&full, (full.width() - w) / 2, (full.height() - h) / 2, w, h).to_image();
         let mut rng = SeededRng::new(11);
         for round in 0..2 {
-            for kind in Kind::ALL {
+            for kind in Kind::ALL.into_iter().chain([Kind::Exposure, Kind::Noise, Kind::Shift]) {
                 let aug = Augmentation::draw(kind, &mut rng);
                 let out = aug.apply(&original);
                 let what = format!("{} round {round}: {aug:?}", photo.display());
@@ -49,6 +49,12 @@ fn every_drawn_augmentation_does_what_its_tag_says_on_real_photos() {
                         assert!(warmth(&out) > 1.3 * warmth(&original), "{what}");
                     }
                     Kind::Flip => assert_eq!(aug.apply(&out), original, "{what}"),
+                    Kind::Exposure => assert!(brightness(&out) < 0.85 * brightness(&original), "{what}"),
+                    Kind::Noise | Kind::Shift => {
+                        let changed = out.pixels().zip(original.pixels()).filter(|(a, b)| a != b).count();
+                        let still = matches!(aug, Augmentation::Shift { dx: 0, dy: 0 });
+                        assert!(changed > 0 || still, "{what}");
+                    }
                     Kind::CropShift | Kind::JpegNoise => {
                         let changed = out.pixels().zip(original.pixels()).filter(|(a, b)| a != b).count();
                         let scale_is_one = matches!(aug, Augmentation::CropShift { dx, dy, scale }

@@ -43,7 +43,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// all three when i % 8 == 3 (consensus) and by ana alone when i % 8 == 1 (not); cy
 /// contradicts the truth when i % 5 == 0; when i % 7 == 0 only ana (right) and ben (wrong)
 /// give verdicts, a tie.
-fn labelled_sitcom(dir: &Path) -> Store {
+pub(crate) fn labelled_sitcom(dir: &Path) -> Store {
     let mut store = Store::create(&dir.join("sitcom.pairscope")).unwrap();
     let options = pairscope::import::FolderOptions { different: None, seed: 1 };
     pairscope::import::import_folders(&mut store, &datasets().join("sitcom"), &options).unwrap();

@@ -11,6 +11,7 @@ mod common;
 mod analysis_reference;
 mod architecture;
 mod cli_all_vs_all;
+mod cli_augment;
 mod cli_completions;
 mod cli_demonstrated;
 mod cli_edc;
