@@ -3,14 +3,18 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use anyhow::Context;
 use clap::Args;
 
 use super::common::open_project;
 use crate::domain::Split;
 use crate::face::FaceEngine;
-use crate::monitor::{baseline, compare, dark_slice, measure_folder, render_text};
+use crate::monitor::{
+    DEFAULT_MAX_PAIRS, baseline, compare, compare_scores, dark_slice, measure_folder, project_scores, render_text,
+};
 
 /// The exit status of `--fail-on-drift` when a measure drifted (1 stays "the command failed").
 pub const EXIT_DRIFTED: u8 = 3;
@@ -30,6 +34,10 @@ pub struct MonitorArgs {
     /// Exit with status 3 when a measure drifted (after printing the report).
     #[arg(long)]
     fail_on_drift: bool,
+    /// At most this many same-person pairs of the batch's identity folders (a seeded sample),
+    /// and as many different-person pairs, for the score comparison.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_PAIRS, value_parser = clap::value_parser!(u32).range(1..))]
+    max_pairs: u32,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -46,16 +54,32 @@ impl MonitorArgs {
         let base = baseline(&mut store, &engine, self.baseline)?;
         let bar =
             if self.quiet || self.json { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(0) };
-        let new = measure_folder(&engine, &self.images, &AtomicBool::new(false), |done, total| {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = cancel.clone();
+        ctrlc::set_handler(move || {
+            if flag.swap(true, Ordering::SeqCst) {
+                std::process::exit(130); // a second Ctrl-C: the user really wants out
+            }
+            eprintln!("\nstopping after the photos in flight (Ctrl-C again to quit at once)…");
+        })
+        .context("installing the Ctrl-C handler")?;
+        if !self.quiet {
+            let dir = self.images.display().to_string();
+            eprintln!("measuring the photos of {} (Ctrl-C stops)", crate::quote::quote(&dir));
+        }
+        let new = measure_folder(&engine, &self.images, &cancel, |done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
-        })?;
+        });
         bar.finish_and_clear();
+        let new = new?;
         let name = match self.baseline {
             Some(split) => format!("the photos of split {}", split.as_str()),
             None => "the project's photos".to_owned(),
         };
         let mut report = compare(name, &base, &new);
+        let project = project_scores(&mut store, &engine, self.baseline)?;
+        report.set_scores(compare_scores(&new, project, self.max_pairs as usize));
         if report.drifted_darker() {
             report.dark_slice = dark_slice(&mut store)?;
         }

@@ -2,14 +2,16 @@
 //! the project's photos? Each measure of [`measures`] is compared by the two-sample KS test
 //! and the PSI ([`crate::analysis::drift`]); the face pass's no-face and several-faces rates
 //! are shown beside. When brightness drifts darker, the project's `dark` slice says how the
-//! model does on such photos.
+//! model does on such photos. When the batch is in identity sub-folders, the built-in model's
+//! scores on its pairs are compared with the project's ([`scores`]).
 
 pub mod measures;
 mod render;
+pub mod scores;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::analysis::ThresholdRule;
 use crate::analysis::drift::{DRIFT_RULE, DriftTest, drift};
@@ -19,6 +21,7 @@ use crate::domain::Split;
 use crate::face::{BatchOptions, FaceEngine, FaceError, ImageJob};
 use crate::store::{Store, StoreError};
 pub use measures::{MEASURES, PhotoMeasures};
+pub use scores::{DEFAULT_MAX_PAIRS, ScoreComparison, compare_scores, project_scores};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MonitorError {
@@ -30,6 +33,8 @@ pub enum MonitorError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Baseline(String),
+    #[error("cancelled: nothing was compared (monitor writes nothing, so there is nothing to undo)")]
+    Cancelled,
 }
 
 /// One measure compared: the test (None when a side has no values) and both medians, which
@@ -80,6 +85,9 @@ pub struct MonitorReport {
     pub rates: Vec<RateComparison>,
     /// Some when brightness drifted darker and the project has a `dark` slice with scores.
     pub dark_slice: Option<DarkSlice>,
+    /// The built-in model's scores on the batch's pairs against the project's, or why not.
+    pub scores: ScoreComparison,
+    /// Whether any measure or score row drifted.
     pub drifted: bool,
 }
 
@@ -111,6 +119,7 @@ pub fn compare(baseline_name: String, baseline: &[PhotoMeasures], new: &[PhotoMe
         measures,
         rates: vec![rate("no_face", "no_face"), rate("several_faces", "several_faces")],
         dark_slice: None,
+        scores: ScoreComparison::skipped("the scores were not compared"),
         drifted,
     }
 }
@@ -127,6 +136,12 @@ fn median(values: &[f64]) -> Option<f64> {
 }
 
 impl MonitorReport {
+    /// Puts in the score comparison; a drifted score row makes the report drifted too.
+    pub fn set_scores(&mut self, scores: ScoreComparison) {
+        self.drifted |= scores.rows.iter().any(|m| m.test.is_some_and(|t| t.drifted));
+        self.scores = scores;
+    }
+
     /// Whether brightness drifted, and to darker photos.
     pub fn drifted_darker(&self) -> bool {
         self.measures.iter().any(|m| {
@@ -153,7 +168,8 @@ pub fn baseline(
 }
 
 /// Runs the face pass over every image file under `dir` (sub-folders included), in name
-/// order. `progress(done, total)` after each photo.
+/// order. `progress(done, total)` after each photo. Setting `cancel` stops it after the photos
+/// in flight, with [`MonitorError::Cancelled`].
 pub fn measure_folder(
     engine: &FaceEngine,
     dir: &Path,
@@ -165,14 +181,25 @@ pub fn measure_folder(
         files.iter().enumerate().map(|(i, path)| ImageJob { id: i as i64, path: path.clone() }).collect();
     let mut out: Vec<Option<PhotoMeasures>> = vec![None; jobs.len()];
     let mut done = 0;
-    engine.run_batch(&jobs, &BatchOptions::default(), cancel, |r| {
+    let batch = engine.run_batch(&jobs, &BatchOptions::default(), cancel, |r| {
         done += 1;
         progress(done, jobs.len());
         if let Some(slot) = out.get_mut(r.id as usize) {
-            *slot = Some(PhotoMeasures::from_result(&r));
+            *slot = Some(PhotoMeasures::from_result(&r, identity_folder(dir, &r.path)));
         }
     })?;
+    if batch.cancelled || cancel.load(Ordering::Relaxed) {
+        return Err(MonitorError::Cancelled);
+    }
     Ok(out.into_iter().flatten().collect())
+}
+
+/// The folder directly under `dir` that holds `path` (at any depth), as `import-folders`
+/// names a person; None for a file directly in `dir`.
+fn identity_folder(dir: &Path, path: &Path) -> Option<String> {
+    let mut parts = path.strip_prefix(dir).ok()?.components();
+    let first = parts.next()?;
+    parts.next().map(|_| first.as_os_str().to_string_lossy().into_owned())
 }
 
 /// Image files under `dir`, sorted; a symlinked folder seen before is not read twice.
@@ -242,6 +269,7 @@ mod tests {
             face_size: face.then_some(120.0 + (brightness * 1000.0) % 7.0),
             detector_confidence: face.then_some(0.99),
             status: Some(status.into()),
+            ..Default::default()
         }
     }
 
@@ -290,6 +318,14 @@ mod tests {
         let same = compare("x".into(), &base, &base);
         assert!(!same.drifted, "{same:?}");
         assert!(render_text(&same).contains("verdict: stable"));
+    }
+
+    #[test]
+    fn a_photo_s_identity_is_its_folder_directly_under_the_batch() {
+        let dir = Path::new("/batch");
+        assert_eq!(identity_folder(dir, Path::new("/batch/amy/amy1.png")).as_deref(), Some("amy"));
+        assert_eq!(identity_folder(dir, Path::new("/batch/amy/day2/a.png")).as_deref(), Some("amy"));
+        assert_eq!(identity_folder(dir, Path::new("/batch/loose.png")), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::MonitorReport;
+use super::{MeasureDrift, MonitorReport};
 use crate::analysis::intervals::Proportion;
 use crate::analysis::text_intervals::interval;
 
@@ -18,6 +18,32 @@ fn share((count, total): (usize, usize)) -> String {
     format!("{count}/{total} ({:.1} %, 95 % interval {})", 100.0 * count as f64 / total as f64, interval(ci))
 }
 
+/// One measure's row of the table.
+fn row(out: &mut String, m: &MeasureDrift) {
+    let medians = match (m.median_new, m.median_baseline) {
+        (Some(n), Some(b)) => format!("{} / {}", number(n), number(b)),
+        _ => "-".into(),
+    };
+    match &m.test {
+        Some(t) => {
+            let _ = writeln!(
+                out,
+                "{:<22} {:>13}  {:>7.4}  {:>22}  {:>8.4}  {:>21}  {}",
+                m.measure,
+                format!("{} / {}", t.n_new, t.n_baseline),
+                t.ks.statistic,
+                format!("{} ({})", number(t.ks.p_value), t.ks.method.name()),
+                t.psi,
+                medians,
+                if t.drifted { "DRIFTED" } else { "stable" }
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{:<22} not compared: a side has no values", m.measure);
+        }
+    }
+}
+
 pub fn render_text(r: &MonitorReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} new photos against {} ({} photos)", r.new_photos, r.baseline, r.baseline_photos);
@@ -31,31 +57,27 @@ pub fn render_text(r: &MonitorReport) -> String {
     let _ = writeln!(out, "rule: {}\n", r.rule);
     let _ = writeln!(
         out,
-        "{:<20} {:>13}  {:>7}  {:>22}  {:>8}  {:>21}  verdict",
+        "{:<22} {:>13}  {:>7}  {:>22}  {:>8}  {:>21}  verdict",
         "measure", "n new / base", "KS D", "p-value (method)", "PSI", "median new / base"
     );
     for m in &r.measures {
-        let medians = match (m.median_new, m.median_baseline) {
-            (Some(n), Some(b)) => format!("{} / {}", number(n), number(b)),
-            _ => "-".into(),
-        };
-        match &m.test {
-            Some(t) => {
-                let _ = writeln!(
-                    out,
-                    "{:<20} {:>13}  {:>7.4}  {:>22}  {:>8.4}  {:>21}  {}",
-                    m.measure,
-                    format!("{} / {}", t.n_new, t.n_baseline),
-                    t.ks.statistic,
-                    format!("{} ({})", number(t.ks.p_value), t.ks.method.name()),
-                    t.psi,
-                    medians,
-                    if t.drifted { "DRIFTED" } else { "stable" }
-                );
+        row(&mut out, m);
+    }
+    let _ = writeln!(out);
+    match &r.scores.skipped {
+        None => {
+            let _ = writeln!(
+                out,
+                "built-in model's scores on the batch's pairs ({} faces in {} identity folders) against the \
+                 project's pairs of the same truth:",
+                r.scores.photos, r.scores.identities
+            );
+            for m in &r.scores.rows {
+                row(&mut out, m);
             }
-            None => {
-                let _ = writeln!(out, "{:<20} not compared: a side has no values", m.measure);
-            }
+        }
+        Some(reason) => {
+            let _ = writeln!(out, "scores not compared: {reason}");
         }
     }
     let _ = writeln!(out);
@@ -68,8 +90,13 @@ pub fn render_text(r: &MonitorReport) -> String {
             share(rate.baseline)
         );
     }
-    let drifted: Vec<&str> =
-        r.measures.iter().filter(|m| m.test.is_some_and(|t| t.drifted)).map(|m| m.measure).collect();
+    let drifted: Vec<&str> = r
+        .measures
+        .iter()
+        .chain(&r.scores.rows)
+        .filter(|m| m.test.is_some_and(|t| t.drifted))
+        .map(|m| m.measure)
+        .collect();
     if drifted.is_empty() {
         let _ = writeln!(out, "\nverdict: stable (no measure drifted)");
     } else {
