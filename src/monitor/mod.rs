@@ -4,6 +4,7 @@
 //! are shown beside. When brightness drifts darker, the project's `dark` slice says how the
 //! model does on such photos.
 
+pub mod histogram;
 pub mod measures;
 mod render;
 
@@ -18,6 +19,7 @@ use crate::curate::project_report::ProjectReport;
 use crate::domain::Split;
 use crate::face::{BatchOptions, FaceEngine, FaceError, ImageJob};
 use crate::store::{Store, StoreError};
+pub use histogram::SharedHistogram;
 pub use measures::{MEASURES, PhotoMeasures};
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +42,9 @@ pub struct MeasureDrift {
     pub test: Option<DriftTest>,
     pub median_new: Option<f64>,
     pub median_baseline: Option<f64>,
+    /// Both sides over the same [`histogram::BINS`] bins, as shares (None when a side has no
+    /// values): what the app draws, and small enough for the JSON.
+    pub histogram: Option<SharedHistogram>,
 }
 
 /// A share of the examined photos on each side (shown, not judged).
@@ -90,7 +95,13 @@ pub fn compare(baseline_name: String, baseline: &[PhotoMeasures], new: &[PhotoMe
         .map(|(name, get)| {
             let b: Vec<f64> = baseline.iter().filter_map(get).collect();
             let n: Vec<f64> = new.iter().filter_map(get).collect();
-            MeasureDrift { measure: name, test: drift(&b, &n), median_new: median(&n), median_baseline: median(&b) }
+            MeasureDrift {
+                measure: name,
+                test: drift(&b, &n),
+                median_new: median(&n),
+                median_baseline: median(&b),
+                histogram: SharedHistogram::of(&b, &n, histogram::BINS),
+            }
         })
         .collect();
     let rate = |name: &'static str, code: &str| {
@@ -228,7 +239,15 @@ pub fn dark_slice(store: &mut Store) -> Result<Option<DarkSlice>, MonitorError> 
     }))
 }
 
-pub use render::render_text;
+pub use render::{darker, number, render_text, share, verdict};
+
+/// How the report names its baseline.
+pub fn baseline_name(split: Option<Split>) -> String {
+    match split {
+        Some(split) => format!("the photos of split {}", split.as_str()),
+        None => "the project's photos".to_owned(),
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -258,6 +277,8 @@ mod tests {
         let brightness = &r.measures[0];
         assert_eq!(brightness.measure, "brightness");
         assert!(brightness.test.unwrap().drifted && r.drifted && r.drifted_darker(), "{r:?}");
+        let bins = brightness.histogram.as_ref().expect("both sides have values");
+        assert_eq!((bins.baseline.len(), bins.new.len(), bins.edges.len()), (histogram::BINS, histogram::BINS, 21));
         assert_eq!(r.rates[0], RateComparison { rate: "no_face", new: (1, 41), baseline: (0, 60) });
         let text = render_text(&MonitorReport { dark_slice: None, ..r.clone() });
         assert!(text.contains("verdict: DRIFTED on brightness"), "{text}");
