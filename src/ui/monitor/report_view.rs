@@ -48,7 +48,7 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, r: &MonitorReport) {
     }
     ui.separator();
     for m in &r.measures {
-        measure(ui, m, &r.rule);
+        measure(ui, m, r.rule);
         ui.separator();
     }
     for rate in &r.rates {
