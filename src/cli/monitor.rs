@@ -12,9 +12,7 @@ use clap::Args;
 use super::common::open_project;
 use crate::domain::Split;
 use crate::face::FaceEngine;
-use crate::monitor::{
-    DEFAULT_MAX_PAIRS, baseline, compare, compare_scores, dark_slice, measure_folder, project_scores, render_text,
-};
+use crate::monitor::{DEFAULT_MAX_PAIRS, MonitorRequest, MonitorStage, render_text, run};
 
 /// The exit status of `--fail-on-drift` when a measure drifted (1 stays "the command failed").
 pub const EXIT_DRIFTED: u8 = 3;
@@ -51,7 +49,6 @@ impl MonitorArgs {
     pub(super) fn run(self) -> anyhow::Result<ExitCode> {
         let mut store = open_project(&self.project)?;
         let engine = FaceEngine::builtin()?;
-        let base = baseline(&mut store, &engine, self.baseline)?;
         let bar =
             if self.quiet || self.json { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(0) };
         let cancel = Arc::new(AtomicBool::new(false));
@@ -67,22 +64,23 @@ impl MonitorArgs {
             let dir = self.images.display().to_string();
             eprintln!("measuring the photos of {} (Ctrl-C stops)", crate::quote::quote(&dir));
         }
-        let new = measure_folder(&engine, &self.images, &cancel, |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        });
+        let request =
+            MonitorRequest { folder: &self.images, baseline: self.baseline, max_pairs: self.max_pairs as usize };
+        let report = run(
+            &mut store,
+            &engine,
+            &request,
+            &cancel,
+            |stage| {
+                if let MonitorStage::Measuring { done, total } = stage {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                }
+            },
+            |_| Ok(()),
+        );
         bar.finish_and_clear();
-        let new = new?;
-        let name = match self.baseline {
-            Some(split) => format!("the photos of split {}", split.as_str()),
-            None => "the project's photos".to_owned(),
-        };
-        let mut report = compare(name, &base, &new);
-        let project = project_scores(&mut store, &engine, self.baseline)?;
-        report.set_scores(compare_scores(&new, project, self.max_pairs as usize));
-        if report.drifted_darker() {
-            report.dark_slice = dark_slice(&mut store)?;
-        }
+        let report = report?;
         if self.json {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {

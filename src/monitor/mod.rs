@@ -5,8 +5,10 @@
 //! model does on such photos. When the batch is in identity sub-folders, the built-in model's
 //! scores on its pairs are compared with the project's ([`scores`]).
 
+pub mod histogram;
 pub mod measures;
 mod render;
+pub mod run;
 pub mod scores;
 
 use std::collections::HashSet;
@@ -20,7 +22,9 @@ use crate::curate::project_report::ProjectReport;
 use crate::domain::Split;
 use crate::face::{BatchOptions, FaceEngine, FaceError, ImageJob};
 use crate::store::{Store, StoreError};
+pub use histogram::SharedHistogram;
 pub use measures::{MEASURES, PhotoMeasures};
+pub use run::{MonitorRequest, MonitorStage, run};
 pub use scores::{DEFAULT_MAX_PAIRS, ScoreComparison, compare_scores, project_scores};
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +49,9 @@ pub struct MeasureDrift {
     pub test: Option<DriftTest>,
     pub median_new: Option<f64>,
     pub median_baseline: Option<f64>,
+    /// Both sides over the same [`histogram::BINS`] bins, as shares (None when a side has no
+    /// values): what the app draws, and small enough for the JSON.
+    pub histogram: Option<SharedHistogram>,
 }
 
 /// A share of the examined photos on each side (shown, not judged).
@@ -98,7 +105,13 @@ pub fn compare(baseline_name: String, baseline: &[PhotoMeasures], new: &[PhotoMe
         .map(|(name, get)| {
             let b: Vec<f64> = baseline.iter().filter_map(get).collect();
             let n: Vec<f64> = new.iter().filter_map(get).collect();
-            MeasureDrift { measure: name, test: drift(&b, &n), median_new: median(&n), median_baseline: median(&b) }
+            MeasureDrift {
+                measure: name,
+                test: drift(&b, &n),
+                median_new: median(&n),
+                median_baseline: median(&b),
+                histogram: SharedHistogram::of(&b, &n, histogram::BINS),
+            }
         })
         .collect();
     let rate = |name: &'static str, code: &str| {
@@ -255,7 +268,15 @@ pub fn dark_slice(store: &mut Store) -> Result<Option<DarkSlice>, MonitorError> 
     }))
 }
 
-pub use render::render_text;
+pub use render::{darker, number, render_text, share, verdict};
+
+/// How the report names its baseline.
+pub fn baseline_name(split: Option<Split>) -> String {
+    match split {
+        Some(split) => format!("the photos of split {}", split.as_str()),
+        None => "the project's photos".to_owned(),
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -286,6 +307,8 @@ mod tests {
         let brightness = &r.measures[0];
         assert_eq!(brightness.measure, "brightness");
         assert!(brightness.test.unwrap().drifted && r.drifted && r.drifted_darker(), "{r:?}");
+        let bins = brightness.histogram.as_ref().expect("both sides have values");
+        assert_eq!((bins.baseline.len(), bins.new.len(), bins.edges.len()), (histogram::BINS, histogram::BINS, 21));
         assert_eq!(r.rates[0], RateComparison { rate: "no_face", new: (1, 41), baseline: (0, 60) });
         let text = render_text(&MonitorReport { dark_slice: None, ..r.clone() });
         assert!(text.contains("verdict: DRIFTED on brightness"), "{text}");

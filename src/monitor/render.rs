@@ -2,15 +2,17 @@
 
 use std::fmt::Write;
 
-use super::{MeasureDrift, MonitorReport};
+use super::{DarkSlice, MeasureDrift, MonitorReport};
 use crate::analysis::intervals::Proportion;
 use crate::analysis::text_intervals::interval;
 
-fn number(v: f64) -> String {
+/// A measure's value or a p-value: four decimals, or scientific where those would mislead.
+pub fn number(v: f64) -> String {
     if v != 0.0 && (v.abs() < 1e-3 || v.abs() >= 1e5) { format!("{v:.3e}") } else { format!("{v:.4}") }
 }
 
-fn share((count, total): (usize, usize)) -> String {
+/// `count` of `total` with its share and 95 % interval ("-" for none examined).
+pub fn share((count, total): (usize, usize)) -> String {
     if total == 0 {
         return "-".into();
     }
@@ -90,6 +92,16 @@ pub fn render_text(r: &MonitorReport) -> String {
             share(rate.baseline)
         );
     }
+    let _ = writeln!(out, "\nverdict: {}", verdict(r));
+    if r.drifted_darker() {
+        let _ = writeln!(out, "{}", darker(r.dark_slice.as_ref()));
+    }
+    out
+}
+
+/// "stable (no measure drifted)" or "DRIFTED on brightness, …".
+pub fn verdict(r: &MonitorReport) -> String {
+    // The score rows (identity folders) count as measures too.
     let drifted: Vec<&str> = r
         .measures
         .iter()
@@ -97,36 +109,27 @@ pub fn render_text(r: &MonitorReport) -> String {
         .filter(|m| m.test.is_some_and(|t| t.drifted))
         .map(|m| m.measure)
         .collect();
-    if drifted.is_empty() {
-        let _ = writeln!(out, "\nverdict: stable (no measure drifted)");
-    } else {
-        let _ = writeln!(out, "\nverdict: DRIFTED on {}", drifted.join(", "));
+    if drifted.is_empty() { "stable (no measure drifted)".into() } else { format!("DRIFTED on {}", drifted.join(", ")) }
+}
+
+/// What darker new photos mean for the model: the `dark` slice's error rate beside all pairs'.
+pub fn darker(dark_slice: Option<&DarkSlice>) -> String {
+    match dark_slice {
+        Some(d) => format!(
+            "the new photos are darker: they look like the project's `dark` slice, where the model errs on {:.1} % \
+             of {} pairs ({}/{}, 95 % interval {}; all pairs: {:.1} % ({}/{}, 95 % interval {}), threshold {:.4}, \
+             max accuracy)",
+            100.0 * d.error_rate,
+            d.pairs,
+            d.errors,
+            d.pairs,
+            interval(d.error_rate_ci95),
+            100.0 * d.overall_error_rate,
+            d.overall_errors,
+            d.evaluable,
+            interval(d.overall_error_rate_ci95),
+            d.threshold
+        ),
+        None => "the new photos are darker; the project has no scored `dark` slice to compare with".into(),
     }
-    if r.drifted_darker() {
-        match &r.dark_slice {
-            Some(d) => {
-                let _ = writeln!(
-                    out,
-                    "the new photos are darker: they look like the project's `dark` slice, where the model \
-                     errs on {:.1} % of {} pairs ({}/{}, 95 % interval {}; all pairs: {:.1} % ({}/{}, 95 % interval \
-                     {}), threshold {:.4}, max accuracy)",
-                    100.0 * d.error_rate,
-                    d.pairs,
-                    d.errors,
-                    d.pairs,
-                    interval(d.error_rate_ci95),
-                    100.0 * d.overall_error_rate,
-                    d.overall_errors,
-                    d.evaluable,
-                    interval(d.overall_error_rate_ci95),
-                    d.threshold
-                );
-            }
-            None => {
-                let _ =
-                    writeln!(out, "the new photos are darker; the project has no scored `dark` slice to compare with");
-            }
-        }
-    }
-    out
 }

@@ -100,6 +100,7 @@ pub fn compare_scores(new: &[PhotoMeasures], project: ProjectScores, max_pairs: 
         test: drift(base, new),
         median_new: median(new),
         median_baseline: median(base),
+        histogram: super::SharedHistogram::of(base, new, super::histogram::BINS),
     };
     ScoreComparison {
         skipped: None,

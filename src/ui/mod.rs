@@ -8,6 +8,7 @@ mod app;
 mod curate;
 mod import;
 mod jobs;
+mod monitor;
 mod review;
 mod widgets;
 mod window_icon;

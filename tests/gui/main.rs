@@ -19,6 +19,7 @@ mod import;
 mod keys;
 mod label_quality;
 mod model;
+mod monitor;
 mod numbers;
 mod read_only;
 mod real_window;

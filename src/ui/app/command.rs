@@ -5,6 +5,7 @@ use crate::ui::analysis::selection::SelectionChange;
 use crate::ui::app::screens::Screen;
 use crate::ui::curate::state::CurateCommand;
 use crate::ui::import::command::ImportCommand;
+use crate::ui::monitor::command::MonitorCommand;
 use crate::ui::review::command::ReviewCommand;
 
 /// Everything a view can ask for. Views push commands; the app applies them after the frame
@@ -39,6 +40,14 @@ pub enum Command {
     GiveHubPassword,
     /// The Import window.
     Import(ImportCommand),
+    /// The Monitor window: a folder of new photos against the project's.
+    Monitor(MonitorCommand),
+}
+
+impl From<MonitorCommand> for Command {
+    fn from(command: MonitorCommand) -> Self {
+        Command::Monitor(command)
+    }
 }
 
 impl From<ImportCommand> for Command {

@@ -81,6 +81,7 @@ impl PairscopeApp {
             Command::Curate(command) => self.apply_curate(ctx, command),
             Command::Review(command) => self.apply_review(ctx, command),
             Command::Import(command) => self.apply_import(ctx, command),
+            Command::Monitor(command) => self.apply_monitor(ctx, command),
         }
         // Whatever changed shows in the next frame, without waiting for more input.
         ctx.request_repaint();

@@ -16,6 +16,7 @@ impl eframe::App for PairscopeApp {
         self.frame_started = Some(Instant::now());
         self.receive(&ctx);
         self.poll_import(&ctx);
+        self.poll_monitor();
         self.take_outside_changes();
         self.keep_label_quality_live(&ctx);
         self.keep_hub_synced(&ctx);
@@ -87,6 +88,7 @@ impl eframe::App for PairscopeApp {
         }
         self.show_tag_editor(&ctx);
         self.show_import(&ctx);
+        self.show_monitor(&ctx);
 
         self.apply_commands(&ctx);
         if let Some(started) = self.frame_started {

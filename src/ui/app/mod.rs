@@ -13,6 +13,7 @@ pub(in crate::ui) mod frame;
 pub(in crate::ui) mod handle_analysis;
 pub(in crate::ui) mod handle_curate;
 pub(in crate::ui) mod handle_import;
+pub(in crate::ui) mod handle_monitor;
 pub(in crate::ui) mod handle_review;
 pub(in crate::ui) mod hub_password;
 pub(in crate::ui) mod hub_sync;
@@ -95,6 +96,7 @@ impl PairscopeApp {
             last_turn: None,
             labeler_on_open: None,
             import: None,
+            monitor: None,
         };
         if let Some(path) = project.or_else(|| app.state.last_project.clone().filter(|p| p.is_file())) {
             app.commands.push(Command::OpenProject(path));
@@ -123,6 +125,7 @@ impl PairscopeApp {
             && self.commands.is_empty()
             && !self.dialogs.waiting()
             && !self.import.as_ref().is_some_and(|f| f.busy())
+            && !self.monitor.as_ref().is_some_and(|f| f.busy())
             && !self.jobs.busy()
             && !self.project.as_ref().is_some_and(|p| p.quality.busy())
             && !self.project.as_ref().and_then(|p| p.hub.as_ref()).is_some_and(|h| h.syncing())

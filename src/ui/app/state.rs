@@ -172,4 +172,6 @@ pub struct PairscopeApp {
     pub(in crate::ui) labeler_on_open: Option<String>,
     /// The Import window, while open (it outlives the project it imported into).
     pub(in crate::ui) import: Option<crate::ui::import::form::ImportForm>,
+    /// The Monitor window, while open (closed with its project).
+    pub(in crate::ui) monitor: Option<crate::ui::monitor::form::MonitorForm>,
 }

@@ -8,6 +8,7 @@ use crate::ui::app::screen_keys;
 use crate::ui::app::screens::Screen;
 use crate::ui::import::command::ImportCommand;
 use crate::ui::jobs::hub_sync::HubState;
+use crate::ui::monitor::command::MonitorCommand;
 use crate::ui::review::command::ReviewCommand;
 
 /// Reads the app; every change it asks for is a command.
@@ -33,6 +34,14 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, app: &PairscopeApp) -> Vec<Command>
                     .on_disabled_hover_text(import.unwrap_or(""));
                 if button.clicked() {
                     commands.push(ImportCommand::Show(true).into());
+                }
+                let monitor = app.may_monitor().err();
+                let button = ui.add_enabled(monitor.is_none(), egui::Button::new("Monitor…"));
+                let button = button
+                    .on_hover_text("Compare a folder of new photos with the project's: has the input drifted?")
+                    .on_disabled_hover_text(monitor.unwrap_or(""));
+                if button.clicked() {
+                    commands.push(MonitorCommand::Show(true).into());
                 }
                 if ui.button("Reload").on_hover_text("Read everything shown from the project file again").clicked() {
                     commands.push(Command::Refresh);
