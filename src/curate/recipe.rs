@@ -350,6 +350,63 @@ mod tests {
         assert_eq!(Recipe::parse("darken=0.4").unwrap().draw(5), vec![Augmentation::Exposure { factor: 0.4 }]);
     }
 
+    use proptest::prelude::*;
+
+    /// One part as a user might type it: a known name (or a near miss) with a number, a range,
+    /// nothing, or junk.
+    fn part() -> impl Strategy<Value = String> {
+        let name = prop::sample::select(vec![
+            "darken", "brighten", "sunset", "blur", "noise", "jpeg", "shift", "flip", "copies", "DARKEN", "glow", "",
+        ]);
+        let number = prop_oneof![
+            (-5.0f64..120.0).prop_map(|v| format!("{v}")),
+            (0u32..130).prop_map(|v| v.to_string()),
+            ((0.0f64..2.0), (0.0f64..2.0)).prop_map(|(a, b)| format!("{a}..{b}")),
+            "[a-z.=,]{0,6}",
+            Just(String::new()),
+        ];
+        (name, prop::option::of(number)).prop_map(|(n, v)| match v {
+            Some(v) => format!("{n}={v}"),
+            None => n.to_string(),
+        })
+    }
+
+    proptest! {
+        /// Whatever is typed: no panic; what parses reads back the same from its canonical form,
+        /// and its draws stay inside the allowed ranges and apply to any image size.
+        #[test]
+        fn any_text_parses_or_is_refused_and_what_parses_round_trips(
+            parts in prop::collection::vec(part(), 0..6),
+            junk in ".{0,12}",
+            seed in any::<u64>(),
+        ) {
+            let _ = Recipe::parse(&junk);
+            let text = parts.join(", ");
+            if let Ok(recipe) = Recipe::parse(&text) {
+                prop_assert_eq!(Recipe::parse(&recipe.to_string()).unwrap(), recipe.clone());
+                prop_assert!((1..=MAX_COPIES).contains(&recipe.copies));
+                let drawn = recipe.draw(seed);
+                prop_assert_eq!(drawn.len(), recipe.steps.len());
+                for change in &drawn {
+                    match *change {
+                        Augmentation::Exposure { factor } => prop_assert!((0.01..=4.0).contains(&factor)),
+                        Augmentation::Sunset { strength } => prop_assert!((0.0..=1.0).contains(&strength)),
+                        Augmentation::Blur { sigma } => prop_assert!((0.0..=20.0).contains(&sigma)),
+                        Augmentation::Noise { sigma, .. } => prop_assert!((0.0..=64.0).contains(&sigma)),
+                        Augmentation::JpegNoise { quality } => prop_assert!((1..=100).contains(&quality)),
+                        Augmentation::Shift { dx, dy } => prop_assert!(dx.abs() <= 64 && dy.abs() <= 64),
+                        _ => {}
+                    }
+                }
+                for (w, h) in [(0, 0), (1, 1), (3, 2)] {
+                    let image = image::RgbImage::from_pixel(w, h, image::Rgb([90, 140, 200]));
+                    let out = drawn.iter().fold(image, |im, a| a.apply(&im));
+                    prop_assert_eq!(out.dimensions(), (w, h));
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_proposed_recipe_parses_and_names_its_tag() {
         for tag in ["dark", "blurry", "sunset", "Dark"] {

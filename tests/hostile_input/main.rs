@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod augment_inputs;
 mod csv_cells;
 mod harness;
 mod import_parsers;
