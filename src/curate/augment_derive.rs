@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::CurateError;
 use super::augment::Augmentation;
-use super::manifest::{Derived, sha256_hex};
+use super::manifest::{Derived, read_manifest, sha256_hex};
 use super::recipe::Recipe;
 use crate::face::DecodeLimits;
 use crate::face::decode::decode_bytes;
@@ -65,11 +65,7 @@ pub fn reapply_manifest(dir: &Path) -> Result<(Vec<String>, usize), CurateError>
     struct Listed {
         images: Vec<Image>,
     }
-    let manifest_path = dir.join("manifest.json");
-    let text =
-        std::fs::read(&manifest_path).map_err(|e| CurateError::path(&manifest_path, format!("cannot read: {e}")))?;
-    let listed: Listed = serde_json::from_slice(&text)
-        .map_err(|e| CurateError::path(&manifest_path, format!("not a pairscope manifest: {e}")))?;
+    let listed: Listed = read_manifest(dir)?;
     let mut problems = Vec::new();
     let mut checked = 0;
     for image in &listed.images {

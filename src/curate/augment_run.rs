@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::CurateError;
 use super::augment_add::{Added, DerivedImage, DerivedPair, add_to_project};
 use super::augment_derive::{apply_all, decode_source, draw_for, png_bytes};
-use super::export::{ExportProgress, Placed, csv_bytes, place_images, write_new};
+use super::export::{ExportProgress, Placed, csv_bytes, finish, place_images, write_new};
 use super::export_tables::{PairOut, PairsTable, labels_csv_rows, labels_parquet};
 use super::export_target::prepare_target;
 use super::manifest::{AugmentRef, Counts, FileEntry, ImageEntry, Manifest, PairEntry, ProjectRef, sha256_hex};
@@ -285,25 +285,7 @@ pub fn augment(
         ),
         lfw_pairs_txt_left_out: Vec::new(),
     };
-    let mut manifest_bytes =
-        serde_json::to_vec_pretty(&manifest).map_err(|e| CurateError::Invalid(format!("writing the manifest: {e}")))?;
-    manifest_bytes.push(b'\n');
-    let finished = write_new(&staging, "manifest.json", &manifest_bytes).and_then(|entry| {
-        if target.is_dir() {
-            std::fs::remove_dir(&target)
-                .map_err(|e| CurateError::path(&target, format!("cannot replace the empty folder: {e}")))?;
-        }
-        std::fs::rename(&staging, &target)
-            .map_err(|e| CurateError::path(&target, format!("cannot move the folder into place: {e}")))?;
-        Ok(entry)
-    });
-    let manifest_entry = match finished {
-        Ok(entry) => entry,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
+    let manifest_entry = finish(&manifest, &staging, &target)?;
 
     let target_abs = target.canonicalize().unwrap_or_else(|_| target.clone());
     let lineage = serde_json::json!({

@@ -253,25 +253,7 @@ pub fn export_with_progress(
         lfw_pairs_txt_not_written: (lfw_pairs == 0).then(|| pairs_txt_not_written(&lfw_left_out)),
         lfw_pairs_txt_left_out: lfw_left_out.into_iter().map(|(pair_id, reason)| LeftOut { pair_id, reason }).collect(),
     };
-    let mut manifest_bytes =
-        serde_json::to_vec_pretty(&manifest).map_err(|e| CurateError::Invalid(format!("writing the manifest: {e}")))?;
-    manifest_bytes.push(b'\n');
-    let finished = write_new(&staging, "manifest.json", &manifest_bytes).and_then(|entry| {
-        if target.is_dir() {
-            std::fs::remove_dir(target)
-                .map_err(|e| CurateError::path(target, format!("cannot replace the empty folder: {e}")))?;
-        }
-        std::fs::rename(&staging, target)
-            .map_err(|e| CurateError::path(target, format!("cannot move the export into place: {e}")))?;
-        Ok(entry)
-    });
-    let manifest_entry = match finished {
-        Ok(entry) => entry,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
+    let manifest_entry = finish(&manifest, &staging, target)?;
 
     let target_abs = target.canonicalize().unwrap_or_else(|_| target.to_path_buf());
     let stale_removed = stale_removed.describe();
@@ -304,6 +286,30 @@ pub fn export_with_progress(
         lineage_id,
         stale_removed,
     })
+}
+
+/// Writes `manifest.json` last into the staging folder and moves the folder into place at
+/// `target` (an empty folder there is replaced). On failure the staging folder is removed.
+pub(super) fn finish(manifest: &Manifest, staging: &Path, target: &Path) -> Result<FileEntry, CurateError> {
+    let finished = serde_json::to_vec_pretty(manifest)
+        .map_err(|e| CurateError::Invalid(format!("writing the manifest: {e}")))
+        .and_then(|mut bytes| {
+            bytes.push(b'\n');
+            write_new(staging, "manifest.json", &bytes)
+        })
+        .and_then(|entry| {
+            if target.is_dir() {
+                std::fs::remove_dir(target)
+                    .map_err(|e| CurateError::path(target, format!("cannot replace the empty folder: {e}")))?;
+            }
+            std::fs::rename(staging, target)
+                .map_err(|e| CurateError::path(target, format!("cannot move the export into place: {e}")))?;
+            Ok(entry)
+        });
+    if finished.is_err() {
+        let _ = std::fs::remove_dir_all(staging);
+    }
+    finished
 }
 
 type Written = (Vec<FileEntry>, usize, Vec<(String, String)>);

@@ -138,6 +138,15 @@ fn first_link(dir: &Path, path: &Path) -> Option<std::path::PathBuf> {
     None
 }
 
+/// The parts of `dir/manifest.json` that `T` names.
+pub(crate) fn read_manifest<T: serde::de::DeserializeOwned>(dir: &Path) -> Result<T, CurateError> {
+    let manifest_path = dir.join("manifest.json");
+    let text =
+        std::fs::read(&manifest_path).map_err(|e| CurateError::path(&manifest_path, format!("cannot read: {e}")))?;
+    serde_json::from_slice(&text)
+        .map_err(|e| CurateError::path(&manifest_path, format!("not a pairscope manifest: {e}")))
+}
+
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -149,11 +158,7 @@ pub fn verify_export(dir: &Path) -> Result<Vec<String>, CurateError> {
     struct Listed {
         files: Vec<FileEntry>,
     }
-    let manifest_path = dir.join("manifest.json");
-    let text =
-        std::fs::read(&manifest_path).map_err(|e| CurateError::path(&manifest_path, format!("cannot read: {e}")))?;
-    let listed: Listed = serde_json::from_slice(&text)
-        .map_err(|e| CurateError::path(&manifest_path, format!("not a pairscope manifest: {e}")))?;
+    let listed: Listed = read_manifest(dir)?;
     let mut problems = Vec::new();
     let mut expected: HashSet<String> = HashSet::from(["manifest.json".to_string()]);
     for file in &listed.files {
