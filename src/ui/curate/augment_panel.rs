@@ -122,7 +122,7 @@ fn adjudicator_choice(ui: &mut egui::Ui, augment: &mut AugmentUi, adjudicators: 
 }
 
 /// What the selection holds and the recipe makes, from the preview of the form as it is.
-fn counts(ui: &mut egui::Ui, augment: &AugmentUi, key: Option<&crate::ui::curate::augment_state::PreviewKey>) {
+fn counts(ui: &mut egui::Ui, augment: &AugmentUi, key: Option<&crate::ui::jobs::augment::PreviewKey>) {
     let Some(key) = key else { return };
     if let Some((failed, why)) = &augment.preview_error
         && failed == key

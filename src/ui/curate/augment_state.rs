@@ -6,18 +6,10 @@ use std::time::{Duration, Instant};
 use crate::curate::{AugmentOptions, AugmentReport, Recipe};
 use crate::domain::Split;
 use crate::ui::curate::pick_form::{Pick, PickForm};
-use crate::ui::jobs::augment::{AugmentJob, AugmentPreviewJob};
+use crate::ui::jobs::augment::{AugmentJob, AugmentPreviewJob, PreviewKey};
 
 /// How long the form must rest before its preview is made (as the Import window's).
 pub(in crate::ui) const PREVIEW_AFTER_TYPING: Duration = Duration::from_millis(300);
-
-/// What a preview shows: the pick, the recipe and the seed.
-#[derive(Clone, Debug, PartialEq)]
-pub(in crate::ui) struct PreviewKey {
-    pub pick: Pick,
-    pub recipe: Recipe,
-    pub seed: u64,
-}
 
 /// One source image beside copy 1 of it, on the GPU.
 pub(in crate::ui) struct PreviewTile {
@@ -119,7 +111,8 @@ impl AugmentUi {
     /// What the preview of the form as it is now would show (None: the recipe does not parse).
     pub fn key(&self, analysed: Option<(&str, f64)>) -> Option<PreviewKey> {
         let recipe = self.recipe().ok()?;
-        Some(PreviewKey { pick: self.pick.pick(analysed, false), recipe, seed: self.seed })
+        let Pick { selection, model, threshold } = self.pick.pick(analysed, false);
+        Some(PreviewKey { selection, model, threshold, recipe, seed: self.seed })
     }
 
     /// The run the form asks for.

@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use crate::curate::augment_preview::describe_changes;
-use crate::curate::{AugmentOptions, AugmentReport, ExportProgress, augment, augment_preview};
+use crate::curate::{AugmentOptions, AugmentReport, ExportProgress, Recipe, Selection, augment, augment_preview};
 use crate::store::Store;
-use crate::ui::curate::augment_state::PreviewKey;
 use crate::ui::jobs::job::{Job, Jobs, Owner};
 use crate::ui::jobs::naming::naming;
 
@@ -16,6 +15,17 @@ use crate::ui::jobs::naming::naming;
 pub const PREVIEW_IMAGES: usize = 4;
 /// The longest side of a preview image on screen, in pixels.
 const THUMBNAIL: u32 = 160;
+
+/// What a preview shows: the pick (with the model and threshold of its errors), the recipe
+/// and the seed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreviewKey {
+    pub selection: Selection,
+    pub model: Option<String>,
+    pub threshold: Option<f64>,
+    pub recipe: Recipe,
+    pub seed: u64,
+}
 
 /// The preview as the panel shows it: counts, and images ready to become textures.
 pub struct PreviewShown {
@@ -60,12 +70,11 @@ impl AugmentPreviewJob {
 
 fn preview(project: &Path, key: &PreviewKey) -> Result<PreviewShown, String> {
     let mut store = Store::open_read_only(project).map_err(|e| e.to_string())?;
-    let pick = &key.pick;
     let preview = augment_preview(
         &mut store,
-        &pick.selection,
-        pick.model.as_deref(),
-        pick.threshold,
+        &key.selection,
+        key.model.as_deref(),
+        key.threshold,
         &key.recipe,
         key.seed,
         PREVIEW_IMAGES,
