@@ -9,6 +9,7 @@ pub mod all_vs_all_section;
 pub mod augment;
 mod augment_add;
 pub mod augment_derive;
+pub mod augment_preview;
 pub mod augment_run;
 pub mod consensus;
 pub mod embeddings_parquet;
@@ -38,6 +39,7 @@ pub mod stale_exports;
 pub(crate) mod typed_parquet;
 
 pub use augment_add::Added;
+pub use augment_preview::{AugmentPreview, augment_preview};
 pub use augment_run::{AugmentOptions, AugmentReport, augment};
 pub use error::CurateError;
 pub use export::{ExportOptions, ExportProgress, ExportReport, export, export_with_progress};

@@ -24,7 +24,7 @@ use pairscope::ui::{PairscopeApp, Screen, State};
 
 /// A copy of the sitcom photos (one folder per person) in `dir`, imported as a project: this
 /// test may change its photos, never the shared ones.
-fn own_sitcom_project(dir: &Path) -> PathBuf {
+pub(crate) fn own_sitcom_project(dir: &Path) -> PathBuf {
     let images = dir.join("photos");
     for person in std::fs::read_dir(common::datasets().join("sitcom")).unwrap() {
         let person = person.unwrap().path();
@@ -55,7 +55,7 @@ fn first_photo_as_a_pipe(project: &Path) -> (PathBuf, Vec<u8>) {
     (path, bytes)
 }
 
-fn curate<'a>(project: &Path) -> H<'a> {
+pub(crate) fn curate<'a>(project: &Path) -> H<'a> {
     let project = project.to_owned();
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))

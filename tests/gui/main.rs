@@ -10,6 +10,7 @@ mod common;
 mod actions;
 mod analysis_edits;
 mod app;
+mod augment;
 mod blind;
 mod close_jobs;
 mod curate;

@@ -66,3 +66,46 @@ fn every_drawn_augmentation_does_what_its_tag_says_on_real_photos() {
         }
     }
 }
+
+/// The GUI's preview shows copy 1 of each source exactly as the run writes it: the run's PNG
+/// decodes to the preview's pixels, and its manifest lists the preview's changes.
+#[test]
+fn the_preview_shows_what_the_run_writes() {
+    use pairscope::curate::{self, AugmentOptions, Recipe, Selection};
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = crate::curate_export::labelled_sitcom(dir.path());
+    let selection = Selection { require_tags: vec!["dark".into()], ..Selection::default() };
+    let recipe = Recipe::parse("darken=0.3..0.6, noise=2..6, copies=2").unwrap();
+    let preview = curate::augment_preview(&mut store, &selection, None, None, &recipe, 9, 3).unwrap();
+    assert_eq!(preview.images.len(), 3);
+    assert_eq!((preview.source_pairs, preview.copies), (40, 2));
+    let options = AugmentOptions {
+        selection,
+        model: None,
+        threshold: None,
+        recipe,
+        seed: 9,
+        add_to_project: false,
+        adjudicate_as: None,
+        origin: "test".into(),
+    };
+    let out = dir.path().join("out");
+    let report = curate::augment(&mut store, &out, &options, &AtomicBool::new(false), |_| {}).unwrap();
+    assert_eq!((report.source_pairs, report.source_images), (preview.source_pairs, preview.source_images));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    for shown in &preview.images {
+        let entry = manifest["images"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["source_path"] == shown.source_path.as_str() && i["derived"]["copy"] == 1)
+            .unwrap_or_else(|| panic!("{} is in the run", shown.source_path));
+        let written = image::open(out.join(entry["path"].as_str().unwrap())).unwrap().to_rgb8();
+        assert_eq!(written, shown.derived, "{}", shown.source_path);
+        assert_ne!(shown.derived, shown.original);
+        let applied: Vec<Augmentation> = serde_json::from_value(entry["derived"]["applied"].clone()).unwrap();
+        assert_eq!(applied, shown.applied);
+    }
+}

@@ -19,6 +19,8 @@ pub enum AnalysisCommand {
     SetMinSupport(u64),
     /// Browse this slice's errors (None: back to the tables).
     Browse(Option<SliceKey>),
+    /// Switch to Curate with the Augment panel open on this tag's pairs and its proposed recipe.
+    AugmentTag(String),
     /// Open this pair in review (in the queue on screen if it holds the pair, else all pairs).
     OpenInReview(PairId),
     /// Open this error of a slice in review, in a queue of the slice's errors (in the error

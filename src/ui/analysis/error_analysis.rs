@@ -8,7 +8,7 @@ use crate::ui::analysis::AnalysisView;
 use crate::ui::analysis::command::AnalysisCommand;
 use crate::ui::analysis::error_browser;
 use crate::ui::analysis::header;
-use crate::ui::analysis::slice_table;
+use crate::ui::analysis::slice_table::{self, SliceClick};
 use crate::ui::analysis::split_table;
 use crate::ui::analysis::suggestions;
 use crate::ui::analysis::tables::{MIN_COMBINATION_PAIRS, Tables, TablesKey};
@@ -134,8 +134,10 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, at: AnalysisView<'_>, view: &mut An
         };
         commands.extend(suggestions::show(ui, at, state));
     });
-    if let Some(key) = browse {
-        commands.push(AnalysisCommand::Browse(Some(key)));
+    match browse {
+        Some(SliceClick::Browse(key)) => commands.push(AnalysisCommand::Browse(Some(key))),
+        Some(SliceClick::Augment(tag)) => commands.push(AnalysisCommand::AugmentTag(tag)),
+        None => {}
     }
     commands
 }

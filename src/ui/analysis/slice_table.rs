@@ -184,16 +184,25 @@ fn sort_marker(ui: &mut egui::Ui, ascending: bool) {
     ui.painter().add(egui::Shape::convex_polygon(points, colour, egui::Stroke::NONE));
 }
 
+/// What was asked of a slice by its name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SliceClick {
+    /// Browse its errors (a click on the name).
+    Browse(SliceKey),
+    /// Synthesise more pairs like a tag's slice (its name's context menu): the tag.
+    Augment(String),
+}
+
 /// Shows the rows in their order (sorted by `sort_state` where they were computed: a click on
-/// a heading changes it, and the rows come sorted anew). Returns the slice whose name was
-/// clicked.
+/// a heading changes it, and the rows come sorted anew). Returns what was asked of a slice by
+/// its name.
 pub fn show(
     ui: &mut egui::Ui,
     id: &str,
     rows: &[SliceRow],
     sort_state: &mut SortState,
     max_height: f32,
-) -> Option<SliceKey> {
+) -> Option<SliceClick> {
     let max_priority = rows.iter().filter(|r| r.ranked).filter_map(|r| r.priority).fold(0.0f64, f64::max);
     let mut clicked = None;
     let bar_colour = ui.visuals().selection.bg_fill;
@@ -260,8 +269,30 @@ pub fn show(
                     }
                     let r = &rows[if divider.is_some_and(|d| index > d) { index - 1 } else { index }];
                     row.col(|ui| {
-                        if ui.link(&r.name).on_hover_text("Browse this slice's errors").clicked() {
-                            clicked = Some(r.key.clone());
+                        let tag = matches!(r.key, SliceKey::Tag { .. });
+                        let hint = if tag {
+                            "Browse this slice's errors (right-click: Augment…, more pairs like these)"
+                        } else {
+                            "Browse this slice's errors"
+                        };
+                        let link = ui.link(&r.name).on_hover_text(hint);
+                        if link.clicked() {
+                            clicked = Some(SliceClick::Browse(r.key.clone()));
+                        }
+                        if tag {
+                            link.context_menu(|ui| {
+                                if ui.button("Browse errors").clicked() {
+                                    clicked = Some(SliceClick::Browse(r.key.clone()));
+                                    ui.close();
+                                }
+                                let augment = ui.button("Augment…").on_hover_text(
+                                    "Synthesise more pairs like this slice (on Curate, previewed before anything is written).",
+                                );
+                                if augment.clicked() {
+                                    clicked = Some(SliceClick::Augment(r.name.clone()));
+                                    ui.close();
+                                }
+                            });
                         }
                     });
                     for c in &SliceColumn::ALL[1..] {

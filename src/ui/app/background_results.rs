@@ -129,6 +129,7 @@ impl PairscopeApp {
             None => {}
         }
         self.poll_export();
+        self.poll_augment(ctx);
         if self.images.poll(ctx) {
             ctx.request_repaint();
         }

@@ -96,5 +96,9 @@ impl PairscopeApp {
         }
         self.scoring = None;
         self.ui.curate.export.job = None;
+        self.ui.curate.augment.job = None;
+        // The preview is of this project's photos.
+        let augment = &mut self.ui.curate.augment;
+        (augment.preview_job, augment.previewed, augment.preview_error, augment.resting) = (None, None, None, None);
     }
 }

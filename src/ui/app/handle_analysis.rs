@@ -24,6 +24,7 @@ impl PairscopeApp {
             AnalysisCommand::Load => self.load_analysis(),
             AnalysisCommand::SetMinSupport(pairs) => self.state.min_support = pairs,
             AnalysisCommand::Browse(slice) => self.ui.analysis.browsing = slice,
+            AnalysisCommand::AugmentTag(tag) => self.augment_tag(&tag),
             AnalysisCommand::OpenInReview(pair) => self.open_in_review(ctx, pair, None),
             AnalysisCommand::OpenErrorInReview { slice, errors, pair } => {
                 self.open_in_review(ctx, pair, Some(SliceErrors { slice, pairs: errors }))

@@ -4,6 +4,7 @@
 
 use crate::analysis::ReportOptions;
 use crate::curate::{ProjectReport, apply_split, merge_labels, plan_split, preview_merge};
+use crate::store::Role;
 use crate::ui::app::command::Command;
 use crate::ui::app::file_dialogs::PathRequest;
 use crate::ui::app::{Loaded, PairscopeApp, lock};
@@ -21,11 +22,26 @@ impl PairscopeApp {
             tags: project.map(|p| p.labeling.data.tags.iter().map(|t| t.name.clone()).collect()).unwrap_or_default(),
             threshold: self.state.selection.threshold,
             model: self.analysis.as_ref().and_then(|a| a.model.as_ref()).map(|m| m.name.as_str()),
+            adjudicators: project
+                .map(|p| {
+                    let labelers = p.labeling.data.labelers.iter();
+                    labelers.filter(|l| l.role == Role::Adjudicator).map(|l| l.name.clone()).collect()
+                })
+                .unwrap_or_default(),
         };
         view::show(ui, data, &mut self.ui.curate).into_iter().map(Command::from).collect()
     }
 
     pub(in crate::ui) fn apply_curate(&mut self, ctx: &egui::Context, command: CurateCommand) {
+        if matches!(
+            command,
+            CurateCommand::BrowseAugmentFolder
+                | CurateCommand::AugmentFolderChosen(_)
+                | CurateCommand::StartAugment { .. }
+                | CurateCommand::CancelAugment
+        ) {
+            return self.apply_augment(ctx, command);
+        }
         let Some(project) = &self.project else { return };
         let store = project.store.clone();
         let project_path = project.path.clone();
@@ -115,6 +131,11 @@ impl PairscopeApp {
                     Loaded::Curate(Box::new(CurateLoaded::MergePreviewed { from, result }))
                 });
             }
+            // Applied in `apply_augment`.
+            CurateCommand::BrowseAugmentFolder
+            | CurateCommand::AugmentFolderChosen(_)
+            | CurateCommand::StartAugment { .. }
+            | CurateCommand::CancelAugment => {}
             CurateCommand::Merge(from) => {
                 let merge = &mut curate.merge;
                 if merge.busy {

@@ -11,6 +11,7 @@ pub(in crate::ui) mod command_handling;
 pub(in crate::ui) mod file_dialogs;
 pub(in crate::ui) mod frame;
 pub(in crate::ui) mod handle_analysis;
+pub(in crate::ui) mod handle_augment;
 pub(in crate::ui) mod handle_curate;
 pub(in crate::ui) mod handle_import;
 pub(in crate::ui) mod handle_monitor;

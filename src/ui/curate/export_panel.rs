@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use crate::curate::ExportReport;
-use crate::domain::Split;
 use crate::store::ProjectInfo;
+use crate::ui::curate::pick_form;
 use crate::ui::curate::state::{CurateCommand, ExportUi};
 use crate::ui::widgets::format::count;
 
@@ -92,66 +92,7 @@ fn form(
     commands: &mut Vec<CurateCommand>,
 ) {
     egui::Grid::new("export options").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-        let label = ui.label("Pairs");
-        ui.horizontal(|ui| {
-            let shown = export.split.map_or("The whole project".to_owned(), |s| format!("Split {}", s.as_str()));
-            egui::ComboBox::from_id_salt("export split")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut export.split, None, "The whole project");
-                    for split in Split::ALL {
-                        ui.selectable_value(&mut export.split, Some(split), format!("Split {}", split.as_str()));
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            ui.checkbox(&mut export.consensus_only, "Consensus only")
-                .on_hover_text("Only pairs whose labelers reach a majority verdict (or an adjudication).");
-        });
-        ui.end_row();
-        ui.label("Only with tags");
-        tag_choice(ui, &mut export.require_tags, tags);
-        ui.end_row();
-        ui.label("Without tags");
-        tag_choice(ui, &mut export.exclude_tags, tags);
-        ui.end_row();
-        ui.label("Agreement");
-        ui.horizontal(|ui| {
-            optional(ui, &mut export.min_agreement, "at least", 0.75, 0.0..=1.0);
-            optional(ui, &mut export.max_agreement, "at most", 0.99, 0.0..=1.0);
-            ui.weak("share of verdicts agreeing with the most common one");
-        });
-        ui.end_row();
-        let label = ui.label("Scores");
-        ui.horizontal(|ui| {
-            if let (true, Some((model, threshold))) = (export.model_errors, analysed) {
-                // The errors are the analysis': its model's scores at its threshold.
-                ui.label(format!("{model}, predicted column at threshold {threshold:.4}"));
-            } else {
-                egui::ComboBox::from_id_salt("export model")
-                    .selected_text(export.model.as_deref().unwrap_or("No scores"))
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut export.model, None, "No scores");
-                        for m in &info.models {
-                            let text = format!("{} ({} scores)", m.name, count(m.scores));
-                            ui.selectable_value(&mut export.model, Some(m.name.clone()), text);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                if export.model.is_some() {
-                    let default = analysed.map_or(0.5, |(_, t)| t);
-                    optional(ui, &mut export.threshold, "predicted column at threshold", default, f64::MIN..=f64::MAX);
-                }
-            }
-            ui.add_enabled(analysed.is_some(), egui::Checkbox::new(&mut export.model_errors, "model errors only"))
-                .on_hover_text(
-                    "Only the pairs the model of the analysis gets wrong at its threshold (false accepts and \
-                     rejects): Review's Model errors.",
-                )
-                .on_disabled_hover_text("The analysis has no model with scores yet.");
-        });
-        ui.end_row();
+        pick_form::rows(ui, "export", &mut export.pick, info, tags, analysed, true);
         ui.label("");
         ui.checkbox(&mut export.stamp, "Put the export time in the manifest")
             .on_hover_text("Re-exports of the same selection are then no longer byte-identical.");
@@ -170,41 +111,6 @@ fn form(
         });
         ui.end_row();
     });
-}
-
-fn tag_choice(ui: &mut egui::Ui, chosen: &mut Vec<String>, tags: &[String]) {
-    ui.horizontal_wrapped(|ui| {
-        if tags.is_empty() {
-            ui.weak("the project has no tags");
-        }
-        for tag in tags {
-            let mut on = chosen.contains(tag);
-            if ui.checkbox(&mut on, tag).changed() {
-                chosen.retain(|t| t != tag);
-                if on {
-                    chosen.push(tag.clone());
-                }
-            }
-        }
-    });
-}
-
-/// A checkbox that turns a number on (at `default`) or off.
-fn optional(
-    ui: &mut egui::Ui,
-    value: &mut Option<f64>,
-    text: &str,
-    default: f64,
-    range: std::ops::RangeInclusive<f64>,
-) {
-    let mut on = value.is_some();
-    let check = ui.checkbox(&mut on, text);
-    if on != value.is_some() {
-        *value = on.then_some(default);
-    }
-    if let Some(v) = value {
-        ui.add(egui::DragValue::new(v).range(range).speed(0.01).max_decimals(4)).labelled_by(check.id);
-    }
 }
 
 fn exported(ui: &mut egui::Ui, report: &ExportReport) {

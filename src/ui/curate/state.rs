@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use crate::curate::{ExportOptions, ExportReport, MergeReport, Ratios, SplitOptions, SplitPlan};
-use crate::domain::Split;
+use crate::curate::{AugmentOptions, ExportOptions, ExportReport, MergeReport, Ratios, SplitOptions, SplitPlan};
 use crate::store::ProjectInfo;
+use crate::ui::curate::augment_state::AugmentUi;
+use crate::ui::curate::pick_form::{Pick, PickForm};
 use crate::ui::jobs::export::ExportJob;
 
 /// What the Curate screen's panels ask for.
@@ -33,6 +34,15 @@ pub enum CurateCommand {
     PreviewMerge(PathBuf),
     /// Merge the labels of this project (previewed before).
     Merge(PathBuf),
+    /// Ask for the folder to augment into.
+    BrowseAugmentFolder,
+    AugmentFolderChosen(PathBuf),
+    /// Augment on a thread of its own.
+    StartAugment {
+        target: PathBuf,
+        options: AugmentOptions,
+    },
+    CancelAugment,
 }
 
 /// Results of the Curate screen's work on the I/O thread.
@@ -55,6 +65,7 @@ pub(in crate::ui) enum CurateLoaded {
 pub(in crate::ui) struct CurateUi {
     pub split: SplitUi,
     pub export: ExportUi,
+    pub augment: AugmentUi,
     pub merge: MergeUi,
 }
 
@@ -184,19 +195,8 @@ impl Planned {
 
 #[derive(Default)]
 pub(in crate::ui) struct ExportUi {
-    pub split: Option<Split>,
-    pub consensus_only: bool,
-    pub require_tags: Vec<String>,
-    pub exclude_tags: Vec<String>,
-    pub min_agreement: Option<f64>,
-    pub max_agreement: Option<f64>,
-    /// Only the pairs the analysis' model gets wrong at the analysis' threshold (its scores
-    /// and predicted column then come with them).
-    pub model_errors: bool,
-    /// Include this model's scores.
-    pub model: Option<String>,
-    /// With a model: a `predicted` column at this threshold.
-    pub threshold: Option<f64>,
+    /// Which pairs.
+    pub pick: PickForm,
     pub stamp: bool,
     /// The folder to export into (typed, or chosen in the dialog).
     pub folder: String,
@@ -210,22 +210,8 @@ impl ExportUi {
     /// The export's options; `analysed` is the model and threshold of the analysis, which
     /// decide the errors of "model errors only".
     pub fn options(&self, analysed: Option<(&str, f64)>) -> ExportOptions {
-        let errors = if self.model_errors { analysed } else { None };
-        ExportOptions {
-            selection: crate::curate::Selection {
-                split: self.split,
-                consensus_only: self.consensus_only,
-                require_tags: self.require_tags.clone(),
-                exclude_tags: self.exclude_tags.clone(),
-                min_agreement: self.min_agreement,
-                max_agreement: self.max_agreement,
-                model_errors: errors.is_some(),
-            },
-            model: errors.map(|(model, _)| model.to_owned()).or_else(|| self.model.clone()),
-            threshold: errors.map(|(_, threshold)| threshold).or(self.model.as_ref().and(self.threshold)),
-            stamp: self.stamp,
-            origin: "gui".into(),
-        }
+        let Pick { selection, model, threshold } = self.pick.pick(analysed, true);
+        ExportOptions { selection, model, threshold, stamp: self.stamp, origin: "gui".into() }
     }
 }
 

@@ -2,6 +2,7 @@
 //! a preview of each before anything is written.
 
 use crate::store::ProjectInfo;
+use crate::ui::curate::augment_panel::{self, AugmentData};
 use crate::ui::curate::export_panel;
 use crate::ui::curate::merge_panel;
 use crate::ui::curate::split_panel;
@@ -17,6 +18,8 @@ pub(in crate::ui) struct CurateData<'a> {
     pub threshold: f64,
     /// The model the analysis screens show (the HTML report is theirs).
     pub model: Option<&'a str>,
+    /// The project's adjudicators.
+    pub adjudicators: Vec<String>,
 }
 
 pub(in crate::ui) fn show(ui: &mut egui::Ui, data: CurateData<'_>, curate: &mut CurateUi) -> Vec<CurateCommand> {
@@ -42,6 +45,26 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, data: CurateData<'_>, curate: &mut 
         ui.separator();
         section(ui, "Export", "A selection of pairs with their images, labels, LFW pairs.txt and a manifest.");
         commands.extend(export_panel::show(ui, &mut curate.export, info, &data.tags, analysed, &report_at));
+        ui.add_space(8.0);
+        ui.separator();
+        let augment = &mut curate.augment;
+        let header = egui::CollapsingHeader::new(egui::RichText::new("Augment").heading())
+            .id_salt("augment panel")
+            .open(Some(augment.open))
+            .show(ui, |ui| {
+                let data = AugmentData { info, tags: &data.tags, adjudicators: &data.adjudicators, analysed };
+                augment_panel::show(ui, augment, &data)
+            });
+        if header.header_response.clicked() {
+            augment.open = !augment.open;
+        }
+        if std::mem::take(&mut augment.reveal) {
+            header.header_response.scroll_to_me(Some(egui::Align::TOP));
+        }
+        commands.extend(header.body_returned.unwrap_or_default());
+        if !augment.open {
+            ui.weak("Synthesise more pairs like a slice (darker, blurred, a sunset cast…), previewed before anything is written.");
+        }
         ui.add_space(8.0);
         ui.separator();
         section(ui, "Merge labels", "Bring in the labels of another project of the same pairs (e.g. an offline copy).");

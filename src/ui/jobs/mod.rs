@@ -1,3 +1,4 @@
+pub(in crate::ui) mod augment;
 pub(in crate::ui) mod background;
 pub(in crate::ui) mod export;
 pub(in crate::ui) mod hub_sync;
