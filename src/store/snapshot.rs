@@ -41,7 +41,8 @@ impl ProjectSnapshot {
 }
 
 /// Metadata keys whose values are per-pair identities, not categories worth a table.
-const NOT_CATEGORIES: [&str; 2] = ["identity_a", "identity_b"];
+/// Keys that name one pair or one run, not a category pairs share.
+const NOT_CATEGORIES: [&str; 4] = ["identity_a", "identity_b", "augment.from_pair", "augment.manifest_sha256"];
 
 impl Tx<'_> {
     /// Everything analysis needs, with scores of `model` (None: no scores).
@@ -198,10 +199,33 @@ impl Tx<'_> {
     }
 }
 
-/// One categorical column per scalar metadata key (numbers and booleans by their text).
+/// One level of objects as dotted keys (`augment: {recipe: …}` is `augment.recipe`), so the
+/// lineage `pairscope augment` writes can be sliced by recipe.
+fn flatten(row: &serde_json::Map<String, serde_json::Value>) -> serde_json::Map<String, serde_json::Value> {
+    let mut flat = serde_json::Map::new();
+    for (key, value) in row {
+        match value {
+            serde_json::Value::Object(inner) => {
+                for (sub, v) in inner {
+                    flat.insert(format!("{key}.{sub}"), v.clone());
+                }
+            }
+            other => {
+                flat.insert(key.clone(), other.clone());
+            }
+        }
+    }
+    flat
+}
+
+/// One categorical column per metadata key with a scalar value in some pair (numbers and
+/// booleans by their text; objects one level deep as dotted keys).
 fn metadata_columns(rows: &[serde_json::Map<String, serde_json::Value>]) -> Vec<MetadataColumn> {
+    let flat: Vec<_> = rows.iter().map(flatten).collect();
+    let rows = &flat;
     let mut keys: Vec<&String> = rows.iter().flat_map(|m| m.keys()).collect();
-    keys.sort();
+    // The import's own columns first (the first is the one shown), then nested ones.
+    keys.sort_by_key(|k| (k.contains('.'), k.to_string()));
     keys.dedup();
     keys.retain(|k| !NOT_CATEGORIES.contains(&k.as_str()));
     keys.into_iter()
@@ -226,5 +250,31 @@ fn metadata_columns(rows: &[serde_json::Map<String, serde_json::Value>]) -> Vec<
                 .collect();
             MetadataColumn { name: key.clone(), values, codes }
         })
+        // A key whose every value is a list or null is no category.
+        .filter(|column| !column.values.is_empty())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_lineage_is_sliced_by_dotted_keys_and_keys_without_a_scalar_are_left_out() {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = [
+            serde_json::json!({"changes": "darken", "tags": ["a"]}),
+            serde_json::json!({"augment": {"recipe": "darken=0.4, copies=1", "copy": 1, "from_pair": "p1",
+                "applied_a": [{"kind": "flip"}]}}),
+            serde_json::json!({"augment": {"recipe": "darken=0.4, copies=1", "copy": 1, "from_pair": "p2"}}),
+        ]
+        .into_iter()
+        .map(|v| v.as_object().unwrap().clone())
+        .collect();
+        let columns = metadata_columns(&rows);
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["changes", "augment.copy", "augment.recipe"]);
+        let recipe = &columns[2];
+        assert_eq!(recipe.values, ["darken=0.4, copies=1"]);
+        assert_eq!(recipe.codes, [None, Some(0), Some(0)]);
+    }
 }

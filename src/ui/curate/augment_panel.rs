@@ -75,8 +75,9 @@ pub(in crate::ui) fn show(ui: &mut egui::Ui, augment: &mut AugmentUi, data: &Aug
         ui.end_row();
         ui.label("");
         ui.vertical(|ui| {
-            ui.checkbox(&mut augment.add_to_project, "Add the derived pairs to the project")
-                .on_hover_text("They come in with source augment and their lineage; score them with Embed.");
+            ui.checkbox(&mut augment.add_to_project, "Add the derived pairs to the project").on_hover_text(
+                "They come in with source augment and their lineage; score them on the Model screen (Score project).",
+            );
             if augment.add_to_project {
                 adjudicator_choice(ui, augment, data.adjudicators);
             }
@@ -233,7 +234,7 @@ fn augmented(ui: &mut egui::Ui, report: &AugmentReport) {
             row(
                 "Project",
                 format!(
-                    "added {} pairs and {} images (source augment){adjudicated}; score them with Embed",
+                    "added {} pairs and {} images (source augment){adjudicated}; score them on the Model screen (Score project)",
                     count(added.pairs as u64),
                     count(added.images as u64)
                 ),
