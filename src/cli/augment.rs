@@ -83,6 +83,12 @@ impl AugmentArgs {
             report.images,
             report.target.display()
         );
+        if report.synthetic_left_out > 0 {
+            eprintln!(
+                "note: {} synthetic pairs (source augment) also match the selection; they are not augmented again",
+                report.synthetic_left_out
+            );
+        }
         if report.outside_train > 0 {
             eprintln!(
                 "note: {} of the pairs are outside train; synthetic pairs in dev or test change what those splits measure",

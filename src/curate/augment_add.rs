@@ -117,7 +117,7 @@ pub(crate) fn add_to_project(
                 image_b: ids[&pair.b],
                 truth: pair.truth,
                 split: pair.split,
-                source: "augment",
+                source: super::pick::SYNTHETIC_SOURCE,
                 metadata: &metadata,
             })?;
             if let Some(adjudicator) = &adjudicator

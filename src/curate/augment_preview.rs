@@ -35,6 +35,8 @@ pub struct AugmentPreview {
     pub copies: u32,
     /// Picked pairs outside train.
     pub outside_train: usize,
+    /// Synthetic pairs the selection held, which are not augmented again.
+    pub synthetic_left_out: usize,
     pub images: Vec<PreviewImage>,
 }
 
@@ -50,7 +52,7 @@ pub fn augment_preview(
     first: usize,
 ) -> Result<AugmentPreview, CurateError> {
     let snapshot = Snapshot::load(store)?;
-    let pick_options = PickOptions { selection, model, threshold };
+    let pick_options = PickOptions { selection, model, threshold, originals_only: true };
     let picked = pick(store, &snapshot, &pick_options, "augmented")?;
     let records = store.read(|tx| tx.all_images())?;
     let placed = place_images(&picked.pairs, &records)?;
@@ -82,6 +84,7 @@ pub fn augment_preview(
         source_images: placed.len(),
         copies: recipe.copies,
         outside_train: picked.pairs.iter().filter(|p| p.split.is_some_and(|s| s != Split::Train)).count(),
+        synthetic_left_out: picked.synthetic_left_out,
         images,
     })
 }

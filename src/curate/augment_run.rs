@@ -54,6 +54,8 @@ pub struct AugmentReport {
     pub images: usize,
     /// Picked pairs outside train (synthetic data there changes what dev and test measure).
     pub outside_train: usize,
+    /// Synthetic pairs (source augment) the selection held, not augmented again.
+    pub synthetic_left_out: usize,
     pub manifest_sha256: String,
     pub lineage_id: i64,
     pub added: Option<Added>,
@@ -118,9 +120,13 @@ pub fn augment(
         }
     }
     let snapshot = Snapshot::load(store)?;
-    let pick_options =
-        PickOptions { selection: &options.selection, model: options.model.as_deref(), threshold: options.threshold };
-    let Picked { selection, pairs, .. } = pick(store, &snapshot, &pick_options, "augmented")?;
+    let pick_options = PickOptions {
+        selection: &options.selection,
+        model: options.model.as_deref(),
+        threshold: options.threshold,
+        originals_only: true,
+    };
+    let Picked { selection, pairs, synthetic_left_out, .. } = pick(store, &snapshot, &pick_options, "augmented")?;
     let recipe = &options.recipe;
     let copies = recipe.copies;
     let run = run_tag(recipe, options.seed);
@@ -276,7 +282,7 @@ pub fn augment(
                 pair_id: p.name.clone(),
                 image_a: derived[&p.a].path.clone(),
                 image_b: derived[&p.b].path.clone(),
-                source: "augment".into(),
+                source: super::pick::SYNTHETIC_SOURCE.into(),
                 metadata: serde_json::json!({ "augmented_from": p.source_name, "copy": p.copy }),
             })
             .collect(),
@@ -333,6 +339,7 @@ pub fn augment(
         pairs: out_pairs.len(),
         images: derived.len(),
         outside_train: pairs.iter().filter(|p| p.split.is_some_and(|s| s != Split::Train)).count(),
+        synthetic_left_out,
         manifest_sha256: manifest_entry.sha256,
         lineage_id,
         added,

@@ -173,9 +173,13 @@ pub fn export_with_progress(
     mut progress: impl FnMut(ExportProgress),
 ) -> Result<ExportReport, CurateError> {
     let snapshot = Snapshot::load(store)?;
-    let pick_options =
-        PickOptions { selection: &options.selection, model: options.model.as_deref(), threshold: options.threshold };
-    let Picked { selection, pairs, model, scores } = pick(store, &snapshot, &pick_options, "exported")?;
+    let pick_options = PickOptions {
+        selection: &options.selection,
+        model: options.model.as_deref(),
+        threshold: options.threshold,
+        originals_only: false,
+    };
+    let Picked { selection, pairs, model, scores, .. } = pick(store, &snapshot, &pick_options, "exported")?;
     let images = store.read(|tx| tx.all_images())?;
     let project_file = store.path().canonicalize().unwrap_or_else(|_| store.path().to_path_buf());
     let created_at = if options.stamp { Some(store.read(|tx| tx.now())?) } else { None };

@@ -16,7 +16,13 @@ pub struct PickOptions<'a> {
     pub selection: &'a Selection,
     pub model: Option<&'a str>,
     pub threshold: Option<f64>,
+    /// Leave out the pairs `pairscope augment` made (source `augment`): augmenting them again
+    /// would compound the changes on already changed photos.
+    pub originals_only: bool,
 }
+
+/// The source of the pairs `pairscope augment` adds to a project.
+pub const SYNTHETIC_SOURCE: &str = "augment";
 
 /// The pairs that pass, with the resolved selection and the model's scores.
 pub(crate) struct Picked<'s> {
@@ -24,6 +30,8 @@ pub(crate) struct Picked<'s> {
     pub(crate) pairs: Vec<&'s CuratedPair>,
     pub(crate) model: Option<ModelRecord>,
     pub(crate) scores: HashMap<PairId, f64>,
+    /// Synthetic pairs the selection held, left out by `originals_only`.
+    pub(crate) synthetic_left_out: usize,
 }
 
 /// Picks from `snapshot`; an empty pick is an error that says what was asked and how many
@@ -67,14 +75,21 @@ pub(crate) fn pick<'s>(
         (Some(t), Some(truth), Some(&score)) => analysis::predicted(score, t) != truth,
         _ => false,
     };
-    let pairs: Vec<&CuratedPair> =
-        snapshot.pairs.iter().filter(|p| selection.keeps(p) && (!selection.model_errors || is_error(p))).collect();
+    let (pairs, synthetic): (Vec<&CuratedPair>, Vec<&CuratedPair>) = snapshot
+        .pairs
+        .iter()
+        .filter(|p| selection.keeps(p) && (!selection.model_errors || is_error(p)))
+        .partition(|p| !(options.originals_only && p.source == SYNTHETIC_SOURCE));
     if pairs.is_empty() {
+        let synthetic = match synthetic.len() {
+            0 => String::new(),
+            n => format!(", and {n} synthetic pairs (source {SYNTHETIC_SOURCE}) that are not augmented again"),
+        };
         return Err(CurateError::Invalid(format!(
-            "the selection holds no pairs ({}; the project has {}); nothing was {what}",
+            "the selection holds no pairs ({}; the project has {}{synthetic}); nothing was {what}",
             selection.describe(),
             snapshot.pairs.len()
         )));
     }
-    Ok(Picked { selection, pairs, model, scores })
+    Ok(Picked { selection, pairs, model, scores, synthetic_left_out: synthetic.len() })
 }

@@ -224,6 +224,18 @@ fn added_pairs_carry_truth_split_lineage_and_join_their_slice_once() {
         assert_eq!(pair.consensus_tags, vec!["blurry".to_string(), "dark".to_string()], "{}", pair.name());
         assert_eq!(pair.metadata["augment"]["manifest_sha256"], report.manifest_sha256);
     }
+    // Another run on the same selection takes the original pairs only: the synthetic ones
+    // also match (they carry dark) but are not augmented again.
+    let next = AugmentOptions { seed: 10, add_to_project: false, adjudicate_as: None, ..opts.clone() };
+    let second = curate::augment(&mut store, &dir.path().join("next"), &next, &AtomicBool::new(false), |_| {}).unwrap();
+    assert_eq!((second.source_pairs, second.synthetic_left_out), (dark_before, 2 * dark_before));
+    let exported = curate::export(
+        &mut store,
+        &dir.path().join("exported"),
+        &ExportOptions { selection: selection.clone(), origin: "test".into(), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(exported.pairs, 3 * dark_before, "export still takes the synthetic pairs too");
     // Added again with the same recipe and seed: refused before anything is written.
     let again = dir.path().join("again");
     let err = curate::augment(&mut store, &again, &opts, &AtomicBool::new(false), |_| {}).unwrap_err();

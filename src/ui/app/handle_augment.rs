@@ -108,6 +108,7 @@ impl PairscopeApp {
                         source_pairs: shown.source_pairs,
                         source_images: shown.source_images,
                         outside_train: shown.outside_train,
+                        synthetic_left_out: shown.synthetic_left_out,
                         tiles,
                     });
                 }

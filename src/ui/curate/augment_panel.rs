@@ -151,6 +151,12 @@ fn counts(ui: &mut egui::Ui, augment: &AugmentUi, key: Option<&crate::ui::jobs::
             ui.spinner();
         }
     });
+    if let Some(p) = augment.previewed.as_ref().filter(|p| p.synthetic_left_out > 0) {
+        ui.weak(format!(
+            "{} synthetic pairs (made by an earlier augment) also match; they are not augmented again.",
+            count(p.synthetic_left_out as u64)
+        ));
+    }
     if let Some(p) = augment.previewed.as_ref().filter(|p| p.outside_train > 0) {
         ui.colored_label(
             ui.visuals().warn_fg_color,

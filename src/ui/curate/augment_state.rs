@@ -25,6 +25,8 @@ pub(in crate::ui) struct Previewed {
     pub source_pairs: usize,
     pub source_images: usize,
     pub outside_train: usize,
+    /// Synthetic pairs that match but are not augmented again.
+    pub synthetic_left_out: usize,
     pub tiles: Vec<PreviewTile>,
 }
 

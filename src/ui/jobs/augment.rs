@@ -32,6 +32,7 @@ pub struct PreviewShown {
     pub source_pairs: usize,
     pub source_images: usize,
     pub outside_train: usize,
+    pub synthetic_left_out: usize,
     pub images: Vec<ShownImage>,
 }
 
@@ -84,6 +85,7 @@ fn preview(project: &Path, key: &PreviewKey) -> Result<PreviewShown, String> {
         source_pairs: preview.source_pairs,
         source_images: preview.source_images,
         outside_train: preview.outside_train,
+        synthetic_left_out: preview.synthetic_left_out,
         images: preview
             .images
             .into_iter()
