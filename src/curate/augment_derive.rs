@@ -2,7 +2,7 @@
 //! run ([`super::augment_run`]), the GUI's preview and `verify-export --reapply` all derive
 //! here, so what the preview shows is what the run writes and what the check recomputes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use image::{ImageEncoder, RgbImage};
 use serde::Deserialize;
@@ -68,26 +68,27 @@ pub fn reapply_manifest(dir: &Path) -> Result<(Vec<String>, usize), CurateError>
     let listed: Listed = read_manifest(dir)?;
     let mut problems = Vec::new();
     let mut checked = 0;
+    // The copies of one source stand next to each other in the manifest: each source is read,
+    // checked and decoded once, not once per copy.
+    let mut last: Option<(PathBuf, String, Result<RgbImage, String>)> = None;
     for image in &listed.images {
         let Some(derived) = &image.derived else { continue };
         let source = Path::new(&image.source_root).join(&image.source_path);
-        let bytes = match std::fs::read(&source) {
-            Ok(b) => b,
-            Err(e) => {
-                problems.push(format!("{}: its source {} cannot be read: {e}", image.path, source.display()));
+        if !last.as_ref().is_some_and(|(p, sha, _)| *p == source && *sha == derived.source_sha256) {
+            last = None;
+        }
+        let (_, _, loaded) = last.get_or_insert_with(|| {
+            let loaded = load_source(&source, &derived.source_sha256);
+            (source.clone(), derived.source_sha256.clone(), loaded)
+        });
+        let decoded = match loaded {
+            Ok(decoded) => &*decoded,
+            Err(why) => {
+                problems.push(format!("{}: {why}", image.path));
                 continue;
             }
         };
-        if sha256_hex(&bytes) != derived.source_sha256 {
-            problems.push(format!(
-                "{}: its source {} has changed since (sha256 differs)",
-                image.path,
-                source.display()
-            ));
-            continue;
-        }
-        let remade = decode_source(&source, &bytes).and_then(|s| png_bytes(&apply_all(&s, &derived.applied)));
-        match remade {
+        match png_bytes(&apply_all(decoded, &derived.applied)) {
             Ok(b) if sha256_hex(&b) == image.sha256 => checked += 1,
             Ok(_) => problems.push(format!("{}: re-applying the manifest's changes gives other bytes", image.path)),
             Err(e) => problems.push(format!("{}: {e}", image.path)),
@@ -95,6 +96,15 @@ pub fn reapply_manifest(dir: &Path) -> Result<(Vec<String>, usize), CurateError>
     }
     problems.sort();
     Ok((problems, checked))
+}
+
+/// A source as the manifest names it: read, checked against its recorded sha256, decoded.
+fn load_source(source: &Path, sha256: &str) -> Result<RgbImage, String> {
+    let bytes = std::fs::read(source).map_err(|e| format!("its source {} cannot be read: {e}", source.display()))?;
+    if sha256_hex(&bytes) != sha256 {
+        return Err(format!("its source {} has changed since (sha256 differs)", source.display()));
+    }
+    decode_source(source, &bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::CurateError;
 use super::augment_add::{Added, DerivedImage, DerivedPair, add_to_project};
 use super::augment_derive::{apply_all, decode_source, draw_for, png_bytes};
-use super::export::{ExportProgress, Placed, csv_bytes, finish, place_images, write_new};
+use super::export::{ExportProgress, Placed, csv_bytes, finish, place_images, record_lineage, write_new};
 use super::export_tables::{PairOut, PairsTable, labels_csv_rows, labels_parquet};
 use super::export_target::prepare_target;
 use super::manifest::{AugmentRef, Counts, FileEntry, ImageEntry, Manifest, PairEntry, ProjectRef, sha256_hex};
@@ -304,18 +304,18 @@ pub fn augment(
             target_abs.display()
         ))
     };
-    let lineage_id = store
-        .write(|tx| {
-            tx.record_export(&NewExport {
-                target: &target_abs.to_string_lossy(),
-                selection: &lineage,
-                manifest_sha256: &manifest_entry.sha256,
-                pairs: out_pairs.len() as u64,
-                images: derived.len() as u64,
-                origin: if options.origin.is_empty() { "cli" } else { &options.origin },
-            })
-        })
-        .map_err(|e| complete_but("recording it in the project", &e))?;
+    let lineage_id = record_lineage(
+        store,
+        "augmented data",
+        &NewExport {
+            target: &target_abs.to_string_lossy(),
+            selection: &lineage,
+            manifest_sha256: &manifest_entry.sha256,
+            pairs: out_pairs.len() as u64,
+            images: derived.len() as u64,
+            origin: if options.origin.is_empty() { "cli" } else { &options.origin },
+        },
+    )?;
     let added = if options.add_to_project {
         let how = super::augment_add::AddHow {
             root: &target_abs,

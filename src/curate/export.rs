@@ -262,23 +262,18 @@ pub fn export_with_progress(
     let target_abs = target.canonicalize().unwrap_or_else(|_| target.to_path_buf());
     let stale_removed = stale_removed.describe();
     let selection_json = serde_json::to_value(&selection).map_err(|e| CurateError::Invalid(e.to_string()))?;
-    let lineage_id = store
-        .write(|tx| {
-            tx.record_export(&NewExport {
-                target: &target_abs.to_string_lossy(),
-                selection: &selection_json,
-                manifest_sha256: &manifest_entry.sha256,
-                pairs: pairs.len() as u64,
-                images: placed.len() as u64,
-                origin: if options.origin.is_empty() { "cli" } else { &options.origin },
-            })
-        })
-        .map_err(|e| {
-            CurateError::Invalid(format!(
-                "the export is complete in {} but recording it in the project failed: {e}",
-                target_abs.display()
-            ))
-        })?;
+    let lineage_id = record_lineage(
+        store,
+        "export",
+        &NewExport {
+            target: &target_abs.to_string_lossy(),
+            selection: &selection_json,
+            manifest_sha256: &manifest_entry.sha256,
+            pairs: pairs.len() as u64,
+            images: placed.len() as u64,
+            origin: if options.origin.is_empty() { "cli" } else { &options.origin },
+        },
+    )?;
     Ok(ExportReport {
         target: target_abs,
         pairs: pairs.len(),
@@ -314,6 +309,17 @@ pub(super) fn finish(manifest: &Manifest, staging: &Path, target: &Path) -> Resu
         let _ = std::fs::remove_dir_all(staging);
     }
     finished
+}
+
+/// Records a finished folder in the project's lineage; `what` names it in the error ("the
+/// export is complete in … but recording it in the project failed").
+pub(super) fn record_lineage(store: &mut Store, what: &str, export: &NewExport) -> Result<i64, CurateError> {
+    store.write(|tx| tx.record_export(export)).map_err(|e| {
+        CurateError::Invalid(format!(
+            "the {what} is complete in {} but recording it in the project failed: {e}",
+            export.target
+        ))
+    })
 }
 
 type Written = (Vec<FileEntry>, usize, Vec<(String, String)>);
